@@ -1,0 +1,93 @@
+//! The pending-event set: a binary min-heap keyed on (time, insertion number).
+//!
+//! The insertion number breaks ties first-in first-out, so the order of simultaneous
+//! events depends only on the order in which they were scheduled.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// One pending event. Times are non-negative, so their IEEE bit patterns order like
+/// the numbers themselves and compare as plain integers.
+#[derive(Clone, Copy)]
+struct Entry<E> {
+    time_bits: u64,
+    seq: u64,
+    event: E,
+}
+
+impl<E> PartialEq for Entry<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.time_bits == other.time_bits && self.seq == other.seq
+    }
+}
+
+impl<E> Eq for Entry<E> {}
+
+impl<E> Ord for Entry<E> {
+    #[inline]
+    fn cmp(&self, other: &Self) -> Ordering {
+        // Reversed: BinaryHeap is a max-heap and we want the earliest event on top.
+        (other.time_bits, other.seq).cmp(&(self.time_bits, self.seq))
+    }
+}
+
+impl<E> PartialOrd for Entry<E> {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A time-ordered queue of events of type `E`.
+pub struct EventQueue<E> {
+    heap: BinaryHeap<Entry<E>>,
+    next_seq: u64,
+}
+
+impl<E: Copy> EventQueue<E> {
+    /// An empty queue with room for `capacity` events.
+    pub fn with_capacity(capacity: usize) -> Self {
+        EventQueue {
+            heap: BinaryHeap::with_capacity(capacity),
+            next_seq: 0,
+        }
+    }
+
+    /// Adds `event` at `time` (finite and non-negative).
+    #[inline]
+    pub fn push(&mut self, time: f64, event: E) {
+        debug_assert!(time.is_finite() && time >= 0.0, "bad event time {time}");
+        // +0.0 turns a -0.0 into +0.0 so that its bit pattern sorts first.
+        let time_bits = (time + 0.0).to_bits();
+        self.heap.push(Entry {
+            time_bits,
+            seq: self.next_seq,
+            event,
+        });
+        self.next_seq += 1;
+    }
+
+    /// Removes and returns the earliest event with its time.
+    #[inline]
+    pub fn pop(&mut self) -> Option<(f64, E)> {
+        self.heap
+            .pop()
+            .map(|e| (f64::from_bits(e.time_bits), e.event))
+    }
+
+    /// The time of the earliest event, if any.
+    #[inline]
+    pub fn peek_time(&self) -> Option<f64> {
+        self.heap.peek().map(|e| f64::from_bits(e.time_bits))
+    }
+
+    /// Number of pending events.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// Whether no event is pending.
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+}

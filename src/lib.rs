@@ -1,0 +1,12 @@
+//! feidi simulates science-and-technology enclaves (科创飞地): a home city runs an
+//! incubator inside a research-rich host city, scouts projects there, and wants them to
+//! land at home for pilot production and industrialization rather than leak.
+//!
+//! Data flows one way: TOML ([`scenario`]) → validated [`scenario::Scenario`] →
+//! [`model`] on the generic [`engine`] → replications ([`runner`]) → streaming
+//! statistics ([`stats`]) → result files ([`output`]).
+
+pub mod dist;
+pub mod engine;
+pub mod scenario;
+pub mod units;

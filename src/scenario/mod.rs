@@ -1,0 +1,325 @@
+//! The scenario language: TOML text in, a validated [`Scenario`] out, or every problem
+//! in the file reported with its location. Nothing downstream sees raw TOML or names:
+//! cross-references are resolved to indices here.
+
+mod diagnostic;
+mod parse;
+pub mod reader;
+
+pub use diagnostic::{edit_distance, nearest, Diagnostic, Diagnostics, LineIndex};
+
+use crate::dist::Distribution;
+use std::path::Path;
+
+/// What a city does in the scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A research-rich city that hosts enclaves and produces candidate projects.
+    Host,
+    /// A city that runs enclaves elsewhere and wants projects to land at home.
+    Home,
+    /// Both at once (bidirectional enclaves).
+    Both,
+}
+
+impl Role {
+    /// Whether the city can host enclaves.
+    pub fn hosts(self) -> bool {
+        matches!(self, Role::Host | Role::Both)
+    }
+
+    /// Whether the city can own enclaves and receive landings.
+    pub fn is_home(self) -> bool {
+        matches!(self, Role::Home | Role::Both)
+    }
+}
+
+/// A city.
+#[derive(Clone, Debug)]
+pub struct City {
+    /// Short identifier used in the file.
+    pub id: String,
+    /// Display name (may be Chinese).
+    pub name: String,
+    /// Host, home or both.
+    pub role: Role,
+    /// Province (or provincial-level municipality).
+    pub province: String,
+    /// Metropolitan area, if any.
+    pub metro: Option<String>,
+    /// Industrial fit per sector in [0, 1], indexed like [`Scenario::sectors`].
+    pub fit: Vec<f64>,
+    /// Slots per stage at this city, indexed like [`Scenario::stages`]; `None` = unlimited.
+    pub capacity: Vec<Option<u32>>,
+    /// Subsidy a project receives for landing here, in yuan.
+    pub landing_subsidy_yuan: f64,
+}
+
+/// The relation between a home city and a host city.
+#[derive(Clone, Debug)]
+pub struct Link {
+    /// Index of the home city.
+    pub home: usize,
+    /// Index of the host city.
+    pub host: usize,
+    /// Door-to-door travel time, hours.
+    pub travel_hours: f64,
+    /// Whether the enclave's firms get home-city treatment in the host (同城同待遇).
+    pub same_city_treatment: bool,
+    /// Administrative barrier: 0 in the same province, 0.5 across provinces within one
+    /// metropolitan area, 1 otherwise.
+    pub barrier: f64,
+}
+
+/// What happens when a project needs a seat or slot and none is free.
+#[derive(Clone, Debug)]
+pub enum WhenFull {
+    /// Wait in a first-come first-served queue; give up after `patience` (never if `None`).
+    Queue {
+        /// How long a project waits before giving up.
+        patience: Option<Distribution>,
+    },
+    /// Turn the project away at once.
+    TurnAway,
+}
+
+/// Who runs the enclave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperatorKind {
+    /// The home government's platform company.
+    Government,
+    /// A professional operator (tech-transfer platform, incubation firm).
+    Professional,
+}
+
+/// The enclave's operator and how it screens candidates.
+#[derive(Clone, Debug)]
+pub struct Operator {
+    /// Government platform or professional operator.
+    pub kind: OperatorKind,
+    /// Standard deviation of the noise in the operator's reading of a project's quality,
+    /// in units of the quality spread (0 = sees quality exactly).
+    pub scouting_noise: f64,
+    /// Admit only candidates whose read quality is at least this; `None` admits all.
+    pub admission_bar: Option<f64>,
+}
+
+/// An incubator that a home city runs inside a host city.
+#[derive(Clone, Debug)]
+pub struct Enclave {
+    /// Short identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Index of the home city that owns it.
+    pub owner: usize,
+    /// Index of the host city it sits in.
+    pub host: usize,
+    /// Workstations: projects in enclave stages at once.
+    pub seats: u32,
+    /// Floor area, m².
+    pub floor_area_m2: f64,
+    /// Rent, yuan per m² per month.
+    pub rent_yuan_per_m2_month: f64,
+    /// Operator and screening.
+    pub operator: Operator,
+    /// Sectors the enclave scouts, indexed like [`Scenario::sectors`].
+    pub focus: Vec<bool>,
+    /// Share of the host's candidates in focus sectors that its scouts meet.
+    pub reach: f64,
+    /// Month the enclave opens.
+    pub opens: f64,
+    /// What a candidate does when every seat is taken.
+    pub when_full: WhenFull,
+    /// Share of admitted projects bound by an equity lock-in.
+    pub lock_in_share: f64,
+    /// Index of the link between owner and host, if one is given.
+    pub link: Option<usize>,
+}
+
+/// A Poisson flow of candidate projects in one sector of a host city.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    /// Index of the host city.
+    pub host: usize,
+    /// Index of the sector.
+    pub sector: usize,
+    /// Mean candidates per month, averaged over the year.
+    pub rate_per_month: f64,
+    /// Relative weight of each calendar month (rescaled to average 1), if seasonal.
+    pub seasonality: Option<[f64; 12]>,
+    /// Mean of the candidates' hidden quality (population scale: mean 0, sd 1).
+    pub quality_mean: f64,
+    /// Spread of the candidates' hidden quality.
+    pub quality_sd: f64,
+}
+
+/// A batch of candidates at set times: a competition or a roadshow.
+#[derive(Clone, Debug)]
+pub struct Burst {
+    /// Display name.
+    pub name: String,
+    /// Index of the host city.
+    pub host: usize,
+    /// Index of the sector.
+    pub sector: usize,
+    /// Months at which the batch arrives, ascending.
+    pub times: Vec<f64>,
+    /// Number of candidates per batch (rounded to a whole number, at least 0).
+    pub size: Distribution,
+    /// Mean hidden quality of the batch's candidates.
+    pub quality_mean: f64,
+    /// Spread of the batch's hidden quality.
+    pub quality_sd: f64,
+}
+
+/// Where a stage happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    /// In the enclave, holding one of its seats.
+    Enclave,
+    /// Elsewhere in the host city.
+    Host,
+    /// In the home city.
+    Home,
+}
+
+/// One stage of the project chain.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    /// Name, such as "incubation".
+    pub name: String,
+    /// Enclave, host or home.
+    pub place: Place,
+    /// Time spent in the stage.
+    pub duration: Distribution,
+    /// Chance of success for a project of average quality.
+    pub success: f64,
+    /// Change in the log-odds of success per unit of quality (0 = quality does not matter).
+    pub quality_effect: f64,
+    /// What a project does when the stage's slots at the city are full.
+    pub when_full: WhenFull,
+}
+
+/// Weights of the landing choice's utility for the home alternative.
+#[derive(Clone, Debug, Default)]
+pub struct LandingWeights {
+    /// Per million yuan of landing subsidy.
+    pub subsidy: f64,
+    /// For a project bound by an equity lock-in.
+    pub lock_in: f64,
+    /// Per unit of industrial fit (0–1) of the home city with the project's sector.
+    pub fit: f64,
+    /// Per hour of travel between home and host.
+    pub travel: f64,
+    /// Per unit of administrative barrier (0, 0.5 or 1).
+    pub barrier: f64,
+    /// When the link grants same-city treatment.
+    pub same_city: f64,
+    /// Per unit share of free slots in the first home stage.
+    pub free_capacity: f64,
+}
+
+/// The discrete choice a graduate makes at the hand-off from host-side to home-side
+/// stages: land at home, stay in the host, or go elsewhere (multinomial logit).
+#[derive(Clone, Debug)]
+pub struct Landing {
+    /// Constant in the home utility.
+    pub home_constant: f64,
+    /// Utility of staying in the host city.
+    pub host_constant: f64,
+    /// Utility of leaving for anywhere else.
+    pub elsewhere_constant: f64,
+    /// Weights of the home alternative's attributes.
+    pub weights: LandingWeights,
+}
+
+/// A validated scenario: every reference resolved, every value in range.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Short identifier.
+    pub name: String,
+    /// Display title.
+    pub title: String,
+    /// Months simulated; arrivals stop here. `None` when only `candidate_limit` stops them.
+    pub horizon: Option<f64>,
+    /// Width of a time bin in the series, months.
+    pub bin_width: f64,
+    /// Months at the start left out of totals and time averages.
+    pub warmup: f64,
+    /// Whether to keep simulating after arrivals stop until every project has finished.
+    pub drain: bool,
+    /// Stop arrivals after this many candidates, if set.
+    pub candidate_limit: Option<u64>,
+    /// Sector names.
+    pub sectors: Vec<String>,
+    /// Cities.
+    pub cities: Vec<City>,
+    /// Home–host links.
+    pub links: Vec<Link>,
+    /// Enclaves.
+    pub enclaves: Vec<Enclave>,
+    /// Candidate flows.
+    pub flows: Vec<Flow>,
+    /// Competitions and roadshows.
+    pub bursts: Vec<Burst>,
+    /// The chain of stages, enclave stages first, home stages last.
+    pub stages: Vec<Stage>,
+    /// The landing choice; `None` sends every graduate home.
+    pub landing: Option<Landing>,
+}
+
+impl Scenario {
+    /// Parses and validates scenario text; `file` names it in error messages.
+    pub fn from_toml(file: &str, text: &str) -> Result<Scenario, Diagnostics> {
+        parse::scenario(file, text)
+    }
+
+    /// Reads, parses and validates a scenario file.
+    pub fn from_file(path: &Path) -> Result<(Scenario, Vec<u8>), Diagnostics> {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| {
+            Diagnostics(vec![Diagnostic {
+                file: shown.clone(),
+                line: 0,
+                column: 0,
+                path: String::new(),
+                expected: "a readable scenario file".to_string(),
+                found: format!("an error opening it: {e}"),
+                hint: None,
+                snippet: None,
+            }])
+        })?;
+        let text = decode(&shown, &bytes)?;
+        Ok((Scenario::from_toml(&shown, text)?, bytes))
+    }
+
+    /// Number of time bins in the series (0 when there is no horizon).
+    pub fn bins(&self) -> usize {
+        self.horizon
+            .map_or(0, |h| (h / self.bin_width - 1e-9).ceil().max(1.0) as usize)
+    }
+
+    /// Index of the first home stage, where the landing choice is made.
+    pub fn handoff_stage(&self) -> Option<usize> {
+        self.stages.iter().position(|s| s.place == Place::Home)
+    }
+}
+
+/// Checks that input bytes are UTF-8, locating the first bad byte if not.
+pub fn decode<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnostics> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = e.valid_up_to();
+        let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
+        reader::Document::error_at(
+            file,
+            prefix,
+            good,
+            "UTF-8 text",
+            &format!(
+                "the byte 0x{:02x}, which is not UTF-8 (save the file as UTF-8)",
+                bytes[good]
+            ),
+        )
+    })
+}
