@@ -3,9 +3,7 @@
 //! between bounds) rather than by internal parameters.
 
 use rand::Rng;
-use rand_distr::{
-    Distribution as _, Exp1, Gamma, LogNormal, Pert, StandardNormal, Triangular, Weibull,
-};
+use rand_distr::{Distribution as _, Exp1, Gamma, LogNormal, Pert, StandardNormal, Triangular, Weibull};
 
 /// z-score of the 90th percentile of the standard normal distribution.
 pub const Z90: f64 = 1.281_551_565_544_600_5;
@@ -15,25 +13,20 @@ pub const Z90: f64 = 1.281_551_565_544_600_5;
 pub struct Distribution {
     kind: Kind,
     mean: f64,
+    lower: f64,
 }
 
 #[derive(Clone, Debug)]
 enum Kind {
     Constant(f64),
     Exponential(f64),
-    Uniform {
-        min: f64,
-        width: f64,
-    },
+    Uniform { min: f64, width: f64 },
     Triangular(Triangular<f64>),
     Pert(Pert<f64>),
     LogNormal(LogNormal<f64>),
     Gamma(Gamma<f64>),
     Weibull(Weibull<f64>),
-    Empirical {
-        values: Box<[f64]>,
-        cumulative: Box<[f64]>,
-    },
+    Empirical { values: Box<[f64]>, cumulative: Box<[f64]> },
 }
 
 /// Builds a distribution or explains, in a planner's words, what is wrong.
@@ -63,6 +56,7 @@ impl Distribution {
         Ok(Distribution {
             kind: Kind::Constant(value),
             mean: value,
+            lower: value,
         })
     }
 
@@ -72,6 +66,7 @@ impl Distribution {
         Ok(Distribution {
             kind: Kind::Exponential(mean),
             mean,
+            lower: 0.0,
         })
     }
 
@@ -83,11 +78,9 @@ impl Distribution {
             return Err(format!("`max` ({max}) is below `min` ({min})"));
         }
         Ok(Distribution {
-            kind: Kind::Uniform {
-                min,
-                width: max - min,
-            },
+            kind: Kind::Uniform { min, width: max - min },
             mean: (min + max) / 2.0,
+            lower: min,
         })
     }
 
@@ -98,6 +91,7 @@ impl Distribution {
         Ok(Distribution {
             kind: Kind::Triangular(t),
             mean: (min + mode + max) / 3.0,
+            lower: min,
         })
     }
 
@@ -107,12 +101,11 @@ impl Distribution {
         if max == min {
             return Distribution::constant(min);
         }
-        let p = Pert::new(min, max)
-            .with_mode(mode)
-            .map_err(|e| e.to_string())?;
+        let p = Pert::new(min, max).with_mode(mode).map_err(|e| e.to_string())?;
         Ok(Distribution {
             kind: Kind::Pert(p),
             mean: (min + 4.0 * mode + max) / 6.0,
+            lower: min,
         })
     }
 
@@ -141,6 +134,7 @@ impl Distribution {
         Ok(Distribution {
             kind: Kind::LogNormal(d),
             mean: (mu + sigma * sigma / 2.0).exp(),
+            lower: 0.0,
         })
     }
 
@@ -160,6 +154,7 @@ impl Distribution {
         Ok(Distribution {
             kind: Kind::Gamma(d),
             mean: shape * scale,
+            lower: 0.0,
         })
     }
 
@@ -171,6 +166,7 @@ impl Distribution {
         Ok(Distribution {
             kind: Kind::Weibull(d),
             mean: scale * gamma_fn(1.0 + 1.0 / shape),
+            lower: 0.0,
         })
     }
 
@@ -216,6 +212,7 @@ impl Distribution {
                 cumulative: cumulative.into(),
             },
             mean,
+            lower: values.iter().copied().fold(f64::INFINITY, f64::min),
         })
     }
 
@@ -231,13 +228,7 @@ impl Distribution {
 
     /// The smallest value a draw can take (for range checks).
     pub fn lower_bound(&self) -> f64 {
-        match &self.kind {
-            Kind::Constant(v) => *v,
-            Kind::Uniform { min, .. } => *min,
-            Kind::Triangular(_) | Kind::Pert(_) => f64::NEG_INFINITY,
-            Kind::Empirical { values, .. } => values.iter().copied().fold(f64::INFINITY, f64::min),
-            Kind::Exponential(_) | Kind::LogNormal(_) | Kind::Gamma(_) | Kind::Weibull(_) => 0.0,
-        }
+        self.lower
     }
 
     /// One draw.
@@ -257,9 +248,7 @@ impl Distribution {
             Kind::Weibull(d) => d.sample(rng),
             Kind::Empirical { values, cumulative } => {
                 let u = unit(rng);
-                let i = cumulative
-                    .partition_point(|&c| c <= u)
-                    .min(values.len() - 1);
+                let i = cumulative.partition_point(|&c| c <= u).min(values.len() - 1);
                 values[i]
             }
         }
@@ -377,9 +366,7 @@ mod tests {
         assert!(Distribution::lognormal_median_p90(10.0, 5.0)
             .unwrap_err()
             .contains("above `median`"));
-        assert!(Distribution::exponential(-1.0)
-            .unwrap_err()
-            .contains("greater than 0"));
+        assert!(Distribution::exponential(-1.0).unwrap_err().contains("greater than 0"));
         assert!(Distribution::triangular(5.0, 1.0, 10.0)
             .unwrap_err()
             .contains("min ≤ mode ≤ max"));

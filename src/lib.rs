@@ -6,7 +6,12 @@
 //! [`model`] on the generic [`engine`] → replications ([`runner`]) → streaming
 //! statistics ([`stats`]) → result files ([`output`]).
 
+pub mod cli;
 pub mod dist;
 pub mod engine;
+pub mod model;
+pub mod output;
+pub mod runner;
 pub mod scenario;
+pub mod stats;
 pub mod units;

@@ -24,9 +24,7 @@ fn split_number(text: &str) -> Result<(f64, &str), String> {
     if clean.is_empty() {
         return Err("no number in front of the unit".to_string());
     }
-    let value: f64 = clean
-        .parse()
-        .map_err(|_| format!("`{number}` is not a number"))?;
+    let value: f64 = clean.parse().map_err(|_| format!("`{number}` is not a number"))?;
     if !value.is_finite() {
         return Err(format!("`{number}` is not a finite number"));
     }
@@ -53,8 +51,7 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
     if unit.is_empty() {
         return Err(format!("a duration needs a unit: {TIME_UNITS}"));
     }
-    let factor =
-        months_per(unit).ok_or_else(|| format!("unknown time unit `{unit}`; use {TIME_UNITS}"))?;
+    let factor = months_per(unit).ok_or_else(|| format!("unknown time unit `{unit}`; use {TIME_UNITS}"))?;
     Ok(value * factor)
 }
 
@@ -68,11 +65,8 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
         .or_else(|| lower.strip_prefix("a "))
         .or_else(|| lower.strip_prefix("每"))
         .map(str::trim)
-        .ok_or_else(|| {
-            "a rate is written as a number per time unit, e.g. \"40 per year\"".to_string()
-        })?;
-    let factor =
-        months_per(unit).ok_or_else(|| format!("unknown time unit `{unit}`; use {TIME_UNITS}"))?;
+        .ok_or_else(|| "a rate is written as a number per time unit, e.g. \"40 per year\"".to_string())?;
+    let factor = months_per(unit).ok_or_else(|| format!("unknown time unit `{unit}`; use {TIME_UNITS}"))?;
     Ok(value / factor)
 }
 
@@ -83,11 +77,7 @@ pub fn parse_hours(text: &str) -> Result<f64, String> {
         "hour" | "hours" | "h" | "hr" | "hrs" | "小时" => 1.0,
         "minute" | "minutes" | "min" | "mins" | "分钟" => 1.0 / 60.0,
         "" => return Err("a travel time needs a unit: hours or minutes".to_string()),
-        other => {
-            return Err(format!(
-                "unknown travel-time unit `{other}`; use hours or minutes"
-            ))
-        }
+        other => return Err(format!("unknown travel-time unit `{other}`; use hours or minutes")),
     };
     Ok(value * factor)
 }

@@ -63,11 +63,7 @@ impl<E: Copy> Simulation<E> {
     /// Schedules `event` at absolute time `at`, which must not lie in the past.
     #[inline]
     pub fn schedule_at(&mut self, at: f64, event: E) {
-        debug_assert!(
-            at >= self.now,
-            "event scheduled in the past: {at} < {}",
-            self.now
-        );
+        debug_assert!(at >= self.now, "event scheduled in the past: {at} < {}", self.now);
         self.queue.push(at.max(self.now), event);
     }
 

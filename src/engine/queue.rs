@@ -70,9 +70,7 @@ impl<E: Copy> EventQueue<E> {
     /// Removes and returns the earliest event with its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, E)> {
-        self.heap
-            .pop()
-            .map(|e| (f64::from_bits(e.time_bits), e.event))
+        self.heap.pop().map(|e| (f64::from_bits(e.time_bits), e.event))
     }
 
     /// The time of the earliest event, if any.

@@ -126,16 +126,7 @@ mod tests {
         let first = |k: StreamKey, p: u8| k.stream(p).next_u64();
         let a = first(base, 0);
         assert_ne!(a, first(base, 1));
-        assert_ne!(
-            a,
-            first(
-                StreamKey {
-                    replication: 1,
-                    ..base
-                },
-                0
-            )
-        );
+        assert_ne!(a, first(StreamKey { replication: 1, ..base }, 0));
         assert_ne!(a, first(StreamKey { point: 1, ..base }, 0));
         assert_eq!(a, first(base, 0));
     }
@@ -150,9 +141,6 @@ mod tests {
         let mean = sum / n as f64;
         // sd of the mean of n uniforms is 0.2887/sqrt(n) ≈ 0.0009; 5 sd bound.
         assert!((mean - 0.5).abs() < 0.0046, "mean {mean}");
-        assert_ne!(
-            KeyedStream::new(1, 0).next_raw(),
-            KeyedStream::new(1, 1).next_raw()
-        );
+        assert_ne!(KeyedStream::new(1, 0).next_raw(), KeyedStream::new(1, 1).next_raw());
     }
 }

@@ -92,16 +92,9 @@ impl<'a> LineIndex<'a> {
         }
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let end = self
-            .starts
-            .get(line + 1)
-            .map_or(self.text.len(), |&e| e - 1);
+        let end = self.starts.get(line + 1).map_or(self.text.len(), |&e| e - 1);
         let column = self.text[start..offset].chars().count() + 1;
-        (
-            line + 1,
-            column,
-            self.text[start..end].trim_end_matches('\r'),
-        )
+        (line + 1, column, self.text[start..end].trim_end_matches('\r'))
     }
 }
 
@@ -149,10 +142,7 @@ mod tests {
 
     #[test]
     fn suggests_the_nearest_name() {
-        assert_eq!(
-            nearest("seets", ["seats", "sectors", "reach"]),
-            Some("seats")
-        );
+        assert_eq!(nearest("seets", ["seats", "sectors", "reach"]), Some("seats"));
         assert_eq!(nearest("zzzzzz", ["seats", "sectors"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

@@ -3,8 +3,8 @@
 
 use super::reader::{Dimension, Document, Read, Table, Value};
 use super::{
-    Burst, City, Diagnostic, Diagnostics, Enclave, Flow, Landing, LandingWeights, Link, Operator,
-    OperatorKind, Place, Role, Scenario, Stage, WhenFull,
+    Burst, City, Diagnostic, Diagnostics, Enclave, Flow, Landing, LandingWeights, Link, Operator, OperatorKind, Place,
+    Role, Scenario, Stage, WhenFull,
 };
 use crate::dist::Distribution;
 use std::collections::HashMap;
@@ -72,8 +72,7 @@ impl Names {
         if let Some(i) = self.names.iter().position(|n| n == key) {
             return Some(i);
         }
-        let hint = super::nearest(key, self.names.iter().map(String::as_str))
-            .map(|n| format!("did you mean \"{n}\"?"));
+        let hint = super::nearest(key, self.names.iter().map(String::as_str)).map(|n| format!("did you mean \"{n}\"?"));
         value.fail(
             &format!("the name of a declared {}", self.what),
             &format!("`{key}`, which is not declared"),
@@ -88,38 +87,39 @@ fn declare(tables: &[Table<'_, '_>], key: &'static str, what: &'static str) -> N
     let mut names = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for t in tables {
-        let name = t
-            .required(key, &format!("a unique {what} name"))
-            .and_then(|v| {
-                let s = v.string()?;
-                if s.trim().is_empty() {
-                    v.fail(&format!("a non-empty {what} name"), "an empty string", None);
-                    return None;
-                }
-                if let Some(first) = seen.get(s) {
-                    v.fail(
-                        &format!("a unique {what} name"),
-                        &format!(
-                            "\"{s}\" again (first declared as {what} number {})",
-                            first + 1
-                        ),
-                        None,
-                    );
-                }
-                seen.insert(s.to_string(), names.len());
-                Some(s.to_string())
-            });
+        let name = t.required(key, &format!("a unique {what} name")).and_then(|v| {
+            let s = v.string()?;
+            if s.trim().is_empty() {
+                v.fail(&format!("a non-empty {what} name"), "an empty string", None);
+                return None;
+            }
+            if let Some(first) = seen.get(s) {
+                v.fail(
+                    &format!("a unique {what} name"),
+                    &format!("\"{s}\" again (first declared as {what} number {})", first + 1),
+                    None,
+                );
+            }
+            seen.insert(s.to_string(), names.len());
+            Some(s.to_string())
+        });
         names.push(name.unwrap_or_default());
     }
     Names { what, names }
 }
 
+/// The top-level sections of a scenario file.
+const SECTIONS: [&str; 8] = [
+    "scenario", "city", "link", "enclave", "flow", "burst", "stage", "landing",
+];
+
 fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
+    // Known up front, so an early stop on one section never calls the others unknown.
+    for section in SECTIONS {
+        root.has(section);
+    }
     let header = root
-        .required(
-            "scenario",
-            "a [scenario] table with name, horizon and sectors",
-        )
+        .required("scenario", "a [scenario] table with name, horizon and sectors")
         .and_then(|v| v.table());
     let city_tables = root.tables("city");
     let stage_tables = root.tables("stage");
@@ -164,10 +164,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         root.missing("enclave", "at least one [[enclave]]");
     }
     if flows.is_empty() && bursts.is_empty() {
-        root.missing(
-            "flow",
-            "at least one [[flow]] or [[burst]] of candidate projects",
-        );
+        root.missing("flow", "at least one [[flow]] or [[burst]] of candidate projects");
     }
     Some(Scenario {
         name,
@@ -188,16 +185,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
     })
 }
 
-type Header = (
-    String,
-    String,
-    Option<f64>,
-    f64,
-    f64,
-    bool,
-    Option<u64>,
-    Vec<String>,
-);
+type Header = (String, String, Option<f64>, f64, f64, bool, Option<u64>, Vec<String>);
 
 fn read_header(h: &Table<'_, '_>) -> Read<Header> {
     let name = h
@@ -229,24 +217,22 @@ fn read_header(h: &Table<'_, '_>) -> Read<Header> {
     });
     let warmup = h.or("warmup", 0.0, |v| v.duration());
     let drain = h.or("drain", false, |v| v.boolean());
-    let sectors = h
-        .required("sectors", "the list of sector names")
-        .and_then(|v| {
-            let items = v.array()?;
-            let mut names: Vec<String> = Vec::new();
-            for item in &items {
-                let s = item.string()?;
-                if names.iter().any(|n| n == s) {
-                    item.fail("a unique sector name", &format!("\"{s}\" again"), None);
-                }
-                names.push(s.to_string());
+    let sectors = h.required("sectors", "the list of sector names").and_then(|v| {
+        let items = v.array()?;
+        let mut names: Vec<String> = Vec::new();
+        for item in &items {
+            let s = item.string()?;
+            if names.iter().any(|n| n == s) {
+                item.fail("a unique sector name", &format!("\"{s}\" again"), None);
             }
-            if names.is_empty() {
-                v.fail("at least one sector", "an empty list", None);
-                return None;
-            }
-            Some(names)
-        });
+            names.push(s.to_string());
+        }
+        if names.is_empty() {
+            v.fail("at least one sector", "an empty list", None);
+            return None;
+        }
+        Some(names)
+    });
     h.finish();
     let (horizon, candidate_limit) = match (horizon, candidate_limit) {
         (None, None) => {
@@ -272,13 +258,11 @@ fn read_header(h: &Table<'_, '_>) -> Read<Header> {
             return None;
         }
         if warmup >= hz {
-            h.get("warmup")
-                .expect("warmup is present when nonzero")
-                .fail(
-                    "a warm-up shorter than the horizon",
-                    &format!("{warmup} months"),
-                    None,
-                );
+            h.get("warmup").expect("warmup is present when nonzero").fail(
+                "a warm-up shorter than the horizon",
+                &format!("{warmup} months"),
+                None,
+            );
             return None;
         }
     }
@@ -306,10 +290,7 @@ fn read_when_full(t: &Table<'_, '_>) -> Read<WhenFull> {
             t.get("patience").expect("patience is present").fail(
                 "no `patience` when `when_full = \"turn_away\"`",
                 "a patience",
-                Some(
-                    "patience applies only to queues; remove it or set when_full = \"queue\""
-                        .to_string(),
-                ),
+                Some("patience applies only to queues; remove it or set when_full = \"queue\"".to_string()),
             );
             None
         }
@@ -319,15 +300,13 @@ fn read_when_full(t: &Table<'_, '_>) -> Read<WhenFull> {
 
 fn read_stage(t: &Table<'_, '_>) -> Read<Stage> {
     let name = t.get("name").and_then(|v| v.string().map(str::to_string));
-    let place = t
-        .required("place", "\"enclave\", \"host\" or \"home\"")
-        .and_then(|v| {
-            Some(match v.choice(&["enclave", "host", "home"])? {
-                "enclave" => Place::Enclave,
-                "host" => Place::Host,
-                _ => Place::Home,
-            })
-        });
+    let place = t.required("place", "\"enclave\", \"host\" or \"home\"").and_then(|v| {
+        Some(match v.choice(&["enclave", "host", "home"])? {
+            "enclave" => Place::Enclave,
+            "host" => Place::Host,
+            _ => Place::Home,
+        })
+    });
     let duration = t
         .required(
             "duration",
@@ -401,23 +380,16 @@ fn check_stage_order(tables: &[Table<'_, '_>], stages: &[Stage]) {
     }
 }
 
-fn read_city(
-    t: &Table<'_, '_>,
-    sectors: &Names,
-    stage_names: &Names,
-    stages: &[Stage],
-) -> Read<City> {
+fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[Stage]) -> Read<City> {
     let id = t.get("id").and_then(|v| v.string().map(str::to_string));
     let name = t.optional("name", |v| v.string().map(str::to_string));
-    let role = t
-        .required("role", "\"host\", \"home\" or \"both\"")
-        .and_then(|v| {
-            Some(match v.choice(&["host", "home", "both"])? {
-                "host" => Role::Host,
-                "home" => Role::Home,
-                _ => Role::Both,
-            })
-        });
+    let role = t.required("role", "\"host\", \"home\" or \"both\"").and_then(|v| {
+        Some(match v.choice(&["host", "home", "both"])? {
+            "host" => Role::Host,
+            "home" => Role::Home,
+            _ => Role::Both,
+        })
+    });
     let province = t
         .required("province", "the province the city belongs to")
         .and_then(|v| v.string().map(str::to_string));
@@ -453,7 +425,10 @@ fn read_city(
                     value.fail(
                         "a capacity for a home stage",
                         &format!("a capacity for `{key}`, which is not a home stage"),
-                        Some("enclave stages use the enclave's `seats`; host stages are not capacity-limited".to_string()),
+                        Some(
+                            "enclave stages use the enclave's `seats`; host stages are not capacity-limited"
+                                .to_string(),
+                        ),
                     );
                     ok = false;
                     continue;
@@ -486,11 +461,7 @@ fn read_city(
 }
 
 fn role_check(v: &Value<'_, '_>, city: &City, hosts: bool) -> Read<()> {
-    let ok = if hosts {
-        city.role.hosts()
-    } else {
-        city.role.is_home()
-    };
+    let ok = if hosts { city.role.hosts() } else { city.role.is_home() };
     if ok {
         return Some(());
     }
@@ -507,13 +478,7 @@ fn role_check(v: &Value<'_, '_>, city: &City, hosts: bool) -> Read<()> {
     None
 }
 
-fn city_ref(
-    t: &Table<'_, '_>,
-    key: &'static str,
-    names: &Names,
-    cities: &[City],
-    hosts: bool,
-) -> Read<usize> {
+fn city_ref(t: &Table<'_, '_>, key: &'static str, names: &Names, cities: &[City], hosts: bool) -> Read<usize> {
     let v = t.required(key, "the id of a declared city")?;
     let i = names.resolve(&v)?;
     role_check(&v, &cities[i], hosts)?;
@@ -532,11 +497,7 @@ fn read_links(root: &Table<'_, '_>, names: &Names, cities: &[City]) -> Read<Vec<
         t.finish();
         let link = (|| {
             let (home, host) = (home?, host?);
-            if links
-                .iter()
-                .flatten()
-                .any(|l| l.home == home && l.host == host)
-            {
+            if links.iter().flatten().any(|l| l.home == home && l.host == host) {
                 t.get("home").expect("home is present").fail(
                     "one link per home and host",
                     "a second link between the same cities",
@@ -584,9 +545,7 @@ fn read_enclaves(
         let seats = t
             .required("seats", "the number of workstations")
             .and_then(|v| v.integer_in(1, MAX_SEATS, "a number of seats"));
-        let area = t.or("floor_area_m2", 0.0, |v| {
-            v.number_in(0.0, 1e8, "a floor area in m²")
-        });
+        let area = t.or("floor_area_m2", 0.0, |v| v.number_in(0.0, 1e8, "a floor area in m²"));
         let rent = t.or("rent_yuan_per_m2_month", 0.0, |v| {
             v.number_in(0.0, 1e6, "a rent in yuan per m² per month")
         });
@@ -621,12 +580,8 @@ fn read_enclaves(
                         _ => OperatorKind::Professional,
                     })
                 });
-                let noise = o.or("scouting_noise", 0.0, |v| {
-                    v.number_in(0.0, 100.0, "a noise level")
-                });
-                let bar = o.optional("admission_bar", |v| {
-                    v.number_in(-100.0, 100.0, "a quality bar")
-                });
+                let noise = o.or("scouting_noise", 0.0, |v| v.number_in(0.0, 100.0, "a noise level"));
+                let bar = o.optional("admission_bar", |v| v.number_in(-100.0, 100.0, "a quality bar"));
                 o.finish();
                 Some(Operator {
                     kind: kind?,
@@ -651,10 +606,7 @@ fn read_enclaves(
                     cities[owner].id, cities[host].id
                 ),
                 "no such link",
-                Some(
-                    "the landing choice needs the travel time and barrier between the two cities"
-                        .to_string(),
-                ),
+                Some("the landing choice needs the travel time and barrier between the two cities".to_string()),
             );
         }
         out.push(Some(Enclave {
@@ -678,27 +630,16 @@ fn read_enclaves(
 }
 
 fn read_quality(t: &Table<'_, '_>) -> Read<(f64, f64)> {
-    let mean = t.or("quality_mean", 0.0, |v| {
-        v.number_in(-10.0, 10.0, "a mean quality")
-    });
-    let sd = t.or("quality_sd", 1.0, |v| {
-        v.number_in(0.0, 10.0, "a quality spread")
-    });
+    let mean = t.or("quality_mean", 0.0, |v| v.number_in(-10.0, 10.0, "a mean quality"));
+    let sd = t.or("quality_sd", 1.0, |v| v.number_in(0.0, 10.0, "a quality spread"));
     Some((mean?, sd?))
 }
 
-fn read_flows(
-    root: &Table<'_, '_>,
-    names: &Names,
-    cities: &[City],
-    sectors: &Names,
-) -> Read<Vec<Flow>> {
+fn read_flows(root: &Table<'_, '_>, names: &Names, cities: &[City], sectors: &Names) -> Read<Vec<Flow>> {
     let mut out = Vec::new();
     for t in root.tables("flow") {
         let host = city_ref(&t, "host", names, cities, true);
-        let sector = t
-            .required("sector", "a sector name")
-            .and_then(|v| sectors.resolve(&v));
+        let sector = t.required("sector", "a sector name").and_then(|v| sectors.resolve(&v));
         let rate = t
             .required("rate", "a rate such as \"40 per year\"")
             .and_then(|v| v.rate());
@@ -743,13 +684,9 @@ fn read_bursts(
 ) -> Read<Vec<Burst>> {
     let mut out = Vec::new();
     for t in root.tables("burst") {
-        let name = t.or("name", String::from("burst"), |v| {
-            v.string().map(str::to_string)
-        });
+        let name = t.or("name", String::from("burst"), |v| v.string().map(str::to_string));
         let host = city_ref(&t, "host", names, cities, true);
-        let sector = t
-            .required("sector", "a sector name")
-            .and_then(|v| sectors.resolve(&v));
+        let sector = t.required("sector", "a sector name").and_then(|v| sectors.resolve(&v));
         let size = t
             .required("size", "candidates per batch (a number or a distribution)")
             .and_then(|v| {
@@ -758,10 +695,7 @@ fn read_bursts(
             });
         let at = t.optional("at", |v| {
             let items = v.array()?;
-            items
-                .iter()
-                .map(|i| i.duration())
-                .collect::<Read<Vec<f64>>>()
+            items.iter().map(|i| i.duration()).collect::<Read<Vec<f64>>>()
         });
         let every = t.optional("every", |v| {
             let e = v.duration()?;
@@ -808,11 +742,9 @@ fn read_bursts(
                 times
             }
             (Some(_), Some(_)) => {
-                t.get("every").expect("every is present").fail(
-                    "either `at` or `every`, not both",
-                    "both",
-                    None,
-                );
+                t.get("every")
+                    .expect("every is present")
+                    .fail("either `at` or `every`, not both", "both", None);
                 return None;
             }
             (None, None) => {
@@ -840,17 +772,11 @@ fn read_bursts(
 fn read_landing(t: &Table<'_, '_>) -> Read<Option<Landing>> {
     let enabled = t.or("enabled", true, |v| v.boolean());
     let num = |key: &'static str| t.or(key, 0.0, |v| v.number_in(-100.0, 100.0, "a utility"));
-    let (home, host, elsewhere) = (
-        num("home_constant"),
-        num("host_constant"),
-        num("elsewhere_constant"),
-    );
+    let (home, host, elsewhere) = (num("home_constant"), num("host_constant"), num("elsewhere_constant"));
     let weights = t
         .optional("weights", |v| {
             let w = v.table()?;
-            let num = |key: &'static str| {
-                w.or(key, 0.0, |v| v.number_in(-100.0, 100.0, "a utility weight"))
-            };
+            let num = |key: &'static str| w.or(key, 0.0, |v| v.number_in(-100.0, 100.0, "a utility weight"));
             let weights = LandingWeights {
                 subsidy: num("subsidy")?,
                 lock_in: num("lock_in")?,

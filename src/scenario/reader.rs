@@ -38,13 +38,7 @@ impl<'a> Document<'a> {
                     root: Spanned::new(0..0, DeTable::new()),
                     errors: RefCell::new(Vec::new()),
                 };
-                doc.error(
-                    span,
-                    "",
-                    "valid TOML",
-                    &format!("a syntax error: {message}"),
-                    None,
-                );
+                doc.error(span, "", "valid TOML", &format!("a syntax error: {message}"), None);
                 Err(doc.into_errors().expect_err("one error was recorded"))
             }
         }
@@ -52,13 +46,7 @@ impl<'a> Document<'a> {
 
     /// Builds a document whose only content is an error at `offset` (for inputs that
     /// cannot even be parsed, such as text that is not UTF-8).
-    pub fn error_at(
-        file: &str,
-        text: &str,
-        offset: usize,
-        expected: &str,
-        found: &str,
-    ) -> Diagnostics {
+    pub fn error_at(file: &str, text: &str, offset: usize, expected: &str, found: &str) -> Diagnostics {
         let lines = LineIndex::new(text);
         let (line, column, snippet) = lines.locate(offset);
         Diagnostics(vec![Diagnostic {
@@ -85,14 +73,7 @@ impl<'a> Document<'a> {
     }
 
     /// Records an error at `span`.
-    pub fn error(
-        &self,
-        span: Range<usize>,
-        path: &str,
-        expected: &str,
-        found: &str,
-        hint: Option<String>,
-    ) {
+    pub fn error(&self, span: Range<usize>, path: &str, expected: &str, found: &str, hint: Option<String>) {
         let (line, column, snippet) = self.lines.locate(span.start);
         self.errors.borrow_mut().push(Diagnostic {
             file: self.file.clone(),
@@ -131,11 +112,7 @@ fn describe(value: &DeValue<'_>) -> String {
         DeValue::Float(x) => format!("the number {x}"),
         DeValue::Boolean(b) => format!("the boolean {b}"),
         DeValue::Datetime(d) => format!("the date {d}"),
-        DeValue::Array(a) => format!(
-            "an array of {} item{}",
-            a.len(),
-            if a.len() == 1 { "" } else { "s" }
-        ),
+        DeValue::Array(a) => format!("an array of {} item{}", a.len(), if a.len() == 1 { "" } else { "s" }),
         DeValue::Table(_) => "a table".to_string(),
     }
 }
@@ -181,8 +158,7 @@ impl<'d, 'a> Value<'d, 'a> {
 
     /// Records an error at this value.
     pub fn fail(&self, expected: &str, found: &str, hint: Option<String>) {
-        self.doc
-            .error(self.span(), &self.path, expected, found, hint);
+        self.doc.error(self.span(), &self.path, expected, found, hint);
     }
 
     /// Records that this value is not what was `expected`.
@@ -211,11 +187,7 @@ impl<'d, 'a> Value<'d, 'a> {
             .collect::<Vec<_>>()
             .join(", ");
         let hint = nearest(s, choices.iter().copied()).map(|n| format!("did you mean \"{n}\"?"));
-        self.fail(
-            &format!("one of {list}"),
-            &format!("\"{}\"", truncate(s)),
-            hint,
-        );
+        self.fail(&format!("one of {list}"), &format!("\"{}\"", truncate(s)), hint);
         None
     }
 
@@ -238,9 +210,7 @@ impl<'d, 'a> Value<'d, 'a> {
                 Ok(v) if v.is_finite() => Some(v),
                 _ => self.mismatch("a finite number"),
             },
-            DeValue::String(s) if units::parse_duration(s).is_ok() => {
-                self.mismatch("a plain number (no unit)")
-            }
+            DeValue::String(s) if units::parse_duration(s).is_ok() => self.mismatch("a plain number (no unit)"),
             _ => self.mismatch("a number"),
         }
     }
@@ -249,11 +219,7 @@ impl<'d, 'a> Value<'d, 'a> {
     pub fn number_in(&self, min: f64, max: f64, what: &str) -> Read<f64> {
         let v = self.number()?;
         if v < min || v > max {
-            self.fail(
-                &format!("{what} between {min} and {max}"),
-                &v.to_string(),
-                None,
-            );
+            self.fail(&format!("{what} between {min} and {max}"), &v.to_string(), None);
             return None;
         }
         Some(v)
@@ -272,23 +238,14 @@ impl<'d, 'a> Value<'d, 'a> {
         match i64::from_str_radix(i.as_str(), i.radix()) {
             Ok(v) if v >= 0 && (v as u64) >= min && (v as u64) <= max => Some(v as u64),
             Ok(v) => {
-                self.fail(
-                    &format!("{what} between {min} and {max}"),
-                    &v.to_string(),
-                    None,
-                );
+                self.fail(&format!("{what} between {min} and {max}"), &v.to_string(), None);
                 None
             }
             Err(_) => self.mismatch(&format!("{what} between {min} and {max}")),
         }
     }
 
-    fn quantity(
-        &self,
-        what: &str,
-        example: &str,
-        parse: fn(&str) -> Result<f64, String>,
-    ) -> Read<f64> {
+    fn quantity(&self, what: &str, example: &str, parse: fn(&str) -> Result<f64, String>) -> Read<f64> {
         match self.value.get_ref() {
             DeValue::String(s) => match parse(s) {
                 Ok(v) => Some(v),
@@ -311,11 +268,7 @@ impl<'d, 'a> Value<'d, 'a> {
                 None
             }
             other => {
-                self.fail(
-                    &format!("{what} such as \"{example}\""),
-                    &describe(other),
-                    None,
-                );
+                self.fail(&format!("{what} such as \"{example}\""), &describe(other), None);
                 None
             }
         }
@@ -416,23 +369,16 @@ impl<'d, 'a> Value<'d, 'a> {
             "weibull",
             "empirical",
         ]);
-        let p = |key: &'static str| {
-            t.required(key, "a value")
-                .and_then(|v| v.measure(dimension))
-        };
+        let p = |key: &'static str| t.required(key, "a value").and_then(|v| v.measure(dimension));
         let built = match kind? {
             "constant" => p("value").map(Distribution::constant),
             "exponential" => p("mean").map(Distribution::exponential),
             "uniform" => both(p("min"), p("max")).map(|(a, b)| Distribution::uniform(a, b)),
-            "triangular" => three(p("min"), p("mode"), p("max"))
-                .map(|(a, m, b)| Distribution::triangular(a, m, b)),
-            "pert" => {
-                three(p("min"), p("mode"), p("max")).map(|(a, m, b)| Distribution::pert(a, m, b))
-            }
+            "triangular" => three(p("min"), p("mode"), p("max")).map(|(a, m, b)| Distribution::triangular(a, m, b)),
+            "pert" => three(p("min"), p("mode"), p("max")).map(|(a, m, b)| Distribution::pert(a, m, b)),
             "lognormal" => {
                 if t.has("median") || t.has("p90") {
-                    both(p("median"), p("p90"))
-                        .map(|(m, q)| Distribution::lognormal_median_p90(m, q))
+                    both(p("median"), p("p90")).map(|(m, q)| Distribution::lognormal_median_p90(m, q))
                 } else if t.has("mean") || t.has("sd") {
                     both(p("mean"), p("sd")).map(|(m, s)| Distribution::lognormal_mean_sd(m, s))
                 } else {
@@ -557,21 +503,12 @@ impl<'d, 'a> Table<'d, 'a> {
     }
 
     /// Reads `key` with `read` if present: `Some(None)` means present but invalid.
-    pub fn optional<T>(
-        &self,
-        key: &'static str,
-        read: impl FnOnce(Value<'d, 'a>) -> Read<T>,
-    ) -> Option<Read<T>> {
+    pub fn optional<T>(&self, key: &'static str, read: impl FnOnce(Value<'d, 'a>) -> Read<T>) -> Option<Read<T>> {
         self.get(key).map(read)
     }
 
     /// Reads `key` with `read`, or gives `default` when the key is absent.
-    pub fn or<T>(
-        &self,
-        key: &'static str,
-        default: T,
-        read: impl FnOnce(Value<'d, 'a>) -> Read<T>,
-    ) -> Read<T> {
+    pub fn or<T>(&self, key: &'static str, default: T, read: impl FnOnce(Value<'d, 'a>) -> Read<T>) -> Read<T> {
         self.optional(key, read).unwrap_or(Some(default))
     }
 

@@ -1,0 +1,243 @@
+//! The `feidi` command line: argument parsing and the commands. This is the only module
+//! that touches the terminal, and with `output` the only one that touches files.
+
+use crate::model::metrics;
+use crate::model::Prepared;
+use crate::output::{summary_table, RunReport};
+use crate::runner::{self, RunSettings};
+use crate::scenario::{Diagnostics, Scenario};
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Simulate science-and-technology enclaves (科创飞地): projects scouted in a host city,
+/// incubated there, and landed — or lost — at home.
+#[derive(Parser, Debug)]
+#[command(name = "feidi", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run replications of a scenario and write summary.json, series.csv and manifest.json.
+    Run(RunArgs),
+    /// Check scenario files and report every problem with its location.
+    Validate {
+        /// Scenario files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// Number of Monte Carlo replications.
+    #[arg(short = 'n', long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=crate::engine::rng::MAX_REPLICATIONS))]
+    replications: u64,
+    /// Master seed: the same seed gives byte-identical results.
+    #[arg(short, long, default_value_t = 1)]
+    seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(short, long)]
+    threads: Option<usize>,
+    /// Output directory (default: results/<scenario name>).
+    #[arg(short, long)]
+    out: Option<PathBuf>,
+    /// Print summary.json to standard output instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// A failure, with the exit code it deserves.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad input (a scenario file or an argument): exit code 2.
+    Input(String),
+    /// Something went wrong while working (an unwritable directory): exit code 1.
+    Runtime(String),
+}
+
+impl Failure {
+    /// The process exit code.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::Input(_) => 2,
+            Failure::Runtime(_) => 1,
+        }
+    }
+
+    /// The message for standard error.
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::Input(m) | Failure::Runtime(m) => m,
+        }
+    }
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(d: Diagnostics) -> Self {
+        Failure::Input(d.to_string())
+    }
+}
+
+/// Runs the parsed command line.
+pub fn main(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Validate { files } => validate(&files),
+    }
+}
+
+fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut problems = Vec::new();
+    for file in files {
+        match Scenario::from_file(file) {
+            Ok((scenario, _)) => println!(
+                "{}: ok — scenario \"{}\": {} cities, {} enclaves, {} stages",
+                file.display(),
+                scenario.name,
+                scenario.cities.len(),
+                scenario.enclaves.len(),
+                scenario.stages.len()
+            ),
+            Err(d) => problems.push(d.to_string()),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Input(problems.join("\n")))
+    }
+}
+
+fn run(args: RunArgs) -> Result<(), Failure> {
+    let (scenario, bytes) = Scenario::from_file(&args.scenario)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(&scenario.name));
+    prepare_output_dir(&out)?;
+    let threads = args.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Failure::Runtime(format!("cannot start {threads} worker threads: {e}")))?;
+    let prepared = Prepared::new(&scenario);
+    let settings = RunSettings {
+        seed: args.seed,
+        point: 0,
+        replications: args.replications,
+    };
+    let progress = Progress::new(args.replications);
+    let started = Instant::now();
+    let results = pool.install(|| runner::run(&prepared, settings, &|done| progress.update(done)));
+    progress.finish();
+    let elapsed = started.elapsed();
+
+    let totals = metrics::totals();
+    let series = metrics::series(&scenario);
+    let file = args.scenario.display().to_string();
+    let report = RunReport {
+        scenario_name: &scenario.name,
+        scenario_title: &scenario.title,
+        scenario_file: &file,
+        scenario_bytes: &bytes,
+        seed: args.seed,
+        horizon_months: scenario.horizon,
+        bin_months: scenario.bin_width,
+        totals: &totals,
+        series: &series,
+        results: &results,
+    };
+    report
+        .write(&out)
+        .map_err(|e| Failure::Runtime(format!("cannot write results to {}: {e}", out.display())))?;
+    if args.json {
+        print!("{}", report.summary_json());
+    } else {
+        let rows: Vec<_> = totals
+            .iter()
+            .zip(&results.totals)
+            .map(|(i, a)| (i, a.summary(crate::output::CONFIDENCE)))
+            .collect();
+        println!(
+            "{} — {} replications, seed {}",
+            scenario.title, results.replications, args.seed
+        );
+        print!("{}", summary_table(&rows));
+        println!(
+            "{:.1} s, {:.2} million model events per second; results in {}",
+            elapsed.as_secs_f64(),
+            results.events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Creates the output directory and checks it is writable before any work starts.
+fn prepare_output_dir(dir: &Path) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::Runtime(format!("cannot create output directory {}: {e}", dir.display())))?;
+    let probe = dir.join(format!(".feidi-write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"")
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| Failure::Runtime(format!("output directory {} is not writable: {e}", dir.display())))
+}
+
+/// Progress on standard error: a live counter on a terminal, a line every few seconds
+/// in a log, nothing for short runs.
+struct Progress {
+    total: u64,
+    terminal: bool,
+    started: Instant,
+    last: std::sync::Mutex<Instant>,
+}
+
+impl Progress {
+    fn new(total: u64) -> Self {
+        let now = Instant::now();
+        Progress {
+            total,
+            terminal: std::io::stderr().is_terminal(),
+            started: now,
+            last: std::sync::Mutex::new(now),
+        }
+    }
+
+    fn update(&self, done: u64) {
+        let every = if self.terminal {
+            Duration::from_millis(200)
+        } else {
+            Duration::from_secs(10)
+        };
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() < every || done >= self.total {
+            return;
+        }
+        *last = Instant::now();
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let eta = elapsed / done.max(1) as f64 * (self.total - done) as f64;
+        let line = format!(
+            "{done}/{} replications, {:.0}%, about {eta:.0} s left",
+            self.total,
+            100.0 * done as f64 / self.total as f64
+        );
+        if self.terminal {
+            eprint!("\r{line}   ");
+        } else {
+            eprintln!("{line}");
+        }
+    }
+
+    fn finish(&self) {
+        if self.terminal && self.started.elapsed() > Duration::from_millis(200) {
+            eprint!("\r{}\r", " ".repeat(60));
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The catalogue of what one replication reports: totals (one number per replication)
+//! and series (one number per time bin). Names here are the names in result files.
+
+use crate::scenario::Scenario;
+
+/// Name, unit and meaning of one reported quantity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricInfo {
+    /// Name used in result files, such as `landed_home`.
+    pub name: String,
+    /// Unit, such as `projects` or `months`.
+    pub unit: &'static str,
+    /// One-line meaning, for tables and reports.
+    pub description: String,
+}
+
+fn info(name: &str, unit: &'static str, description: &str) -> MetricInfo {
+    MetricInfo {
+        name: name.to_string(),
+        unit,
+        description: description.to_string(),
+    }
+}
+
+/// Indices of the per-replication totals, in the order of [`totals`].
+pub mod total {
+    /// Candidates arriving in the host flows (met by an enclave or not).
+    pub const HOST_CANDIDATES: usize = 0;
+    /// Candidates met by an enclave's scouts.
+    pub const CANDIDATES: usize = 1;
+    /// Candidates screened out below the admission bar.
+    pub const REJECTED: usize = 2;
+    /// Candidates that took a seat.
+    pub const ADMITTED: usize = 3;
+    /// Candidates turned away by full seats or who gave up waiting.
+    pub const TURNED_AWAY: usize = 4;
+    /// Projects that started the first home stage.
+    pub const LANDED_HOME: usize = 5;
+    /// Projects that settled in the host city.
+    pub const LEAKED_HOST: usize = 6;
+    /// Projects that went elsewhere.
+    pub const LEAKED_ELSEWHERE: usize = 7;
+    /// Projects that failed a stage.
+    pub const FAILED: usize = 8;
+    /// Projects that finished the last stage.
+    pub const COMPLETED: usize = 9;
+    /// Candidates still waiting or in a stage at the end.
+    pub const IN_PROGRESS: usize = 10;
+    /// landed_home / admitted.
+    pub const LANDING_RATE: usize = 11;
+    /// Mean months from admission to landing.
+    pub const MONTHS_TO_LANDING: usize = 12;
+    /// Time-average share of open seats in use.
+    pub const SEAT_OCCUPANCY: usize = 13;
+    /// Time-average number of seats in use.
+    pub const SEATS_BUSY: usize = 14;
+    /// Time-average number of candidates waiting for a seat.
+    pub const SEAT_QUEUE: usize = 15;
+    /// Mean months a seated project waited for its seat.
+    pub const QUEUE_WAIT_MONTHS: usize = 16;
+    /// Mean months a project held its seat.
+    pub const SEAT_MONTHS: usize = 17;
+    /// Number of totals.
+    pub const COUNT: usize = 18;
+}
+
+/// The per-replication totals, indexed by the constants in [`total`].
+pub fn totals() -> Vec<MetricInfo> {
+    vec![
+        info(
+            "host_candidates",
+            "projects",
+            "candidate projects arriving in the host cities' flows",
+        ),
+        info("candidates", "projects", "candidates met by an enclave's scouts"),
+        info(
+            "rejected",
+            "projects",
+            "candidates screened out below the admission bar",
+        ),
+        info("admitted", "projects", "candidates that took an enclave seat"),
+        info(
+            "turned_away",
+            "projects",
+            "candidates turned away by full seats or who gave up waiting",
+        ),
+        info(
+            "landed_home",
+            "projects",
+            "projects that landed at home (started the first home stage)",
+        ),
+        info("leaked_host", "projects", "projects that settled in the host city"),
+        info("leaked_elsewhere", "projects", "projects that went to a third place"),
+        info("failed", "projects", "projects that failed a stage"),
+        info("completed", "projects", "projects that finished the last stage"),
+        info(
+            "in_progress",
+            "projects",
+            "candidates still queued or in a stage at the end",
+        ),
+        info("landing_rate", "share", "landed at home / admitted"),
+        info("months_to_landing", "months", "mean time from admission to landing"),
+        info(
+            "seat_occupancy",
+            "share",
+            "time-average share of open enclave seats in use",
+        ),
+        info("seats_busy", "seats", "time-average number of enclave seats in use"),
+        info(
+            "seat_queue",
+            "projects",
+            "time-average number of candidates waiting for a seat",
+        ),
+        info(
+            "queue_wait_months",
+            "months",
+            "mean wait for a seat among projects that got one",
+        ),
+        info("seat_months", "months", "mean time a project held its seat"),
+    ]
+}
+
+/// Layout of the per-bin series: cumulative counts, then levels, then stage occupancy.
+pub mod series {
+    /// Counts cumulated to the end of each bin (same names as the totals).
+    pub const COUNTS: [usize; 9] = [
+        super::total::CANDIDATES,
+        super::total::REJECTED,
+        super::total::ADMITTED,
+        super::total::TURNED_AWAY,
+        super::total::LANDED_HOME,
+        super::total::LEAKED_HOST,
+        super::total::LEAKED_ELSEWHERE,
+        super::total::FAILED,
+        super::total::COMPLETED,
+    ];
+    /// Offset of seat occupancy (time average within the bin).
+    pub const SEAT_OCCUPANCY: usize = COUNTS.len();
+    /// Offset of the seat queue length at the end of the bin.
+    pub const SEAT_QUEUE: usize = COUNTS.len() + 1;
+    /// Offset of the first stage's project count at the end of the bin.
+    pub const FIRST_STAGE: usize = COUNTS.len() + 2;
+}
+
+/// The per-bin series for `scenario`, in storage order.
+pub fn series(scenario: &Scenario) -> Vec<MetricInfo> {
+    let all = totals();
+    let mut out: Vec<MetricInfo> = series::COUNTS
+        .iter()
+        .map(|&i| MetricInfo {
+            description: format!("{} (cumulative)", all[i].description),
+            ..all[i].clone()
+        })
+        .collect();
+    out.push(info(
+        "seat_occupancy",
+        "share",
+        "share of open enclave seats in use (average over the bin)",
+    ));
+    out.push(info(
+        "seat_queue",
+        "projects",
+        "candidates waiting for a seat (end of bin)",
+    ));
+    for stage in &scenario.stages {
+        out.push(MetricInfo {
+            name: format!("in_stage.{}", stage.name),
+            unit: "projects",
+            description: format!("projects in stage {} (end of bin)", stage.name),
+        });
+    }
+    out
+}

@@ -1,0 +1,703 @@
+//! The state of one replication and its reaction to each event.
+
+use super::metrics::{series, total};
+use super::{Outcome, Prepared, NO_POOL};
+use crate::dist::{standard_normal, unit};
+use crate::engine::rng::{open01, KeyedStream, StreamKey};
+use crate::engine::{Model, Simulation};
+use crate::scenario::{Place, WhenFull};
+use rand::rngs::ChaCha8Rng;
+use rand::Rng;
+use rand_distr::{Distribution as _, Exp1};
+use std::collections::VecDeque;
+
+/// Events of the enclave model.
+#[derive(Clone, Copy, Debug)]
+pub enum Event {
+    /// The next candidate of flow `.0` arrives.
+    Arrival(u16),
+    /// Occurrence `.1` of burst `.0` arrives.
+    Burst(u16, u32),
+    /// Project `.0` finishes its current stage.
+    StageEnd(u32),
+    /// Project `.0` gives up waiting, if still waiting under ticket `.1`.
+    GiveUp(u32, u32),
+    /// Time bin `.0` ends.
+    BinEnd(u32),
+    /// The warm-up ends: totals start counting.
+    WarmupEnd,
+    /// The horizon is reached: time averages stop.
+    HorizonEnd,
+}
+
+// Slots of a project's keyed random streams: one per use, so that draws for one use
+// never shift another's (common random numbers across alternatives).
+const SLOT_QUALITY: u64 = 0;
+const SLOT_LOCK_IN: u64 = 1;
+const SLOT_CHOICE: u64 = 2;
+const SLOT_LEAK_CHOICE: u64 = 3;
+const SLOT_SEAT_PATIENCE: u64 = 4;
+const SLOT_DURATION: u64 = 1 << 8;
+const SLOT_SUCCESS: u64 = 2 << 8;
+const SLOT_STAGE_PATIENCE: u64 = 3 << 8;
+const SLOT_MEET: u64 = 4 << 8;
+const SLOT_SIGNAL: u64 = 1 << 20;
+
+/// ChaCha8 purpose number of the burst stream (flows use their own index).
+const PURPOSE_BURSTS: u8 = 255;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Status {
+    WaitingSeat,
+    WaitingSlot,
+    InStage,
+    Gone,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Project {
+    key: u64,
+    quality: f64,
+    arrived: f64,
+    admitted: f64,
+    /// When the current wait or seat tenure began.
+    since: f64,
+    enclave: u16,
+    sector: u16,
+    stage: u8,
+    status: Status,
+    locked_in: bool,
+    measured: bool,
+    ticket: u32,
+}
+
+impl Project {
+    #[inline]
+    fn stream(&self, slot: u64) -> KeyedStream {
+        KeyedStream::new(self.key, slot)
+    }
+}
+
+/// A quantity whose time integral is kept as it changes.
+#[derive(Clone, Copy, Default)]
+struct Level {
+    value: f64,
+    since: f64,
+    area: f64,
+}
+
+impl Level {
+    #[inline]
+    fn set(&mut self, now: f64, value: f64) {
+        self.area += self.value * (now - self.since);
+        self.since = now;
+        self.value = value;
+    }
+
+    #[inline]
+    fn area_at(&self, now: f64) -> f64 {
+        self.area + self.value * (now - self.since)
+    }
+}
+
+struct EnclaveState {
+    busy: u32,
+    waiting: u32,
+    queue: VecDeque<u32>,
+}
+
+struct Pool {
+    used: u32,
+    waiting: u32,
+    queue: VecDeque<u32>,
+}
+
+/// Areas under the busy-seat and seat-queue curves at a moment.
+#[derive(Clone, Copy, Default)]
+struct Areas {
+    busy: f64,
+    queue: f64,
+}
+
+pub(super) struct Replication<'p, 's> {
+    p: &'p Prepared<'s>,
+    flow_rngs: Vec<ChaCha8Rng>,
+    burst_rng: ChaCha8Rng,
+    projects: Vec<Project>,
+    enclaves: Vec<EnclaveState>,
+    pools: Vec<Pool>,
+    counts: [u64; total::IN_PROGRESS],
+    counts_at_warmup: [u64; total::IN_PROGRESS],
+    in_stage: Vec<u32>,
+    busy: Level,
+    queue: Level,
+    waiting_total: u32,
+    at_warmup: Areas,
+    at_horizon: Option<Areas>,
+    bin_start_busy_area: f64,
+    sums: Sums,
+    series: Vec<f64>,
+}
+
+#[derive(Default)]
+struct Sums {
+    landing_months: f64,
+    landings: u64,
+    wait_months: f64,
+    waits: u64,
+    seat_months: f64,
+    tenures: u64,
+}
+
+impl<'p, 's> Replication<'p, 's> {
+    pub(super) fn new(p: &'p Prepared<'s>, key: StreamKey) -> Self {
+        let sc = p.scenario;
+        Replication {
+            p,
+            flow_rngs: (0..sc.flows.len()).map(|f| key.stream(f as u8)).collect(),
+            burst_rng: key.stream(PURPOSE_BURSTS),
+            projects: Vec::new(),
+            enclaves: sc
+                .enclaves
+                .iter()
+                .map(|_| EnclaveState {
+                    busy: 0,
+                    waiting: 0,
+                    queue: VecDeque::new(),
+                })
+                .collect(),
+            pools: p
+                .pool_capacity
+                .iter()
+                .map(|_| Pool {
+                    used: 0,
+                    waiting: 0,
+                    queue: VecDeque::new(),
+                })
+                .collect(),
+            counts: [0; total::IN_PROGRESS],
+            counts_at_warmup: [0; total::IN_PROGRESS],
+            in_stage: vec![0; sc.stages.len()],
+            busy: Level::default(),
+            queue: Level::default(),
+            waiting_total: 0,
+            at_warmup: Areas::default(),
+            at_horizon: None,
+            bin_start_busy_area: 0.0,
+            sums: Sums::default(),
+            series: vec![f64::NAN; p.bins * p.series_width],
+        }
+    }
+
+    pub(super) fn start(&mut self, sim: &mut Simulation<Event>) {
+        let sc = self.p.scenario;
+        for f in 0..sc.flows.len() {
+            if let Some(t) = self.next_arrival(f, 0.0) {
+                sim.schedule_at(t, Event::Arrival(f as u16));
+            }
+        }
+        for (b, burst) in sc.bursts.iter().enumerate() {
+            if let Some(&t) = burst.times.first() {
+                sim.schedule_at(t, Event::Burst(b as u16, 0));
+            }
+        }
+        if sc.warmup > 0.0 {
+            sim.schedule_at(sc.warmup, Event::WarmupEnd);
+        }
+        if let Some(h) = sc.horizon {
+            sim.schedule_at(h, Event::HorizonEnd);
+            if self.p.bins > 0 {
+                sim.schedule_at(sc.bin_width.min(h), Event::BinEnd(0));
+            }
+        }
+    }
+
+    /// The time of flow `f`'s next candidate after `now`, thinning for seasonality.
+    fn next_arrival(&mut self, f: usize, now: f64) -> Option<f64> {
+        let flow = &self.p.scenario.flows[f];
+        let end = self.p.scenario.horizon.unwrap_or(f64::INFINITY);
+        let peak = flow.seasonality.map_or(1.0, |w| w.iter().copied().fold(0.0, f64::max));
+        let rate = flow.rate_per_month * peak;
+        if rate <= 0.0 {
+            return None;
+        }
+        let rng = &mut self.flow_rngs[f];
+        let mut t = now;
+        loop {
+            let gap: f64 = Exp1.sample(rng);
+            t += gap / rate;
+            if t >= end {
+                return None;
+            }
+            match flow.seasonality {
+                None => return Some(t),
+                Some(w) => {
+                    let month = (t.floor() as i64).rem_euclid(12) as usize;
+                    if unit(rng) * peak < w[month] {
+                        return Some(t);
+                    }
+                }
+            }
+        }
+    }
+
+    fn below_limit(&self) -> bool {
+        self.p
+            .scenario
+            .candidate_limit
+            .is_none_or(|l| self.counts[total::HOST_CANDIDATES] < l)
+    }
+
+    /// A candidate appears in `host` in `sector`; the first open enclave there that
+    /// scouts the sector and meets it decides on it.
+    fn arrive(&mut self, sim: &mut Simulation<Event>, host: usize, sector: usize, key: u64, quality: (f64, f64)) {
+        self.counts[total::HOST_CANDIDATES] += 1;
+        let now = sim.now();
+        let sc = self.p.scenario;
+        for &e in &self.p.host_enclaves[host] {
+            let enclave = &sc.enclaves[e as usize];
+            if now < enclave.opens || !enclave.focus[sector] {
+                continue;
+            }
+            if enclave.reach < 1.0 && open01(KeyedStream::new(key, SLOT_MEET + e as u64).next_raw()) >= enclave.reach {
+                continue;
+            }
+            self.counts[total::CANDIDATES] += 1;
+            let mut project = Project {
+                key,
+                quality: 0.0,
+                arrived: now,
+                admitted: f64::NAN,
+                since: now,
+                enclave: e,
+                sector: sector as u16,
+                stage: 0,
+                status: Status::WaitingSeat,
+                locked_in: false,
+                measured: now >= sc.warmup,
+                ticket: 0,
+            };
+            if self.p.needs_quality {
+                project.quality = quality.0 + quality.1 * standard_normal(&mut project.stream(SLOT_QUALITY));
+            }
+            if let Some(bar) = enclave.operator.admission_bar {
+                let noise = enclave.operator.scouting_noise;
+                let mut signal = project.quality;
+                if noise > 0.0 {
+                    signal += noise * standard_normal(&mut project.stream(SLOT_SIGNAL + e as u64));
+                }
+                if signal < bar {
+                    self.counts[total::REJECTED] += 1;
+                    return;
+                }
+            }
+            let id = self.projects.len() as u32;
+            self.projects.push(project);
+            let state = &mut self.enclaves[e as usize];
+            if state.busy < enclave.seats {
+                self.take_seat(sim, id);
+            } else {
+                match &enclave.when_full {
+                    WhenFull::TurnAway => {
+                        self.counts[total::TURNED_AWAY] += 1;
+                        self.projects[id as usize].status = Status::Gone;
+                    }
+                    WhenFull::Queue { patience } => {
+                        state.queue.push_back(id);
+                        state.waiting += 1;
+                        self.waiting_total += 1;
+                        self.queue.set(now, self.waiting_total as f64);
+                        if let Some(patience) = patience {
+                            let wait = patience.sample(&mut self.projects[id as usize].stream(SLOT_SEAT_PATIENCE));
+                            sim.schedule_in(wait, Event::GiveUp(id, 0));
+                        }
+                    }
+                }
+            }
+            return;
+        }
+    }
+
+    fn take_seat(&mut self, sim: &mut Simulation<Event>, id: u32) {
+        let now = sim.now();
+        let sc = self.p.scenario;
+        let project = &mut self.projects[id as usize];
+        let e = project.enclave as usize;
+        let state = &mut self.enclaves[e];
+        state.busy += 1;
+        self.busy.set(now, self.busy.value + 1.0);
+        self.counts[total::ADMITTED] += 1;
+        if project.measured {
+            self.sums.wait_months += now - project.arrived;
+            self.sums.waits += 1;
+        }
+        project.admitted = now;
+        project.since = now;
+        let lock_in = sc.enclaves[e].lock_in_share;
+        project.locked_in = lock_in > 0.0 && open01(project.stream(SLOT_LOCK_IN).next_raw()) < lock_in;
+        self.begin_stage(sim, id, 0);
+    }
+
+    fn release_seat(&mut self, sim: &mut Simulation<Event>, id: u32) {
+        let now = sim.now();
+        let project = &self.projects[id as usize];
+        if project.measured {
+            self.sums.seat_months += now - project.since;
+            self.sums.tenures += 1;
+        }
+        let e = project.enclave as usize;
+        self.enclaves[e].busy -= 1;
+        self.busy.set(now, self.busy.value - 1.0);
+        while let Some(next) = self.enclaves[e].queue.pop_front() {
+            if self.projects[next as usize].status == Status::WaitingSeat {
+                self.enclaves[e].waiting -= 1;
+                self.waiting_total -= 1;
+                self.queue.set(now, self.waiting_total as f64);
+                self.take_seat(sim, next);
+                break;
+            }
+        }
+    }
+
+    /// Starts stage `s` for a project that already holds what the stage needs.
+    fn begin_stage(&mut self, sim: &mut Simulation<Event>, id: u32, s: usize) {
+        let now = sim.now();
+        let stage = &self.p.scenario.stages[s];
+        let project = &mut self.projects[id as usize];
+        if Some(s) == self.p.handoff {
+            self.counts[total::LANDED_HOME] += 1;
+            if project.measured {
+                self.sums.landing_months += now - project.admitted;
+                self.sums.landings += 1;
+            }
+        }
+        project.stage = s as u8;
+        project.status = Status::InStage;
+        self.in_stage[s] += 1;
+        let duration = stage.duration.sample(&mut project.stream(SLOT_DURATION + s as u64));
+        sim.schedule_in(duration, Event::StageEnd(id));
+    }
+
+    fn pool(&self, id: u32, s: usize) -> u32 {
+        let owner = self.p.scenario.enclaves[self.projects[id as usize].enclave as usize].owner;
+        self.p.pool_of[owner * self.p.scenario.stages.len() + s]
+    }
+
+    /// Moves a project into stage `s`, waiting for a home slot if the stage is full.
+    fn enter_stage(&mut self, sim: &mut Simulation<Event>, id: u32, s: usize) {
+        let pool = self.pool(id, s);
+        if pool == NO_POOL {
+            return self.begin_stage(sim, id, s);
+        }
+        let state = &mut self.pools[pool as usize];
+        if state.used < self.p.pool_capacity[pool as usize] {
+            state.used += 1;
+            return self.begin_stage(sim, id, s);
+        }
+        match &self.p.scenario.stages[s].when_full {
+            WhenFull::TurnAway => self.leak(id),
+            WhenFull::Queue { patience } => {
+                state.queue.push_back(id);
+                state.waiting += 1;
+                let project = &mut self.projects[id as usize];
+                project.stage = s as u8;
+                project.status = Status::WaitingSlot;
+                project.ticket += 1;
+                if let Some(patience) = patience {
+                    let wait = patience.sample(&mut project.stream(SLOT_STAGE_PATIENCE + s as u64));
+                    sim.schedule_in(wait, Event::GiveUp(id, project.ticket));
+                }
+            }
+        }
+    }
+
+    fn release_slot(&mut self, sim: &mut Simulation<Event>, pool: u32) {
+        let state = &mut self.pools[pool as usize];
+        state.used -= 1;
+        while let Some(next) = self.pools[pool as usize].queue.pop_front() {
+            let project = &self.projects[next as usize];
+            if project.status == Status::WaitingSlot {
+                let state = &mut self.pools[pool as usize];
+                state.waiting -= 1;
+                state.used += 1;
+                let s = project.stage as usize;
+                self.begin_stage(sim, next, s);
+                break;
+            }
+        }
+    }
+
+    fn stage_end(&mut self, sim: &mut Simulation<Event>, id: u32) {
+        let sc = self.p.scenario;
+        let project = self.projects[id as usize];
+        let s = project.stage as usize;
+        let stage = &sc.stages[s];
+        self.in_stage[s] -= 1;
+        let succeeded = if stage.success >= 1.0 && stage.quality_effect == 0.0 {
+            true
+        } else {
+            let chance = success_chance(stage.success, stage.quality_effect, project.quality);
+            open01(project.stream(SLOT_SUCCESS + s as u64).next_raw()) < chance
+        };
+        let next = s + 1;
+        let leaves_enclave = stage.place == Place::Enclave
+            && (!succeeded || next == sc.stages.len() || sc.stages[next].place != Place::Enclave);
+        if leaves_enclave {
+            self.release_seat(sim, id);
+        }
+        let pool = if stage.place == Place::Home {
+            self.pool(id, s)
+        } else {
+            NO_POOL
+        };
+        if pool != NO_POOL {
+            self.release_slot(sim, pool);
+        }
+        if !succeeded {
+            self.counts[total::FAILED] += 1;
+            self.projects[id as usize].status = Status::Gone;
+        } else if next == sc.stages.len() {
+            self.counts[total::COMPLETED] += 1;
+            self.projects[id as usize].status = Status::Gone;
+        } else if Some(next) == self.p.handoff {
+            self.choose_landing(sim, id, next);
+        } else {
+            self.enter_stage(sim, id, next);
+        }
+    }
+
+    /// The graduate chooses home, host or elsewhere by the landing logit.
+    fn choose_landing(&mut self, sim: &mut Simulation<Event>, id: u32, handoff: usize) {
+        let sc = self.p.scenario;
+        let Some(landing) = &sc.landing else {
+            return self.enter_stage(sim, id, handoff);
+        };
+        let project = self.projects[id as usize];
+        let enclave = &sc.enclaves[project.enclave as usize];
+        let home = &sc.cities[enclave.owner];
+        let w = &landing.weights;
+        let pool = self.pool(id, handoff);
+        let free_share = if pool == NO_POOL {
+            1.0
+        } else {
+            let cap = self.p.pool_capacity[pool as usize];
+            if cap == 0 {
+                0.0
+            } else {
+                (cap - self.pools[pool as usize].used.min(cap)) as f64 / cap as f64
+            }
+        };
+        let mut home_utility = landing.home_constant
+            + w.subsidy * home.landing_subsidy_yuan / 1e6
+            + w.lock_in * project.locked_in as u8 as f64
+            + w.fit * home.fit[project.sector as usize]
+            + w.free_capacity * free_share;
+        if let Some(link) = enclave.link.map(|l| &sc.links[l]) {
+            home_utility += w.travel * link.travel_hours
+                + w.barrier * link.barrier
+                + w.same_city * link.same_city_treatment as u8 as f64;
+        }
+        let [home_p, host_p, _] = logit([home_utility, landing.host_constant, landing.elsewhere_constant]);
+        let u = open01(project.stream(SLOT_CHOICE).next_raw());
+        if u < home_p {
+            self.enter_stage(sim, id, handoff);
+        } else if u < home_p + host_p {
+            self.counts[total::LEAKED_HOST] += 1;
+            self.projects[id as usize].status = Status::Gone;
+        } else {
+            self.counts[total::LEAKED_ELSEWHERE] += 1;
+            self.projects[id as usize].status = Status::Gone;
+        }
+    }
+
+    /// A project that cannot get (or gave up on) a home slot settles in the host or
+    /// goes elsewhere, by the logit over those two; with no landing model it stays in
+    /// the host.
+    fn leak(&mut self, id: u32) {
+        let project = &mut self.projects[id as usize];
+        project.status = Status::Gone;
+        let to_host = match &self.p.scenario.landing {
+            None => true,
+            Some(l) => {
+                let [host_p, _] = logit([l.host_constant, l.elsewhere_constant]);
+                open01(project.stream(SLOT_LEAK_CHOICE).next_raw()) < host_p
+            }
+        };
+        self.counts[if to_host {
+            total::LEAKED_HOST
+        } else {
+            total::LEAKED_ELSEWHERE
+        }] += 1;
+    }
+
+    fn give_up(&mut self, now: f64, id: u32, ticket: u32) {
+        let project = &mut self.projects[id as usize];
+        if project.ticket != ticket {
+            return;
+        }
+        match project.status {
+            Status::WaitingSeat => {
+                project.status = Status::Gone;
+                self.enclaves[project.enclave as usize].waiting -= 1;
+                self.waiting_total -= 1;
+                self.queue.set(now, self.waiting_total as f64);
+                self.counts[total::TURNED_AWAY] += 1;
+            }
+            Status::WaitingSlot => {
+                let stage = project.stage as usize;
+                let pool = self.pool(id, stage);
+                self.pools[pool as usize].waiting -= 1;
+                self.leak(id);
+            }
+            Status::InStage | Status::Gone => {}
+        }
+    }
+
+    /// Seat-months of open seats between `a` and `b`.
+    fn open_seat_months(&self, a: f64, b: f64) -> f64 {
+        self.p
+            .scenario
+            .enclaves
+            .iter()
+            .map(|e| e.seats as f64 * (b - a.max(e.opens)).max(0.0))
+            .sum()
+    }
+
+    fn areas(&self, now: f64) -> Areas {
+        Areas {
+            busy: self.busy.area_at(now),
+            queue: self.queue.area_at(now),
+        }
+    }
+
+    fn bin_end(&mut self, sim: &mut Simulation<Event>, bin: usize) {
+        let now = sim.now();
+        let sc = self.p.scenario;
+        let width = self.p.series_width;
+        let bin_start = bin as f64 * sc.bin_width;
+        let busy_area = self.busy.area_at(now);
+        let open = self.open_seat_months(bin_start, now);
+        let row = &mut self.series[bin * width..(bin + 1) * width];
+        for (slot, &metric) in row.iter_mut().zip(series::COUNTS.iter()) {
+            *slot = self.counts[metric] as f64;
+        }
+        row[series::SEAT_OCCUPANCY] = if open > 0.0 {
+            (busy_area - self.bin_start_busy_area) / open
+        } else {
+            f64::NAN
+        };
+        row[series::SEAT_QUEUE] = self.waiting_total as f64;
+        for (slot, &n) in row[series::FIRST_STAGE..].iter_mut().zip(&self.in_stage) {
+            *slot = n as f64;
+        }
+        self.bin_start_busy_area = busy_area;
+        if bin + 1 < self.p.bins {
+            let horizon = sc.horizon.expect("bins exist only with a horizon");
+            sim.schedule_at(
+                ((bin + 2) as f64 * sc.bin_width).min(horizon),
+                Event::BinEnd(bin as u32 + 1),
+            );
+        }
+    }
+
+    pub(super) fn finish(self, sim: &Simulation<Event>) -> Outcome {
+        let sc = self.p.scenario;
+        let end = sc.horizon.unwrap_or(sim.now());
+        let at_end = self.at_horizon.unwrap_or_else(|| self.areas(end));
+        let mut totals = vec![f64::NAN; total::COUNT];
+        for (i, slot) in totals.iter_mut().enumerate().take(total::IN_PROGRESS) {
+            *slot = (self.counts[i] - self.counts_at_warmup[i]) as f64;
+        }
+        let live = self.projects.iter().filter(|p| p.status != Status::Gone).count();
+        totals[total::IN_PROGRESS] = live as f64;
+        totals[total::LANDING_RATE] = ratio(totals[total::LANDED_HOME], totals[total::ADMITTED]);
+        totals[total::MONTHS_TO_LANDING] = ratio(self.sums.landing_months, self.sums.landings as f64);
+        let window = end - sc.warmup;
+        let busy = at_end.busy - self.at_warmup.busy;
+        totals[total::SEAT_OCCUPANCY] = ratio(busy, self.open_seat_months(sc.warmup, end));
+        totals[total::SEATS_BUSY] = ratio(busy, window);
+        totals[total::SEAT_QUEUE] = ratio(at_end.queue - self.at_warmup.queue, window);
+        totals[total::QUEUE_WAIT_MONTHS] = ratio(self.sums.wait_months, self.sums.waits as f64);
+        totals[total::SEAT_MONTHS] = ratio(self.sums.seat_months, self.sums.tenures as f64);
+        Outcome {
+            totals,
+            series: self.series,
+            events: sim.events_handled(),
+        }
+    }
+}
+
+impl Model for Replication<'_, '_> {
+    type Event = Event;
+
+    #[inline]
+    fn handle(&mut self, sim: &mut Simulation<Event>, event: Event) {
+        match event {
+            Event::Arrival(f) => {
+                let f = f as usize;
+                let flow = &self.p.scenario.flows[f];
+                let key = self.flow_rngs[f].next_u64();
+                self.arrive(sim, flow.host, flow.sector, key, (flow.quality_mean, flow.quality_sd));
+                if self.below_limit() {
+                    if let Some(t) = self.next_arrival(f, sim.now()) {
+                        sim.schedule_at(t, Event::Arrival(f as u16));
+                    }
+                }
+            }
+            Event::Burst(b, k) => {
+                let burst = &self.p.scenario.bursts[b as usize];
+                let size = burst.size.sample(&mut self.burst_rng).round().max(0.0) as u64;
+                for _ in 0..size {
+                    if !self.below_limit() {
+                        break;
+                    }
+                    let key = self.burst_rng.next_u64();
+                    self.arrive(
+                        sim,
+                        burst.host,
+                        burst.sector,
+                        key,
+                        (burst.quality_mean, burst.quality_sd),
+                    );
+                }
+                if let Some(&t) = burst.times.get(k as usize + 1) {
+                    sim.schedule_at(t, Event::Burst(b, k + 1));
+                }
+            }
+            Event::StageEnd(id) => self.stage_end(sim, id),
+            Event::GiveUp(id, ticket) => self.give_up(sim.now(), id, ticket),
+            Event::BinEnd(bin) => self.bin_end(sim, bin as usize),
+            Event::WarmupEnd => {
+                self.counts_at_warmup = self.counts;
+                self.at_warmup = self.areas(sim.now());
+            }
+            Event::HorizonEnd => self.at_horizon = Some(self.areas(sim.now())),
+        }
+    }
+}
+
+/// Chance that a project of `quality` passes a stage whose average project passes with
+/// `base`: the log-odds shift by `effect` per unit of quality.
+pub fn success_chance(base: f64, effect: f64, quality: f64) -> f64 {
+    if effect == 0.0 || base <= 0.0 || base >= 1.0 {
+        return base;
+    }
+    let logit = (base / (1.0 - base)).ln() + effect * quality;
+    1.0 / (1.0 + (-logit).exp())
+}
+
+/// Choice probabilities of a multinomial logit over `utilities`.
+pub fn logit<const N: usize>(utilities: [f64; N]) -> [f64; N] {
+    let top = utilities.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let weights = utilities.map(|u| (u - top).exp());
+    let sum: f64 = weights.iter().sum();
+    weights.map(|w| w / sum)
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 {
+        a / b
+    } else {
+        f64::NAN
+    }
+}

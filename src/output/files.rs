@@ -1,0 +1,305 @@
+//! summary.json, series.csv and manifest.json of a run.
+
+use crate::model::metrics::MetricInfo;
+use crate::runner::Results;
+use crate::stats::Summary;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+/// Confidence level of every reported interval.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// Everything needed to write a run's result files.
+pub struct RunReport<'a> {
+    /// Scenario short name.
+    pub scenario_name: &'a str,
+    /// Scenario title.
+    pub scenario_title: &'a str,
+    /// Scenario file name as given.
+    pub scenario_file: &'a str,
+    /// The scenario file's bytes (hashed into the manifest).
+    pub scenario_bytes: &'a [u8],
+    /// Master seed.
+    pub seed: u64,
+    /// Horizon in months, if any.
+    pub horizon_months: Option<f64>,
+    /// Bin width in months.
+    pub bin_months: f64,
+    /// Totals' names and units.
+    pub totals: &'a [MetricInfo],
+    /// Series' names and units.
+    pub series: &'a [MetricInfo],
+    /// The statistics.
+    pub results: &'a Results,
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+struct MetricEntry<'a> {
+    info: &'a MetricInfo,
+    summary: Summary,
+}
+
+impl Serialize for MetricEntry<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("unit", self.info.unit)?;
+        map.serialize_entry("description", &self.info.description)?;
+        let Summary {
+            n,
+            undefined,
+            mean,
+            sd,
+            ci_low,
+            ci_high,
+            p5,
+            p25,
+            p50,
+            p75,
+            p95,
+            min,
+            max,
+        } = self.summary;
+        map.serialize_entry("n", &n)?;
+        map.serialize_entry("undefined", &undefined)?;
+        for (k, v) in [
+            ("mean", mean),
+            ("sd", sd),
+            ("ci_low", ci_low),
+            ("ci_high", ci_high),
+            ("p5", p5),
+            ("p25", p25),
+            ("p50", p50),
+            ("p75", p75),
+            ("p95", p95),
+            ("min", min),
+            ("max", max),
+        ] {
+            // JSON has no NaN: an undefined figure is written as null.
+            map.serialize_entry(k, &(v.is_finite().then_some(v)))?;
+        }
+        map.end()
+    }
+}
+
+struct Metrics<'a>(Vec<MetricEntry<'a>>);
+
+impl Serialize for Metrics<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for entry in &self.0 {
+            map.serialize_entry(&entry.info.name, entry)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct SummaryFile<'a> {
+    feidi_version: &'static str,
+    scenario: ScenarioRef<'a>,
+    seed: u64,
+    replications: u64,
+    confidence: f64,
+    horizon_months: Option<f64>,
+    bin_months: f64,
+    metrics: Metrics<'a>,
+}
+
+#[derive(Serialize)]
+struct ScenarioRef<'a> {
+    name: &'a str,
+    title: &'a str,
+    file: &'a str,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct FileRecord {
+    name: &'static str,
+    bytes: usize,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    feidi_version: &'static str,
+    scenario_file: &'a str,
+    scenario_sha256: String,
+    seed: u64,
+    replications: u64,
+    replications_per_block: u64,
+    files: Vec<FileRecord>,
+}
+
+fn csv_number(out: &mut String, x: f64) {
+    if x.is_finite() {
+        let _ = write!(out, "{x}");
+    }
+}
+
+/// Quotes a CSV field when it holds a comma, quote or line break.
+fn csv_field(out: &mut String, s: &str) {
+    if s.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(s);
+    }
+}
+
+impl RunReport<'_> {
+    /// The summary as JSON text.
+    pub fn summary_json(&self) -> String {
+        let metrics = self
+            .totals
+            .iter()
+            .zip(&self.results.totals)
+            .map(|(info, acc)| MetricEntry {
+                info,
+                summary: acc.summary(CONFIDENCE),
+            })
+            .collect();
+        let file = SummaryFile {
+            feidi_version: env!("CARGO_PKG_VERSION"),
+            scenario: ScenarioRef {
+                name: self.scenario_name,
+                title: self.scenario_title,
+                file: self.scenario_file,
+                sha256: sha256_hex(self.scenario_bytes),
+            },
+            seed: self.seed,
+            replications: self.results.replications,
+            confidence: CONFIDENCE,
+            horizon_months: self.horizon_months,
+            bin_months: self.bin_months,
+            metrics: Metrics(metrics),
+        };
+        let mut text = serde_json::to_string_pretty(&file).expect("summary serializes");
+        text.push('\n');
+        text
+    }
+
+    /// The series as CSV text: one row per (metric, bin).
+    pub fn series_csv(&self) -> String {
+        let mut out = String::from("metric,unit,bin,month_start,month_end,n,mean,ci_low,ci_high,p5,p25,p50,p75,p95\n");
+        let width = self.series.len();
+        let bins = if width == 0 {
+            0
+        } else {
+            self.results.series.len() / width
+        };
+        let horizon = self.horizon_months.unwrap_or(0.0);
+        for (m, info) in self.series.iter().enumerate() {
+            for bin in 0..bins {
+                let s = self.results.series[bin * width + m].summary(CONFIDENCE);
+                csv_field(&mut out, &info.name);
+                let start = bin as f64 * self.bin_months;
+                let end = ((bin + 1) as f64 * self.bin_months).min(horizon);
+                let _ = write!(out, ",{},{bin},{start},{end},{},", info.unit, s.n);
+                for (i, x) in [s.mean, s.ci_low, s.ci_high, s.p5, s.p25, s.p50, s.p75, s.p95]
+                    .into_iter()
+                    .enumerate()
+                {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    csv_number(&mut out, x);
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Writes summary.json, series.csv and manifest.json into `dir` (created if needed).
+    pub fn write(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let summary = self.summary_json();
+        let series = self.series_csv();
+        write_atomic(&dir.join("summary.json"), summary.as_bytes())?;
+        write_atomic(&dir.join("series.csv"), series.as_bytes())?;
+        let manifest = Manifest {
+            feidi_version: env!("CARGO_PKG_VERSION"),
+            scenario_file: self.scenario_file,
+            scenario_sha256: sha256_hex(self.scenario_bytes),
+            seed: self.seed,
+            replications: self.results.replications,
+            replications_per_block: crate::runner::BLOCK,
+            files: vec![
+                FileRecord {
+                    name: "summary.json",
+                    bytes: summary.len(),
+                    sha256: sha256_hex(summary.as_bytes()),
+                },
+                FileRecord {
+                    name: "series.csv",
+                    bytes: series.len(),
+                    sha256: sha256_hex(series.as_bytes()),
+                },
+            ],
+        };
+        let mut text = serde_json::to_string_pretty(&manifest).expect("manifest serializes");
+        text.push('\n');
+        write_atomic(&dir.join("manifest.json"), text.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        let mut s = String::new();
+        csv_field(&mut s, "in_stage.pilot");
+        s.push(',');
+        csv_field(&mut s, "a,\"b\"");
+        assert_eq!(s, "in_stage.pilot,\"a,\"\"b\"\"\"");
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temporary_file() {
+        let dir = std::env::temp_dir().join(format!("feidi-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("x.txt");
+        write_atomic(&path, b"hello").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

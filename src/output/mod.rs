@@ -1,0 +1,8 @@
+//! Result files and the terminal summary. Every file is written whole to a temporary
+//! name and renamed into place, so a reader never sees half a file.
+
+mod files;
+mod table;
+
+pub use files::{sha256_hex, write_atomic, RunReport, CONFIDENCE};
+pub use table::summary_table;
