@@ -1,0 +1,125 @@
+//! `feidi run` end to end: the files it writes, their required content, and that the
+//! same seed gives the same bytes whatever the thread count.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn feidi(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_feidi"))
+        .args(args)
+        .output()
+        .expect("feidi runs")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("feidi-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn run_into(dir: &Path, threads: &str) {
+    let out = feidi(&[
+        "run",
+        "scenarios/dazu-chengdu.toml",
+        "--replications",
+        "150",
+        "--seed",
+        "7",
+        "--threads",
+        threads,
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "feidi run failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn same_seed_gives_identical_bytes_with_one_or_two_threads() {
+    let (one, two) = (temp_dir("t1"), temp_dir("t2"));
+    run_into(&one, "1");
+    run_into(&two, "2");
+    for file in ["summary.json", "series.csv", "manifest.json"] {
+        let a = std::fs::read(one.join(file)).unwrap();
+        let b = std::fs::read(two.join(file)).unwrap();
+        assert!(!a.is_empty(), "{file} is empty");
+        assert!(a == b, "{file} differs between 1 and 2 threads");
+    }
+    let _ = std::fs::remove_dir_all(&one);
+    let _ = std::fs::remove_dir_all(&two);
+}
+
+#[test]
+fn summary_holds_every_required_metric_with_its_statistics() {
+    let dir = temp_dir("json");
+    let out = feidi(&[
+        "run",
+        "scenarios/dazu-chengdu.toml",
+        "-n",
+        "40",
+        "--json",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
+    let written: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(printed, written);
+    let metrics = &written["metrics"];
+    for name in [
+        "candidates",
+        "admitted",
+        "turned_away",
+        "landed_home",
+        "leaked_host",
+        "leaked_elsewhere",
+        "failed",
+        "landing_rate",
+        "months_to_landing",
+        "seat_occupancy",
+        "queue_wait_months",
+    ] {
+        let m = &metrics[name];
+        for field in ["mean", "ci_low", "ci_high", "p5", "p50", "p95"] {
+            assert!(
+                m[field].is_number(),
+                "metrics.{name}.{field} missing or not a number: {m}"
+            );
+        }
+        let (lo, mean, hi) = (
+            m["ci_low"].as_f64().unwrap(),
+            m["mean"].as_f64().unwrap(),
+            m["ci_high"].as_f64().unwrap(),
+        );
+        assert!(lo <= mean && mean <= hi, "metrics.{name}: CI {lo}..{hi} around {mean}");
+    }
+    assert_eq!(written["replications"], 40);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(manifest["seed"], 1);
+    let series = std::fs::read_to_string(dir.join("series.csv")).unwrap();
+    assert!(series.starts_with("metric,unit,bin,month_start,month_end,n,mean,ci_low,ci_high,p5,p25,p50,p75,p95\n"));
+    // 40 quarterly bins over 10 years for each series metric.
+    assert!(series.lines().filter(|l| l.starts_with("landed_home,")).count() == 40);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_invalid_scenario_exits_with_code_2_and_writes_nothing() {
+    let dir = temp_dir("bad");
+    let bad = dir.with_extension("toml");
+    std::fs::write(&bad, "[scenario]\nname = \"x\"\nhorizon = 120\nsectors = [\"a\"]\n").unwrap();
+    let out = feidi(&["run", bad.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(":3:11: scenario.horizon: expected a duration with a unit"),
+        "{err}"
+    );
+    assert!(!dir.exists(), "no output directory for an invalid scenario");
+    let _ = std::fs::remove_file(&bad);
+}
