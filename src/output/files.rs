@@ -218,11 +218,7 @@ impl RunReport<'_> {
     pub fn series_csv(&self) -> String {
         let mut out = String::from("metric,unit,bin,month_start,month_end,n,mean,ci_low,ci_high,p5,p25,p50,p75,p95\n");
         let width = self.series.len();
-        let bins = if width == 0 {
-            0
-        } else {
-            self.results.series.len() / width
-        };
+        let bins = self.results.series.len().checked_div(width).unwrap_or(0);
         let horizon = self.horizon_months.unwrap_or(0.0);
         for (m, info) in self.series.iter().enumerate() {
             for bin in 0..bins {
