@@ -89,6 +89,12 @@ impl<'s> Prepared<'s> {
 
     /// Runs one replication with the random streams of `key`.
     pub fn simulate(&self, key: StreamKey) -> Outcome {
+        self.simulate_timed(key).0
+    }
+
+    /// Runs one replication and also returns the wall time of its event loop alone
+    /// (set-up and the final tally excluded), for throughput measurements.
+    pub fn simulate_timed(&self, key: StreamKey) -> (Outcome, std::time::Duration) {
         let mut replication = pipeline::Replication::new(self, key);
         let mut sim: Simulation<Event> = Simulation::with_capacity(256);
         replication.start(&mut sim);
@@ -96,7 +102,9 @@ impl<'s> Prepared<'s> {
             Some(h) if !self.scenario.drain => h,
             _ => f64::INFINITY,
         };
+        let started = std::time::Instant::now();
         sim.run(&mut replication, until);
-        replication.finish(&sim)
+        let elapsed = started.elapsed();
+        (replication.finish(&sim), elapsed)
     }
 }

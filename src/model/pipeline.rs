@@ -156,7 +156,8 @@ impl<'p, 's> Replication<'p, 's> {
             p,
             flow_rngs: (0..sc.flows.len()).map(|f| key.stream(f as u8)).collect(),
             burst_rng: key.stream(PURPOSE_BURSTS),
-            projects: Vec::new(),
+            // Room for every candidate when their number is known (benchmarks, limits).
+            projects: Vec::with_capacity(sc.candidate_limit.map_or(0, |l| l.min(1 << 22) as usize)),
             enclaves: sc
                 .enclaves
                 .iter()
