@@ -7,11 +7,13 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 /// One pending event. Times are non-negative, so their IEEE bit patterns order like
-/// the numbers themselves and compare as plain integers.
+/// the numbers themselves and compare as plain integers. The insertion number is 32
+/// bits to keep entries small; it wraps only after 2^32 events in one queue, and then
+/// only the order among exactly simultaneous events could change (still deterministically).
 #[derive(Clone, Copy)]
 struct Entry<E> {
     time_bits: u64,
-    seq: u64,
+    seq: u32,
     event: E,
 }
 
@@ -41,7 +43,7 @@ impl<E> PartialOrd for Entry<E> {
 /// A time-ordered queue of events of type `E`.
 pub struct EventQueue<E> {
     heap: BinaryHeap<Entry<E>>,
-    next_seq: u64,
+    next_seq: u32,
 }
 
 impl<E: Copy> EventQueue<E> {
@@ -64,7 +66,7 @@ impl<E: Copy> EventQueue<E> {
             seq: self.next_seq,
             event,
         });
-        self.next_seq += 1;
+        self.next_seq = self.next_seq.wrapping_add(1);
     }
 
     /// Removes and returns the earliest event with its time.

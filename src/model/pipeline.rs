@@ -16,12 +16,12 @@ use std::collections::VecDeque;
 pub enum Event {
     /// The next candidate of flow `.0` arrives.
     Arrival(u16),
-    /// Occurrence `.1` of burst `.0` arrives.
-    Burst(u16, u32),
+    /// The next batch of burst `.0` arrives.
+    Burst(u16),
     /// Project `.0` finishes its current stage.
     StageEnd(u32),
-    /// Project `.0` gives up waiting, if still waiting under ticket `.1`.
-    GiveUp(u32, u32),
+    /// Project `.0` gives up waiting, if it is still waiting with this deadline.
+    GiveUp(u32),
     /// Time bin `.0` ends.
     BinEnd(u32),
     /// The warm-up ends: totals start counting.
@@ -68,7 +68,8 @@ struct Project {
     status: Status,
     locked_in: bool,
     measured: bool,
-    ticket: u32,
+    /// When the current wait runs out (infinite when the project waits forever).
+    deadline: f64,
 }
 
 impl Project {
@@ -123,6 +124,8 @@ pub(super) struct Replication<'p, 's> {
     p: &'p Prepared<'s>,
     flow_rngs: Vec<ChaCha8Rng>,
     burst_rng: ChaCha8Rng,
+    /// Batches of each burst delivered so far.
+    burst_batches: Vec<usize>,
     projects: Vec<Project>,
     enclaves: Vec<EnclaveState>,
     pools: Vec<Pool>,
@@ -156,6 +159,7 @@ impl<'p, 's> Replication<'p, 's> {
             p,
             flow_rngs: (0..sc.flows.len()).map(|f| key.stream(f as u8)).collect(),
             burst_rng: key.stream(PURPOSE_BURSTS),
+            burst_batches: vec![0; sc.bursts.len()],
             // Room for every candidate when their number is known (benchmarks, limits).
             projects: Vec::with_capacity(sc.candidate_limit.map_or(0, |l| l.min(1 << 22) as usize)),
             enclaves: sc
@@ -199,7 +203,7 @@ impl<'p, 's> Replication<'p, 's> {
         }
         for (b, burst) in sc.bursts.iter().enumerate() {
             if let Some(&t) = burst.times.first() {
-                sim.schedule_at(t, Event::Burst(b as u16, 0));
+                sim.schedule_at(t, Event::Burst(b as u16));
             }
         }
         if sc.warmup > 0.0 {
@@ -276,7 +280,7 @@ impl<'p, 's> Replication<'p, 's> {
                 status: Status::WaitingSeat,
                 locked_in: false,
                 measured: now >= sc.warmup,
-                ticket: 0,
+                deadline: f64::INFINITY,
             };
             if self.p.needs_quality {
                 project.quality = quality.0 + quality.1 * standard_normal(&mut project.stream(SLOT_QUALITY));
@@ -309,8 +313,9 @@ impl<'p, 's> Replication<'p, 's> {
                         self.waiting_total += 1;
                         self.queue.set(now, self.waiting_total as f64);
                         if let Some(patience) = patience {
-                            let wait = patience.sample(&mut self.projects[id as usize].stream(SLOT_SEAT_PATIENCE));
-                            sim.schedule_in(wait, Event::GiveUp(id, 0));
+                            let project = &mut self.projects[id as usize];
+                            project.deadline = now + patience.sample(&mut project.stream(SLOT_SEAT_PATIENCE));
+                            sim.schedule_at(project.deadline, Event::GiveUp(id));
                         }
                     }
                 }
@@ -403,10 +408,10 @@ impl<'p, 's> Replication<'p, 's> {
                 let project = &mut self.projects[id as usize];
                 project.stage = s as u8;
                 project.status = Status::WaitingSlot;
-                project.ticket += 1;
+                project.deadline = f64::INFINITY;
                 if let Some(patience) = patience {
-                    let wait = patience.sample(&mut project.stream(SLOT_STAGE_PATIENCE + s as u64));
-                    sim.schedule_in(wait, Event::GiveUp(id, project.ticket));
+                    project.deadline = sim.now() + patience.sample(&mut project.stream(SLOT_STAGE_PATIENCE + s as u64));
+                    sim.schedule_at(project.deadline, Event::GiveUp(id));
                 }
             }
         }
@@ -531,9 +536,10 @@ impl<'p, 's> Replication<'p, 's> {
         }] += 1;
     }
 
-    fn give_up(&mut self, now: f64, id: u32, ticket: u32) {
+    fn give_up(&mut self, now: f64, id: u32) {
         let project = &mut self.projects[id as usize];
-        if project.ticket != ticket {
+        // A give-up left over from an earlier wait has another deadline: ignore it.
+        if project.deadline != now {
             return;
         }
         match project.status {
@@ -645,8 +651,10 @@ impl Model for Replication<'_, '_> {
                     }
                 }
             }
-            Event::Burst(b, k) => {
+            Event::Burst(b) => {
                 let burst = &self.p.scenario.bursts[b as usize];
+                let k = self.burst_batches[b as usize];
+                self.burst_batches[b as usize] += 1;
                 let size = burst.size.sample(&mut self.burst_rng).round().max(0.0) as u64;
                 for _ in 0..size {
                     if !self.below_limit() {
@@ -661,12 +669,12 @@ impl Model for Replication<'_, '_> {
                         (burst.quality_mean, burst.quality_sd),
                     );
                 }
-                if let Some(&t) = burst.times.get(k as usize + 1) {
-                    sim.schedule_at(t, Event::Burst(b, k + 1));
+                if let Some(&t) = burst.times.get(k + 1) {
+                    sim.schedule_at(t, Event::Burst(b));
                 }
             }
             Event::StageEnd(id) => self.stage_end(sim, id),
-            Event::GiveUp(id, ticket) => self.give_up(sim.now(), id, ticket),
+            Event::GiveUp(id) => self.give_up(sim.now(), id),
             Event::BinEnd(bin) => self.bin_end(sim, bin as usize),
             Event::WarmupEnd => {
                 self.counts_at_warmup = self.counts;
