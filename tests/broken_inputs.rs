@@ -1,0 +1,565 @@
+//! Broken scenario files must be rejected by `feidi validate` and `feidi run` with a
+//! located error — `file:line:column: key.path: expected X, found Y`, the source line, a
+//! caret under the column and sometimes a hint — and exit code 2, never a panic.
+//!
+//! The corpus is `tests/broken/`: each file is `tests/valid/minimal.toml` with one mistake
+//! (its first two lines say which), so line numbers below refer to that layout. Every file
+//! in the directory must be listed in exactly one of [`CASES`], [`KNOWN_GAPS`] or
+//! [`UNRUN_GAPS`].
+//!
+//! Run with `cargo test --test broken_inputs`.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// One broken file and the diagnostic it must produce (among possibly others).
+struct Case {
+    /// File name in `tests/broken/`.
+    file: &'static str,
+    /// 1-based line of the diagnostic.
+    line: usize,
+    /// 1-based character column, or `None` where it comes from the TOML parser and is not
+    /// ours to keep stable.
+    column: Option<usize>,
+    /// Substring of the key path shown before `expected`; "" means no key path at all.
+    path: &'static str,
+    /// Substring of the diagnostic's header line (`expected ..., found ...`).
+    message: &'static str,
+    /// Substring of its `hint:` line, if it must have one.
+    hint: Option<&'static str>,
+}
+
+const fn case(
+    file: &'static str,
+    line: usize,
+    column: Option<usize>,
+    path: &'static str,
+    message: &'static str,
+    hint: Option<&'static str>,
+) -> Case {
+    Case {
+        file,
+        line,
+        column,
+        path,
+        message,
+        hint,
+    }
+}
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    // Not a scenario at all.
+    case("empty.toml", 1, Some(1), "scenario", "expected the key `scenario`", None),
+    case("not_utf8.toml", 5, Some(13), "", "byte 0xe9, which is not UTF-8", None),
+    case("syntax_error.toml", 29, None, "", "expected valid TOML, found a syntax error", None),
+    case("unterminated_string.toml", 5, None, "", "expected valid TOML, found a syntax error", None),
+    case("city_table_and_array.toml", 14, None, "", "expected valid TOML, found a syntax error", None),
+    // Wrong types.
+    case("string_for_number.toml", 29, Some(9), "enclave[0].seats", "found the string \"twenty\"", None),
+    case("string_for_probability.toml", 48, Some(11), "stage[0].success", "expected a number, found the string \"high\"", None),
+    case("number_for_duration.toml", 5, Some(11), "scenario.horizon", "expected a duration with a unit", Some("write the unit")),
+    case("boolean_for_string.toml", 12, Some(12), "city[0].province", "expected a string, found the boolean true", None),
+    case("column_after_chinese.toml", 7, Some(42), "scenario.sectors[3]", "expected a string, found the integer 5", None),
+    // Unknown keys and sections.
+    case("typo_key_seets.toml", 29, Some(1), "enclave[0].seets", "found the unknown key `seets`", Some("did you mean `seats`?")),
+    case("crlf_typo.toml", 29, Some(1), "enclave[0].seets", "found the unknown key `seets`", Some("did you mean `seats`?")),
+    case("typo_key_in_stage.toml", 60, Some(1), "stage[2].sucess", "found the unknown key `sucess`", Some("did you mean `success`?")),
+    case("typo_section_flows.toml", 32, Some(3), "flows", "found the unknown key `flows`", Some("did you mean `flow`?")),
+    case("unknown_section.toml", 62, Some(2), "output", "found the unknown key `output`", Some("valid keys here: burst, city")),
+    case("landing_unknown_weight.toml", 66, Some(1), "landing.weights.subsidie", "found the unknown key `subsidie`", Some("did you mean `subsidy`?")),
+    case("dist_missing_parameter.toml", 47, Some(56), "stage[0].duration.p91", "found the unknown key `p91`", Some("did you mean `p90`?")),
+    // Missing required keys (located at the table that lacks them).
+    case("missing_scenario_name.toml", 3, Some(1), "scenario.name", "expected the key `name`", None),
+    case("missing_sectors.toml", 3, Some(1), "scenario.sectors", "expected the key `sectors`", None),
+    case("missing_horizon.toml", 3, Some(1), "scenario.horizon", "expected the key `horizon`", None),
+    case("missing_stage_duration.toml", 50, Some(1), "stage[1].duration", "expected the key `duration`", None),
+    case("missing_enclave_seats.toml", 25, Some(1), "enclave[0].seats", "expected the key `seats`", None),
+    case("missing_city_role.toml", 14, Some(1), "city[1].role", "expected the key `role`", None),
+    case("burst_without_times.toml", 37, Some(1), "burst[0].at", "expected the key `at`", None),
+    // Out-of-range numbers.
+    case("negative_seats.toml", 29, Some(9), "enclave[0].seats", "between 1 and 1000000, found -5", None),
+    case("zero_seats.toml", 29, Some(9), "enclave[0].seats", "between 1 and 1000000, found 0", None),
+    case("seats_too_large.toml", 29, Some(9), "enclave[0].seats", "found the integer 99999999999999999999", None),
+    case("probability_above_one.toml", 48, Some(11), "stage[0].success", "expected a probability between 0 and 1, found 1.5", None),
+    case("fit_out_of_range.toml", 19, Some(19), "city[1].fit.digital", "between 0 and 1, found 1.2", None),
+    case("negative_duration.toml", 53, Some(12), "stage[1].duration", "expected a duration of zero or more", None),
+    // Distributions.
+    case("lognormal_p90_below_median.toml", 47, Some(12), "stage[0].duration", "`p90` (6) must be above `median` (12)", None),
+    case("triangular_mode_outside.toml", 53, Some(12), "stage[1].duration", "min ≤ mode ≤ max", None),
+    case("uniform_below_zero.toml", 53, Some(38), "stage[1].duration.min", "expected a duration of zero or more", None),
+    case("empirical_mismatched_weights.toml", 53, Some(12), "stage[1].duration", "`weights` has 2 entries but `values` has 3", None),
+    case("unknown_dist_name.toml", 47, Some(21), "stage[0].duration.dist", "found \"lognormall\"", Some("did you mean \"lognormal\"?")),
+    // Stages.
+    case("bad_stage_place.toml", 58, Some(9), "stage[2].place", "one of \"enclave\", \"host\", \"home\", found \"factory\"", None),
+    case("stage_place_typo.toml", 58, Some(9), "stage[2].place", "found \"hom\"", Some("did you mean \"home\"?")),
+    case("stages_out_of_order.toml", 58, Some(9), "stage[2].place", "no earlier in the chain than the stage before (\"home\"), found \"enclave\"", Some("enclave → host → home")),
+    case("first_stage_not_enclave.toml", 46, Some(9), "stage[0].place", "expected \"enclave\" for the first stage", None),
+    // Cities, roles and references.
+    case("bad_role.toml", 16, Some(8), "city[1].role", "found \"homw\"", Some("did you mean \"home\"?")),
+    case("enclave_unknown_owner.toml", 27, Some(9), "enclave[0].owner", "found \"dazoo\", which is not declared", Some("did you mean \"dazu\"?")),
+    case("enclave_unknown_host.toml", 28, Some(8), "enclave[0].host", "found \"chengdoo\", which is not declared", Some("did you mean \"chengdu\"?")),
+    case("link_unknown_city.toml", 22, Some(8), "link[0].host", "found \"chengtu\", which is not declared", Some("did you mean \"chengdu\"?")),
+    case("enclave_owner_host_only.toml", 27, Some(9), "enclave[0].owner", "expected a home city", None),
+    case("enclave_host_home_only.toml", 28, Some(8), "enclave[0].host", "expected a host city", None),
+    case("flow_in_home_city.toml", 33, Some(8), "flow[0].host", "expected a host city", None),
+    case("enclave_without_link.toml", 23, Some(8), "enclave[0].host", "expected a [[link]] between home \"dazu\" and host \"chengdu\"", None),
+    case("duplicate_link.toml", 26, Some(8), "link[1].home", "expected one link per home and host", None),
+    case("duplicate_city_id.toml", 21, Some(6), "city[2].id", "expected a unique city name, found \"dazu\" again", None),
+    case("duplicate_sector.toml", 7, Some(34), "scenario.sectors[2]", "expected a unique sector name, found \"digital\" again", None),
+    case("flow_unknown_sector.toml", 34, Some(10), "flow[0].sector", "found \"biotech\", which is not declared", Some("declared: digital, devices")),
+    case("flow_sector_typo.toml", 34, Some(10), "flow[0].sector", "found \"digitl\", which is not declared", Some("did you mean \"digital\"?")),
+    // Units.
+    case("bad_duration_unit.toml", 53, Some(12), "stage[1].duration", "unknown time unit `fortnights`", None),
+    case("bad_rate_unit.toml", 35, Some(8), "flow[0].rate", "unknown time unit `decade`", None),
+    case("rate_without_per.toml", 35, Some(8), "flow[0].rate", "expected a rate such as \"40 per year\", found \"40 year\"", None),
+    case("bad_travel_unit.toml", 23, Some(15), "link[0].travel_time", "a travel time needs a unit", None),
+    case("bin_in_hours.toml", 6, Some(7), "scenario.bin", "unknown time unit `hour`", None),
+    // Time settings.
+    case("horizon_million_years.toml", 5, Some(11), "scenario.horizon", "at most 200 years, found 12000000 months", None),
+    case("too_many_bins.toml", 6, Some(7), "scenario.bin", "at most 10000 bins over the horizon", Some("use a wider `bin`")),
+    case("warmup_ge_horizon.toml", 7, Some(10), "scenario.warmup", "expected a warm-up shorter than the horizon", None),
+    // Queues and capacities.
+    case("patience_with_turn_away.toml", 31, Some(12), "enclave[0].patience", "no `patience` when `when_full = \"turn_away\"`", Some("patience applies only to queues")),
+    case("when_full_typo.toml", 30, Some(13), "enclave[0].when_full", "found \"turn-away\"", Some("did you mean \"turn_away\"?")),
+    case("capacity_on_enclave_stage.toml", 18, Some(27), "city[1].capacity.incubation", "expected a capacity for a home stage", Some("enclave's `seats`")),
+    case("capacity_unknown_stage.toml", 18, Some(23), "city[1].capacity.pilots", "found `pilots`, which is not declared", Some("did you mean \"pilot\"?")),
+    // Arrivals.
+    case("seasonality_11_values.toml", 36, Some(15), "flow[0].seasonality", "12 monthly weights", None),
+    case("burst_at_and_every.toml", 42, Some(9), "burst[0].every", "either `at` or `every`, not both", None),
+    case("burst_after_horizon.toml", 41, Some(6), "burst[0].at", "expected times before the horizon, found a time at month 72", None),
+];
+
+/// Files that feidi rejects with exit code 2 but with a wrong or incomplete report. Only
+/// the exit code is asserted; move each to [`CASES`] once feidi is fixed.
+const KNOWN_GAPS: &[&str] = &[
+    // `subsidy = "high"` is reported, but `fitt = 1.5` two lines below is not: reading
+    // [landing.weights] stops at the first bad weight and never checks unknown keys.
+    "gap_landing_weights_first_error_hides_rest.toml",
+];
+
+/// Files that feidi does not reject: not run here (some would hang or exhaust memory).
+/// Each should be rejected with a located error and exit code 2; move it to [`CASES`]
+/// once feidi is fixed.
+const UNRUN_GAPS: &[&str] = &[
+    // `validate` never ends: `time += every` does not advance time, the loop that
+    // expands `every` into batch times runs forever while memory grows.
+    "gap_burst_every_endless.toml",
+    // `validate` takes ~20 s and ~4.7 GB to build 600 million batch times, then accepts.
+    "gap_burst_every_too_many.toml",
+    // `validate` accepts; `run` never finishes (1e15 candidates in one batch).
+    "gap_burst_size_huge.toml",
+    // `validate` accepts an infinite rate (1e308 per day overflows); `run` never finishes.
+    "gap_rate_infinite.toml",
+    // `validate` accepts; `run` panics: "bad event time inf" (src/engine/queue.rs).
+    "gap_weibull_overflow.toml",
+    // `validate` accepts; `run` panics: "bad event time inf" (src/engine/queue.rs).
+    "gap_exponential_overflow.toml",
+    // `validate` accepts `opens = "1e308 years"`, which is infinite months.
+    "gap_opens_infinite.toml",
+];
+
+/// Valid files in `tests/valid/` that feidi wrongly rejects (exit code 2 today).
+const VALID_KNOWN_GAPS: &[&str] = &[
+    // "5e-1 years" is rejected with "`5e` is not a number": units::split_number takes a
+    // sign only at the start, so the `-` of a negative exponent ends the number.
+    "gap_negative_exponent.toml",
+];
+
+/// Longest any single feidi invocation may take before the test calls it a hang.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What one run of the binary did.
+struct Run {
+    /// Exit status, `None` if it was killed after [`TIMEOUT`].
+    status: Option<ExitStatus>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn code(&self) -> Option<i32> {
+        self.status.and_then(|s| s.code())
+    }
+
+    fn describe(&self) -> String {
+        let status = match self.status {
+            None => format!("killed after {TIMEOUT:?} (hang)"),
+            Some(s) => format!("{s}"),
+        };
+        format!(
+            "status: {status}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            clip(&self.stdout),
+            clip(&self.stderr)
+        )
+    }
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() > 4000 {
+        format!("{}… [clipped]", s.chars().take(4000).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the built `feidi` in the crate root with `args`, killing it after [`TIMEOUT`].
+fn feidi<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_feidi"))
+        .args(args)
+        .current_dir(manifest_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the feidi binary");
+    let mut out = child.stdout.take().expect("stdout is piped");
+    let mut err = child.stderr.take().expect("stderr is piped");
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for feidi") {
+            break Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Run {
+        status,
+        stdout: String::from_utf8_lossy(&out_reader.join().expect("read stdout")).into_owned(),
+        stderr: String::from_utf8_lossy(&err_reader.join().expect("read stderr")).into_owned(),
+    }
+}
+
+/// One `error: ...` block of feidi's standard error, parsed.
+#[derive(Debug)]
+struct Reported {
+    line: usize,
+    column: usize,
+    /// Text between `file:line:column: ` and `expected` (the key path and ": ", or "").
+    path: String,
+    /// The header line after the location.
+    header: String,
+    /// The `hint:` line, if any.
+    hint: Option<String>,
+    /// Column of the caret under the source line (1-based), if a caret line was printed.
+    caret: Option<usize>,
+}
+
+/// Splits standard error into the diagnostics reported for `file` (named as passed).
+fn diagnostics(stderr: &str, file: &str) -> Vec<Reported> {
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    for line in stderr.lines() {
+        if line.starts_with("error: ") {
+            blocks.push(vec![line]);
+        } else if let Some(b) = blocks.last_mut() {
+            b.push(line);
+        }
+    }
+    blocks
+        .iter()
+        .filter_map(|block| {
+            let rest = block[0]
+                .strip_prefix("error: ")?
+                .strip_prefix(file)?
+                .strip_prefix(':')?;
+            let (line, rest) = rest.split_once(':')?;
+            let (column, rest) = rest.split_once(':')?;
+            let header = rest.strip_prefix(' ')?;
+            let at = header.find("expected ")?;
+            let caret = block[1..].iter().find_map(|l| {
+                let (_, after) = l.split_once(" | ")?;
+                let after = after.strip_suffix('^')?;
+                after.chars().all(|c| c == ' ').then(|| after.chars().count() + 1)
+            });
+            Some(Reported {
+                line: line.parse().ok()?,
+                column: column.parse().ok()?,
+                path: header[..at].to_string(),
+                header: header.to_string(),
+                hint: block[1..]
+                    .iter()
+                    .find_map(|l| l.trim_start().strip_prefix("hint: ").map(str::to_string)),
+                caret,
+            })
+        })
+        .collect()
+}
+
+/// Checks a rejected run against `case`; `shown` is the file name as passed to feidi.
+fn check(case: &Case, shown: &str, run: &Run) -> Result<(), String> {
+    let mut problems = Vec::new();
+    if run.code() != Some(2) {
+        problems.push("exit code is not 2".to_string());
+    }
+    if run.stderr.contains("panicked") {
+        problems.push("standard error mentions a panic".to_string());
+    }
+    if !run.stderr.contains(&format!("{shown}:{}:", case.line)) {
+        problems.push(format!("standard error lacks `{shown}:{}:`", case.line));
+    }
+    let reported = diagnostics(&run.stderr, shown);
+    if reported.is_empty() {
+        problems.push("no `error: file:line:column: ...` diagnostic could be parsed".to_string());
+    }
+    for d in &reported {
+        if d.caret.is_some_and(|c| c != d.column) {
+            problems.push(format!(
+                "caret at column {:?} but the message says {}: {d:?}",
+                d.caret, d.column
+            ));
+        }
+    }
+    let matches = |d: &Reported| {
+        d.line == case.line
+            && case.column.is_none_or(|c| c == d.column)
+            && if case.path.is_empty() {
+                d.path.is_empty()
+            } else {
+                d.path.contains(case.path) && d.path.ends_with(": ")
+            }
+            && d.header.contains(case.message)
+            && case
+                .hint
+                .is_none_or(|h| d.hint.as_deref().is_some_and(|dh| dh.contains(h)))
+    };
+    match reported.iter().find(|d| matches(d)) {
+        Some(d) if d.caret.is_none() => problems.push("the diagnostic has no source line and caret".to_string()),
+        Some(_) => {}
+        None => problems.push(format!(
+            "no diagnostic at line {}, column {:?}, path `{}`, containing `{}`{}",
+            case.line,
+            case.column,
+            case.path,
+            case.message,
+            case.hint
+                .map_or(String::new(), |h| format!(", with a hint containing `{h}`"))
+        )),
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{shown}: {}\n{}", problems.join("; "), run.describe()))
+    }
+}
+
+fn broken(file: &str) -> String {
+    format!("tests/broken/{file}")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("broken_inputs").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.parent().expect("has a parent")).expect("create scratch directory");
+    dir
+}
+
+fn files_in(dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(manifest_dir().join(dir))
+        .unwrap_or_else(|e| panic!("read {dir}: {e}"))
+        .map(|e| e.expect("directory entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_broken_file_is_accounted_for() {
+    assert!(CASES.len() >= 30, "only {} cases", CASES.len());
+    let listed: Vec<&str> = CASES
+        .iter()
+        .map(|c| c.file)
+        .chain(KNOWN_GAPS.iter().copied())
+        .chain(UNRUN_GAPS.iter().copied())
+        .collect();
+    let mut problems = Vec::new();
+    for name in &listed {
+        if listed.iter().filter(|n| *n == name).count() > 1 {
+            problems.push(format!("{name} is listed more than once"));
+        }
+        if !manifest_dir().join("tests/broken").join(name).is_file() {
+            problems.push(format!("{name} is listed but tests/broken/{name} does not exist"));
+        }
+    }
+    for name in files_in("tests/broken") {
+        if !listed.contains(&name.as_str()) {
+            problems.push(format!(
+                "tests/broken/{name} is in no list (CASES, KNOWN_GAPS, UNRUN_GAPS)"
+            ));
+        }
+    }
+    problems.dedup();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn validate_rejects_every_broken_file_with_a_located_error() {
+    let failures: Vec<String> = CASES
+        .iter()
+        .filter_map(|case| {
+            let shown = broken(case.file);
+            let run = feidi(&["validate", shown.as_str()]);
+            let mut result = check(case, &shown, &run);
+            if result.is_ok() && run.stdout.contains("ok —") {
+                result = Err(format!(
+                    "{shown}: reported as ok on standard output\n{}",
+                    run.describe()
+                ));
+            }
+            result.err()
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} broken files were not rejected as expected:\n\n{}",
+        failures.len(),
+        CASES.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn the_minimal_valid_scenario_validates() {
+    let run = feidi(&["validate", "tests/valid/minimal.toml"]);
+    assert_eq!(run.code(), Some(0), "{}", run.describe());
+    assert!(
+        run.stdout.contains("tests/valid/minimal.toml: ok"),
+        "{}",
+        run.describe()
+    );
+    assert!(run.stderr.is_empty(), "{}", run.describe());
+}
+
+#[test]
+fn every_valid_file_validates() {
+    let mut failures = Vec::new();
+    for name in files_in("tests/valid") {
+        if VALID_KNOWN_GAPS.contains(&name.as_str()) {
+            continue;
+        }
+        let shown = format!("tests/valid/{name}");
+        let run = feidi(&["validate", shown.as_str()]);
+        if run.code() != Some(0) {
+            failures.push(format!("{shown}:\n{}", run.describe()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn validate_of_several_files_fails_on_the_broken_one() {
+    let run = feidi(&["validate", "tests/valid/minimal.toml", "tests/broken/zero_seats.toml"]);
+    assert_eq!(run.code(), Some(2), "{}", run.describe());
+    assert!(
+        run.stdout.contains("tests/valid/minimal.toml: ok"),
+        "{}",
+        run.describe()
+    );
+    assert!(
+        run.stderr
+            .contains("tests/broken/zero_seats.toml:29:9: enclave[0].seats:"),
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
+fn run_rejects_broken_files_and_writes_no_results() {
+    for file in [
+        "typo_key_seets.toml",
+        "syntax_error.toml",
+        "not_utf8.toml",
+        "warmup_ge_horizon.toml",
+    ] {
+        let case = CASES.iter().find(|c| c.file == file).expect("the file is a case");
+        let out = scratch(&format!("run-{file}"));
+        let shown = broken(file);
+        let run = feidi(&[
+            "run".as_ref(),
+            shown.as_ref(),
+            "--replications".as_ref(),
+            "2".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
+        if let Err(e) = check(case, &shown, &run) {
+            panic!("feidi run: {e}");
+        }
+        assert!(
+            !out.join("summary.json").exists(),
+            "feidi run {shown} wrote {}",
+            out.join("summary.json").display()
+        );
+    }
+}
+
+#[test]
+fn an_error_after_five_megabytes_of_comments_is_located() {
+    let minimal = std::fs::read_to_string(manifest_dir().join("tests/broken/typo_key_seets.toml"))
+        .expect("read typo_key_seets.toml");
+    let padding_line = "# padding padding padding padding padding padding padding padding\n";
+    let lines = 5 * 1024 * 1024 / padding_line.len() + 1;
+    let mut text = padding_line.repeat(lines);
+    text.push_str(&minimal);
+    assert!(text.len() > 5 * 1024 * 1024);
+    let dir = scratch("huge");
+    std::fs::create_dir_all(&dir).expect("create scratch directory");
+    let path = dir.join("huge.toml");
+    std::fs::write(&path, &text).expect("write the huge file");
+    let shown = path.to_str().expect("a UTF-8 path").to_string();
+    let case = Case {
+        file: "huge.toml",
+        line: lines + 29,
+        column: Some(1),
+        path: "enclave[0].seets",
+        message: "found the unknown key `seets`",
+        hint: Some("did you mean `seats`?"),
+    };
+    let started = Instant::now();
+    let run = feidi(&["validate", shown.as_str()]);
+    if let Err(e) = check(&case, &shown, &run) {
+        panic!("{e}");
+    }
+    assert!(
+        run.stderr.len() < 10_000,
+        "standard error is {} bytes for one short line in error",
+        run.stderr.len()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn known_gaps_still_exit_with_code_2() {
+    let mut failures = Vec::new();
+    for file in KNOWN_GAPS {
+        let shown = broken(file);
+        let run = feidi(&["validate", shown.as_str()]);
+        if run.code() != Some(2) || run.stderr.contains("panicked") || !run.stderr.contains(&format!("{shown}:")) {
+            failures.push(format!("{shown}:\n{}", run.describe()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
