@@ -7,7 +7,7 @@ use crate::output::{summary_table, RunReport};
 use crate::runner::{self, RunSettings};
 use crate::scenario::{Diagnostics, Scenario};
 use clap::{Parser, Subcommand};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -97,6 +97,18 @@ impl From<Diagnostics> for Failure {
     }
 }
 
+/// Writes to standard output; a reader that has gone away (`feidi run ... | head`) is
+/// not an error worth a panic, so output just stops.
+fn say(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Runtime(format!("cannot write to standard output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Runs the parsed command line.
 pub fn main(cli: Cli) -> Result<(), Failure> {
     match cli.command {
@@ -111,34 +123,42 @@ fn bench(path: &Path, runs: u32, seed: u64) -> Result<(), Failure> {
     let prepared = Prepared::new(&scenario);
     let mut rates = Vec::new();
     for run in 0..runs.max(1) {
-        let key = crate::engine::rng::StreamKey { seed, point: 0, replication: run as u64 };
+        let key = crate::engine::rng::StreamKey {
+            seed,
+            point: 0,
+            replication: run as u64,
+        };
         let (outcome, loop_time) = prepared.simulate_timed(key);
         let rate = outcome.events as f64 / loop_time.as_secs_f64().max(1e-12);
-        println!(
-            "run {run}: model events {}  loop {:.4} s  {:.2} M events/s",
+        say(&format!(
+            "run {run}: model events {}  loop {:.4} s  {:.2} M events/s\n",
             outcome.events,
             loop_time.as_secs_f64(),
             rate / 1e6
-        );
+        ))?;
         rates.push(rate);
     }
     rates.sort_by(f64::total_cmp);
-    println!("median {:.2} M events/s over {} runs of {}", rates[rates.len() / 2] / 1e6, rates.len(), scenario.name);
-    Ok(())
+    say(&format!(
+        "median {:.2} M events/s over {} runs of {}\n",
+        rates[rates.len() / 2] / 1e6,
+        rates.len(),
+        scenario.name
+    ))
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut problems = Vec::new();
     for file in files {
         match Scenario::from_file(file) {
-            Ok((scenario, _)) => println!(
-                "{}: ok — scenario \"{}\": {} cities, {} enclaves, {} stages",
+            Ok((scenario, _)) => say(&format!(
+                "{}: ok — scenario \"{}\": {} cities, {} enclaves, {} stages\n",
                 file.display(),
                 scenario.name,
                 scenario.cities.len(),
                 scenario.enclaves.len(),
                 scenario.stages.len()
-            ),
+            ))?,
             Err(d) => problems.push(d.to_string()),
         }
     }
@@ -192,24 +212,23 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         .write(&out)
         .map_err(|e| Failure::Runtime(format!("cannot write results to {}: {e}", out.display())))?;
     if args.json {
-        print!("{}", report.summary_json());
+        say(&report.summary_json())?;
     } else {
         let rows: Vec<_> = totals
             .iter()
             .zip(&results.totals)
             .map(|(i, a)| (i, a.summary(crate::output::CONFIDENCE)))
             .collect();
-        println!(
-            "{} — {} replications, seed {}",
-            scenario.title, results.replications, args.seed
-        );
-        print!("{}", summary_table(&rows));
-        println!(
-            "{:.1} s, {:.2} million model events per second; results in {}",
+        say(&format!(
+            "{} — {} replications, seed {}\n{}{:.1} s, {:.2} million model events per second; results in {}\n",
+            scenario.title,
+            results.replications,
+            args.seed,
+            summary_table(&rows),
             elapsed.as_secs_f64(),
             results.events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
             out.display()
-        );
+        ))?;
     }
     Ok(())
 }

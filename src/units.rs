@@ -7,18 +7,27 @@ pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
 /// Splits "12.5 months" or "12.5months" into the number and the unit text.
 fn split_number(text: &str) -> Result<(f64, &str), String> {
     let text = text.trim();
-    let end = text
-        .char_indices()
-        .find(|&(i, c)| {
-            !(c.is_ascii_digit()
-                || c == '.'
-                || c == '_'
-                || ((c == '-' || c == '+') && i == 0)
-                || ((c == 'e' || c == 'E')
-                    && i > 0
-                    && text[i + 1..].starts_with(|d: char| d.is_ascii_digit() || d == '-')))
-        })
-        .map_or(text.len(), |(i, _)| i);
+    // The number ends at the first character that cannot continue it; a sign may open
+    // the number or follow the `e` of an exponent ("5e-1 years").
+    let bytes = text.as_bytes();
+    let mut end = 0;
+    while end < bytes.len() {
+        let c = bytes[end];
+        let sign_ok = end == 0 || matches!(bytes[end - 1], b'e' | b'E');
+        let exponent_ok = end > 0
+            && bytes[end + 1..]
+                .first()
+                .is_some_and(|d| d.is_ascii_digit() || *d == b'-' || *d == b'+');
+        let continues = c.is_ascii_digit()
+            || c == b'.'
+            || c == b'_'
+            || ((c == b'-' || c == b'+') && sign_ok)
+            || ((c == b'e' || c == b'E') && exponent_ok);
+        if !continues {
+            break;
+        }
+        end += 1;
+    }
     let (number, unit) = text.split_at(end);
     let clean: String = number.chars().filter(|&c| c != '_').collect();
     if clean.is_empty() {
@@ -29,6 +38,21 @@ fn split_number(text: &str) -> Result<(f64, &str), String> {
         return Err(format!("`{number}` is not a finite number"));
     }
     Ok((value, unit.trim()))
+}
+
+/// Longest duration any quantity may have, in months (10,000 years): beyond it a value
+/// is a unit mistake, and event times could overflow.
+pub const MAX_MONTHS: f64 = 120_000.0;
+
+/// Highest rate accepted, per month.
+pub const MAX_RATE_PER_MONTH: f64 = 1e6;
+
+fn at_most(value: f64, max: f64, what: &str) -> Result<f64, String> {
+    if value.is_finite() && value.abs() <= max {
+        Ok(value)
+    } else {
+        Err(format!("{what} is beyond the largest accepted, {max}"))
+    }
 }
 
 /// Months in one of the named time units, or `None` for an unknown unit.
@@ -52,7 +76,7 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
         return Err(format!("a duration needs a unit: {TIME_UNITS}"));
     }
     let factor = months_per(unit).ok_or_else(|| format!("unknown time unit `{unit}`; use {TIME_UNITS}"))?;
-    Ok(value * factor)
+    at_most(value * factor, MAX_MONTHS, "the duration in months")
 }
 
 /// Parses a rate such as "40 per year", "3/month" or "40/年" into events per month.
@@ -67,7 +91,7 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
         .map(str::trim)
         .ok_or_else(|| "a rate is written as a number per time unit, e.g. \"40 per year\"".to_string())?;
     let factor = months_per(unit).ok_or_else(|| format!("unknown time unit `{unit}`; use {TIME_UNITS}"))?;
-    Ok(value / factor)
+    at_most(value / factor, MAX_RATE_PER_MONTH, "the rate per month")
 }
 
 /// Parses a travel time such as "1.5 hours" or "90 minutes" into hours.
@@ -79,7 +103,7 @@ pub fn parse_hours(text: &str) -> Result<f64, String> {
         "" => return Err("a travel time needs a unit: hours or minutes".to_string()),
         other => return Err(format!("unknown travel-time unit `{other}`; use hours or minutes")),
     };
-    Ok(value * factor)
+    at_most(value * factor, 1e6, "the travel time in hours")
 }
 
 #[cfg(test)]
@@ -94,6 +118,10 @@ mod tests {
         assert_eq!(parse_duration("6个月").unwrap(), 6.0);
         assert!((parse_duration("365.25 days").unwrap() - 12.0).abs() < 1e-12);
         assert_eq!(parse_duration("1e1 months").unwrap(), 10.0);
+        assert_eq!(parse_duration("5e-1 years").unwrap(), 6.0);
+        assert_eq!(parse_duration("-2 months").unwrap(), -2.0);
+        assert!(parse_duration("1e308 years").unwrap_err().contains("largest accepted"));
+        assert!(parse_rate("1e308 per day").is_err());
         assert!(parse_duration("18").unwrap_err().contains("needs a unit"));
         assert!(parse_duration("18 fortnights")
             .unwrap_err()

@@ -95,7 +95,7 @@ const CASES: &[Case] = &[
     // Stages.
     case("bad_stage_place.toml", 58, Some(9), "stage[2].place", "one of \"enclave\", \"host\", \"home\", found \"factory\"", None),
     case("stage_place_typo.toml", 58, Some(9), "stage[2].place", "found \"hom\"", Some("did you mean \"home\"?")),
-    case("stages_out_of_order.toml", 58, Some(9), "stage[2].place", "no earlier in the chain than the stage before (\"home\"), found \"enclave\"", Some("enclave → host → home")),
+    case("stages_out_of_order.toml", 58, Some(9), "stage[2].place", "no earlier in the chain than a stage before it (\"home\"), found \"enclave\"", Some("enclave → host → home")),
     case("first_stage_not_enclave.toml", 46, Some(9), "stage[0].place", "expected \"enclave\" for the first stage", None),
     // Cities, roles and references.
     case("bad_role.toml", 16, Some(8), "city[1].role", "found \"homw\"", Some("did you mean \"home\"?")),
@@ -118,55 +118,51 @@ const CASES: &[Case] = &[
     case("bad_travel_unit.toml", 23, Some(15), "link[0].travel_time", "a travel time needs a unit", None),
     case("bin_in_hours.toml", 6, Some(7), "scenario.bin", "unknown time unit `hour`", None),
     // Time settings.
-    case("horizon_million_years.toml", 5, Some(11), "scenario.horizon", "at most 200 years, found 12000000 months", None),
+    case("horizon_million_years.toml", 5, Some(11), "scenario.horizon", "found \"1000000 years\" (the duration in months is beyond the largest accepted, 120000)", None),
     case("too_many_bins.toml", 6, Some(7), "scenario.bin", "at most 10000 bins over the horizon", Some("use a wider `bin`")),
     case("warmup_ge_horizon.toml", 7, Some(10), "scenario.warmup", "expected a warm-up shorter than the horizon", None),
     // Queues and capacities.
     case("patience_with_turn_away.toml", 31, Some(12), "enclave[0].patience", "no `patience` when `when_full = \"turn_away\"`", Some("patience applies only to queues")),
     case("when_full_typo.toml", 30, Some(13), "enclave[0].when_full", "found \"turn-away\"", Some("did you mean \"turn_away\"?")),
     case("capacity_on_enclave_stage.toml", 18, Some(27), "city[1].capacity.incubation", "expected a capacity for a home stage", Some("enclave's `seats`")),
-    case("capacity_unknown_stage.toml", 18, Some(23), "city[1].capacity.pilots", "found `pilots`, which is not declared", Some("did you mean \"pilot\"?")),
+    case("capacity_unknown_stage.toml", 18, Some(23), "city[1].capacity.pilots", "found \"pilots\", which is not declared", Some("did you mean \"pilot\"?")),
     // Arrivals.
     case("seasonality_11_values.toml", 36, Some(15), "flow[0].seasonality", "12 monthly weights", None),
     case("burst_at_and_every.toml", 42, Some(9), "burst[0].every", "either `at` or `every`, not both", None),
     case("burst_after_horizon.toml", 41, Some(6), "burst[0].at", "expected times before the horizon, found a time at month 72", None),
+    // Sizes and values that would hang, exhaust memory or overflow event times.
+    case("burst_every_endless.toml", 41, Some(9), "burst[0].every", "at most 100000 batches over the horizon, found 5.900e39 batches", None),
+    case("burst_every_too_many.toml", 41, Some(9), "burst[0].every", "at most 100000 batches over the horizon, found 6.000e8 batches", None),
+    case("burst_size_huge.toml", 42, Some(8), "burst[0].size", "expected a mean batch size of at most", None),
+    case("rate_infinite.toml", 35, Some(8), "flow[0].rate", "(the rate per month is beyond the largest accepted, 1000000)", None),
+    case("weibull_overflow.toml", 53, Some(12), "stage[1].duration", "expected a distribution with a finite mean, found one whose mean overflows", Some("check the units")),
+    case("exponential_overflow.toml", 53, Some(43), "stage[1].duration.mean", "(the duration in months is beyond the largest accepted, 120000)", None),
+    case("opens_infinite.toml", 31, Some(9), "enclave[0].opens", "(the duration in months is beyond the largest accepted, 120000)", None),
+    case("landing_weights_first_error_hides_rest.toml", 67, Some(1), "landing.weights.fitt", "found the unknown key `fitt`", Some("did you mean `fit`?")),
+    // Settings that would be silently ignored, and cascades that must stay quiet.
+    case("burst_start_with_at.toml", 43, Some(9), "burst[0].start", "expected `start` only with `every`", Some("remove `start`")),
+    case("when_full_on_enclave_stage.toml", 49, Some(13), "stage[0].when_full", "only on home stages, found `when_full` on a stage at the enclave", Some("on the [[enclave]]")),
+    case("fit_on_host_city.toml", 13, Some(7), "city[0].fit", "found `fit` on a host city", None),
+    case("bin_without_horizon.toml", 6, Some(7), "scenario.bin", "no `bin` without a `horizon`", Some("give a horizon")),
+    case("name_with_path.toml", 4, Some(8), "scenario.name", "(it names the results folder), found \"../elsewhere\"", None),
+    case("capacity_zero.toml", 18, Some(22), "city[1].capacity.pilot", "a number of slots between 1 and 1000000, found 0", None),
+    case("empty_sector_name.toml", 7, Some(23), "scenario.sectors[1]", "expected a non-empty sector name", None),
+    case("single_bracket_city.toml", 9, Some(1), "city", "expected an array of tables, written [[city]]", Some("double brackets")),
+    case("errors_in_two_sections.toml", 29, Some(9), "enclave[0].seats", "between 1 and 1000000, found -3", None),
+    case("landing_without_home_stage.toml", 62, Some(1), "landing", "a [landing] choice only in a chain with a home stage", Some("remove [landing]")),
 ];
 
 /// Files that feidi rejects with exit code 2 but with a wrong or incomplete report. Only
 /// the exit code is asserted; move each to [`CASES`] once feidi is fixed.
-const KNOWN_GAPS: &[&str] = &[
-    // `subsidy = "high"` is reported, but `fitt = 1.5` two lines below is not: reading
-    // [landing.weights] stops at the first bad weight and never checks unknown keys.
-    "gap_landing_weights_first_error_hides_rest.toml",
-];
+const KNOWN_GAPS: &[&str] = &[];
 
 /// Files that feidi does not reject: not run here (some would hang or exhaust memory).
 /// Each should be rejected with a located error and exit code 2; move it to [`CASES`]
 /// once feidi is fixed.
-const UNRUN_GAPS: &[&str] = &[
-    // `validate` never ends: `time += every` does not advance time, the loop that
-    // expands `every` into batch times runs forever while memory grows.
-    "gap_burst_every_endless.toml",
-    // `validate` takes ~20 s and ~4.7 GB to build 600 million batch times, then accepts.
-    "gap_burst_every_too_many.toml",
-    // `validate` accepts; `run` never finishes (1e15 candidates in one batch).
-    "gap_burst_size_huge.toml",
-    // `validate` accepts an infinite rate (1e308 per day overflows); `run` never finishes.
-    "gap_rate_infinite.toml",
-    // `validate` accepts; `run` panics: "bad event time inf" (src/engine/queue.rs).
-    "gap_weibull_overflow.toml",
-    // `validate` accepts; `run` panics: "bad event time inf" (src/engine/queue.rs).
-    "gap_exponential_overflow.toml",
-    // `validate` accepts `opens = "1e308 years"`, which is infinite months.
-    "gap_opens_infinite.toml",
-];
+const UNRUN_GAPS: &[&str] = &[];
 
 /// Valid files in `tests/valid/` that feidi wrongly rejects (exit code 2 today).
-const VALID_KNOWN_GAPS: &[&str] = &[
-    // "5e-1 years" is rejected with "`5e` is not a number": units::split_number takes a
-    // sign only at the start, so the `-` of a negative exponent ends the number.
-    "gap_negative_exponent.toml",
-];
+const VALID_KNOWN_GAPS: &[&str] = &[];
 
 /// Longest any single feidi invocation may take before the test calls it a hang.
 const TIMEOUT: Duration = Duration::from_secs(60);

@@ -24,7 +24,7 @@ fn info(name: &str, unit: &'static str, description: &str) -> MetricInfo {
 
 /// Indices of the per-replication totals, in the order of [`totals`].
 pub mod total {
-    /// Candidates arriving in the host flows (met by an enclave or not).
+    /// Candidates arriving in the host cities, from flows and bursts (met or not).
     pub const HOST_CANDIDATES: usize = 0;
     /// Candidates met by an enclave's scouts.
     pub const CANDIDATES: usize = 1;
@@ -70,7 +70,7 @@ pub fn totals() -> Vec<MetricInfo> {
         info(
             "host_candidates",
             "projects",
-            "candidate projects arriving in the host cities' flows",
+            "candidate projects arriving in the host cities (flows and bursts)",
         ),
         info("candidates", "projects", "candidates met by an enclave's scouts"),
         info(

@@ -138,6 +138,9 @@ pub(super) struct Replication<'p, 's> {
     at_warmup: Areas,
     at_horizon: Option<Areas>,
     bin_start_busy_area: f64,
+    /// Time of the last event that changed the state (stale give-ups do not count), the
+    /// end of the averaging window when there is no horizon.
+    last_activity: f64,
     sums: Sums,
     series: Vec<f64>,
 }
@@ -189,6 +192,7 @@ impl<'p, 's> Replication<'p, 's> {
             at_warmup: Areas::default(),
             at_horizon: None,
             bin_start_busy_area: 0.0,
+            last_activity: 0.0,
             sums: Sums::default(),
             series: vec![f64::NAN; p.bins * p.series_width],
         }
@@ -237,7 +241,7 @@ impl<'p, 's> Replication<'p, 's> {
             match flow.seasonality {
                 None => return Some(t),
                 Some(w) => {
-                    let month = (t.floor() as i64).rem_euclid(12) as usize;
+                    let month = (t.floor() as i64 + self.p.scenario.start_month as i64).rem_euclid(12) as usize;
                     if unit(rng) * peak < w[month] {
                         return Some(t);
                     }
@@ -314,7 +318,8 @@ impl<'p, 's> Replication<'p, 's> {
                         self.queue.set(now, self.waiting_total as f64);
                         if let Some(patience) = patience {
                             let project = &mut self.projects[id as usize];
-                            project.deadline = now + patience.sample(&mut project.stream(SLOT_SEAT_PATIENCE));
+                            project.deadline =
+                                now + finite_delay(patience.sample(&mut project.stream(SLOT_SEAT_PATIENCE)));
                             sim.schedule_at(project.deadline, Event::GiveUp(id));
                         }
                     }
@@ -381,7 +386,7 @@ impl<'p, 's> Replication<'p, 's> {
         project.status = Status::InStage;
         self.in_stage[s] += 1;
         let duration = stage.duration.sample(&mut project.stream(SLOT_DURATION + s as u64));
-        sim.schedule_in(duration, Event::StageEnd(id));
+        sim.schedule_in(finite_delay(duration), Event::StageEnd(id));
     }
 
     fn pool(&self, id: u32, s: usize) -> u32 {
@@ -410,7 +415,8 @@ impl<'p, 's> Replication<'p, 's> {
                 project.status = Status::WaitingSlot;
                 project.deadline = f64::INFINITY;
                 if let Some(patience) = patience {
-                    project.deadline = sim.now() + patience.sample(&mut project.stream(SLOT_STAGE_PATIENCE + s as u64));
+                    project.deadline =
+                        sim.now() + finite_delay(patience.sample(&mut project.stream(SLOT_STAGE_PATIENCE + s as u64)));
                     sim.schedule_at(project.deadline, Event::GiveUp(id));
                 }
             }
@@ -536,11 +542,12 @@ impl<'p, 's> Replication<'p, 's> {
         }] += 1;
     }
 
-    fn give_up(&mut self, now: f64, id: u32) {
+    /// Returns whether the project really gave up (false for a stale timer).
+    fn give_up(&mut self, now: f64, id: u32) -> bool {
         let project = &mut self.projects[id as usize];
         // A give-up left over from an earlier wait has another deadline: ignore it.
         if project.deadline != now {
-            return;
+            return false;
         }
         match project.status {
             Status::WaitingSeat => {
@@ -556,8 +563,9 @@ impl<'p, 's> Replication<'p, 's> {
                 self.pools[pool as usize].waiting -= 1;
                 self.leak(id);
             }
-            Status::InStage | Status::Gone => {}
+            Status::InStage | Status::Gone => return false,
         }
+        true
     }
 
     /// Seat-months of open seats between `a` and `b`.
@@ -608,8 +616,9 @@ impl<'p, 's> Replication<'p, 's> {
     }
 
     pub(super) fn finish(self, sim: &Simulation<Event>) -> Outcome {
+        debug_assert!(self.last_activity <= sim.now());
         let sc = self.p.scenario;
-        let end = sc.horizon.unwrap_or(sim.now());
+        let end = sc.horizon.unwrap_or(self.last_activity);
         let at_end = self.at_horizon.unwrap_or_else(|| self.areas(end));
         let mut totals = vec![f64::NAN; total::COUNT];
         for (i, slot) in totals.iter_mut().enumerate().take(total::IN_PROGRESS) {
@@ -655,7 +664,8 @@ impl Model for Replication<'_, '_> {
                 let burst = &self.p.scenario.bursts[b as usize];
                 let k = self.burst_batches[b as usize];
                 self.burst_batches[b as usize] += 1;
-                let size = burst.size.sample(&mut self.burst_rng).round().max(0.0) as u64;
+                // Validation bounds the mean size; the clamp bounds a freak draw.
+                let size = burst.size.sample(&mut self.burst_rng).round().clamp(0.0, 1e7) as u64;
                 for _ in 0..size {
                     if !self.below_limit() {
                         break;
@@ -674,7 +684,11 @@ impl Model for Replication<'_, '_> {
                 }
             }
             Event::StageEnd(id) => self.stage_end(sim, id),
-            Event::GiveUp(id) => self.give_up(sim.now(), id),
+            Event::GiveUp(id) => {
+                if !self.give_up(sim.now(), id) {
+                    return;
+                }
+            }
             Event::BinEnd(bin) => self.bin_end(sim, bin as usize),
             Event::WarmupEnd => {
                 self.counts_at_warmup = self.counts;
@@ -682,6 +696,18 @@ impl Model for Replication<'_, '_> {
             }
             Event::HorizonEnd => self.at_horizon = Some(self.areas(sim.now())),
         }
+        self.last_activity = sim.now();
+    }
+}
+
+/// A delay that keeps event times finite: distributions with a validated mean can
+/// still, very rarely, draw an overflow.
+#[inline]
+fn finite_delay(delay: f64) -> f64 {
+    if delay.is_finite() {
+        delay.max(0.0)
+    } else {
+        1e12
     }
 }
 

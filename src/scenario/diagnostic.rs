@@ -25,20 +25,28 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if self.line == 0 {
+            write!(f, "{}: ", self.file)?;
+        } else {
+            write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        }
         if !self.path.is_empty() {
             write!(f, "{}: ", self.path)?;
         }
         write!(f, "expected {}, found {}", self.expected, self.found)?;
         if let Some(snippet) = &self.snippet {
+            // Show at most a window of a long line, keeping the caret under the column.
+            let chars: Vec<char> = snippet.chars().collect();
+            let column = self.column.saturating_sub(1).min(chars.len());
+            let start = column.saturating_sub(60);
+            let end = (start + 120).min(chars.len());
+            let window: String = chars[start..end].iter().collect();
+            let open = if start > 0 { "…" } else { "" };
+            let close = if end < chars.len() { "…" } else { "" };
             let gutter = self.line.to_string();
-            write!(f, "\n {gutter} | {snippet}")?;
-            write!(
-                f,
-                "\n {} | {}^",
-                " ".repeat(gutter.len()),
-                " ".repeat(self.column.saturating_sub(1))
-            )?;
+            write!(f, "\n {gutter} | {open}{window}{close}")?;
+            let caret = column - start + open.chars().count();
+            write!(f, "\n {} | {}^", " ".repeat(gutter.len()), " ".repeat(caret))?;
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;

@@ -98,7 +98,8 @@ pub struct Operator {
     /// Government platform or professional operator.
     pub kind: OperatorKind,
     /// Standard deviation of the noise in the operator's reading of a project's quality,
-    /// in units of the quality spread (0 = sees quality exactly).
+    /// on the quality scale (the population's quality has mean 0 and sd 1; 0 = sees
+    /// quality exactly).
     pub scouting_noise: f64,
     /// Admit only candidates whose read quality is at least this; `None` admits all.
     pub admission_bar: Option<f64>,
@@ -251,6 +252,9 @@ pub struct Scenario {
     pub drain: bool,
     /// Stop arrivals after this many candidates, if set.
     pub candidate_limit: Option<u64>,
+    /// Calendar month (0 = January) in which month 0 of the simulation falls; aligns
+    /// seasonal weights with the calendar.
+    pub start_month: u8,
     /// Sector names.
     pub sectors: Vec<String>,
     /// Cities.

@@ -1,5 +1,9 @@
 //! Reads each section of a scenario file into the validated types, resolving names to
-//! indices and checking ranges and cross-references. All problems are collected.
+//! indices and checking ranges and cross-references.
+//!
+//! Every section is read even when an earlier one has errors, so that one pass reports
+//! every problem in the file. Items that fail to read are kept as `None` and skipped by
+//! the checks that need them; the scenario is built only when no error was recorded.
 
 use super::reader::{Dimension, Document, Read, Table, Value};
 use super::{
@@ -17,6 +21,16 @@ pub const MAX_BINS: f64 = 10_000.0;
 pub const MAX_SEATS: u64 = 1_000_000;
 /// Most candidates a `candidate_limit` may name.
 pub const MAX_CANDIDATE_LIMIT: u64 = 1_000_000_000;
+/// Most candidate flows (each has its own random stream).
+pub const MAX_FLOWS: usize = 250;
+/// Most stages in the chain.
+pub const MAX_STAGES: usize = 64;
+/// Most cities, and most enclaves.
+pub const MAX_PLACES: usize = 10_000;
+/// Most batches one burst may deliver.
+pub const MAX_BATCHES: usize = 100_000;
+/// Largest mean batch size of a burst.
+pub const MAX_BATCH_SIZE: f64 = 1e6;
 
 pub(super) fn scenario(file: &str, text: &str) -> Result<Scenario, Diagnostics> {
     let doc = Document::parse(file, text)?;
@@ -47,43 +61,43 @@ pub(super) fn scenario(file: &str, text: &str) -> Result<Scenario, Diagnostics> 
 struct Names {
     what: &'static str,
     names: Vec<String>,
+    /// False when the section itself failed to read: references to it then stay quiet,
+    /// since the section's own error says what is wrong.
+    complete: bool,
 }
 
 impl Names {
     fn resolve(&self, value: &Value<'_, '_>) -> Read<usize> {
         let name = value.string()?;
-        if let Some(i) = self.names.iter().position(|n| n == name) {
-            return Some(i);
-        }
-        let hint = match super::nearest(name, self.names.iter().map(String::as_str)) {
-            Some(n) => Some(format!("did you mean \"{n}\"?")),
-            None if self.names.is_empty() => Some(format!("no {} is declared", self.what)),
-            None => Some(format!("declared: {}", self.names.join(", "))),
-        };
-        value.fail(
-            &format!("the name of a declared {}", self.what),
-            &format!("\"{name}\", which is not declared"),
-            hint,
-        );
-        None
+        self.resolve_key(name, value)
     }
 
     fn resolve_key(&self, key: &str, value: &Value<'_, '_>) -> Read<usize> {
         if let Some(i) = self.names.iter().position(|n| n == key) {
             return Some(i);
         }
-        let hint = super::nearest(key, self.names.iter().map(String::as_str)).map(|n| format!("did you mean \"{n}\"?"));
+        if !self.complete {
+            return None;
+        }
+        let hint = match super::nearest(key, self.names.iter().map(String::as_str)) {
+            Some(n) => Some(format!("did you mean \"{n}\"?")),
+            None if self.names.is_empty() => Some(format!("no {} is declared", self.what)),
+            None => Some(format!("declared: {}", self.names.join(", "))),
+        };
         value.fail(
             &format!("the name of a declared {}", self.what),
-            &format!("`{key}`, which is not declared"),
+            &format!("\"{key}\", which is not declared"),
             hint,
         );
         None
     }
 }
 
-/// Reads the `id` of every table in an array, checking uniqueness.
-fn declare(tables: &[Table<'_, '_>], key: &'static str, what: &'static str) -> Names {
+/// Reads the `key` name of every table in an array, checking that each is present,
+/// non-empty and unique.
+fn declare(tables: Option<&[Table<'_, '_>]>, key: &'static str, what: &'static str) -> Names {
+    let complete = tables.is_some();
+    let tables = tables.unwrap_or_default();
     let mut names = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for t in tables {
@@ -105,7 +119,16 @@ fn declare(tables: &[Table<'_, '_>], key: &'static str, what: &'static str) -> N
         });
         names.push(name.unwrap_or_default());
     }
-    Names { what, names }
+    Names { what, names, complete }
+}
+
+/// Checks that an array of tables has at most `max` entries.
+fn at_most(root: &Table<'_, '_>, key: &'static str, count: usize, max: usize) {
+    if count > max {
+        if let Some(v) = root.get(key) {
+            v.fail(&format!("at most {max} [[{key}]] entries"), &format!("{count}"), None);
+        }
+    }
 }
 
 /// The top-level sections of a scenario file.
@@ -113,84 +136,167 @@ const SECTIONS: [&str; 8] = [
     "scenario", "city", "link", "enclave", "flow", "burst", "stage", "landing",
 ];
 
+/// The [scenario] table's settings.
+struct Header {
+    name: String,
+    title: String,
+    horizon: Option<f64>,
+    bin_width: f64,
+    warmup: f64,
+    drain: bool,
+    candidate_limit: Option<u64>,
+    start_month: u8,
+}
+
 fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
-    // Known up front, so an early stop on one section never calls the others unknown.
+    // Known up front, so that a section that fails to read is never called unknown.
     for section in SECTIONS {
         root.has(section);
     }
-    let header = root
+    let header_table = root
         .required("scenario", "a [scenario] table with name, horizon and sectors")
         .and_then(|v| v.table());
-    let city_tables = root.tables("city");
-    let stage_tables = root.tables("stage");
-    let cities = declare(&city_tables, "id", "city");
-    let stages_names = declare(&stage_tables, "name", "stage");
-
-    let (name, title, horizon, bin_width, warmup, drain, candidate_limit, sectors) = match &header {
-        Some(h) => read_header(h)?,
-        None => return None,
-    };
+    let sectors = header_table.as_ref().and_then(read_sectors);
+    let header = header_table.as_ref().and_then(read_header);
+    header_table.as_ref().map(Table::finish);
     let sector_names = Names {
         what: "sector",
-        names: sectors.clone(),
+        names: sectors.clone().unwrap_or_default(),
+        complete: sectors.is_some(),
     };
+    // The horizon bounds burst times; unknown (None) when the header failed.
+    let horizon = header.as_ref().map(|h| h.horizon);
 
+    let stage_tables = root.tables("stage");
+    let stage_names = declare(stage_tables.as_deref(), "name", "stage");
+    let stages_read = stage_tables.is_some();
+    let stage_tables = stage_tables.unwrap_or_default();
+    at_most(root, "stage", stage_tables.len(), MAX_STAGES);
     let stages: Vec<Read<Stage>> = stage_tables.iter().map(read_stage).collect();
-    let stages: Vec<Stage> = stages.into_iter().collect::<Read<_>>()?;
     check_stage_order(&stage_tables, &stages);
+    let has_home_stage = stages.iter().flatten().any(|s| s.place == Place::Home);
 
-    let mut city_list = Vec::new();
-    for t in &city_tables {
-        city_list.push(read_city(t, &sector_names, &stages_names, &stages));
-    }
-    let city_list: Vec<City> = city_list.into_iter().collect::<Read<_>>()?;
-    if city_list.is_empty() {
+    let city_tables = root.tables("city");
+    let city_names = declare(city_tables.as_deref(), "id", "city");
+    let cities_read = city_tables.is_some();
+    let city_tables = city_tables.unwrap_or_default();
+    at_most(root, "city", city_tables.len(), MAX_PLACES);
+    let cities: Vec<Read<City>> = city_tables
+        .iter()
+        .map(|t| read_city(t, &sector_names, &stage_names, &stages))
+        .collect();
+    if city_tables.is_empty() && cities_read {
         root.missing("city", "at least one [[city]]");
     }
+    let places = Places {
+        names: &city_names,
+        cities: &cities,
+    };
 
-    let links = read_links(root, &cities, &city_list);
-    let enclaves = read_enclaves(root, &cities, &city_list, &sector_names, &links, &stages);
-    let flows = read_flows(root, &cities, &city_list, &sector_names);
-    let bursts = read_bursts(root, &cities, &city_list, &sector_names, horizon);
-    let landing = root
-        .optional("landing", |v| v.table().and_then(|t| read_landing(&t)))
-        .unwrap_or(Some(None));
+    let landing_value = root.get("landing");
+    let landing = landing_value.as_ref().map(|v| v.table().and_then(|t| read_landing(&t)));
+    let landing_on = matches!(landing, Some(Some(Some(_))));
+    if let (Some(v), true) = (
+        &landing_value,
+        landing_on && !has_home_stage && stages.iter().all(Option::is_some),
+    ) {
+        v.fail(
+            "a [landing] choice only in a chain with a home stage",
+            "a [landing] table but no stage with place = \"home\"",
+            Some("add the home stages (pilot, industrialization) or remove [landing]".to_string()),
+        );
+    }
 
-    let (links, enclaves, flows, bursts, landing) = (links?, enclaves?, flows?, bursts?, landing?);
-    if stages.is_empty() {
+    let links = read_links(root, &places);
+    let enclaves = read_enclaves(
+        root,
+        &places,
+        &sector_names,
+        &links,
+        landing_on && has_home_stage,
+        horizon,
+    );
+    let flows = read_flows(root, &places, &sector_names);
+    let bursts = read_bursts(root, &places, &sector_names, horizon);
+
+    if stage_tables.is_empty() && stages_read {
         root.missing("stage", "at least one [[stage]]");
     }
-    if enclaves.is_empty() {
+    if enclaves.is_empty() && root.tables("enclave").is_some_and(|t| t.is_empty()) {
         root.missing("enclave", "at least one [[enclave]]");
     }
-    if flows.is_empty() && bursts.is_empty() {
+    let (flows_read, bursts_read) = (root.tables("flow").is_some(), root.tables("burst").is_some());
+    if flows.is_empty() && bursts.is_empty() && flows_read && bursts_read {
         root.missing("flow", "at least one [[flow]] or [[burst]] of candidate projects");
     }
+
+    let header = header?;
     Some(Scenario {
-        name,
-        title,
-        horizon,
-        bin_width,
-        warmup,
-        drain,
-        candidate_limit,
-        sectors,
-        cities: city_list,
-        links,
-        enclaves,
-        flows,
-        bursts,
-        stages,
-        landing,
+        name: header.name,
+        title: header.title,
+        horizon: header.horizon,
+        bin_width: header.bin_width,
+        warmup: header.warmup,
+        drain: header.drain,
+        candidate_limit: header.candidate_limit,
+        start_month: header.start_month,
+        sectors: sectors?,
+        cities: cities.into_iter().collect::<Read<_>>()?,
+        links: links.into_iter().collect::<Read<_>>()?,
+        enclaves: enclaves.into_iter().collect::<Read<_>>()?,
+        flows: flows.into_iter().collect::<Read<_>>()?,
+        bursts: bursts.into_iter().collect::<Read<_>>()?,
+        stages: stages.into_iter().collect::<Read<_>>()?,
+        landing: lift(landing)?.flatten(),
     })
 }
 
-type Header = (String, String, Option<f64>, f64, f64, bool, Option<u64>, Vec<String>);
+fn read_sectors(h: &Table<'_, '_>) -> Read<Vec<String>> {
+    let v = h.required("sectors", "the list of sector names")?;
+    let items = v.array()?;
+    let mut names: Vec<String> = Vec::new();
+    let mut ok = true;
+    for item in &items {
+        let Some(s) = item.string() else {
+            ok = false;
+            continue;
+        };
+        if s.trim().is_empty() {
+            item.fail("a non-empty sector name", "an empty string", None);
+            ok = false;
+        } else if names.iter().any(|n| n == s) {
+            item.fail("a unique sector name", &format!("\"{s}\" again"), None);
+            ok = false;
+        }
+        names.push(s.to_string());
+    }
+    if names.is_empty() && ok {
+        v.fail("at least one sector", "an empty list", None);
+        return None;
+    }
+    ok.then_some(names)
+}
+
+/// A scenario name becomes a folder name: keep it to letters, digits, '-', '_' and '.'.
+fn valid_name(v: &Value<'_, '_>) -> Read<String> {
+    let s = v.string()?;
+    let fine = !s.is_empty()
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.');
+    if !fine {
+        v.fail(
+            "a short name of letters, digits, '-', '_' or '.' (it names the results folder)",
+            &format!("\"{s}\""),
+            Some("put a longer description in `title`".to_string()),
+        );
+        return None;
+    }
+    Some(s.to_string())
+}
 
 fn read_header(h: &Table<'_, '_>) -> Read<Header> {
-    let name = h
-        .required("name", "a short scenario name")
-        .and_then(|v| v.string().map(str::to_string));
+    let name = h.required("name", "a short scenario name").and_then(|v| valid_name(&v));
     let title = h.optional("title", |v| v.string().map(str::to_string));
     let horizon = h.optional("horizon", |v| {
         let months = v.duration()?;
@@ -207,7 +313,7 @@ fn read_header(h: &Table<'_, '_>) -> Read<Header> {
     let candidate_limit = h.optional("candidate_limit", |v| {
         v.integer_in(1, MAX_CANDIDATE_LIMIT, "a number of candidates")
     });
-    let bin_width = h.or("bin", 1.0, |v| {
+    let bin = h.optional("bin", |v| {
         let b = v.duration()?;
         if b <= 0.0 {
             v.fail("a bin width above 0", &format!("{b} months"), None);
@@ -217,48 +323,50 @@ fn read_header(h: &Table<'_, '_>) -> Read<Header> {
     });
     let warmup = h.or("warmup", 0.0, |v| v.duration());
     let drain = h.or("drain", false, |v| v.boolean());
-    let sectors = h.required("sectors", "the list of sector names").and_then(|v| {
-        let items = v.array()?;
-        let mut names: Vec<String> = Vec::new();
-        for item in &items {
-            let s = item.string()?;
-            if names.iter().any(|n| n == s) {
-                item.fail("a unique sector name", &format!("\"{s}\" again"), None);
-            }
-            names.push(s.to_string());
-        }
-        if names.is_empty() {
-            v.fail("at least one sector", "an empty list", None);
-            return None;
-        }
-        Some(names)
-    });
-    h.finish();
-    let (horizon, candidate_limit) = match (horizon, candidate_limit) {
+    let start_month = h.or("start_month", 1, |v| v.integer_in(1, 12, "a calendar month"));
+
+    let horizon = match (horizon, &candidate_limit) {
         (None, None) => {
             h.missing(
                 "horizon",
                 "how long to simulate, such as \"10 years\" (or a `candidate_limit`)",
             );
-            return None;
+            None
         }
-        (Some(hz), cl) => (Some(hz?), cl.map_or(Some(None), |c| c.map(Some))?),
-        (None, Some(cl)) => (None, Some(cl?)),
+        (Some(hz), _) => hz.map(Some),
+        (None, Some(_)) => Some(None),
     };
-    let (bin_width, warmup) = (bin_width?, warmup?);
-    if let Some(hz) = horizon {
-        if hz / bin_width > MAX_BINS {
-            h.get("bin")
-                .unwrap_or_else(|| h.get("horizon").expect("horizon is present"))
-                .fail(
-                    &format!("at most {MAX_BINS} bins over the horizon"),
-                    &format!("{:.0} bins of {bin_width} months", hz / bin_width),
-                    Some("use a wider `bin`, such as \"3 months\"".to_string()),
-                );
+    let (horizon, bin, warmup) = (horizon?, lift(bin)?, warmup?);
+    let bin_width = match (horizon, bin) {
+        (None, Some(_)) => {
+            h.get("bin").expect("bin is present").fail(
+                "no `bin` without a `horizon` (series need a time span)",
+                "a bin width",
+                Some("give a horizon, or remove `bin`".to_string()),
+            );
             return None;
         }
+        (Some(hz), Some(b)) if hz / b > MAX_BINS => {
+            h.get("bin").expect("bin is present").fail(
+                &format!("at most {MAX_BINS} bins over the horizon"),
+                &format!("{:.0} bins of {b} months", hz / b),
+                Some("use a wider `bin`, such as \"3 months\"".to_string()),
+            );
+            return None;
+        }
+        (Some(hz), None) if hz > MAX_BINS => {
+            h.get("horizon").expect("horizon is present").fail(
+                &format!("at most {MAX_BINS} monthly bins"),
+                &format!("{hz} months"),
+                Some("set a wider `bin`, such as \"3 months\"".to_string()),
+            );
+            return None;
+        }
+        (_, b) => b.unwrap_or(1.0),
+    };
+    if let Some(hz) = horizon {
         if warmup >= hz {
-            h.get("warmup").expect("warmup is present when nonzero").fail(
+            h.get("warmup").expect("a nonzero warm-up was given").fail(
                 "a warm-up shorter than the horizon",
                 &format!("{warmup} months"),
                 None,
@@ -267,17 +375,16 @@ fn read_header(h: &Table<'_, '_>) -> Read<Header> {
         }
     }
     let name = name?;
-    let title = title.unwrap_or(Some(name.clone()))?;
-    Some((
+    Some(Header {
+        title: title.unwrap_or(Some(name.clone()))?,
         name,
-        title,
         horizon,
         bin_width,
         warmup,
-        drain?,
-        candidate_limit,
-        sectors?,
-    ))
+        drain: drain?,
+        candidate_limit: lift(candidate_limit)?,
+        start_month: (start_month? - 1) as u8,
+    })
 }
 
 fn read_when_full(t: &Table<'_, '_>) -> Read<WhenFull> {
@@ -321,10 +428,26 @@ fn read_stage(t: &Table<'_, '_>) -> Read<Stage> {
         v.number_in(-20.0, 20.0, "a change in log-odds")
     });
     let when_full = read_when_full(t);
+    let place = place?;
+    if place != Place::Home {
+        // Only home stages have slots that can fill (enclave stages use the seats).
+        for key in ["when_full", "patience"] {
+            if let Some(v) = t.get(key) {
+                v.fail(
+                    "`when_full` and `patience` only on home stages",
+                    &format!(
+                        "`{key}` on a stage at the {}",
+                        if place == Place::Enclave { "enclave" } else { "host" }
+                    ),
+                    Some("for enclave seats, set `when_full` and `patience` on the [[enclave]]".to_string()),
+                );
+            }
+        }
+    }
     t.finish();
     Some(Stage {
         name: name?,
-        place: place?,
+        place,
         duration: duration?,
         success: success?,
         quality_effect: quality_effect?,
@@ -352,35 +475,46 @@ fn non_negative(v: &Value<'_, '_>, d: &Distribution) -> Read<Distribution> {
     Some(d.clone())
 }
 
-fn check_stage_order(tables: &[Table<'_, '_>], stages: &[Stage]) {
-    if let Some(first) = stages.first() {
+fn place_name(place: Place) -> &'static str {
+    match place {
+        Place::Enclave => "enclave",
+        Place::Host => "host",
+        Place::Home => "home",
+    }
+}
+
+fn check_stage_order(tables: &[Table<'_, '_>], stages: &[Read<Stage>]) {
+    if let Some(Some(first)) = stages.first() {
         if first.place != Place::Enclave {
             if let Some(v) = tables[0].get("place") {
                 v.fail(
                     "\"enclave\" for the first stage (the chain starts in the enclave)",
-                    &format!("{:?}", first.place).to_lowercase(),
+                    &format!("\"{}\"", place_name(first.place)),
                     None,
                 );
             }
         }
     }
-    for (i, pair) in stages.windows(2).enumerate() {
-        if pair[1].place < pair[0].place {
-            if let Some(v) = tables[i + 1].get("place") {
+    let mut latest: Option<Place> = None;
+    for (t, stage) in tables.iter().zip(stages) {
+        let Some(stage) = stage else { continue };
+        if let Some(before) = latest.filter(|&b| stage.place < b) {
+            if let Some(v) = t.get("place") {
                 v.fail(
                     &format!(
-                        "a place no earlier in the chain than the stage before (\"{}\")",
-                        format!("{:?}", pair[0].place).to_lowercase()
+                        "a place no earlier in the chain than a stage before it (\"{}\")",
+                        place_name(before)
                     ),
-                    &format!("\"{}\"", format!("{:?}", pair[1].place).to_lowercase()),
+                    &format!("\"{}\"", place_name(stage.place)),
                     Some("stages run enclave → host → home; list them in that order".to_string()),
                 );
             }
         }
+        latest = latest.max(Some(stage.place));
     }
 }
 
-fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[Stage]) -> Read<City> {
+fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[Read<Stage>]) -> Read<City> {
     let id = t.get("id").and_then(|v| v.string().map(str::to_string));
     let name = t.optional("name", |v| v.string().map(str::to_string));
     let role = t.required("role", "\"host\", \"home\" or \"both\"").and_then(|v| {
@@ -421,19 +555,21 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
                     ok = false;
                     continue;
                 };
-                if stages[s].place != Place::Home {
-                    value.fail(
-                        "a capacity for a home stage",
-                        &format!("a capacity for `{key}`, which is not a home stage"),
-                        Some(
-                            "enclave stages use the enclave's `seats`; host stages are not capacity-limited"
-                                .to_string(),
-                        ),
-                    );
-                    ok = false;
-                    continue;
+                if let Some(Some(stage)) = stages.get(s) {
+                    if stage.place != Place::Home {
+                        value.fail(
+                            "a capacity for a home stage",
+                            &format!("a capacity for `{key}`, which is not a home stage"),
+                            Some(
+                                "enclave stages use the enclave's `seats`; host stages are not capacity-limited"
+                                    .to_string(),
+                            ),
+                        );
+                        ok = false;
+                        continue;
+                    }
                 }
-                match value.integer_in(0, MAX_SEATS, "a number of slots") {
+                match value.integer_in(1, MAX_SEATS, "a number of slots") {
                     Some(c) => capacity[s] = Some(c as u32),
                     None => ok = false,
                 }
@@ -445,13 +581,26 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
         v.number_in(0.0, 1e12, "an amount in yuan")
     });
     t.finish();
+    let role = role?;
+    if role == Role::Host {
+        // These describe a home city; on a host they would be silently ignored.
+        for key in ["fit", "capacity", "landing_subsidy_yuan"] {
+            if let Some(v) = t.get(key) {
+                v.fail(
+                    &format!("`{key}` only on a city whose role is \"home\" or \"both\""),
+                    &format!("`{key}` on a host city"),
+                    None,
+                );
+            }
+        }
+    }
     let id = id?;
     fit_ok?;
     capacity_ok?;
     Some(City {
         name: name.unwrap_or(Some(id.clone()))?,
         id,
-        role: role?,
+        role,
         province: province?,
         metro: lift(metro)?,
         fit,
@@ -460,36 +609,42 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
     })
 }
 
-fn role_check(v: &Value<'_, '_>, city: &City, hosts: bool) -> Read<()> {
-    let ok = if hosts { city.role.hosts() } else { city.role.is_home() };
-    if ok {
-        return Some(());
+/// The declared cities, for references from other sections.
+struct Places<'n> {
+    names: &'n Names,
+    cities: &'n [Read<City>],
+}
+
+impl Places<'_> {
+    /// Resolves the city named under `key`, checking its role when the city was read.
+    fn city(&self, t: &Table<'_, '_>, key: &'static str, hosts: bool) -> Read<usize> {
+        let v = t.required(key, "the id of a declared city")?;
+        let i = self.names.resolve(&v)?;
+        let city = self.cities[i].as_ref()?;
+        let ok = if hosts { city.role.hosts() } else { city.role.is_home() };
+        if !ok {
+            let want = if hosts {
+                "a host city (role \"host\" or \"both\")"
+            } else {
+                "a home city (role \"home\" or \"both\")"
+            };
+            let role = format!("{:?}", city.role).to_lowercase();
+            v.fail(want, &format!("\"{}\", whose role is \"{role}\"", city.id), None);
+            return None;
+        }
+        Some(i)
     }
-    let want = if hosts {
-        "a host city (role \"host\" or \"both\")"
-    } else {
-        "a home city (role \"home\" or \"both\")"
-    };
-    v.fail(
-        want,
-        &format!("\"{}\", whose role is {:?}", city.id, city.role).to_lowercase(),
-        None,
-    );
-    None
+
+    fn get(&self, i: usize) -> Option<&City> {
+        self.cities[i].as_ref()
+    }
 }
 
-fn city_ref(t: &Table<'_, '_>, key: &'static str, names: &Names, cities: &[City], hosts: bool) -> Read<usize> {
-    let v = t.required(key, "the id of a declared city")?;
-    let i = names.resolve(&v)?;
-    role_check(&v, &cities[i], hosts)?;
-    Some(i)
-}
-
-fn read_links(root: &Table<'_, '_>, names: &Names, cities: &[City]) -> Read<Vec<Link>> {
+fn read_links(root: &Table<'_, '_>, places: &Places<'_>) -> Vec<Read<Link>> {
     let mut links: Vec<Read<Link>> = Vec::new();
-    for t in root.tables("link") {
-        let home = city_ref(&t, "home", names, cities, false);
-        let host = city_ref(&t, "host", names, cities, true);
+    for t in root.tables("link").unwrap_or_default() {
+        let home = places.city(&t, "home", false);
+        let host = places.city(&t, "host", true);
         let travel = t
             .required("travel_time", "a travel time such as \"1.5 hours\"")
             .and_then(|v| v.hours());
@@ -505,7 +660,7 @@ fn read_links(root: &Table<'_, '_>, names: &Names, cities: &[City]) -> Read<Vec<
                 );
                 return None;
             }
-            let (a, b) = (&cities[home], &cities[host]);
+            let (a, b) = (places.get(home)?, places.get(host)?);
             let barrier = if a.province == b.province {
                 0.0
             } else if a.metro.is_some() && a.metro == b.metro {
@@ -523,25 +678,51 @@ fn read_links(root: &Table<'_, '_>, names: &Names, cities: &[City]) -> Read<Vec<
         })();
         links.push(link);
     }
-    links.into_iter().collect()
+    links
+}
+
+fn read_operator(t: &Table<'_, '_>) -> Read<Operator> {
+    let Some(v) = t.get("operator") else {
+        return Some(Operator {
+            kind: OperatorKind::Government,
+            scouting_noise: 0.0,
+            admission_bar: None,
+        });
+    };
+    let o = v.table()?;
+    let kind = o.or("model", OperatorKind::Government, |v| {
+        Some(match v.choice(&["government", "professional"])? {
+            "government" => OperatorKind::Government,
+            _ => OperatorKind::Professional,
+        })
+    });
+    let noise = o.or("scouting_noise", 0.0, |v| v.number_in(0.0, 100.0, "a noise level"));
+    let bar = o.optional("admission_bar", |v| v.number_in(-100.0, 100.0, "a quality bar"));
+    o.finish();
+    Some(Operator {
+        kind: kind?,
+        scouting_noise: noise?,
+        admission_bar: lift(bar)?,
+    })
 }
 
 fn read_enclaves(
     root: &Table<'_, '_>,
-    names: &Names,
-    cities: &[City],
+    places: &Places<'_>,
     sectors: &Names,
-    links: &Read<Vec<Link>>,
-    stages: &[Stage],
-) -> Read<Vec<Enclave>> {
+    links: &[Read<Link>],
+    needs_link: bool,
+    horizon: Option<Option<f64>>,
+) -> Vec<Read<Enclave>> {
     let tables = root.tables("enclave");
-    let ids = declare(&tables, "id", "enclave");
-    let needs_link = stages.iter().any(|s| s.place == Place::Home);
+    let ids = declare(tables.as_deref(), "id", "enclave");
+    let tables = tables.unwrap_or_default();
+    at_most(root, "enclave", tables.len(), MAX_PLACES);
     let mut out = Vec::new();
     for (t, id) in tables.iter().zip(&ids.names) {
         let name = t.optional("name", |v| v.string().map(str::to_string));
-        let owner = city_ref(t, "owner", names, cities, false);
-        let host = city_ref(t, "host", names, cities, true);
+        let owner = places.city(t, "owner", false);
+        let host = places.city(t, "host", true);
         let seats = t
             .required("seats", "the number of workstations")
             .and_then(|v| v.integer_in(1, MAX_SEATS, "a number of seats"));
@@ -549,14 +730,21 @@ fn read_enclaves(
         let rent = t.or("rent_yuan_per_m2_month", 0.0, |v| {
             v.number_in(0.0, 1e6, "a rent in yuan per m² per month")
         });
-        let opens = t.or("opens", 0.0, |v| v.duration());
+        let opens = t.or("opens", 0.0, |v| {
+            let month = v.duration()?;
+            if let Some(Some(hz)) = horizon.filter(|h| h.is_some_and(|hz| month >= hz)) {
+                v.fail(
+                    "an opening month before the horizon",
+                    &format!("month {month} (the horizon is {hz})"),
+                    None,
+                );
+                return None;
+            }
+            Some(month)
+        });
         let focus = t
             .optional("sectors", |v| {
                 let items = v.array()?;
-                let mut mask = vec![false; sectors.names.len()];
-                for item in &items {
-                    mask[sectors.resolve(item)?] = true;
-                }
                 if items.is_empty() {
                     v.fail(
                         "at least one sector (or leave `sectors` out to scout all)",
@@ -565,68 +753,59 @@ fn read_enclaves(
                     );
                     return None;
                 }
-                Some(mask)
+                let mut mask = vec![false; sectors.names.len()];
+                let mut ok = true;
+                for item in &items {
+                    match sectors.resolve(item) {
+                        Some(s) => mask[s] = true,
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(mask)
             })
             .unwrap_or(Some(vec![true; sectors.names.len()]));
         let reach = t.or("reach", 1.0, |v| v.probability());
         let lock_in = t.or("lock_in_share", 0.0, |v| v.probability());
         let when_full = read_when_full(t);
-        let operator = t
-            .optional("operator", |v| {
-                let o = v.table()?;
-                let kind = o.or("model", OperatorKind::Government, |v| {
-                    Some(match v.choice(&["government", "professional"])? {
-                        "government" => OperatorKind::Government,
-                        _ => OperatorKind::Professional,
-                    })
-                });
-                let noise = o.or("scouting_noise", 0.0, |v| v.number_in(0.0, 100.0, "a noise level"));
-                let bar = o.optional("admission_bar", |v| v.number_in(-100.0, 100.0, "a quality bar"));
-                o.finish();
-                Some(Operator {
-                    kind: kind?,
-                    scouting_noise: noise?,
-                    admission_bar: lift(bar)?,
-                })
-            })
-            .unwrap_or(Some(Operator {
-                kind: OperatorKind::Government,
-                scouting_noise: 0.0,
-                admission_bar: None,
-            }));
+        let operator = read_operator(t);
         t.finish();
-        let (owner, host) = (owner?, host?);
-        let link = links
-            .as_ref()
-            .and_then(|ls| ls.iter().position(|l| l.home == owner && l.host == host));
-        if needs_link && link.is_none() && links.is_some() {
-            t.get("host").expect("host is present").fail(
-                &format!(
-                    "a [[link]] between home \"{}\" and host \"{}\"",
-                    cities[owner].id, cities[host].id
-                ),
-                "no such link",
-                Some("the landing choice needs the travel time and barrier between the two cities".to_string()),
-            );
-        }
-        out.push(Some(Enclave {
-            id: id.clone(),
-            name: name.unwrap_or(Some(id.clone()))?,
-            owner,
-            host,
-            seats: seats? as u32,
-            floor_area_m2: area?,
-            rent_yuan_per_m2_month: rent?,
-            operator: operator?,
-            focus: focus?,
-            reach: reach?,
-            opens: opens?,
-            when_full: when_full?,
-            lock_in_share: lock_in?,
-            link,
-        }));
+        let enclave = (|| {
+            let (owner, host) = (owner?, host?);
+            let link = links
+                .iter()
+                .position(|l| l.as_ref().is_some_and(|l| l.home == owner && l.host == host));
+            if needs_link && link.is_none() && links.iter().all(Option::is_some) {
+                t.get("host").expect("host is present").fail(
+                    &format!(
+                        "a [[link]] between home \"{}\" and host \"{}\"",
+                        places.get(owner)?.id,
+                        places.get(host)?.id
+                    ),
+                    "no such link",
+                    Some("the landing choice needs the travel time and barrier between the two cities".to_string()),
+                );
+                return None;
+            }
+            Some(Enclave {
+                id: id.clone(),
+                name: name.unwrap_or(Some(id.clone()))?,
+                owner,
+                host,
+                seats: seats? as u32,
+                floor_area_m2: area?,
+                rent_yuan_per_m2_month: rent?,
+                operator: operator?,
+                focus: focus?,
+                reach: reach?,
+                opens: opens?,
+                when_full: when_full?,
+                lock_in_share: lock_in?,
+                link,
+            })
+        })();
+        out.push(enclave);
     }
-    out.into_iter().collect()
+    out
 }
 
 fn read_quality(t: &Table<'_, '_>) -> Read<(f64, f64)> {
@@ -635,10 +814,12 @@ fn read_quality(t: &Table<'_, '_>) -> Read<(f64, f64)> {
     Some((mean?, sd?))
 }
 
-fn read_flows(root: &Table<'_, '_>, names: &Names, cities: &[City], sectors: &Names) -> Read<Vec<Flow>> {
+fn read_flows(root: &Table<'_, '_>, places: &Places<'_>, sectors: &Names) -> Vec<Read<Flow>> {
+    let tables = root.tables("flow").unwrap_or_default();
+    at_most(root, "flow", tables.len(), MAX_FLOWS);
     let mut out = Vec::new();
-    for t in root.tables("flow") {
-        let host = city_ref(&t, "host", names, cities, true);
+    for t in tables {
+        let host = places.city(&t, "host", true);
         let sector = t.required("sector", "a sector name").and_then(|v| sectors.resolve(&v));
         let rate = t
             .required("rate", "a rate such as \"40 per year\"")
@@ -647,7 +828,7 @@ fn read_flows(root: &Table<'_, '_>, names: &Names, cities: &[City], sectors: &Na
             let w = v.numbers()?;
             if w.len() != 12 || w.iter().any(|&x| x < 0.0) || w.iter().sum::<f64>() <= 0.0 {
                 v.fail(
-                    "12 monthly weights, none negative, not all zero",
+                    "12 monthly weights (January first), none negative, not all zero",
                     &format!("{} values", w.len()),
                     None,
                 );
@@ -662,39 +843,56 @@ fn read_flows(root: &Table<'_, '_>, names: &Names, cities: &[City], sectors: &Na
         });
         let quality = read_quality(&t);
         t.finish();
-        let (quality_mean, quality_sd) = quality?;
-        out.push(Some(Flow {
-            host: host?,
-            sector: sector?,
-            rate_per_month: rate?,
-            seasonality: lift(seasonality)?,
-            quality_mean,
-            quality_sd,
-        }));
+        out.push((|| {
+            let (quality_mean, quality_sd) = quality?;
+            Some(Flow {
+                host: host?,
+                sector: sector?,
+                rate_per_month: rate?,
+                seasonality: lift(seasonality)?,
+                quality_mean,
+                quality_sd,
+            })
+        })());
     }
-    out.into_iter().collect()
+    out
 }
 
 fn read_bursts(
     root: &Table<'_, '_>,
-    names: &Names,
-    cities: &[City],
+    places: &Places<'_>,
     sectors: &Names,
-    horizon: Option<f64>,
-) -> Read<Vec<Burst>> {
+    horizon: Option<Option<f64>>,
+) -> Vec<Read<Burst>> {
     let mut out = Vec::new();
-    for t in root.tables("burst") {
+    for t in root.tables("burst").unwrap_or_default() {
         let name = t.or("name", String::from("burst"), |v| v.string().map(str::to_string));
-        let host = city_ref(&t, "host", names, cities, true);
+        let host = places.city(&t, "host", true);
         let sector = t.required("sector", "a sector name").and_then(|v| sectors.resolve(&v));
         let size = t
             .required("size", "candidates per batch (a number or a distribution)")
             .and_then(|v| {
                 let d = v.distribution(Dimension::Number)?;
+                if d.mean() > MAX_BATCH_SIZE {
+                    v.fail(
+                        &format!("a mean batch size of at most {MAX_BATCH_SIZE}"),
+                        &format!("{}", d.mean()),
+                        None,
+                    );
+                    return None;
+                }
                 non_negative(&v, &d)
             });
         let at = t.optional("at", |v| {
             let items = v.array()?;
+            if items.len() > MAX_BATCHES {
+                v.fail(
+                    &format!("at most {MAX_BATCHES} batch times"),
+                    &format!("{}", items.len()),
+                    None,
+                );
+                return None;
+            }
             items.iter().map(|i| i.duration()).collect::<Read<Vec<f64>>>()
         });
         let every = t.optional("every", |v| {
@@ -705,89 +903,135 @@ fn read_bursts(
             }
             Some(e)
         });
-        let start = t.or("start", 0.0, |v| v.duration());
+        let start = t.optional("start", |v| v.duration());
         let quality = read_quality(&t);
         t.finish();
-        let end = horizon.unwrap_or(f64::INFINITY);
-        let times = match (at, every) {
-            (Some(at), None) => {
-                let mut at = at?;
-                at.sort_by(f64::total_cmp);
-                if at.last().is_some_and(|&last| last >= end) {
-                    t.get("at").expect("at is present").fail(
-                        "times before the horizon",
-                        &format!("a time at month {}", at.last().unwrap()),
-                        None,
-                    );
-                    return None;
-                }
-                at
-            }
-            (None, Some(every)) => {
-                let (every, start) = (every?, start?);
-                if !end.is_finite() {
-                    t.get("every").expect("every is present").fail(
-                        "`at` times (repeating bursts need a horizon)",
-                        "`every` without a horizon",
-                        None,
-                    );
-                    return None;
-                }
-                let mut times = Vec::new();
-                let mut time = start;
-                while time < end {
-                    times.push(time);
-                    time += every;
-                }
-                times
-            }
-            (Some(_), Some(_)) => {
-                t.get("every")
-                    .expect("every is present")
-                    .fail("either `at` or `every`, not both", "both", None);
-                return None;
-            }
-            (None, None) => {
-                t.missing(
-                    "at",
-                    "the months of the batches (`at = [\"6 months\"]`) or `every = \"12 months\"`",
+        let times = burst_times(&t, at, every, start, horizon);
+        out.push((|| {
+            let (quality_mean, quality_sd) = quality?;
+            Some(Burst {
+                name: name?,
+                host: host?,
+                sector: sector?,
+                times: times?,
+                size: size?,
+                quality_mean,
+                quality_sd,
+            })
+        })());
+    }
+    out
+}
+
+/// The batch times of a burst from `at`, or from `every` and `start`.
+fn burst_times(
+    t: &Table<'_, '_>,
+    at: Option<Read<Vec<f64>>>,
+    every: Option<Read<f64>>,
+    start: Option<Read<f64>>,
+    horizon: Option<Option<f64>>,
+) -> Read<Vec<f64>> {
+    // With an unreadable header the horizon is unknown: skip the checks that need it.
+    let end = horizon?.unwrap_or(f64::INFINITY);
+    match (at, every) {
+        (Some(at), None) => {
+            if start.is_some() {
+                t.get("start").expect("start is present").fail(
+                    "`start` only with `every`",
+                    "`start` with `at`",
+                    Some("`at` lists the months themselves; remove `start`".to_string()),
                 );
                 return None;
             }
-        };
-        let (quality_mean, quality_sd) = quality?;
-        out.push(Some(Burst {
-            name: name?,
-            host: host?,
-            sector: sector?,
-            times,
-            size: size?,
-            quality_mean,
-            quality_sd,
-        }));
+            let mut at = at?;
+            at.sort_by(f64::total_cmp);
+            if let Some(&last) = at.last().filter(|&&last| last >= end) {
+                t.get("at").expect("at is present").fail(
+                    "times before the horizon",
+                    &format!("a time at month {last} (the horizon is {end})"),
+                    None,
+                );
+                return None;
+            }
+            Some(at)
+        }
+        (None, Some(every)) => {
+            let every_value = t.get("every").expect("every is present");
+            let (every, start) = (every?, lift(start)?.unwrap_or(0.0));
+            if !end.is_finite() {
+                every_value.fail(
+                    "`at` times (repeating bursts need a horizon)",
+                    "`every` without a horizon",
+                    None,
+                );
+                return None;
+            }
+            let batches = ((end - start) / every).ceil().max(0.0);
+            if batches > MAX_BATCHES as f64 {
+                every_value.fail(
+                    &format!("at most {MAX_BATCHES} batches over the horizon"),
+                    &format!("{batches:.3e} batches, one every {every:.3e} months"),
+                    None,
+                );
+                return None;
+            }
+            Some(
+                (0..batches as usize)
+                    .map(|k| start + k as f64 * every)
+                    .filter(|&time| time < end)
+                    .collect(),
+            )
+        }
+        (Some(_), Some(_)) => {
+            t.get("every")
+                .expect("every is present")
+                .fail("either `at` or `every`, not both", "both", None);
+            None
+        }
+        (None, None) => {
+            t.missing(
+                "at",
+                "the months of the batches (`at = [\"6 months\"]`) or `every = \"12 months\"`",
+            );
+            None
+        }
     }
-    out.into_iter().collect()
 }
 
 fn read_landing(t: &Table<'_, '_>) -> Read<Option<Landing>> {
     let enabled = t.or("enabled", true, |v| v.boolean());
-    let num = |key: &'static str| t.or(key, 0.0, |v| v.number_in(-100.0, 100.0, "a utility"));
-    let (home, host, elsewhere) = (num("home_constant"), num("host_constant"), num("elsewhere_constant"));
+    let utility =
+        |table: &Table<'_, '_>, key: &'static str| table.or(key, 0.0, |v| v.number_in(-100.0, 100.0, "a utility"));
+    let (home, host, elsewhere) = (
+        utility(t, "home_constant"),
+        utility(t, "host_constant"),
+        utility(t, "elsewhere_constant"),
+    );
     let weights = t
         .optional("weights", |v| {
             let w = v.table()?;
-            let num = |key: &'static str| w.or(key, 0.0, |v| v.number_in(-100.0, 100.0, "a utility weight"));
-            let weights = LandingWeights {
-                subsidy: num("subsidy")?,
-                lock_in: num("lock_in")?,
-                fit: num("fit")?,
-                travel: num("travel")?,
-                barrier: num("barrier")?,
-                same_city: num("same_city")?,
-                free_capacity: num("free_capacity")?,
-            };
+            // Read every weight before finishing, so one bad weight hides no other error.
+            let read = [
+                "subsidy",
+                "lock_in",
+                "fit",
+                "travel",
+                "barrier",
+                "same_city",
+                "free_capacity",
+            ]
+            .map(|k| utility(&w, k));
             w.finish();
-            Some(weights)
+            let [subsidy, lock_in, fit, travel, barrier, same_city, free_capacity] = read;
+            Some(LandingWeights {
+                subsidy: subsidy?,
+                lock_in: lock_in?,
+                fit: fit?,
+                travel: travel?,
+                barrier: barrier?,
+                same_city: same_city?,
+                free_capacity: free_capacity?,
+            })
         })
         .unwrap_or(Some(LandingWeights::default()));
     t.finish();

@@ -355,7 +355,7 @@ impl<'d, 'a> Value<'d, 'a> {
     pub fn distribution(&self, dimension: Dimension) -> Read<Distribution> {
         if !matches!(self.value.get_ref(), DeValue::Table(_)) {
             let v = self.measure(dimension)?;
-            return self.built(Distribution::constant(v));
+            return self.built(Distribution::constant(v), dimension);
         }
         let t = self.table()?;
         let kind = t.required("dist", "the name of a distribution")?.choice(&[
@@ -414,11 +414,28 @@ impl<'d, 'a> Value<'d, 'a> {
             _ => unreachable!("choice() only returns listed names"),
         };
         t.finish();
-        self.built(built?)
+        self.built(built?, dimension)
     }
 
-    fn built(&self, result: Result<Distribution, String>) -> Read<Distribution> {
+    fn built(&self, result: Result<Distribution, String>, dimension: Dimension) -> Read<Distribution> {
         match result {
+            // A finite, bounded mean keeps every event time finite.
+            Ok(d) if !d.mean().is_finite() => {
+                self.fail(
+                    "a distribution with a finite mean",
+                    "one whose mean overflows",
+                    Some("check the units and the shape parameter".to_string()),
+                );
+                None
+            }
+            Ok(d) if dimension == Dimension::Duration && d.mean().abs() > crate::units::MAX_MONTHS => {
+                self.fail(
+                    "a duration distribution with a mean of at most 10,000 years",
+                    &format!("one whose mean is {:.3e} months", d.mean()),
+                    Some("check the units and the shape parameter".to_string()),
+                );
+                None
+            }
             Ok(d) => Some(d),
             Err(why) => {
                 self.fail("a valid distribution", &why, None);
@@ -512,15 +529,24 @@ impl<'d, 'a> Table<'d, 'a> {
         self.optional(key, read).unwrap_or(Some(default))
     }
 
-    /// The tables of an array of tables (`[[key]]`), each with path `key[i]`.
-    pub fn tables(&self, key: &'static str) -> Vec<Table<'d, 'a>> {
+    /// The tables of an array of tables (`[[key]]`), each with path `key[i]`: empty
+    /// when the key is absent, `None` (with an error recorded) when it is not an array
+    /// of tables.
+    pub fn tables(&self, key: &'static str) -> Option<Vec<Table<'d, 'a>>> {
         let Some(v) = self.get(key) else {
-            return Vec::new();
+            return Some(Vec::new());
         };
-        let Some(items) = v.array() else {
-            return Vec::new();
-        };
-        items.iter().filter_map(|item| item.table()).collect()
+        if matches!(v.value.get_ref(), DeValue::Table(_)) {
+            v.fail(
+                &format!("an array of tables, written [[{key}]]"),
+                &format!("a single table, written [{key}]"),
+                Some(format!("write [[{key}]] with double brackets, once for each {key}")),
+            );
+            return None;
+        }
+        let items = v.array()?;
+        let tables: Vec<_> = items.iter().filter_map(|item| item.table()).collect();
+        (tables.len() == items.len()).then_some(tables)
     }
 
     /// Iterates over every (key, value) pair, in file order, marking them valid.

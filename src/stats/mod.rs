@@ -69,7 +69,7 @@ impl Accumulator {
 }
 
 /// What is reported for a metric. Quantiles are nearest-rank, each value exact to
-/// within 1/64 of itself (the sketch's bucket width); undefined values are NaN.
+/// within 1/128 of itself (the sketch's bucket width); undefined values are NaN.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Summary {
     /// Replications with a defined value.

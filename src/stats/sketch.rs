@@ -1,11 +1,11 @@
-//! A mergeable quantile sketch: a histogram over logarithmic buckets, 64 per doubling,
+//! A mergeable quantile sketch: a histogram over logarithmic buckets, 128 per doubling,
 //! each keeping its count and the sum of its values. Counts add exactly, so the sketch
 //! does not depend on how the stream was split; a quantile is reported as the mean of
 //! its bucket, which is exact whenever a bucket holds one distinct value (as small
 //! whole numbers always do).
 
-/// Mantissa bits used to split each doubling into buckets (2^6 = 64 buckets).
-const SUB_BITS: u32 = 6;
+/// Mantissa bits used to split each doubling into buckets (2^7 = 128 buckets).
+const SUB_BITS: u32 = 7;
 
 /// One side (positive or negative magnitudes) of the histogram, stored densely from
 /// its lowest used bucket to its highest.
@@ -140,7 +140,7 @@ mod tests {
         for p in [0.05, 0.5, 0.95] {
             let exact = xs[((p * xs.len() as f64).ceil() as usize) - 1];
             let got = s.quantile(p);
-            assert!((got / exact - 1.0).abs() < 1.0 / 64.0, "p{p}: {got} vs {exact}");
+            assert!((got / exact - 1.0).abs() < 1.0 / 128.0, "p{p}: {got} vs {exact}");
         }
     }
 }
