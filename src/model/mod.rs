@@ -6,7 +6,7 @@
 pub mod metrics;
 mod pipeline;
 
-pub use pipeline::{logit, success_chance, Event};
+pub use pipeline::{logit, success_chance, Event, PackedEvent, MAX_PROJECTS};
 
 use crate::engine::rng::StreamKey;
 use crate::engine::Simulation;
@@ -30,8 +30,10 @@ pub struct Prepared<'s> {
     host_enclaves: Vec<Vec<u16>>,
     /// Capacity pool of (city, stage), `NO_POOL` when unlimited.
     pool_of: Vec<u32>,
-    /// (capacity) per pool.
+    /// Capacity of each pool.
     pool_capacity: Vec<u32>,
+    /// Whether some city limits each stage (so its pool must be looked up).
+    pooled_stage: Vec<bool>,
     handoff: Option<usize>,
     needs_quality: bool,
     series_width: usize,
@@ -58,6 +60,9 @@ impl<'s> Prepared<'s> {
                 }
             }
         }
+        let pooled_stage = (0..stages)
+            .map(|s| (0..scenario.cities.len()).any(|c| pool_of[c * stages + s] != NO_POOL))
+            .collect();
         let needs_quality = scenario.stages.iter().any(|s| s.quality_effect != 0.0)
             || scenario.enclaves.iter().any(|e| e.operator.admission_bar.is_some());
         Prepared {
@@ -65,6 +70,7 @@ impl<'s> Prepared<'s> {
             host_enclaves,
             pool_of,
             pool_capacity,
+            pooled_stage,
             handoff: scenario.handoff_stage(),
             needs_quality,
             series_width: metrics::series(scenario).len(),
@@ -96,7 +102,7 @@ impl<'s> Prepared<'s> {
     /// (set-up and the final tally excluded), for throughput measurements.
     pub fn simulate_timed(&self, key: StreamKey) -> (Outcome, std::time::Duration) {
         let mut replication = pipeline::Replication::new(self, key);
-        let mut sim: Simulation<Event> = Simulation::with_capacity(256);
+        let mut sim: Simulation<PackedEvent> = Simulation::with_capacity(256);
         replication.start(&mut sim);
         let until = match self.scenario.horizon {
             Some(h) if !self.scenario.drain => h,

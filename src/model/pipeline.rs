@@ -12,12 +12,12 @@ use rand_distr::{Distribution as _, Exp1};
 use std::collections::VecDeque;
 
 /// Events of the enclave model.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     /// The next candidate of flow `.0` arrives.
-    Arrival(u16),
+    Arrival(u32),
     /// The next batch of burst `.0` arrives.
-    Burst(u16),
+    Burst(u32),
     /// Project `.0` finishes its current stage.
     StageEnd(u32),
     /// Project `.0` gives up waiting, if it is still waiting with this deadline.
@@ -28,6 +28,51 @@ pub enum Event {
     WarmupEnd,
     /// The horizon is reached: time averages stop.
     HorizonEnd,
+}
+
+/// Bits of a packed event that hold its index (project, flow, burst or bin).
+const INDEX_BITS: u32 = 29;
+/// Most projects one replication can hold: indices must fit in [`INDEX_BITS`].
+/// Validation caps expected candidates per replication far below this.
+pub const MAX_PROJECTS: usize = 1 << INDEX_BITS;
+
+/// An [`Event`] packed into 32 bits (3 bits of kind, 29 of index), so that an entry of
+/// the event queue is 16 bytes: the queue's speed depends on the size of its entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PackedEvent(u32);
+
+impl Event {
+    #[inline]
+    fn pack(self) -> PackedEvent {
+        let (kind, index) = match self {
+            Event::Arrival(i) => (0, i),
+            Event::Burst(i) => (1, i),
+            Event::StageEnd(i) => (2, i),
+            Event::GiveUp(i) => (3, i),
+            Event::BinEnd(i) => (4, i),
+            Event::WarmupEnd => (5, 0),
+            Event::HorizonEnd => (6, 0),
+        };
+        debug_assert!(index < 1 << INDEX_BITS);
+        PackedEvent((kind << INDEX_BITS) | index)
+    }
+}
+
+impl PackedEvent {
+    /// The event this stands for.
+    #[inline]
+    pub fn unpack(self) -> Event {
+        let index = self.0 & ((1 << INDEX_BITS) - 1);
+        match self.0 >> INDEX_BITS {
+            0 => Event::Arrival(index),
+            1 => Event::Burst(index),
+            2 => Event::StageEnd(index),
+            3 => Event::GiveUp(index),
+            4 => Event::BinEnd(index),
+            5 => Event::WarmupEnd,
+            _ => Event::HorizonEnd,
+        }
+    }
 }
 
 // Slots of a project's keyed random streams: one per use, so that draws for one use
@@ -198,25 +243,25 @@ impl<'p, 's> Replication<'p, 's> {
         }
     }
 
-    pub(super) fn start(&mut self, sim: &mut Simulation<Event>) {
+    pub(super) fn start(&mut self, sim: &mut Simulation<PackedEvent>) {
         let sc = self.p.scenario;
         for f in 0..sc.flows.len() {
             if let Some(t) = self.next_arrival(f, 0.0) {
-                sim.schedule_at(t, Event::Arrival(f as u16));
+                sim.schedule_at(t, Event::Arrival(f as u32).pack());
             }
         }
         for (b, burst) in sc.bursts.iter().enumerate() {
             if let Some(&t) = burst.times.first() {
-                sim.schedule_at(t, Event::Burst(b as u16));
+                sim.schedule_at(t, Event::Burst(b as u32).pack());
             }
         }
         if sc.warmup > 0.0 {
-            sim.schedule_at(sc.warmup, Event::WarmupEnd);
+            sim.schedule_at(sc.warmup, Event::WarmupEnd.pack());
         }
         if let Some(h) = sc.horizon {
-            sim.schedule_at(h, Event::HorizonEnd);
+            sim.schedule_at(h, Event::HorizonEnd.pack());
             if self.p.bins > 0 {
-                sim.schedule_at(sc.bin_width.min(h), Event::BinEnd(0));
+                sim.schedule_at(sc.bin_width.min(h), Event::BinEnd(0).pack());
             }
         }
     }
@@ -259,7 +304,7 @@ impl<'p, 's> Replication<'p, 's> {
 
     /// A candidate appears in `host` in `sector`; the first open enclave there that
     /// scouts the sector and meets it decides on it.
-    fn arrive(&mut self, sim: &mut Simulation<Event>, host: usize, sector: usize, key: u64, quality: (f64, f64)) {
+    fn arrive(&mut self, sim: &mut Simulation<PackedEvent>, host: usize, sector: usize, key: u64, quality: (f64, f64)) {
         self.counts[total::HOST_CANDIDATES] += 1;
         let now = sim.now();
         let sc = self.p.scenario;
@@ -300,6 +345,12 @@ impl<'p, 's> Replication<'p, 's> {
                     return;
                 }
             }
+            if self.projects.len() >= MAX_PROJECTS {
+                // Unreachable for validated scenarios (expected candidates are capped far
+                // below); turning the candidate away keeps indices in range regardless.
+                self.counts[total::TURNED_AWAY] += 1;
+                return;
+            }
             let id = self.projects.len() as u32;
             self.projects.push(project);
             let state = &mut self.enclaves[e as usize];
@@ -320,7 +371,7 @@ impl<'p, 's> Replication<'p, 's> {
                             let project = &mut self.projects[id as usize];
                             project.deadline =
                                 now + finite_delay(patience.sample(&mut project.stream(SLOT_SEAT_PATIENCE)));
-                            sim.schedule_at(project.deadline, Event::GiveUp(id));
+                            sim.schedule_at(project.deadline, Event::GiveUp(id).pack());
                         }
                     }
                 }
@@ -329,7 +380,7 @@ impl<'p, 's> Replication<'p, 's> {
         }
     }
 
-    fn take_seat(&mut self, sim: &mut Simulation<Event>, id: u32) {
+    fn take_seat(&mut self, sim: &mut Simulation<PackedEvent>, id: u32) {
         let now = sim.now();
         let sc = self.p.scenario;
         let project = &mut self.projects[id as usize];
@@ -349,7 +400,7 @@ impl<'p, 's> Replication<'p, 's> {
         self.begin_stage(sim, id, 0);
     }
 
-    fn release_seat(&mut self, sim: &mut Simulation<Event>, id: u32) {
+    fn release_seat(&mut self, sim: &mut Simulation<PackedEvent>, id: u32) {
         let now = sim.now();
         let project = &self.projects[id as usize];
         if project.measured {
@@ -371,7 +422,7 @@ impl<'p, 's> Replication<'p, 's> {
     }
 
     /// Starts stage `s` for a project that already holds what the stage needs.
-    fn begin_stage(&mut self, sim: &mut Simulation<Event>, id: u32, s: usize) {
+    fn begin_stage(&mut self, sim: &mut Simulation<PackedEvent>, id: u32, s: usize) {
         let now = sim.now();
         let stage = &self.p.scenario.stages[s];
         let project = &mut self.projects[id as usize];
@@ -386,7 +437,7 @@ impl<'p, 's> Replication<'p, 's> {
         project.status = Status::InStage;
         self.in_stage[s] += 1;
         let duration = stage.duration.sample(&mut project.stream(SLOT_DURATION + s as u64));
-        sim.schedule_in(finite_delay(duration), Event::StageEnd(id));
+        sim.schedule_in(finite_delay(duration), Event::StageEnd(id).pack());
     }
 
     fn pool(&self, id: u32, s: usize) -> u32 {
@@ -395,8 +446,12 @@ impl<'p, 's> Replication<'p, 's> {
     }
 
     /// Moves a project into stage `s`, waiting for a home slot if the stage is full.
-    fn enter_stage(&mut self, sim: &mut Simulation<Event>, id: u32, s: usize) {
-        let pool = self.pool(id, s);
+    fn enter_stage(&mut self, sim: &mut Simulation<PackedEvent>, id: u32, s: usize) {
+        let pool = if self.p.pooled_stage[s] {
+            self.pool(id, s)
+        } else {
+            NO_POOL
+        };
         if pool == NO_POOL {
             return self.begin_stage(sim, id, s);
         }
@@ -417,13 +472,13 @@ impl<'p, 's> Replication<'p, 's> {
                 if let Some(patience) = patience {
                     project.deadline =
                         sim.now() + finite_delay(patience.sample(&mut project.stream(SLOT_STAGE_PATIENCE + s as u64)));
-                    sim.schedule_at(project.deadline, Event::GiveUp(id));
+                    sim.schedule_at(project.deadline, Event::GiveUp(id).pack());
                 }
             }
         }
     }
 
-    fn release_slot(&mut self, sim: &mut Simulation<Event>, pool: u32) {
+    fn release_slot(&mut self, sim: &mut Simulation<PackedEvent>, pool: u32) {
         let state = &mut self.pools[pool as usize];
         state.used -= 1;
         while let Some(next) = self.pools[pool as usize].queue.pop_front() {
@@ -439,7 +494,7 @@ impl<'p, 's> Replication<'p, 's> {
         }
     }
 
-    fn stage_end(&mut self, sim: &mut Simulation<Event>, id: u32) {
+    fn stage_end(&mut self, sim: &mut Simulation<PackedEvent>, id: u32) {
         let sc = self.p.scenario;
         let project = self.projects[id as usize];
         let s = project.stage as usize;
@@ -457,7 +512,7 @@ impl<'p, 's> Replication<'p, 's> {
         if leaves_enclave {
             self.release_seat(sim, id);
         }
-        let pool = if stage.place == Place::Home {
+        let pool = if self.p.pooled_stage[s] {
             self.pool(id, s)
         } else {
             NO_POOL
@@ -479,7 +534,7 @@ impl<'p, 's> Replication<'p, 's> {
     }
 
     /// The graduate chooses home, host or elsewhere by the landing logit.
-    fn choose_landing(&mut self, sim: &mut Simulation<Event>, id: u32, handoff: usize) {
+    fn choose_landing(&mut self, sim: &mut Simulation<PackedEvent>, id: u32, handoff: usize) {
         let sc = self.p.scenario;
         let Some(landing) = &sc.landing else {
             return self.enter_stage(sim, id, handoff);
@@ -585,7 +640,7 @@ impl<'p, 's> Replication<'p, 's> {
         }
     }
 
-    fn bin_end(&mut self, sim: &mut Simulation<Event>, bin: usize) {
+    fn bin_end(&mut self, sim: &mut Simulation<PackedEvent>, bin: usize) {
         let now = sim.now();
         let sc = self.p.scenario;
         let width = self.p.series_width;
@@ -610,12 +665,12 @@ impl<'p, 's> Replication<'p, 's> {
             let horizon = sc.horizon.expect("bins exist only with a horizon");
             sim.schedule_at(
                 ((bin + 2) as f64 * sc.bin_width).min(horizon),
-                Event::BinEnd(bin as u32 + 1),
+                Event::BinEnd(bin as u32 + 1).pack(),
             );
         }
     }
 
-    pub(super) fn finish(self, sim: &Simulation<Event>) -> Outcome {
+    pub(super) fn finish(self, sim: &Simulation<PackedEvent>) -> Outcome {
         debug_assert!(self.last_activity <= sim.now());
         let sc = self.p.scenario;
         let end = sc.horizon.unwrap_or(self.last_activity);
@@ -644,11 +699,11 @@ impl<'p, 's> Replication<'p, 's> {
 }
 
 impl Model for Replication<'_, '_> {
-    type Event = Event;
+    type Event = PackedEvent;
 
     #[inline]
-    fn handle(&mut self, sim: &mut Simulation<Event>, event: Event) {
-        match event {
+    fn handle(&mut self, sim: &mut Simulation<PackedEvent>, event: PackedEvent) {
+        match event.unpack() {
             Event::Arrival(f) => {
                 let f = f as usize;
                 let flow = &self.p.scenario.flows[f];
@@ -656,7 +711,7 @@ impl Model for Replication<'_, '_> {
                 self.arrive(sim, flow.host, flow.sector, key, (flow.quality_mean, flow.quality_sd));
                 if self.below_limit() {
                     if let Some(t) = self.next_arrival(f, sim.now()) {
-                        sim.schedule_at(t, Event::Arrival(f as u16));
+                        sim.schedule_at(t, Event::Arrival(f as u32).pack());
                     }
                 }
             }
@@ -680,7 +735,7 @@ impl Model for Replication<'_, '_> {
                     );
                 }
                 if let Some(&t) = burst.times.get(k + 1) {
-                    sim.schedule_at(t, Event::Burst(b));
+                    sim.schedule_at(t, Event::Burst(b).pack());
                 }
             }
             Event::StageEnd(id) => self.stage_end(sim, id),

@@ -19,8 +19,9 @@ pub const MAX_HORIZON_MONTHS: f64 = 200.0 * 12.0;
 pub const MAX_BINS: f64 = 10_000.0;
 /// Most seats or slots one enclave or city stage may have.
 pub const MAX_SEATS: u64 = 1_000_000;
-/// Most candidates a `candidate_limit` may name.
-pub const MAX_CANDIDATE_LIMIT: u64 = 1_000_000_000;
+/// Most candidates a `candidate_limit` may name, and most candidates a replication may
+/// expect to see: beyond this a replication's memory and time are absurd.
+pub const MAX_CANDIDATE_LIMIT: u64 = 100_000_000;
 /// Most candidate flows (each has its own random stream).
 pub const MAX_FLOWS: usize = 250;
 /// Most stages in the chain.
@@ -230,6 +231,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         root.missing("flow", "at least one [[flow]] or [[burst]] of candidate projects");
     }
 
+    check_expected_candidates(root, &header, &flows, &bursts);
     let header = header?;
     Some(Scenario {
         name: header.name,
@@ -249,6 +251,36 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         stages: stages.into_iter().collect::<Read<_>>()?,
         landing: lift(landing)?.flatten(),
     })
+}
+
+/// Refuses a scenario whose flows and bursts would bring more candidates per replication
+/// than [`MAX_CANDIDATE_LIMIT`] on average.
+fn check_expected_candidates(
+    root: &Table<'_, '_>,
+    header: &Option<Header>,
+    flows: &[Read<Flow>],
+    bursts: &[Read<Burst>],
+) {
+    let Some(header) = header else { return };
+    let Some(horizon) = header.horizon else { return };
+    let from_flows: f64 = flows.iter().flatten().map(|f| f.rate_per_month * horizon).sum();
+    let from_bursts: f64 = bursts
+        .iter()
+        .flatten()
+        .map(|b| b.size.mean() * b.times.len() as f64)
+        .sum();
+    let expected = from_flows + from_bursts;
+    if expected > MAX_CANDIDATE_LIMIT as f64 && header.candidate_limit.is_none_or(|l| l > MAX_CANDIDATE_LIMIT) {
+        let at = root
+            .get("flow")
+            .or_else(|| root.get("burst"))
+            .expect("candidates come from flows or bursts");
+        at.fail(
+            &format!("at most {MAX_CANDIDATE_LIMIT} candidates per replication on average"),
+            &format!("flows and bursts that bring {expected:.3e} over the horizon"),
+            Some("check the rates' units, or shorten the horizon".to_string()),
+        );
+    }
 }
 
 fn read_sectors(h: &Table<'_, '_>) -> Read<Vec<String>> {
