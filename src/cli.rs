@@ -189,7 +189,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let progress = Progress::new(args.replications);
     let started = Instant::now();
-    let results = pool.install(|| runner::run(&prepared, settings, &|done| progress.update(done)));
+    let results = runner::run(&pool, &prepared, settings, &|done| progress.update(done));
     progress.finish();
     let elapsed = started.elapsed();
 

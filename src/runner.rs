@@ -8,7 +8,9 @@
 use crate::engine::rng::StreamKey;
 use crate::model::{metrics::total, Prepared};
 use crate::stats::Accumulator;
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 
 /// Replications per block: the unit of folding, merging and progress.
 pub const BLOCK: u64 = 64;
@@ -85,25 +87,46 @@ pub fn run_block(prepared: &Prepared<'_>, settings: RunSettings, block: u64) -> 
     results
 }
 
-/// Runs every replication of `settings` on the current rayon pool, calling `progress`
-/// with the number finished after each wave of blocks.
-pub fn run(prepared: &Prepared<'_>, settings: RunSettings, progress: &(dyn Fn(u64) + Sync)) -> Results {
+/// Runs every replication of `settings` on `pool`, calling `progress` with the number
+/// finished as blocks are merged.
+///
+/// Workers claim blocks in increasing order and send their results through a bounded
+/// channel; the calling thread (which must not be one of `pool`'s threads) merges them
+/// strictly in block order, holding early arrivals aside. There is no barrier between
+/// groups of blocks, and memory stays bounded by a few blocks per worker.
+pub fn run(
+    pool: &rayon::ThreadPool,
+    prepared: &Prepared<'_>,
+    settings: RunSettings,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Results {
     let blocks = settings.replications.div_ceil(BLOCK);
-    // A wave keeps every thread busy while bounding how many block results wait to merge.
-    let wave = (rayon::current_num_threads() as u64 * 4).max(1);
+    let workers = (pool.current_num_threads() as u64).clamp(1, blocks.max(1));
+    let next_block = AtomicU64::new(0);
+    let (sender, receiver) = mpsc::sync_channel::<(u64, Results)>(2 * workers as usize);
     let mut results = Results::empty(prepared.bins() * prepared.series_width());
-    let mut start = 0;
-    while start < blocks {
-        let end = (start + wave).min(blocks);
-        let done: Vec<Results> = (start..end)
-            .into_par_iter()
-            .map(|b| run_block(prepared, settings, b))
-            .collect();
-        for block in &done {
-            results.merge(block);
+    pool.in_place_scope(|scope| {
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let next_block = &next_block;
+            scope.spawn(move |_| loop {
+                let block = next_block.fetch_add(1, Ordering::Relaxed);
+                if block >= blocks || sender.send((block, run_block(prepared, settings, block))).is_err() {
+                    break;
+                }
+            });
         }
-        progress(results.replications);
-        start = end;
-    }
+        drop(sender);
+        let mut early: BTreeMap<u64, Results> = BTreeMap::new();
+        let mut expected = 0;
+        for (block, block_results) in receiver {
+            early.insert(block, block_results);
+            while let Some(ready) = early.remove(&expected) {
+                results.merge(&ready);
+                expected += 1;
+                progress(results.replications);
+            }
+        }
+    });
     results
 }
