@@ -151,6 +151,7 @@ const CASES: &[Case] = &[
     case("errors_in_two_sections.toml", 29, Some(9), "enclave[0].seats", "between 1 and 1000000, found -3", None),
     case("landing_without_home_stage.toml", 62, Some(1), "landing", "a [landing] choice only in a chain with a home stage", Some("remove [landing]")),
     case("too_many_candidates.toml", 32, Some(1), "flow", "at most 100000000 candidates per replication on average, found flows and bursts that bring 1.800e8", Some("units")),
+    case("burst_empty.toml", 41, Some(6), "burst[0].at", "expected at least one batch before the horizon, found none", Some("never happens")),
 ];
 
 /// Files that feidi rejects with exit code 2 but with a wrong or incomplete report. Only

@@ -623,6 +623,38 @@ impl<'p, 's> Replication<'p, 's> {
         true
     }
 
+    /// Delivers the next batch of burst `b`; returns whether any candidate arrived.
+    fn burst(&mut self, sim: &mut Simulation<PackedEvent>, b: usize) -> bool {
+        if !self.below_limit() {
+            // The candidate limit is reached: this and later batches bring no one.
+            return false;
+        }
+        let burst = &self.p.scenario.bursts[b];
+        let batch = self.burst_batches[b];
+        self.burst_batches[b] += 1;
+        // Validation bounds the mean size; the clamp bounds a freak draw.
+        let size = burst.size.sample(&mut self.burst_rng).round().clamp(0.0, 1e7) as u64;
+        let mut arrived = false;
+        for _ in 0..size {
+            if !self.below_limit() {
+                break;
+            }
+            let key = self.burst_rng.next_u64();
+            self.arrive(
+                sim,
+                burst.host,
+                burst.sector,
+                key,
+                (burst.quality_mean, burst.quality_sd),
+            );
+            arrived = true;
+        }
+        if let Some(&t) = burst.times.get(batch + 1) {
+            sim.schedule_at(t, Event::Burst(b as u32).pack());
+        }
+        arrived
+    }
+
     /// Seat-months of open seats between `a` and `b`.
     fn open_seat_months(&self, a: f64, b: f64) -> f64 {
         self.p
@@ -703,7 +735,9 @@ impl Model for Replication<'_, '_> {
 
     #[inline]
     fn handle(&mut self, sim: &mut Simulation<PackedEvent>, event: PackedEvent) {
-        match event.unpack() {
+        // Only events that change projects' state move the end of the averaging window
+        // (used when there is no horizon); marks, stale timers and empty batches do not.
+        let changed = match event.unpack() {
             Event::Arrival(f) => {
                 let f = f as usize;
                 let flow = &self.p.scenario.flows[f];
@@ -714,44 +748,31 @@ impl Model for Replication<'_, '_> {
                         sim.schedule_at(t, Event::Arrival(f as u32).pack());
                     }
                 }
+                true
             }
-            Event::Burst(b) => {
-                let burst = &self.p.scenario.bursts[b as usize];
-                let k = self.burst_batches[b as usize];
-                self.burst_batches[b as usize] += 1;
-                // Validation bounds the mean size; the clamp bounds a freak draw.
-                let size = burst.size.sample(&mut self.burst_rng).round().clamp(0.0, 1e7) as u64;
-                for _ in 0..size {
-                    if !self.below_limit() {
-                        break;
-                    }
-                    let key = self.burst_rng.next_u64();
-                    self.arrive(
-                        sim,
-                        burst.host,
-                        burst.sector,
-                        key,
-                        (burst.quality_mean, burst.quality_sd),
-                    );
-                }
-                if let Some(&t) = burst.times.get(k + 1) {
-                    sim.schedule_at(t, Event::Burst(b).pack());
-                }
+            Event::Burst(b) => self.burst(sim, b as usize),
+            Event::StageEnd(id) => {
+                self.stage_end(sim, id);
+                true
             }
-            Event::StageEnd(id) => self.stage_end(sim, id),
-            Event::GiveUp(id) => {
-                if !self.give_up(sim.now(), id) {
-                    return;
-                }
+            Event::GiveUp(id) => self.give_up(sim.now(), id),
+            Event::BinEnd(bin) => {
+                self.bin_end(sim, bin as usize);
+                false
             }
-            Event::BinEnd(bin) => self.bin_end(sim, bin as usize),
             Event::WarmupEnd => {
                 self.counts_at_warmup = self.counts;
                 self.at_warmup = self.areas(sim.now());
+                false
             }
-            Event::HorizonEnd => self.at_horizon = Some(self.areas(sim.now())),
+            Event::HorizonEnd => {
+                self.at_horizon = Some(self.areas(sim.now()));
+                false
+            }
+        };
+        if changed {
+            self.last_activity = sim.now();
         }
-        self.last_activity = sim.now();
     }
 }
 

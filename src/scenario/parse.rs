@@ -28,6 +28,8 @@ pub const MAX_FLOWS: usize = 250;
 pub const MAX_STAGES: usize = 64;
 /// Most cities, and most enclaves.
 pub const MAX_PLACES: usize = 10_000;
+/// Most sectors, and most bursts.
+pub const MAX_SECTORS: usize = 10_000;
 /// Most batches one burst may deliver.
 pub const MAX_BATCHES: usize = 100_000;
 /// Largest mean batch size of a burst.
@@ -111,7 +113,7 @@ fn declare(tables: Option<&[Table<'_, '_>]>, key: &'static str, what: &'static s
             if let Some(first) = seen.get(s) {
                 v.fail(
                     &format!("a unique {what} name"),
-                    &format!("\"{s}\" again (first declared as {what} number {})", first + 1),
+                    &format!("\"{s}\" again (first declared at {what}[{first}])"),
                     None,
                 );
             }
@@ -199,7 +201,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
     let landing_on = matches!(landing, Some(Some(Some(_))));
     if let (Some(v), true) = (
         &landing_value,
-        landing_on && !has_home_stage && stages.iter().all(Option::is_some),
+        landing_on && !has_home_stage && stages_read && stages.iter().all(Option::is_some),
     ) {
         v.fail(
             "a [landing] choice only in a chain with a home stage",
@@ -306,6 +308,14 @@ fn read_sectors(h: &Table<'_, '_>) -> Read<Vec<String>> {
         v.fail("at least one sector", "an empty list", None);
         return None;
     }
+    if names.len() > MAX_SECTORS {
+        v.fail(
+            &format!("at most {MAX_SECTORS} sectors"),
+            &format!("{}", names.len()),
+            None,
+        );
+        return None;
+    }
     ok.then_some(names)
 }
 
@@ -318,7 +328,7 @@ fn valid_name(v: &Value<'_, '_>) -> Read<String> {
             .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.');
     if !fine {
         v.fail(
-            "a short name of letters, digits, '-', '_' or '.' (it names the results folder)",
+            "a short name of letters, digits, '-', '_' or '.', not starting with '.' (it names the results folder)",
             &format!("\"{s}\""),
             Some("put a longer description in `title`".to_string()),
         );
@@ -381,16 +391,8 @@ fn read_header(h: &Table<'_, '_>) -> Read<Header> {
         (Some(hz), Some(b)) if hz / b > MAX_BINS => {
             h.get("bin").expect("bin is present").fail(
                 &format!("at most {MAX_BINS} bins over the horizon"),
-                &format!("{:.0} bins of {b} months", hz / b),
+                &format!("{:.0} bins of {b:.4} months", hz / b),
                 Some("use a wider `bin`, such as \"3 months\"".to_string()),
-            );
-            return None;
-        }
-        (Some(hz), None) if hz > MAX_BINS => {
-            h.get("horizon").expect("horizon is present").fail(
-                &format!("at most {MAX_BINS} monthly bins"),
-                &format!("{hz} months"),
-                Some("set a wider `bin`, such as \"3 months\"".to_string()),
             );
             return None;
         }
@@ -896,8 +898,10 @@ fn read_bursts(
     sectors: &Names,
     horizon: Option<Option<f64>>,
 ) -> Vec<Read<Burst>> {
+    let tables = root.tables("burst").unwrap_or_default();
+    at_most(root, "burst", tables.len(), MAX_SECTORS);
     let mut out = Vec::new();
-    for t in root.tables("burst").unwrap_or_default() {
+    for t in tables {
         let name = t.or("name", String::from("burst"), |v| v.string().map(str::to_string));
         let host = places.city(&t, "host", true);
         let sector = t.required("sector", "a sector name").and_then(|v| sectors.resolve(&v));
@@ -955,7 +959,8 @@ fn read_bursts(
     out
 }
 
-/// The batch times of a burst from `at`, or from `every` and `start`.
+/// The batch times of a burst from `at`, or from `every` and `start`. `horizon` is
+/// `None` when the header could not be read: the checks that need it are then skipped.
 fn burst_times(
     t: &Table<'_, '_>,
     at: Option<Read<Vec<f64>>>,
@@ -963,9 +968,8 @@ fn burst_times(
     start: Option<Read<f64>>,
     horizon: Option<Option<f64>>,
 ) -> Read<Vec<f64>> {
-    // With an unreadable header the horizon is unknown: skip the checks that need it.
-    let end = horizon?.unwrap_or(f64::INFINITY);
-    match (at, every) {
+    let end = horizon.flatten().unwrap_or(f64::INFINITY);
+    let times = match (at, every) {
         (Some(at), None) => {
             if start.is_some() {
                 t.get("start").expect("start is present").fail(
@@ -985,12 +989,12 @@ fn burst_times(
                 );
                 return None;
             }
-            Some(at)
+            at
         }
         (None, Some(every)) => {
             let every_value = t.get("every").expect("every is present");
             let (every, start) = (every?, lift(start)?.unwrap_or(0.0));
-            if !end.is_finite() {
+            if horizon == Some(None) {
                 every_value.fail(
                     "`at` times (repeating bursts need a horizon)",
                     "`every` without a horizon",
@@ -1007,27 +1011,37 @@ fn burst_times(
                 );
                 return None;
             }
-            Some(
-                (0..batches as usize)
-                    .map(|k| start + k as f64 * every)
-                    .filter(|&time| time < end)
-                    .collect(),
-            )
+            (0..batches as usize)
+                .map(|k| start + k as f64 * every)
+                .filter(|&time| time < end)
+                .collect()
         }
         (Some(_), Some(_)) => {
             t.get("every")
                 .expect("every is present")
                 .fail("either `at` or `every`, not both", "both", None);
-            None
+            return None;
         }
         (None, None) => {
             t.missing(
                 "at",
                 "the months of the batches (`at = [\"6 months\"]`) or `every = \"12 months\"`",
             );
-            None
+            return None;
         }
+    };
+    if times.is_empty() && horizon.is_some() {
+        let key = if t.has("at") { "at" } else { "start" };
+        t.get(key)
+            .unwrap_or_else(|| t.get("every").expect("every is present"))
+            .fail(
+                "at least one batch before the horizon",
+                "none",
+                Some("a burst that never happens is probably a mistake in `at` or `start`".to_string()),
+            );
+        return None;
     }
+    Some(times)
 }
 
 fn read_landing(t: &Table<'_, '_>) -> Read<Option<Landing>> {
