@@ -102,4 +102,21 @@ mod tests {
         // 32 bits get the smallest entries.
         assert_eq!(std::mem::size_of::<Entry<u32>>(), 16);
     }
+
+    #[test]
+    fn pops_in_time_then_insertion_order() {
+        let mut q = EventQueue::with_capacity(4);
+        let mut x: u64 = 12345;
+        let mut expected = Vec::new();
+        for i in 0..2000u32 {
+            x = crate::engine::rng::mix64(x);
+            let t = (x % 50) as f64;
+            q.push(t, i);
+            expected.push((t, i));
+        }
+        expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let popped: Vec<(f64, u32)> = std::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(popped, expected);
+        assert!(q.is_empty());
+    }
 }

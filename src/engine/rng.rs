@@ -62,9 +62,20 @@ impl KeyedStream {
     /// The stream for `slot` of the entity with `key`.
     #[inline]
     pub fn new(key: u64, slot: u64) -> Self {
-        KeyedStream {
-            state: key ^ mix64(slot.wrapping_add(1).wrapping_mul(GOLDEN_GAMMA)),
-        }
+        Self::with_salt(key, Self::salt(slot))
+    }
+
+    /// The value that [`KeyedStream::new`] mixes in for `slot`: constant per slot, so a
+    /// hot loop can compute it once.
+    #[inline]
+    pub fn salt(slot: u64) -> u64 {
+        mix64(slot.wrapping_add(1).wrapping_mul(GOLDEN_GAMMA))
+    }
+
+    /// The stream for the slot whose [`KeyedStream::salt`] is `salt`.
+    #[inline]
+    pub fn with_salt(key: u64, salt: u64) -> Self {
+        KeyedStream { state: key ^ salt }
     }
 
     /// The next raw 64-bit output.

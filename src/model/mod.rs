@@ -34,6 +34,10 @@ pub struct Prepared<'s> {
     pool_capacity: Vec<u32>,
     /// Whether some city limits each stage (so its pool must be looked up).
     pooled_stage: Vec<bool>,
+    /// Salt of each stage's duration stream (see `KeyedStream::salt`).
+    duration_salt: Vec<u64>,
+    /// Peak seasonal weight of each flow (1 when not seasonal), for thinning.
+    flow_peak: Vec<f64>,
     handoff: Option<usize>,
     needs_quality: bool,
     series_width: usize,
@@ -63,6 +67,12 @@ impl<'s> Prepared<'s> {
         let pooled_stage = (0..stages)
             .map(|s| (0..scenario.cities.len()).any(|c| pool_of[c * stages + s] != NO_POOL))
             .collect();
+        let duration_salt = (0..stages).map(pipeline::duration_salt).collect();
+        let flow_peak = scenario
+            .flows
+            .iter()
+            .map(|f| f.seasonality.map_or(1.0, |w| w.iter().copied().fold(0.0, f64::max)))
+            .collect();
         let needs_quality = scenario.stages.iter().any(|s| s.quality_effect != 0.0)
             || scenario.enclaves.iter().any(|e| e.operator.admission_bar.is_some());
         Prepared {
@@ -71,6 +81,8 @@ impl<'s> Prepared<'s> {
             pool_of,
             pool_capacity,
             pooled_stage,
+            duration_salt,
+            flow_peak,
             handoff: scenario.handoff_stage(),
             needs_quality,
             series_width: metrics::series(scenario).len(),

@@ -88,6 +88,11 @@ const SLOT_STAGE_PATIENCE: u64 = 3 << 8;
 const SLOT_MEET: u64 = 4 << 8;
 const SLOT_SIGNAL: u64 = 1 << 20;
 
+/// Salt of stage `s`'s duration stream.
+pub(super) fn duration_salt(s: usize) -> u64 {
+    KeyedStream::salt(SLOT_DURATION + s as u64)
+}
+
 /// ChaCha8 purpose number of the burst stream (flows use their own index).
 const PURPOSE_BURSTS: u8 = 255;
 
@@ -270,7 +275,7 @@ impl<'p, 's> Replication<'p, 's> {
     fn next_arrival(&mut self, f: usize, now: f64) -> Option<f64> {
         let flow = &self.p.scenario.flows[f];
         let end = self.p.scenario.horizon.unwrap_or(f64::INFINITY);
-        let peak = flow.seasonality.map_or(1.0, |w| w.iter().copied().fold(0.0, f64::max));
+        let peak = self.p.flow_peak[f];
         let rate = flow.rate_per_month * peak;
         if rate <= 0.0 {
             return None;
@@ -436,7 +441,7 @@ impl<'p, 's> Replication<'p, 's> {
         project.stage = s as u8;
         project.status = Status::InStage;
         self.in_stage[s] += 1;
-        let duration = stage.duration.sample(&mut project.stream(SLOT_DURATION + s as u64));
+        let duration = stage.duration.sample(&mut KeyedStream::with_salt(project.key, self.p.duration_salt[s]));
         sim.schedule_in(finite_delay(duration), Event::StageEnd(id).pack());
     }
 
