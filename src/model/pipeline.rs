@@ -441,7 +441,9 @@ impl<'p, 's> Replication<'p, 's> {
         project.stage = s as u8;
         project.status = Status::InStage;
         self.in_stage[s] += 1;
-        let duration = stage.duration.sample(&mut KeyedStream::with_salt(project.key, self.p.duration_salt[s]));
+        let duration = stage
+            .duration
+            .sample(&mut KeyedStream::with_salt(project.key, self.p.duration_salt[s]));
         sim.schedule_in(finite_delay(duration), Event::StageEnd(id).pack());
     }
 
