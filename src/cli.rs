@@ -193,7 +193,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     progress.finish();
     let elapsed = started.elapsed();
 
-    let totals = metrics::totals();
+    let totals = metrics::totals_for(&scenario);
     let series = metrics::series(&scenario);
     let file = args.scenario.display().to_string();
     let report = RunReport {

@@ -6,7 +6,7 @@
 //! and a later split of the work (shards, resume) can reuse the same blocks.
 
 use crate::engine::rng::StreamKey;
-use crate::model::{metrics::total, Prepared};
+use crate::model::Prepared;
 use crate::stats::Accumulator;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,9 +40,9 @@ pub struct Results {
 }
 
 impl Results {
-    fn empty(series_len: usize) -> Self {
+    fn empty(totals_len: usize, series_len: usize) -> Self {
         Results {
-            totals: vec![Accumulator::default(); total::COUNT],
+            totals: vec![Accumulator::default(); totals_len],
             series: vec![Accumulator::default(); series_len],
             replications: 0,
             events: 0,
@@ -65,7 +65,7 @@ impl Results {
 /// Runs block `block` of `settings` alone.
 pub fn run_block(prepared: &Prepared<'_>, settings: RunSettings, block: u64) -> Results {
     let series_len = prepared.bins() * prepared.series_width();
-    let mut results = Results::empty(series_len);
+    let mut results = Results::empty(prepared.totals_width(), series_len);
     let first = block * BLOCK;
     let last = (first + BLOCK).min(settings.replications);
     for replication in first..last {
@@ -104,7 +104,7 @@ pub fn run(
     let workers = (pool.current_num_threads() as u64).clamp(1, blocks.max(1));
     let next_block = AtomicU64::new(0);
     let (sender, receiver) = mpsc::sync_channel::<(u64, Results)>(2 * workers as usize);
-    let mut results = Results::empty(prepared.bins() * prepared.series_width());
+    let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
     pool.in_place_scope(|scope| {
         for _ in 0..workers {
             let sender = sender.clone();

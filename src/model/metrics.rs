@@ -60,8 +60,30 @@ pub mod total {
     pub const QUEUE_WAIT_MONTHS: usize = 16;
     /// Mean months a project held its seat.
     pub const SEAT_MONTHS: usize = 17;
-    /// Number of totals.
-    pub const COUNT: usize = 18;
+    /// Real landings: projects that started the first home stage.
+    pub const LANDED_HOME_REAL: usize = 18;
+    /// Landings on paper: shell firms registered to meet a target, with no output.
+    pub const LANDED_HOME_PAPER: usize = 19;
+    /// Output of industrialized firms over the horizon, yuan.
+    pub const OUTPUT_YUAN: usize = 20;
+    /// Tax on that output, all parties, yuan.
+    pub const TAX_YUAN: usize = 21;
+    /// The home cities' part of that tax, yuan.
+    pub const HOME_TAX_YUAN: usize = 22;
+    /// Jobs in industrialized firms at the horizon.
+    pub const JOBS: usize = 23;
+    /// Everything the home budget paid, yuan.
+    pub const COST_YUAN: usize = 24;
+    /// Landing subsidies paid (real and paper landings), yuan.
+    pub const SUBSIDY_YUAN: usize = 25;
+    /// Cost per real landing, yuan.
+    pub const COST_PER_REAL_LANDING_YUAN: usize = 26;
+    /// Month at whose bin end home tax income first covers the outlay.
+    pub const PAYBACK_MONTH: usize = 27;
+    /// 1 when the outlay was paid back within the horizon, else 0.
+    pub const PAID_BACK: usize = 28;
+    /// Number of fixed totals; per-party tax totals follow.
+    pub const COUNT: usize = 29;
 }
 
 /// The per-replication totals, indexed by the constants in [`total`].
@@ -117,7 +139,60 @@ pub fn totals() -> Vec<MetricInfo> {
             "mean wait for a seat among projects that got one",
         ),
         info("seat_months", "months", "mean time a project held its seat"),
+        info(
+            "landed_home_real",
+            "projects",
+            "real landings: projects that started the first home stage",
+        ),
+        info(
+            "landed_home_paper",
+            "projects",
+            "landings on paper: shell firms with no output",
+        ),
+        info("output_yuan", "yuan", "output of industrialized firms over the horizon"),
+        info("tax_yuan", "yuan", "tax on that output, all parties"),
+        info("home_tax_yuan", "yuan", "the home cities' share of that tax"),
+        info("jobs", "jobs", "jobs in industrialized firms at the horizon"),
+        info(
+            "cost_yuan",
+            "yuan",
+            "home budget outlay: rent, operator fees, landing subsidies",
+        ),
+        info(
+            "subsidy_yuan",
+            "yuan",
+            "landing subsidies paid, real and paper landings",
+        ),
+        info("cost_per_real_landing_yuan", "yuan", "outlay per real landing"),
+        info(
+            "payback_month",
+            "months",
+            "month by which home tax income covers the outlay (replications that paid back)",
+        ),
+        info(
+            "paid_back",
+            "share",
+            "share of replications whose outlay is paid back within the horizon",
+        ),
     ]
+}
+
+/// Every total for `scenario`: the fixed ones, then the tax of each party.
+pub fn totals_for(scenario: &Scenario) -> Vec<MetricInfo> {
+    let mut out = totals();
+    for party in parties(scenario) {
+        out.push(MetricInfo {
+            name: format!("tax_yuan.{party}"),
+            unit: "yuan",
+            description: format!("tax on industrialized firms' output going to {party}"),
+        });
+    }
+    out
+}
+
+/// Tax-sharing parties of `scenario` (none when money is off).
+fn parties(scenario: &Scenario) -> &[String] {
+    scenario.economics.as_ref().map_or(&[], |e| &e.tax_split.parties)
 }
 
 /// Layout of the per-bin series: cumulative counts, then levels, then stage occupancy.
@@ -168,6 +243,23 @@ pub fn series(scenario: &Scenario) -> Vec<MetricInfo> {
             unit: "projects",
             description: format!("projects in stage {} (end of bin)", stage.name),
         });
+    }
+    if scenario.economics.is_some() {
+        out.push(info(
+            "output_yuan",
+            "yuan",
+            "output of industrialized firms (cumulative)",
+        ));
+        out.push(info("home_tax_yuan", "yuan", "home cities' tax income (cumulative)"));
+        out.push(info("cost_yuan", "yuan", "home budget outlay (cumulative)"));
+        out.push(info("jobs", "jobs", "jobs in industrialized firms (end of bin)"));
+        for party in parties(scenario) {
+            out.push(MetricInfo {
+                name: format!("tax_yuan.{party}"),
+                unit: "yuan",
+                description: format!("tax going to {party} (cumulative)"),
+            });
+        }
     }
     out
 }

@@ -41,6 +41,9 @@ pub struct Prepared<'s> {
     handoff: Option<usize>,
     needs_quality: bool,
     series_width: usize,
+    /// Column of the first money series in a series row.
+    money_offset: usize,
+    totals_width: usize,
     bins: usize,
 }
 
@@ -86,6 +89,8 @@ impl<'s> Prepared<'s> {
             handoff: scenario.handoff_stage(),
             needs_quality,
             series_width: metrics::series(scenario).len(),
+            money_offset: metrics::series::FIRST_STAGE + scenario.stages.len(),
+            totals_width: metrics::totals_for(scenario).len(),
             bins: scenario.bins(),
         }
     }
@@ -98,6 +103,11 @@ impl<'s> Prepared<'s> {
     /// Number of values per bin in [`Outcome::series`].
     pub fn series_width(&self) -> usize {
         self.series_width
+    }
+
+    /// Number of per-replication totals in [`Outcome::totals`].
+    pub fn totals_width(&self) -> usize {
+        self.totals_width
     }
 
     /// Number of time bins.

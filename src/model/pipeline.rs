@@ -5,7 +5,7 @@ use super::{Outcome, Prepared, NO_POOL};
 use crate::dist::{standard_normal, unit};
 use crate::engine::rng::{open01, KeyedStream, StreamKey};
 use crate::engine::{Model, Simulation};
-use crate::scenario::{Place, WhenFull};
+use crate::scenario::{Economics, Place, WhenFull};
 use rand::rngs::ChaCha8Rng;
 use rand::Rng;
 use rand_distr::{Distribution as _, Exp1};
@@ -82,6 +82,7 @@ const SLOT_LOCK_IN: u64 = 1;
 const SLOT_CHOICE: u64 = 2;
 const SLOT_LEAK_CHOICE: u64 = 3;
 const SLOT_SEAT_PATIENCE: u64 = 4;
+const SLOT_OUTPUT: u64 = 5;
 const SLOT_DURATION: u64 = 1 << 8;
 const SLOT_SUCCESS: u64 = 2 << 8;
 const SLOT_STAGE_PATIENCE: u64 = 3 << 8;
@@ -91,6 +92,21 @@ const SLOT_SIGNAL: u64 = 1 << 20;
 /// Salt of stage `s`'s duration stream.
 pub(super) fn duration_salt(s: usize) -> u64 {
     KeyedStream::salt(SLOT_DURATION + s as u64)
+}
+
+/// Columns of the cumulative real landings and admissions in a series row.
+const LANDED_COLUMN: usize = series_column(total::LANDED_HOME);
+const ADMITTED_COLUMN: usize = series_column(total::ADMITTED);
+
+const fn series_column(metric: usize) -> usize {
+    let mut i = 0;
+    while i < series::COUNTS.len() {
+        if series::COUNTS[i] == metric {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("metric is not a series count")
 }
 
 /// ChaCha8 purpose number of the burst stream (flows use their own index).
@@ -126,6 +142,40 @@ impl Project {
     #[inline]
     fn stream(&self, slot: u64) -> KeyedStream {
         KeyedStream::new(self.key, slot)
+    }
+}
+
+/// An industrialized firm at home.
+#[derive(Clone, Copy, Debug)]
+struct Firm {
+    /// When industrialization ended.
+    since: f64,
+    /// Output at full scale, yuan per year.
+    output_per_year: f64,
+}
+
+impl Firm {
+    /// Output from `since` to `t`, yuan, with a linear ramp-up over `ramp` months.
+    fn output_until(&self, t: f64, ramp: f64) -> f64 {
+        let age = (t - self.since).max(0.0);
+        let per_month = self.output_per_year / 12.0;
+        if ramp <= 0.0 {
+            per_month * age
+        } else if age <= ramp {
+            per_month * age * age / (2.0 * ramp)
+        } else {
+            per_month * (ramp / 2.0 + age - ramp)
+        }
+    }
+
+    /// Output rate at `t`, yuan per year.
+    fn rate_at(&self, t: f64, ramp: f64) -> f64 {
+        let age = (t - self.since).max(0.0);
+        if ramp <= 0.0 {
+            self.output_per_year
+        } else {
+            self.output_per_year * (age / ramp).min(1.0)
+        }
     }
 }
 
@@ -188,6 +238,11 @@ pub(super) struct Replication<'p, 's> {
     at_warmup: Areas,
     at_horizon: Option<Areas>,
     bin_start_busy_area: f64,
+    firms: Vec<Firm>,
+    /// Landing subsidies paid so far, yuan.
+    subsidies: f64,
+    /// Landing subsidies paid by the end of each bin.
+    subsidies_at_bin: Vec<f64>,
     /// Time of the last event that changed the state (stale give-ups do not count), the
     /// end of the averaging window when there is no horizon.
     last_activity: f64,
@@ -243,6 +298,9 @@ impl<'p, 's> Replication<'p, 's> {
             at_horizon: None,
             bin_start_busy_area: 0.0,
             last_activity: 0.0,
+            firms: Vec::new(),
+            subsidies: 0.0,
+            subsidies_at_bin: vec![0.0; p.bins],
             sums: Sums::default(),
             series: vec![f64::NAN; p.bins * p.series_width],
         }
@@ -432,6 +490,8 @@ impl<'p, 's> Replication<'p, 's> {
         let stage = &self.p.scenario.stages[s];
         let project = &mut self.projects[id as usize];
         if Some(s) == self.p.handoff {
+            let owner = self.p.scenario.enclaves[project.enclave as usize].owner;
+            self.subsidies += self.p.scenario.cities[owner].landing_subsidy_yuan;
             self.counts[total::LANDED_HOME] += 1;
             if project.measured {
                 self.sums.landing_months += now - project.admitted;
@@ -533,6 +593,15 @@ impl<'p, 's> Replication<'p, 's> {
         } else if next == sc.stages.len() {
             self.counts[total::COMPLETED] += 1;
             self.projects[id as usize].status = Status::Gone;
+            if let (Some(economics), Place::Home) = (&sc.economics, stage.place) {
+                let output_per_year = economics.output[project.sector as usize]
+                    .sample(&mut project.stream(SLOT_OUTPUT))
+                    .max(0.0);
+                self.firms.push(Firm {
+                    since: sim.now(),
+                    output_per_year,
+                });
+            }
         } else if Some(next) == self.p.handoff {
             self.choose_landing(sim, id, next);
         } else {
@@ -700,6 +769,7 @@ impl<'p, 's> Replication<'p, 's> {
             *slot = n as f64;
         }
         self.bin_start_busy_area = busy_area;
+        self.subsidies_at_bin[bin] = self.subsidies;
         if bin + 1 < self.p.bins {
             let horizon = sc.horizon.expect("bins exist only with a horizon");
             sim.schedule_at(
@@ -709,12 +779,87 @@ impl<'p, 's> Replication<'p, 's> {
         }
     }
 
-    pub(super) fn finish(self, sim: &Simulation<PackedEvent>) -> Outcome {
+    /// Home outlay to time `t` that accrues by the month: rent and operator fees.
+    fn running_costs_until(&self, t: f64) -> f64 {
+        self.p
+            .scenario
+            .enclaves
+            .iter()
+            .map(|e| {
+                let per_month = e.floor_area_m2 * e.rent_yuan_per_m2_month + e.operator.fee_yuan_per_month;
+                per_month * (t - e.opens).max(0.0)
+            })
+            .sum()
+    }
+
+    /// Output, tax, jobs, cost and payback: totals over the horizon and cumulative series.
+    /// Money totals cover the whole horizon, warm-up included.
+    fn money(&self, economics: &Economics, end: f64, totals: &mut [f64], series: &mut [f64]) {
+        let sc = self.p.scenario;
+        let ramp = economics.ramp_up;
+        let output_until = |t: f64| self.firms.iter().map(|f| f.output_until(t, ramp)).sum::<f64>();
+        let width = self.p.series_width;
+        let money = self.p.money_offset;
+        let parties = economics.tax_split.parties.len();
+        let mut party_tax = vec![0.0; parties];
+        let (mut home_tax, mut previous_output) = (0.0, 0.0);
+        let mut payback = f64::NAN;
+        // Tax shares float with the landing rate to date, so tax is summed bin by bin.
+        let bins = self.p.bins.max(1);
+        for bin in 0..bins {
+            let bin_end = if self.p.bins == 0 {
+                end
+            } else {
+                ((bin + 1) as f64 * sc.bin_width).min(end)
+            };
+            let output = output_until(bin_end);
+            let tax = (output - previous_output) * economics.tax_rate;
+            previous_output = output;
+            let (landed, admitted) = if self.p.bins == 0 {
+                (self.counts[total::LANDED_HOME], self.counts[total::ADMITTED])
+            } else {
+                let row = &series[bin * width..];
+                (row[LANDED_COLUMN] as u64, row[ADMITTED_COLUMN] as u64)
+            };
+            let shares = economics.tax_split.shares(ratio(landed as f64, admitted as f64));
+            for (t, share) in party_tax.iter_mut().zip(&shares) {
+                *t += tax * share;
+            }
+            home_tax += economics.tax_split.home.map_or(0.0, |h| tax * shares[h]);
+            let subsidies = self.subsidies_at_bin.get(bin).copied().unwrap_or(self.subsidies);
+            let cost = self.running_costs_until(bin_end) + subsidies;
+            if payback.is_nan() && cost > 0.0 && home_tax >= cost {
+                payback = bin_end;
+            }
+            if self.p.bins > 0 {
+                let row = &mut series[bin * width + money..(bin + 1) * width];
+                row[0] = output;
+                row[1] = home_tax;
+                row[2] = cost;
+                row[3] = self.firms.iter().map(|f| f.rate_at(bin_end, ramp)).sum::<f64>() / 1e6
+                    * economics.jobs_per_million_yuan;
+                row[4..4 + parties].copy_from_slice(&party_tax);
+            }
+        }
+        let cost = self.running_costs_until(end) + self.subsidies;
+        totals[total::OUTPUT_YUAN] = previous_output;
+        totals[total::TAX_YUAN] = party_tax.iter().sum();
+        totals[total::HOME_TAX_YUAN] = home_tax;
+        totals[total::JOBS] =
+            self.firms.iter().map(|f| f.rate_at(end, ramp)).sum::<f64>() / 1e6 * economics.jobs_per_million_yuan;
+        totals[total::COST_YUAN] = cost;
+        totals[total::COST_PER_REAL_LANDING_YUAN] = ratio(cost, totals[total::LANDED_HOME_REAL]);
+        totals[total::PAYBACK_MONTH] = payback;
+        totals[total::PAID_BACK] = if payback.is_nan() { 0.0 } else { 1.0 };
+        totals[total::COUNT..total::COUNT + parties].copy_from_slice(&party_tax);
+    }
+
+    pub(super) fn finish(mut self, sim: &Simulation<PackedEvent>) -> Outcome {
         debug_assert!(self.last_activity <= sim.now());
         let sc = self.p.scenario;
         let end = sc.horizon.unwrap_or(self.last_activity);
         let at_end = self.at_horizon.unwrap_or_else(|| self.areas(end));
-        let mut totals = vec![f64::NAN; total::COUNT];
+        let mut totals = vec![f64::NAN; self.p.totals_width];
         for (i, slot) in totals.iter_mut().enumerate().take(total::IN_PROGRESS) {
             *slot = (self.counts[i] - self.counts_at_warmup[i]) as f64;
         }
@@ -729,9 +874,16 @@ impl<'p, 's> Replication<'p, 's> {
         totals[total::SEAT_QUEUE] = ratio(at_end.queue - self.at_warmup.queue, window);
         totals[total::QUEUE_WAIT_MONTHS] = ratio(self.sums.wait_months, self.sums.waits as f64);
         totals[total::SEAT_MONTHS] = ratio(self.sums.seat_months, self.sums.tenures as f64);
+        totals[total::LANDED_HOME_REAL] = totals[total::LANDED_HOME];
+        totals[total::LANDED_HOME_PAPER] = 0.0;
+        totals[total::SUBSIDY_YUAN] = self.subsidies;
+        let mut series = std::mem::take(&mut self.series);
+        if let Some(economics) = &sc.economics {
+            self.money(economics, end, &mut totals, &mut series);
+        }
         Outcome {
             totals,
-            series: self.series,
+            series,
             events: sim.events_handled(),
         }
     }

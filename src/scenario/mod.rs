@@ -103,6 +103,8 @@ pub struct Operator {
     pub scouting_noise: f64,
     /// Admit only candidates whose read quality is at least this; `None` admits all.
     pub admission_bar: Option<f64>,
+    /// The operator's fee, yuan per month, paid by the home city while the enclave is open.
+    pub fee_yuan_per_month: f64,
 }
 
 /// An incubator that a home city runs inside a host city.
@@ -235,6 +237,65 @@ pub struct Landing {
     pub weights: LandingWeights,
 }
 
+/// How the tax on an industrialized firm's output is shared among the parties.
+#[derive(Clone, Debug)]
+pub struct TaxSplit {
+    /// Party names: "home" (the enclave's owner), "host" (its host city) and any others.
+    pub parties: Vec<String>,
+    /// Base shares, summing to 1, indexed like `parties`.
+    pub base: Vec<f64>,
+    /// Index of "home" in `parties`, if the home city takes a share.
+    pub home: Option<usize>,
+    /// Added to the home share per unit of landing rate to date (the floating part of a
+    /// "base ratio + floating adjustment" agreement), taken from the others pro rata.
+    pub home_floating: f64,
+}
+
+impl TaxSplit {
+    /// Shares of each party when the landing rate to date is `landing_rate`.
+    pub fn shares(&self, landing_rate: f64) -> Vec<f64> {
+        let Some(home) = self.home else {
+            return self.base.clone();
+        };
+        let base_home = self.base[home];
+        let rate = if landing_rate.is_finite() {
+            landing_rate.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let new_home = (base_home + self.home_floating * rate).min(1.0);
+        let others = 1.0 - base_home;
+        self.base
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| {
+                if i == home {
+                    new_home
+                } else if others > 0.0 {
+                    b * (1.0 - new_home) / others
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    }
+}
+
+/// What an industrialized firm brings: output, tax and jobs.
+#[derive(Clone, Debug)]
+pub struct Economics {
+    /// Annual output at full scale per sector, yuan per year, indexed like sectors.
+    pub output: Vec<Distribution>,
+    /// Months from the end of industrialization to full output (linear ramp).
+    pub ramp_up: f64,
+    /// Tax collected as a share of output.
+    pub tax_rate: f64,
+    /// Jobs per million yuan of annual output.
+    pub jobs_per_million_yuan: f64,
+    /// Who gets the tax.
+    pub tax_split: TaxSplit,
+}
+
 /// A validated scenario: every reference resolved, every value in range.
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -271,6 +332,8 @@ pub struct Scenario {
     pub stages: Vec<Stage>,
     /// The landing choice; `None` sends every graduate home.
     pub landing: Option<Landing>,
+    /// Output, tax and jobs of industrialized firms; `None` switches money off.
+    pub economics: Option<Economics>,
 }
 
 impl Scenario {

@@ -7,8 +7,8 @@
 
 use super::reader::{Dimension, Document, Read, Table, Value};
 use super::{
-    Burst, City, Diagnostic, Diagnostics, Enclave, Flow, Landing, LandingWeights, Link, Operator, OperatorKind, Place,
-    Role, Scenario, Stage, WhenFull,
+    Burst, City, Diagnostic, Diagnostics, Economics, Enclave, Flow, Landing, LandingWeights, Link, Operator,
+    OperatorKind, Place, Role, Scenario, Stage, TaxSplit, WhenFull,
 };
 use crate::dist::Distribution;
 use std::collections::HashMap;
@@ -135,8 +135,16 @@ fn at_most(root: &Table<'_, '_>, key: &'static str, count: usize, max: usize) {
 }
 
 /// The top-level sections of a scenario file.
-const SECTIONS: [&str; 8] = [
-    "scenario", "city", "link", "enclave", "flow", "burst", "stage", "landing",
+const SECTIONS: [&str; 9] = [
+    "scenario",
+    "city",
+    "link",
+    "enclave",
+    "flow",
+    "burst",
+    "stage",
+    "landing",
+    "economics",
 ];
 
 /// The [scenario] table's settings.
@@ -234,6 +242,9 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
     }
 
     check_expected_candidates(root, &header, &flows, &bursts);
+    let economics = root
+        .get("economics")
+        .map(|v| read_economics(&v, &sector_names, horizon));
     let header = header?;
     Some(Scenario {
         name: header.name,
@@ -252,6 +263,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         bursts: bursts.into_iter().collect::<Read<_>>()?,
         stages: stages.into_iter().collect::<Read<_>>()?,
         landing: lift(landing)?.flatten(),
+        economics: lift(economics)?,
     })
 }
 
@@ -721,6 +733,7 @@ fn read_operator(t: &Table<'_, '_>) -> Read<Operator> {
             kind: OperatorKind::Government,
             scouting_noise: 0.0,
             admission_bar: None,
+            fee_yuan_per_month: 0.0,
         });
     };
     let o = v.table()?;
@@ -732,11 +745,15 @@ fn read_operator(t: &Table<'_, '_>) -> Read<Operator> {
     });
     let noise = o.or("scouting_noise", 0.0, |v| v.number_in(0.0, 100.0, "a noise level"));
     let bar = o.optional("admission_bar", |v| v.number_in(-100.0, 100.0, "a quality bar"));
+    let fee = o.or("fee_yuan_per_month", 0.0, |v| {
+        v.number_in(0.0, 1e10, "a fee in yuan per month")
+    });
     o.finish();
     Some(Operator {
         kind: kind?,
         scouting_noise: noise?,
         admission_bar: lift(bar)?,
+        fee_yuan_per_month: fee?,
     })
 }
 
@@ -1042,6 +1059,128 @@ fn burst_times(
         return None;
     }
     Some(times)
+}
+
+fn read_economics(v: &Value<'_, '_>, sectors: &Names, horizon: Option<Option<f64>>) -> Read<Economics> {
+    let t = v.table()?;
+    if horizon == Some(None) {
+        v.fail(
+            "[economics] only with a `horizon` (output and tax accrue over time)",
+            "[economics] in a run stopped by `candidate_limit` alone",
+            None,
+        );
+    }
+    // `output` is one distribution for every sector, or a table of sector → distribution.
+    let output = t
+        .required(
+            "output",
+            "annual output per firm at full scale, yuan (a value, a distribution, or one per sector)",
+        )
+        .and_then(|o| {
+            let per_sector = if o.is_table() {
+                o.table().filter(|table| !table.has("dist"))
+            } else {
+                None
+            };
+            match per_sector {
+                None => {
+                    let d = o.distribution(Dimension::Number)?;
+                    Some(vec![non_negative(&o, &d)?; sectors.names.len()])
+                }
+                Some(table) => {
+                    let mut out: Vec<Option<Distribution>> = vec![None; sectors.names.len()];
+                    let mut ok = true;
+                    for (key, value) in table.entries() {
+                        let d = value
+                            .distribution(Dimension::Number)
+                            .and_then(|d| non_negative(&value, &d));
+                        match (sectors.resolve_key(key, &value), d) {
+                            (Some(s), Some(d)) => out[s] = Some(d),
+                            _ => ok = false,
+                        }
+                    }
+                    let missing: Vec<&str> = out
+                        .iter()
+                        .zip(&sectors.names)
+                        .filter(|(d, _)| d.is_none())
+                        .map(|(_, n)| n.as_str())
+                        .collect();
+                    if ok && !missing.is_empty() {
+                        o.fail(
+                            "an output for every sector",
+                            &format!("none for {}", missing.join(", ")),
+                            None,
+                        );
+                        return None;
+                    }
+                    out.into_iter().collect()
+                }
+            }
+        });
+    let ramp_up = t.or("ramp_up", 0.0, |v| v.duration());
+    let tax_rate = t
+        .required("tax_rate", "tax as a share of output, such as 0.08")
+        .and_then(|v| v.probability());
+    let jobs = t.or("jobs_per_million_yuan", 0.0, |v| {
+        v.number_in(0.0, 1e4, "jobs per million yuan of output")
+    });
+    let split = match t.get("tax_split") {
+        None => Some(TaxSplit {
+            parties: vec!["home".to_string()],
+            base: vec![1.0],
+            home: Some(0),
+            home_floating: 0.0,
+        }),
+        Some(v) => read_tax_split(&v),
+    };
+    t.finish();
+    Some(Economics {
+        output: output?,
+        ramp_up: ramp_up?,
+        tax_rate: tax_rate?,
+        jobs_per_million_yuan: jobs?,
+        tax_split: split?,
+    })
+}
+
+/// `tax_split = { home = 5, host = 3, taicang = 2, home_floating = 0.2 }`: weights of each
+/// party (normalized to sum to 1) and the floating part of the home share.
+fn read_tax_split(v: &Value<'_, '_>) -> Read<TaxSplit> {
+    let t = v.table()?;
+    let mut parties = Vec::new();
+    let mut weights = Vec::new();
+    let mut floating = Some(0.0);
+    let mut ok = true;
+    for (key, value) in t.entries() {
+        if key == "home_floating" {
+            floating = value.number_in(0.0, 1.0, "the home share's rise per unit of landing rate");
+            continue;
+        }
+        match value.number_in(0.0, 1e6, "a weight") {
+            Some(w) => {
+                parties.push(key.to_string());
+                weights.push(w);
+            }
+            None => ok = false,
+        }
+    }
+    let total: f64 = weights.iter().sum();
+    if ok && total <= 0.0 {
+        v.fail(
+            "weights of the parties, not all zero, such as { home = 5, host = 3, other = 2 }",
+            "no positive weight",
+            None,
+        );
+        return None;
+    }
+    let home = parties.iter().position(|p| p == "home");
+    Some(TaxSplit {
+        base: weights.iter().map(|w| w / total).collect(),
+        parties,
+        home,
+        home_floating: floating?,
+    })
+    .filter(|_| ok)
 }
 
 fn read_landing(t: &Table<'_, '_>) -> Read<Option<Landing>> {

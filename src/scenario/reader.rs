@@ -312,6 +312,11 @@ impl<'d, 'a> Value<'d, 'a> {
         }
     }
 
+    /// Whether the value is a table (no error either way).
+    pub fn is_table(&self) -> bool {
+        matches!(self.value.get_ref(), DeValue::Table(_))
+    }
+
     /// An inline or standard table.
     pub fn table(&self) -> Read<Table<'d, 'a>> {
         match self.value.get_ref() {

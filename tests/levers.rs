@@ -1,0 +1,167 @@
+//! Policy levers and money: each lever moves its outputs the documented way, and the
+//! accounting holds exactly. Statistical comparisons use common random numbers and a
+//! 99 % confidence interval of the paired difference.
+
+use feidi::engine::rng::StreamKey;
+use feidi::model::metrics::{total, totals_for};
+use feidi::model::{Outcome, Prepared};
+use feidi::scenario::Scenario;
+use feidi::stats::student::t_quantile;
+
+fn scenario(text: &str) -> Scenario {
+    Scenario::from_toml("test.toml", text).unwrap_or_else(|e| panic!("test scenario is invalid:\n{e}"))
+}
+
+fn outcomes(sc: &Scenario, replications: u64) -> Vec<Outcome> {
+    let prepared = Prepared::new(sc);
+    (0..replications)
+        .map(|r| {
+            prepared.simulate(StreamKey {
+                seed: 3,
+                point: 0,
+                replication: r,
+            })
+        })
+        .collect()
+}
+
+/// One candidate at month 0; 6 months in the enclave, 6 at home; constant output.
+const ONE_FIRM: &str = r#"
+[scenario]
+name = "one-firm"
+horizon = "60 months"
+sectors = ["devices"]
+
+[[city]]
+id = "host"
+role = "host"
+province = "A"
+
+[[city]]
+id = "home"
+role = "home"
+province = "B"
+landing_subsidy_yuan = 1_000_000
+
+[[enclave]]
+id = "e"
+owner = "home"
+host = "host"
+seats = 1
+floor_area_m2 = 100
+rent_yuan_per_m2_month = 10
+operator = { fee_yuan_per_month = 500 }
+
+[[burst]]
+host = "host"
+sector = "devices"
+at = ["0 months"]
+size = 1
+
+[[stage]]
+name = "incubation"
+place = "enclave"
+duration = "6 months"
+
+[[stage]]
+name = "industrialization"
+place = "home"
+duration = "6 months"
+
+[economics]
+output = 12_000_000
+ramp_up = "12 months"
+tax_rate = 0.1
+jobs_per_million_yuan = 2
+tax_split = { home = 5, host = 3, other = 2 }
+"#;
+
+#[test]
+fn one_firm_gives_the_hand_computed_output_tax_cost_and_payback() {
+    let sc = scenario(ONE_FIRM);
+    let o = &outcomes(&sc, 1)[0];
+    let t = &o.totals;
+    // The firm starts at month 12; 1 million yuan a month at full scale after a 12-month
+    // linear ramp: by month 60 it has made 1e6 × (12/2 + 48 − 12) = 42 million.
+    assert!((t[total::OUTPUT_YUAN] - 42e6).abs() < 1e-3, "{}", t[total::OUTPUT_YUAN]);
+    assert!((t[total::TAX_YUAN] - 4.2e6).abs() < 1e-3);
+    assert!((t[total::HOME_TAX_YUAN] - 2.1e6).abs() < 1e-3);
+    assert!((t[total::JOBS] - 24.0).abs() < 1e-9);
+    // Rent 1,000 and fee 500 a month for 60 months, and one landing subsidy of 1 million.
+    assert!((t[total::COST_YUAN] - 1.09e6).abs() < 1e-6);
+    assert_eq!(t[total::COST_PER_REAL_LANDING_YUAN], t[total::COST_YUAN]);
+    // Home tax 50,000 a month after month 24 (5e4 × (t − 18)) first covers the outlay
+    // (1.5e3 × t + 1e6) at t = 39.2, so at the end of the month-40 bin.
+    assert_eq!(t[total::PAYBACK_MONTH], 40.0);
+    assert_eq!(t[total::PAID_BACK], 1.0);
+    let names = totals_for(&sc);
+    let party = |name: &str| t[names.iter().position(|m| m.name == name).unwrap()];
+    assert!((party("tax_yuan.home") - 2.1e6).abs() < 1e-3);
+    assert!((party("tax_yuan.host") - 1.26e6).abs() < 1e-3);
+    assert!((party("tax_yuan.other") - 0.84e6).abs() < 1e-3);
+}
+
+#[test]
+fn the_floating_part_moves_tax_home_as_the_landing_rate_rises() {
+    let sc = scenario(&ONE_FIRM.replace("other = 2 }", "other = 2, home_floating = 0.2 }"));
+    let t = &outcomes(&sc, 1)[0].totals;
+    // Landing rate 1: home 0.5 + 0.2; host and other share the remaining 0.3 as 3:2.
+    assert!((t[total::HOME_TAX_YUAN] - 4.2e6 * 0.7).abs() < 1e-3);
+    let names = totals_for(&sc);
+    let host = t[names.iter().position(|m| m.name == "tax_yuan.host").unwrap()];
+    assert!((host - 4.2e6 * 0.18).abs() < 1e-3);
+}
+
+#[test]
+fn tax_parts_sum_to_the_total_in_every_replication() {
+    let text = std::fs::read_to_string("scenarios/dazu-chengdu.toml").unwrap();
+    let sc = scenario(&text);
+    let names = totals_for(&sc);
+    let parts: Vec<usize> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.name.starts_with("tax_yuan."))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(parts.len(), 2);
+    for o in outcomes(&sc, 30) {
+        let sum: f64 = parts.iter().map(|&i| o.totals[i]).sum();
+        assert!((sum - o.totals[total::TAX_YUAN]).abs() <= 1e-6 * o.totals[total::TAX_YUAN].max(1.0));
+        assert!(o.totals[total::HOME_TAX_YUAN] <= o.totals[total::TAX_YUAN]);
+    }
+}
+
+/// Mean and 99 % half-width of paired differences b − a of a total.
+fn paired(a: &[Outcome], b: &[Outcome], metric: usize) -> (f64, f64) {
+    let d: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| y.totals[metric] - x.totals[metric])
+        .collect();
+    let n = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / n;
+    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, t_quantile(0.995, n - 1.0) * (var / n).sqrt())
+}
+
+#[test]
+fn a_larger_landing_subsidy_lands_more_projects_at_a_higher_cost() {
+    let text = std::fs::read_to_string("scenarios/dazu-chengdu.toml").unwrap();
+    // Pilot capacity removed so that the choice, not the lines, limits landings.
+    let base = text.replace("capacity = { pilot = 6, industrialization = 12 }", "");
+    let low = scenario(&base);
+    let high = scenario(&base.replace("landing_subsidy_yuan = 1_000_000", "landing_subsidy_yuan = 6_000_000"));
+    let (a, b) = (outcomes(&low, 200), outcomes(&high, 200));
+    let (more, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(
+        more - half > 0.0,
+        "landings rise by {more} ± {half} (99% CI) — expected a clear rise"
+    );
+    let (fewer, half) = paired(&a, &b, total::LEAKED_HOST);
+    assert!(
+        fewer + half < 0.0,
+        "host leaks change by {fewer} ± {half} — expected a clear fall"
+    );
+    let (dearer, half) = paired(&a, &b, total::SUBSIDY_YUAN);
+    assert!(dearer - half > 0.0);
+}
