@@ -165,3 +165,107 @@ fn a_larger_landing_subsidy_lands_more_projects_at_a_higher_cost() {
     let (dearer, half) = paired(&a, &b, total::SUBSIDY_YUAN);
     assert!(dearer - half > 0.0);
 }
+
+fn dazu() -> String {
+    std::fs::read_to_string("scenarios/dazu-chengdu.toml").unwrap()
+}
+
+const FUND: &str = r#"
+[[fund]]
+name = "angel fund"
+owner = "dazu"
+size_yuan = 100_000_000
+government_share = 0.25
+ticket_yuan = 4_000_000
+stage = "acceleration"
+return_clause = CLAUSE
+return_multiple = 3.46
+"#;
+
+#[test]
+fn a_return_investment_clause_cuts_leaks_and_the_fund_accounts_balance() {
+    let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "");
+    let without = scenario(&(base.clone() + &FUND.replace("CLAUSE", "0.0")));
+    let with = scenario(&(base + &FUND.replace("CLAUSE", "1.0")));
+    let (a, b) = (outcomes(&without, 200), outcomes(&with, 200));
+    let (change, half) = paired(&a, &b, total::LEAKED_HOST);
+    assert!(
+        change + half < 0.0,
+        "host leaks change by {change} ± {half} (99% CI) — expected a clear fall"
+    );
+    let (more, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(more - half > 0.0, "landings change by {more} ± {half}");
+    for o in a.iter().chain(&b) {
+        let t = &o.totals;
+        // Money in = money out + balance: government money never exceeds the fund, each
+        // ticket is a quarter government and three quarters social, losses come from it.
+        assert!(t[total::FUND_DEPLOYED_YUAN] <= 100e6);
+        assert!((t[total::FUND_DEPLOYED_YUAN] - t[total::FUND_INVESTMENTS] * 1e6).abs() < 1e-3);
+        assert!((t[total::SOCIAL_CAPITAL_YUAN] - 3.0 * t[total::FUND_DEPLOYED_YUAN]).abs() < 1e-3);
+        assert!(t[total::FUND_LOSSES_YUAN] <= t[total::FUND_DEPLOYED_YUAN]);
+    }
+    let invested: f64 = b.iter().map(|o| o.totals[total::FUND_INVESTMENTS]).sum();
+    assert!(invested > 0.0);
+}
+
+#[test]
+fn a_registration_target_adds_paper_landings_but_no_output() {
+    let base = dazu();
+    let with_target = base.replace(
+        "landing_subsidy_yuan = 1_000_000",
+        "landing_subsidy_yuan = 1_000_000\nregistration_target = { per_year = 15, filled_by_shells = 0.8 }",
+    );
+    let (a, b) = (outcomes(&scenario(&base), 50), outcomes(&scenario(&with_target), 50));
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.totals[total::LANDED_HOME_PAPER], 0.0);
+        assert!(y.totals[total::LANDED_HOME_PAPER] > 0.0);
+        // Shells change nothing real: the same projects, landings and output, bit for bit.
+        assert_eq!(x.totals[total::LANDED_HOME_REAL], y.totals[total::LANDED_HOME_REAL]);
+        assert_eq!(x.totals[total::OUTPUT_YUAN], y.totals[total::OUTPUT_YUAN]);
+        assert_eq!(
+            y.totals[total::LANDED_HOME],
+            y.totals[total::LANDED_HOME_REAL] + y.totals[total::LANDED_HOME_PAPER]
+        );
+        // ...but they collect landing subsidies.
+        assert!(y.totals[total::COST_YUAN] > x.totals[total::COST_YUAN]);
+    }
+}
+
+#[test]
+fn a_breakdown_strands_projects_and_every_candidate_is_still_accounted_for() {
+    let broken = dazu().replace(
+        "same_city_treatment = false",
+        "same_city_treatment = false\nbreakdown_hazard = \"0.3 per year\"",
+    );
+    let (a, b) = (outcomes(&scenario(&dazu()), 100), outcomes(&scenario(&broken), 100));
+    let stranded: f64 = b.iter().map(|o| o.totals[total::STRANDED]).sum();
+    assert!(stranded > 0.0);
+    let (fewer, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(fewer + half < 0.0, "landings change by {fewer} ± {half}");
+    for o in &b {
+        let t = &o.totals;
+        let ends = t[total::REJECTED]
+            + t[total::TURNED_AWAY]
+            + t[total::FAILED]
+            + t[total::LEAKED_HOST]
+            + t[total::LEAKED_ELSEWHERE]
+            + t[total::COMPLETED]
+            + t[total::STRANDED]
+            + t[total::IN_PROGRESS];
+        assert_eq!(t[total::CANDIDATES], ends);
+    }
+}
+
+#[test]
+fn an_operator_paid_by_occupancy_admits_more_and_weaker_projects() {
+    let base = dazu().replace("seats = 110", "seats = 300");
+    let drifting = base.replace("admission_bar = -0.3", "admission_bar = -0.3\noccupancy_drift = 1.5");
+    let (a, b) = (outcomes(&scenario(&base), 100), outcomes(&scenario(&drifting), 100));
+    let (more, half) = paired(&a, &b, total::ADMITTED);
+    assert!(more - half > 0.0, "admissions change by {more} ± {half}");
+    let (rate, half) = paired(&a, &b, total::LANDING_RATE);
+    assert!(
+        rate + half < 0.0,
+        "landing rate changes by {rate} ± {half}: weaker projects land less often"
+    );
+}

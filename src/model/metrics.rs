@@ -82,8 +82,20 @@ pub mod total {
     pub const PAYBACK_MONTH: usize = 27;
     /// 1 when the outlay was paid back within the horizon, else 0.
     pub const PAID_BACK: usize = 28;
+    /// Projects stranded when cooperation broke down and their enclave closed.
+    pub const STRANDED: usize = 29;
+    /// Government money the funds invested, yuan.
+    pub const FUND_DEPLOYED_YUAN: usize = 30;
+    /// Social co-investment drawn in alongside, yuan.
+    pub const SOCIAL_CAPITAL_YUAN: usize = 31;
+    /// Investment that investees brought home on landing, yuan.
+    pub const RETURN_INVESTMENT_YUAN: usize = 32;
+    /// Government money lost in investees that failed, yuan.
+    pub const FUND_LOSSES_YUAN: usize = 33;
+    /// Projects the funds invested in.
+    pub const FUND_INVESTMENTS: usize = 34;
     /// Number of fixed totals; per-party tax totals follow.
-    pub const COUNT: usize = 29;
+    pub const COUNT: usize = 35;
 }
 
 /// The per-replication totals, indexed by the constants in [`total`].
@@ -106,11 +118,7 @@ pub fn totals() -> Vec<MetricInfo> {
             "projects",
             "candidates turned away by full seats or who gave up waiting",
         ),
-        info(
-            "landed_home",
-            "projects",
-            "projects that landed at home (started the first home stage)",
-        ),
+        info("landed_home", "projects", "landings reported at home: real plus paper"),
         info("leaked_host", "projects", "projects that settled in the host city"),
         info("leaked_elsewhere", "projects", "projects that went to a third place"),
         info("failed", "projects", "projects that failed a stage"),
@@ -156,7 +164,7 @@ pub fn totals() -> Vec<MetricInfo> {
         info(
             "cost_yuan",
             "yuan",
-            "home budget outlay: rent, operator fees, landing subsidies",
+            "home budget outlay: rent, operator fees, landing subsidies, fund losses",
         ),
         info(
             "subsidy_yuan",
@@ -174,6 +182,24 @@ pub fn totals() -> Vec<MetricInfo> {
             "share",
             "share of replications whose outlay is paid back within the horizon",
         ),
+        info(
+            "stranded",
+            "projects",
+            "projects stranded when cooperation broke down and their enclave closed",
+        ),
+        info("fund_deployed_yuan", "yuan", "government money the funds invested"),
+        info("social_capital_yuan", "yuan", "social co-investment drawn in alongside"),
+        info(
+            "return_investment_yuan",
+            "yuan",
+            "investment that investees brought home on landing",
+        ),
+        info(
+            "fund_losses_yuan",
+            "yuan",
+            "government money lost in investees that failed",
+        ),
+        info("fund_investments", "projects", "projects the funds invested in"),
     ]
 }
 
@@ -213,8 +239,10 @@ pub mod series {
     pub const SEAT_OCCUPANCY: usize = COUNTS.len();
     /// Offset of the seat queue length at the end of the bin.
     pub const SEAT_QUEUE: usize = COUNTS.len() + 1;
+    /// Offset of the cumulative paper landings.
+    pub const PAPER_LANDINGS: usize = COUNTS.len() + 2;
     /// Offset of the first stage's project count at the end of the bin.
-    pub const FIRST_STAGE: usize = COUNTS.len() + 2;
+    pub const FIRST_STAGE: usize = COUNTS.len() + 3;
 }
 
 /// The per-bin series for `scenario`, in storage order.
@@ -236,6 +264,11 @@ pub fn series(scenario: &Scenario) -> Vec<MetricInfo> {
         "seat_queue",
         "projects",
         "candidates waiting for a seat (end of bin)",
+    ));
+    out.push(info(
+        "landed_home_paper",
+        "projects",
+        "landings on paper: shell firms (cumulative)",
     ));
     for stage in &scenario.stages {
         out.push(MetricInfo {
@@ -262,4 +295,34 @@ pub fn series(scenario: &Scenario) -> Vec<MetricInfo> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_columns_match_their_offsets() {
+        let text = std::fs::read_to_string("scenarios/dazu-chengdu.toml").unwrap();
+        let sc = crate::scenario::Scenario::from_toml("dazu-chengdu.toml", &text).unwrap();
+        let all = super::series(&sc);
+        assert_eq!(all[series::SEAT_OCCUPANCY].name, "seat_occupancy");
+        assert_eq!(all[series::SEAT_QUEUE].name, "seat_queue");
+        assert_eq!(all[series::PAPER_LANDINGS].name, "landed_home_paper");
+        assert_eq!(all[series::FIRST_STAGE].name, "in_stage.incubation");
+        assert_eq!(all[series::FIRST_STAGE + sc.stages.len()].name, "output_yuan");
+    }
+
+    #[test]
+    fn the_catalogue_has_one_entry_per_total_with_unique_names() {
+        let all = totals();
+        assert_eq!(all.len(), total::COUNT);
+        let mut names: Vec<&str> = all.iter().map(|m| m.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), total::COUNT);
+        assert_eq!(all[total::STRANDED].name, "stranded");
+        assert_eq!(all[total::FUND_INVESTMENTS].name, "fund_investments");
+        assert_eq!(all[total::PAYBACK_MONTH].name, "payback_month");
+    }
 }

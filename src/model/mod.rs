@@ -38,6 +38,8 @@ pub struct Prepared<'s> {
     duration_salt: Vec<u64>,
     /// Peak seasonal weight of each flow (1 when not seasonal), for thinning.
     flow_peak: Vec<f64>,
+    /// Whether some fund invests at the start of each stage.
+    fund_stage: Vec<bool>,
     handoff: Option<usize>,
     needs_quality: bool,
     series_width: usize,
@@ -76,8 +78,12 @@ impl<'s> Prepared<'s> {
             .iter()
             .map(|f| f.seasonality.map_or(1.0, |w| w.iter().copied().fold(0.0, f64::max)))
             .collect();
+        let fund_stage = (0..stages)
+            .map(|s| scenario.funds.iter().any(|f| f.stage == s))
+            .collect();
         let needs_quality = scenario.stages.iter().any(|s| s.quality_effect != 0.0)
-            || scenario.enclaves.iter().any(|e| e.operator.admission_bar.is_some());
+            || scenario.enclaves.iter().any(|e| e.operator.admission_bar.is_some())
+            || scenario.funds.iter().any(|f| f.selection_bar.is_some());
         Prepared {
             scenario,
             host_enclaves,
@@ -86,6 +92,7 @@ impl<'s> Prepared<'s> {
             pooled_stage,
             duration_salt,
             flow_peak,
+            fund_stage,
             handoff: scenario.handoff_stage(),
             needs_quality,
             series_width: metrics::series(scenario).len(),

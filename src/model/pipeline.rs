@@ -28,6 +28,10 @@ pub enum Event {
     WarmupEnd,
     /// The horizon is reached: time averages stop.
     HorizonEnd,
+    /// Cooperation on link `.0` breaks down.
+    Breakdown(u32),
+    /// Year `.0` of the simulation ends (registration targets are checked).
+    YearEnd(u32),
 }
 
 /// Bits of a packed event that hold its index (project, flow, burst or bin).
@@ -50,8 +54,11 @@ impl Event {
             Event::StageEnd(i) => (2, i),
             Event::GiveUp(i) => (3, i),
             Event::BinEnd(i) => (4, i),
+            // The two marks share a kind, to keep eight kinds in three bits.
             Event::WarmupEnd => (5, 0),
-            Event::HorizonEnd => (6, 0),
+            Event::HorizonEnd => (5, 1),
+            Event::Breakdown(i) => (6, i),
+            Event::YearEnd(i) => (7, i),
         };
         debug_assert!(index < 1 << INDEX_BITS);
         PackedEvent((kind << INDEX_BITS) | index)
@@ -69,8 +76,10 @@ impl PackedEvent {
             2 => Event::StageEnd(index),
             3 => Event::GiveUp(index),
             4 => Event::BinEnd(index),
-            5 => Event::WarmupEnd,
-            _ => Event::HorizonEnd,
+            5 if index == 0 => Event::WarmupEnd,
+            5 => Event::HorizonEnd,
+            6 => Event::Breakdown(index),
+            _ => Event::YearEnd(index),
         }
     }
 }
@@ -83,6 +92,8 @@ const SLOT_CHOICE: u64 = 2;
 const SLOT_LEAK_CHOICE: u64 = 3;
 const SLOT_SEAT_PATIENCE: u64 = 4;
 const SLOT_OUTPUT: u64 = 5;
+const SLOT_RETURN_CLAUSE: u64 = 6;
+const SLOT_FUND_SIGNAL: u64 = 1 << 21;
 const SLOT_DURATION: u64 = 1 << 8;
 const SLOT_SUCCESS: u64 = 2 << 8;
 const SLOT_STAGE_PATIENCE: u64 = 3 << 8;
@@ -111,6 +122,8 @@ const fn series_column(metric: usize) -> usize {
 
 /// ChaCha8 purpose number of the burst stream (flows use their own index).
 const PURPOSE_BURSTS: u8 = 255;
+/// ChaCha8 purpose number of the breakdown times.
+const PURPOSE_BREAKDOWNS: u8 = 254;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Status {
@@ -136,6 +149,10 @@ struct Project {
     measured: bool,
     /// When the current wait runs out (infinite when the project waits forever).
     deadline: f64,
+    /// A fund holds equity in the project (index into the funds), if any.
+    fund: Option<u16>,
+    /// Bound by a return-investment clause to land at home.
+    bound: bool,
 }
 
 impl Project {
@@ -222,6 +239,7 @@ struct Areas {
 
 pub(super) struct Replication<'p, 's> {
     p: &'p Prepared<'s>,
+    key: StreamKey,
     flow_rngs: Vec<ChaCha8Rng>,
     burst_rng: ChaCha8Rng,
     /// Batches of each burst delivered so far.
@@ -239,6 +257,17 @@ pub(super) struct Replication<'p, 's> {
     at_horizon: Option<Areas>,
     bin_start_busy_area: f64,
     firms: Vec<Firm>,
+    /// Government money left in each fund.
+    fund_left: Vec<f64>,
+    capital: Capital,
+    /// Paper landings (shells) so far.
+    paper_landings: u64,
+    /// Real landings at each city so far, and at the start of the current year.
+    landed_by_city: Vec<u64>,
+    landed_by_city_at_year_start: Vec<u64>,
+    /// When each enclave closed after a breakdown (infinite while open).
+    closed_at: Vec<f64>,
+    stranded: u64,
     /// Landing subsidies paid so far, yuan.
     subsidies: f64,
     /// Landing subsidies paid by the end of each bin.
@@ -248,6 +277,16 @@ pub(super) struct Replication<'p, 's> {
     last_activity: f64,
     sums: Sums,
     series: Vec<f64>,
+}
+
+/// Money the funds moved, yuan.
+#[derive(Default)]
+struct Capital {
+    deployed: f64,
+    social: f64,
+    returned: f64,
+    lost: f64,
+    investments: u64,
 }
 
 #[derive(Default)]
@@ -265,6 +304,7 @@ impl<'p, 's> Replication<'p, 's> {
         let sc = p.scenario;
         Replication {
             p,
+            key,
             flow_rngs: (0..sc.flows.len()).map(|f| key.stream(f as u8)).collect(),
             burst_rng: key.stream(PURPOSE_BURSTS),
             burst_batches: vec![0; sc.bursts.len()],
@@ -299,6 +339,13 @@ impl<'p, 's> Replication<'p, 's> {
             bin_start_busy_area: 0.0,
             last_activity: 0.0,
             firms: Vec::new(),
+            fund_left: sc.funds.iter().map(|f| f.size_yuan).collect(),
+            capital: Capital::default(),
+            paper_landings: 0,
+            landed_by_city: vec![0; sc.cities.len()],
+            landed_by_city_at_year_start: vec![0; sc.cities.len()],
+            closed_at: vec![f64::INFINITY; sc.enclaves.len()],
+            stranded: 0,
             subsidies: 0.0,
             subsidies_at_bin: vec![0.0; p.bins],
             sums: Sums::default(),
@@ -320,6 +367,21 @@ impl<'p, 's> Replication<'p, 's> {
         }
         if sc.warmup > 0.0 {
             sim.schedule_at(sc.warmup, Event::WarmupEnd.pack());
+        }
+        let mut breakdowns = self.key.stream(PURPOSE_BREAKDOWNS);
+        for (l, link) in sc.links.iter().enumerate() {
+            if link.breakdown_per_month > 0.0 {
+                let gap: f64 = Exp1.sample(&mut breakdowns);
+                let at = gap / link.breakdown_per_month;
+                if at < sc.horizon.unwrap_or(f64::INFINITY) {
+                    sim.schedule_at(at, Event::Breakdown(l as u32).pack());
+                }
+            }
+        }
+        if let (Some(h), true) = (sc.horizon, sc.cities.iter().any(|c| c.registration_target.is_some())) {
+            if h >= 12.0 {
+                sim.schedule_at(12.0, Event::YearEnd(0).pack());
+            }
         }
         if let Some(h) = sc.horizon {
             sim.schedule_at(h, Event::HorizonEnd.pack());
@@ -373,7 +435,7 @@ impl<'p, 's> Replication<'p, 's> {
         let sc = self.p.scenario;
         for &e in &self.p.host_enclaves[host] {
             let enclave = &sc.enclaves[e as usize];
-            if now < enclave.opens || !enclave.focus[sector] {
+            if now < enclave.opens || now >= self.closed_at[e as usize] || !enclave.focus[sector] {
                 continue;
             }
             if enclave.reach < 1.0 && open01(KeyedStream::new(key, SLOT_MEET + e as u64).next_raw()) >= enclave.reach {
@@ -393,11 +455,19 @@ impl<'p, 's> Replication<'p, 's> {
                 locked_in: false,
                 measured: now >= sc.warmup,
                 deadline: f64::INFINITY,
+                fund: None,
+                bound: false,
             };
             if self.p.needs_quality {
                 project.quality = quality.0 + quality.1 * standard_normal(&mut project.stream(SLOT_QUALITY));
             }
-            if let Some(bar) = enclave.operator.admission_bar {
+            if let Some(mut bar) = enclave.operator.admission_bar {
+                let drift = enclave.operator.occupancy_drift;
+                if drift > 0.0 {
+                    // An operator paid by occupancy lowers its bar as seats stand empty.
+                    let empty = 1.0 - self.enclaves[e as usize].busy as f64 / enclave.seats as f64;
+                    bar -= drift * empty;
+                }
                 let noise = enclave.operator.scouting_noise;
                 let mut signal = project.quality;
                 if noise > 0.0 {
@@ -492,6 +562,11 @@ impl<'p, 's> Replication<'p, 's> {
         if Some(s) == self.p.handoff {
             let owner = self.p.scenario.enclaves[project.enclave as usize].owner;
             self.subsidies += self.p.scenario.cities[owner].landing_subsidy_yuan;
+            self.landed_by_city[owner] += 1;
+            if let Some(f) = project.fund {
+                let fund = &self.p.scenario.funds[f as usize];
+                self.capital.returned += fund.return_multiple * fund.ticket_yuan;
+            }
             self.counts[total::LANDED_HOME] += 1;
             if project.measured {
                 self.sums.landing_months += now - project.admitted;
@@ -501,6 +576,10 @@ impl<'p, 's> Replication<'p, 's> {
         project.stage = s as u8;
         project.status = Status::InStage;
         self.in_stage[s] += 1;
+        if self.p.fund_stage[s] && project.fund.is_none() {
+            self.invest(id, s);
+        }
+        let project = &mut self.projects[id as usize];
         let duration = stage
             .duration
             .sample(&mut KeyedStream::with_salt(project.key, self.p.duration_salt[s]));
@@ -561,9 +640,14 @@ impl<'p, 's> Replication<'p, 's> {
         }
     }
 
-    fn stage_end(&mut self, sim: &mut Simulation<PackedEvent>, id: u32) {
+    /// Returns false when the project had been stranded (a stale event).
+    fn stage_end(&mut self, sim: &mut Simulation<PackedEvent>, id: u32) -> bool {
         let sc = self.p.scenario;
         let project = self.projects[id as usize];
+        if project.status != Status::InStage {
+            // Stranded by a breakdown while in the stage: its end no longer matters.
+            return false;
+        }
         let s = project.stage as usize;
         let stage = &sc.stages[s];
         self.in_stage[s] -= 1;
@@ -588,6 +672,10 @@ impl<'p, 's> Replication<'p, 's> {
             self.release_slot(sim, pool);
         }
         if !succeeded {
+            if let Some(f) = project.fund {
+                let fund = &sc.funds[f as usize];
+                self.capital.lost += fund.government_share * fund.ticket_yuan;
+            }
             self.counts[total::FAILED] += 1;
             self.projects[id as usize].status = Status::Gone;
         } else if next == sc.stages.len() {
@@ -607,15 +695,110 @@ impl<'p, 's> Replication<'p, 's> {
         } else {
             self.enter_stage(sim, id, next);
         }
+        true
+    }
+
+    /// A fund of the project's home that invests at stage `s` takes a ticket, if money
+    /// is left and the project passes its selection.
+    fn invest(&mut self, id: u32, s: usize) {
+        let sc = self.p.scenario;
+        let project = self.projects[id as usize];
+        let owner = sc.enclaves[project.enclave as usize].owner;
+        for (f, fund) in sc.funds.iter().enumerate() {
+            let government = fund.government_share * fund.ticket_yuan;
+            if fund.stage != s || fund.owner != owner || self.fund_left[f] < government {
+                continue;
+            }
+            if let Some(bar) = fund.selection_bar {
+                let mut signal = project.quality;
+                if fund.scouting_noise > 0.0 {
+                    signal += fund.scouting_noise * standard_normal(&mut project.stream(SLOT_FUND_SIGNAL + f as u64));
+                }
+                if signal < bar {
+                    continue;
+                }
+            }
+            self.fund_left[f] -= government;
+            self.capital.deployed += government;
+            self.capital.social += fund.ticket_yuan - government;
+            self.capital.investments += 1;
+            let bound = fund.return_clause > 0.0
+                && open01(project.stream(SLOT_RETURN_CLAUSE + f as u64).next_raw()) < fund.return_clause;
+            let project = &mut self.projects[id as usize];
+            project.fund = Some(f as u16);
+            project.bound = bound;
+            return;
+        }
+    }
+
+    /// Cooperation on `link` breaks down: the home's enclaves in the host close, their
+    /// waiting candidates are turned away and their projects still on the host side are
+    /// stranded. Projects already at home carry on.
+    fn breakdown(&mut self, now: f64, link: usize) {
+        let sc = self.p.scenario;
+        let l = &sc.links[link];
+        let closing: Vec<usize> = (0..sc.enclaves.len())
+            .filter(|&e| sc.enclaves[e].owner == l.home && sc.enclaves[e].host == l.host)
+            .collect();
+        for &e in &closing {
+            self.closed_at[e] = self.closed_at[e].min(now);
+        }
+        for id in 0..self.projects.len() {
+            let project = self.projects[id];
+            if !closing.contains(&(project.enclave as usize)) {
+                continue;
+            }
+            match project.status {
+                Status::WaitingSeat => {
+                    self.enclaves[project.enclave as usize].waiting -= 1;
+                    self.waiting_total -= 1;
+                    self.counts[total::TURNED_AWAY] += 1;
+                }
+                Status::InStage if sc.stages[project.stage as usize].place != Place::Home => {
+                    let s = project.stage as usize;
+                    self.in_stage[s] -= 1;
+                    if sc.stages[s].place == Place::Enclave {
+                        self.enclaves[project.enclave as usize].busy -= 1;
+                        self.busy.set(now, self.busy.value - 1.0);
+                    }
+                    self.stranded += 1;
+                }
+                _ => continue,
+            }
+            self.projects[id].status = Status::Gone;
+        }
+        self.queue.set(now, self.waiting_total as f64);
+    }
+
+    /// A year ends: a city short of its registration target registers shells.
+    fn year_end(&mut self, sim: &mut Simulation<PackedEvent>, year: usize) {
+        let sc = self.p.scenario;
+        for (c, city) in sc.cities.iter().enumerate() {
+            let Some(target) = &city.registration_target else {
+                continue;
+            };
+            let real = self.landed_by_city[c] - self.landed_by_city_at_year_start[c];
+            let shortfall = (target.per_year - real as f64).max(0.0);
+            let shells = (target.filled_by_shells * shortfall).round() as u64;
+            self.paper_landings += shells;
+            // Shells collect the landing subsidy too: the cost of landings on paper.
+            self.subsidies += shells as f64 * city.landing_subsidy_yuan;
+        }
+        self.landed_by_city_at_year_start.clone_from(&self.landed_by_city);
+        let next = (year + 2) as f64 * 12.0;
+        if next <= sc.horizon.unwrap_or(0.0) {
+            sim.schedule_at(next, Event::YearEnd(year as u32 + 1).pack());
+        }
     }
 
     /// The graduate chooses home, host or elsewhere by the landing logit.
     fn choose_landing(&mut self, sim: &mut Simulation<PackedEvent>, id: u32, handoff: usize) {
         let sc = self.p.scenario;
-        let Some(landing) = &sc.landing else {
+        let project = self.projects[id as usize];
+        let Some(landing) = sc.landing.as_ref().filter(|_| !project.bound) else {
+            // No choice model, or a return-investment clause: the graduate comes home.
             return self.enter_stage(sim, id, handoff);
         };
-        let project = self.projects[id as usize];
         let enclave = &sc.enclaves[project.enclave as usize];
         let home = &sc.cities[enclave.owner];
         let w = &landing.weights;
@@ -765,6 +948,8 @@ impl<'p, 's> Replication<'p, 's> {
             f64::NAN
         };
         row[series::SEAT_QUEUE] = self.waiting_total as f64;
+        row[series::PAPER_LANDINGS] = self.paper_landings as f64;
+        row[LANDED_COLUMN] += self.paper_landings as f64;
         for (slot, &n) in row[series::FIRST_STAGE..].iter_mut().zip(&self.in_stage) {
             *slot = n as f64;
         }
@@ -785,9 +970,10 @@ impl<'p, 's> Replication<'p, 's> {
             .scenario
             .enclaves
             .iter()
-            .map(|e| {
+            .enumerate()
+            .map(|(i, e)| {
                 let per_month = e.floor_area_m2 * e.rent_yuan_per_m2_month + e.operator.fee_yuan_per_month;
-                per_month * (t - e.opens).max(0.0)
+                per_month * (t.min(self.closed_at[i]) - e.opens).max(0.0)
             })
             .sum()
     }
@@ -819,7 +1005,10 @@ impl<'p, 's> Replication<'p, 's> {
                 (self.counts[total::LANDED_HOME], self.counts[total::ADMITTED])
             } else {
                 let row = &series[bin * width..];
-                (row[LANDED_COLUMN] as u64, row[ADMITTED_COLUMN] as u64)
+                (
+                    (row[LANDED_COLUMN] - row[series::PAPER_LANDINGS]) as u64,
+                    row[ADMITTED_COLUMN] as u64,
+                )
             };
             let shares = economics.tax_split.shares(ratio(landed as f64, admitted as f64));
             for (t, share) in party_tax.iter_mut().zip(&shares) {
@@ -827,7 +1016,7 @@ impl<'p, 's> Replication<'p, 's> {
             }
             home_tax += economics.tax_split.home.map_or(0.0, |h| tax * shares[h]);
             let subsidies = self.subsidies_at_bin.get(bin).copied().unwrap_or(self.subsidies);
-            let cost = self.running_costs_until(bin_end) + subsidies;
+            let cost = self.running_costs_until(bin_end) + subsidies + self.capital.lost;
             if payback.is_nan() && cost > 0.0 && home_tax >= cost {
                 payback = bin_end;
             }
@@ -841,7 +1030,7 @@ impl<'p, 's> Replication<'p, 's> {
                 row[4..4 + parties].copy_from_slice(&party_tax);
             }
         }
-        let cost = self.running_costs_until(end) + self.subsidies;
+        let cost = self.running_costs_until(end) + self.subsidies + self.capital.lost;
         totals[total::OUTPUT_YUAN] = previous_output;
         totals[total::TAX_YUAN] = party_tax.iter().sum();
         totals[total::HOME_TAX_YUAN] = home_tax;
@@ -875,7 +1064,14 @@ impl<'p, 's> Replication<'p, 's> {
         totals[total::QUEUE_WAIT_MONTHS] = ratio(self.sums.wait_months, self.sums.waits as f64);
         totals[total::SEAT_MONTHS] = ratio(self.sums.seat_months, self.sums.tenures as f64);
         totals[total::LANDED_HOME_REAL] = totals[total::LANDED_HOME];
-        totals[total::LANDED_HOME_PAPER] = 0.0;
+        totals[total::LANDED_HOME_PAPER] = self.paper_landings as f64;
+        totals[total::LANDED_HOME] += self.paper_landings as f64;
+        totals[total::STRANDED] = self.stranded as f64;
+        totals[total::FUND_DEPLOYED_YUAN] = self.capital.deployed;
+        totals[total::SOCIAL_CAPITAL_YUAN] = self.capital.social;
+        totals[total::RETURN_INVESTMENT_YUAN] = self.capital.returned;
+        totals[total::FUND_LOSSES_YUAN] = self.capital.lost;
+        totals[total::FUND_INVESTMENTS] = self.capital.investments as f64;
         totals[total::SUBSIDY_YUAN] = self.subsidies;
         let mut series = std::mem::take(&mut self.series);
         if let Some(economics) = &sc.economics {
@@ -910,9 +1106,14 @@ impl Model for Replication<'_, '_> {
                 true
             }
             Event::Burst(b) => self.burst(sim, b as usize),
-            Event::StageEnd(id) => {
-                self.stage_end(sim, id);
+            Event::StageEnd(id) => self.stage_end(sim, id),
+            Event::Breakdown(link) => {
+                self.breakdown(sim.now(), link as usize);
                 true
+            }
+            Event::YearEnd(year) => {
+                self.year_end(sim, year as usize);
+                false
             }
             Event::GiveUp(id) => self.give_up(sim.now(), id),
             Event::BinEnd(bin) => {

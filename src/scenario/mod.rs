@@ -53,6 +53,19 @@ pub struct City {
     pub capacity: Vec<Option<u32>>,
     /// Subsidy a project receives for landing here, in yuan.
     pub landing_subsidy_yuan: f64,
+    /// A yearly registration target that shell firms fill when real landings fall short
+    /// (function alienation); `None` when the city sets no such target.
+    pub registration_target: Option<RegistrationTarget>,
+}
+
+/// A yearly target of registered landings and how much of any shortfall is filled with
+/// shell firms that exist on paper only.
+#[derive(Clone, Debug)]
+pub struct RegistrationTarget {
+    /// Landings the city must report each year.
+    pub per_year: f64,
+    /// Share of the shortfall filled with shells (0–1).
+    pub filled_by_shells: f64,
 }
 
 /// The relation between a home city and a host city.
@@ -69,6 +82,9 @@ pub struct Link {
     /// Administrative barrier: 0 in the same province, 0.5 across provinces within one
     /// metropolitan area, 1 otherwise.
     pub barrier: f64,
+    /// Hazard of the cooperation breaking down, per month (0 = never). A breakdown closes
+    /// the home's enclaves in the host and strands their projects.
+    pub breakdown_per_month: f64,
 }
 
 /// What happens when a project needs a seat or slot and none is free.
@@ -105,6 +121,9 @@ pub struct Operator {
     pub admission_bar: Option<f64>,
     /// The operator's fee, yuan per month, paid by the home city while the enclave is open.
     pub fee_yuan_per_month: f64,
+    /// How far the operator lowers its bar when seats stand empty (real-estate drift):
+    /// the bar falls by this times the share of empty seats. 0 = no drift.
+    pub occupancy_drift: f64,
 }
 
 /// An incubator that a home city runs inside a host city.
@@ -237,6 +256,32 @@ pub struct Landing {
     pub weights: LandingWeights,
 }
 
+/// An industry fund that takes equity in enclave projects.
+#[derive(Clone, Debug)]
+pub struct Fund {
+    /// Display name.
+    pub name: String,
+    /// Index of the home city whose government puts in its share.
+    pub owner: usize,
+    /// Government money committed, yuan.
+    pub size_yuan: f64,
+    /// Government share of each ticket; social co-investors bring the rest.
+    pub government_share: f64,
+    /// Total ticket per investee (government and social), yuan.
+    pub ticket_yuan: f64,
+    /// Index of the stage at whose start the fund invests.
+    pub stage: usize,
+    /// Invest only when the fund's reading of quality is at least this; `None` invests
+    /// in every project that reaches the stage while money lasts.
+    pub selection_bar: Option<f64>,
+    /// Noise of the fund's reading of quality (quality scale).
+    pub scouting_noise: f64,
+    /// Chance that an investee is bound by a return-investment clause to land at home.
+    pub return_clause: f64,
+    /// Return investment an investee that lands brings home, as a multiple of its ticket.
+    pub return_multiple: f64,
+}
+
 /// How the tax on an industrialized firm's output is shared among the parties.
 #[derive(Clone, Debug)]
 pub struct TaxSplit {
@@ -334,6 +379,8 @@ pub struct Scenario {
     pub landing: Option<Landing>,
     /// Output, tax and jobs of industrialized firms; `None` switches money off.
     pub economics: Option<Economics>,
+    /// Industry funds.
+    pub funds: Vec<Fund>,
 }
 
 impl Scenario {

@@ -7,8 +7,8 @@
 
 use super::reader::{Dimension, Document, Read, Table, Value};
 use super::{
-    Burst, City, Diagnostic, Diagnostics, Economics, Enclave, Flow, Landing, LandingWeights, Link, Operator,
-    OperatorKind, Place, Role, Scenario, Stage, TaxSplit, WhenFull,
+    Burst, City, Diagnostic, Diagnostics, Economics, Enclave, Flow, Fund, Landing, LandingWeights, Link, Operator,
+    OperatorKind, Place, RegistrationTarget, Role, Scenario, Stage, TaxSplit, WhenFull,
 };
 use crate::dist::Distribution;
 use std::collections::HashMap;
@@ -135,7 +135,7 @@ fn at_most(root: &Table<'_, '_>, key: &'static str, count: usize, max: usize) {
 }
 
 /// The top-level sections of a scenario file.
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 10] = [
     "scenario",
     "city",
     "link",
@@ -145,6 +145,7 @@ const SECTIONS: [&str; 9] = [
     "stage",
     "landing",
     "economics",
+    "fund",
 ];
 
 /// The [scenario] table's settings.
@@ -245,6 +246,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
     let economics = root
         .get("economics")
         .map(|v| read_economics(&v, &sector_names, horizon));
+    let funds = read_funds(root, &places, &stage_names);
     let header = header?;
     Some(Scenario {
         name: header.name,
@@ -264,6 +266,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         stages: stages.into_iter().collect::<Read<_>>()?,
         landing: lift(landing)?.flatten(),
         economics: lift(economics)?,
+        funds: funds.into_iter().collect::<Read<_>>()?,
     })
 }
 
@@ -626,11 +629,23 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
     let subsidy = t.or("landing_subsidy_yuan", 0.0, |v| {
         v.number_in(0.0, 1e12, "an amount in yuan")
     });
+    let target = t.optional("registration_target", |v| {
+        let r = v.table()?;
+        let per_year = r
+            .required("per_year", "landings to report each year")
+            .and_then(|v| v.number_in(0.0, 1e6, "landings per year"));
+        let fill = r.or("filled_by_shells", 1.0, |v| v.probability());
+        r.finish();
+        Some(RegistrationTarget {
+            per_year: per_year?,
+            filled_by_shells: fill?,
+        })
+    });
     t.finish();
     let role = role?;
     if role == Role::Host {
         // These describe a home city; on a host they would be silently ignored.
-        for key in ["fit", "capacity", "landing_subsidy_yuan"] {
+        for key in ["fit", "capacity", "landing_subsidy_yuan", "registration_target"] {
             if let Some(v) = t.get(key) {
                 v.fail(
                     &format!("`{key}` only on a city whose role is \"home\" or \"both\""),
@@ -652,6 +667,7 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
         fit,
         capacity,
         landing_subsidy_yuan: subsidy?,
+        registration_target: lift(target)?,
     })
 }
 
@@ -695,6 +711,7 @@ fn read_links(root: &Table<'_, '_>, places: &Places<'_>) -> Vec<Read<Link>> {
             .required("travel_time", "a travel time such as \"1.5 hours\"")
             .and_then(|v| v.hours());
         let same_city = t.or("same_city_treatment", false, |v| v.boolean());
+        let breakdown = t.or("breakdown_hazard", 0.0, |v| v.rate());
         t.finish();
         let link = (|| {
             let (home, host) = (home?, host?);
@@ -720,6 +737,7 @@ fn read_links(root: &Table<'_, '_>, places: &Places<'_>) -> Vec<Read<Link>> {
                 travel_hours: travel?,
                 same_city_treatment: same_city?,
                 barrier,
+                breakdown_per_month: breakdown?,
             })
         })();
         links.push(link);
@@ -734,6 +752,7 @@ fn read_operator(t: &Table<'_, '_>) -> Read<Operator> {
             scouting_noise: 0.0,
             admission_bar: None,
             fee_yuan_per_month: 0.0,
+            occupancy_drift: 0.0,
         });
     };
     let o = v.table()?;
@@ -748,12 +767,16 @@ fn read_operator(t: &Table<'_, '_>) -> Read<Operator> {
     let fee = o.or("fee_yuan_per_month", 0.0, |v| {
         v.number_in(0.0, 1e10, "a fee in yuan per month")
     });
+    let drift = o.or("occupancy_drift", 0.0, |v| {
+        v.number_in(0.0, 100.0, "a drop of the bar per share of empty seats")
+    });
     o.finish();
     Some(Operator {
         kind: kind?,
         scouting_noise: noise?,
         admission_bar: lift(bar)?,
         fee_yuan_per_month: fee?,
+        occupancy_drift: drift?,
     })
 }
 
@@ -1059,6 +1082,58 @@ fn burst_times(
         return None;
     }
     Some(times)
+}
+
+fn read_funds(root: &Table<'_, '_>, places: &Places<'_>, stages: &Names) -> Vec<Read<Fund>> {
+    let mut out = Vec::new();
+    for t in root.tables("fund").unwrap_or_default() {
+        let name = t.or("name", String::from("fund"), |v| v.string().map(str::to_string));
+        let owner = places.city(&t, "owner", false);
+        let size = t
+            .required("size_yuan", "the government money committed, yuan")
+            .and_then(|v| v.number_in(0.0, 1e13, "an amount in yuan"));
+        let share = t
+            .required(
+                "government_share",
+                "the government's share of each ticket, such as 0.25",
+            )
+            .and_then(|v| {
+                let g = v.probability()?;
+                if g <= 0.0 {
+                    v.fail("a government share above 0", "0", None);
+                    return None;
+                }
+                Some(g)
+            });
+        let ticket = t
+            .required("ticket_yuan", "the investment per project, yuan")
+            .and_then(|v| v.number_in(1.0, 1e12, "an amount in yuan"));
+        let stage = t
+            .required("stage", "the stage at whose start the fund invests")
+            .and_then(|v| stages.resolve(&v));
+        let bar = t.optional("selection_bar", |v| v.number_in(-100.0, 100.0, "a quality bar"));
+        let noise = t.or("scouting_noise", 0.0, |v| v.number_in(0.0, 100.0, "a noise level"));
+        let clause = t.or("return_clause", 0.0, |v| v.probability());
+        let multiple = t.or("return_multiple", 0.0, |v| {
+            v.number_in(0.0, 1000.0, "a multiple of the ticket")
+        });
+        t.finish();
+        out.push((|| {
+            Some(Fund {
+                name: name?,
+                owner: owner?,
+                size_yuan: size?,
+                government_share: share?,
+                ticket_yuan: ticket?,
+                stage: stage?,
+                selection_bar: lift(bar)?,
+                scouting_noise: noise?,
+                return_clause: clause?,
+                return_multiple: multiple?,
+            })
+        })());
+    }
+    out
 }
 
 fn read_economics(v: &Value<'_, '_>, sectors: &Names, horizon: Option<Option<f64>>) -> Read<Economics> {
