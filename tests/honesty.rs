@@ -309,6 +309,7 @@ fn every_candidate_is_accounted_for_exactly_once() {
             + t[total::LEAKED_ELSEWHERE]
             + t[total::COMPLETED]
             + t[total::STRANDED]
+            + t[total::LOST_TO_RIVALS]
             + t[total::IN_PROGRESS];
         assert_eq!(t[total::CANDIDATES], ends, "{t:?}");
         assert!(t[total::LANDED_HOME] <= t[total::ADMITTED]);

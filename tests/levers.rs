@@ -251,6 +251,7 @@ fn a_breakdown_strands_projects_and_every_candidate_is_still_accounted_for() {
             + t[total::LEAKED_ELSEWHERE]
             + t[total::COMPLETED]
             + t[total::STRANDED]
+            + t[total::LOST_TO_RIVALS]
             + t[total::IN_PROGRESS];
         assert_eq!(t[total::CANDIDATES], ends);
     }
@@ -268,4 +269,49 @@ fn an_operator_paid_by_occupancy_admits_more_and_weaker_projects() {
         rate + half < 0.0,
         "landing rate changes by {rate} ± {half}: weaker projects land less often"
     );
+}
+
+#[test]
+fn rival_enclaves_take_their_logit_share_of_the_candidates_met() {
+    // 35 rivals as attractive as the enclave: it keeps 1/36 of those its scouts meet.
+    let crowded = dazu().replace("province = \"Sichuan\"", "province = \"Sichuan\"\nrival_enclaves = 35");
+    let runs = outcomes(&scenario(&crowded), 100);
+    let kept: Vec<f64> = runs
+        .iter()
+        .map(|o| 1.0 - o.totals[total::LOST_TO_RIVALS] / o.totals[total::CANDIDATES])
+        .collect();
+    let n = kept.len() as f64;
+    let mean = kept.iter().sum::<f64>() / n;
+    let sd = (kept.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let half = t_quantile(0.995, n - 1.0) * sd / n.sqrt();
+    assert!(
+        (mean - 1.0 / 36.0).abs() <= half,
+        "kept share {mean} ± {half} (99% CI), logit gives {}",
+        1.0 / 36.0
+    );
+    assert!(half < 0.1 / 36.0, "interval too wide to test: {half}");
+}
+
+#[test]
+fn innovation_vouchers_raise_pilot_success_at_their_cost() {
+    let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "");
+    let with = base.clone()
+        + r#"
+[[voucher]]
+owner = "dazu"
+stage = "incubation"
+budget_yuan = 20_000_000
+amount_yuan = 200_000
+success_boost = 1.0
+"#;
+    let (a, b) = (outcomes(&scenario(&base), 200), outcomes(&scenario(&with), 200));
+    let (fewer, half) = paired(&a, &b, total::FAILED);
+    assert!(fewer + half < 0.0, "failures change by {fewer} ± {half}");
+    for o in &b {
+        let t = &o.totals;
+        assert!(t[total::VOUCHERS_YUAN] <= 20e6);
+        assert_eq!(t[total::VOUCHERS_YUAN], t[total::VOUCHER_PROJECTS] * 200_000.0);
+    }
+    let (dearer, half) = paired(&a, &b, total::COST_YUAN);
+    assert!(dearer - half > 0.0);
 }

@@ -94,8 +94,14 @@ pub mod total {
     pub const FUND_LOSSES_YUAN: usize = 33;
     /// Projects the funds invested in.
     pub const FUND_INVESTMENTS: usize = 34;
+    /// Candidates met by an enclave who chose a rival enclave instead.
+    pub const LOST_TO_RIVALS: usize = 35;
+    /// Innovation vouchers spent, yuan.
+    pub const VOUCHERS_YUAN: usize = 36;
+    /// Projects that received a voucher.
+    pub const VOUCHER_PROJECTS: usize = 37;
     /// Number of fixed totals; per-party tax totals follow.
-    pub const COUNT: usize = 35;
+    pub const COUNT: usize = 38;
 }
 
 /// The per-replication totals, indexed by the constants in [`total`].
@@ -164,7 +170,7 @@ pub fn totals() -> Vec<MetricInfo> {
         info(
             "cost_yuan",
             "yuan",
-            "home budget outlay: rent, operator fees, landing subsidies, fund losses",
+            "home budget outlay: rent, operator fees, landing subsidies, vouchers, fund losses",
         ),
         info(
             "subsidy_yuan",
@@ -200,6 +206,17 @@ pub fn totals() -> Vec<MetricInfo> {
             "government money lost in investees that failed",
         ),
         info("fund_investments", "projects", "projects the funds invested in"),
+        info(
+            "lost_to_rivals",
+            "projects",
+            "candidates met by an enclave who chose a rival enclave",
+        ),
+        info("vouchers_yuan", "yuan", "innovation vouchers spent"),
+        info(
+            "voucher_projects",
+            "projects",
+            "projects that received an innovation voucher",
+        ),
     ]
 }
 

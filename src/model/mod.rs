@@ -40,6 +40,8 @@ pub struct Prepared<'s> {
     flow_peak: Vec<f64>,
     /// Whether some fund invests at the start of each stage.
     fund_stage: Vec<bool>,
+    /// Whether some voucher scheme pays at the start of each stage.
+    voucher_stage: Vec<bool>,
     handoff: Option<usize>,
     needs_quality: bool,
     series_width: usize,
@@ -81,6 +83,9 @@ impl<'s> Prepared<'s> {
         let fund_stage = (0..stages)
             .map(|s| scenario.funds.iter().any(|f| f.stage == s))
             .collect();
+        let voucher_stage = (0..stages)
+            .map(|s| scenario.vouchers.iter().any(|v| v.stage == s))
+            .collect();
         let needs_quality = scenario.stages.iter().any(|s| s.quality_effect != 0.0)
             || scenario.enclaves.iter().any(|e| e.operator.admission_bar.is_some())
             || scenario.funds.iter().any(|f| f.selection_bar.is_some());
@@ -93,6 +98,7 @@ impl<'s> Prepared<'s> {
             duration_salt,
             flow_peak,
             fund_stage,
+            voucher_stage,
             handoff: scenario.handoff_stage(),
             needs_quality,
             series_width: metrics::series(scenario).len(),

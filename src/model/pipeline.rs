@@ -93,6 +93,7 @@ const SLOT_LEAK_CHOICE: u64 = 3;
 const SLOT_SEAT_PATIENCE: u64 = 4;
 const SLOT_OUTPUT: u64 = 5;
 const SLOT_RETURN_CLAUSE: u64 = 6;
+const SLOT_CHOOSE_ENCLAVE: u64 = 7;
 const SLOT_FUND_SIGNAL: u64 = 1 << 21;
 const SLOT_DURATION: u64 = 1 << 8;
 const SLOT_SUCCESS: u64 = 2 << 8;
@@ -153,6 +154,8 @@ struct Project {
     fund: Option<u16>,
     /// Bound by a return-investment clause to land at home.
     bound: bool,
+    /// The voucher the project received, if any (index into the vouchers).
+    voucher: Option<u16>,
 }
 
 impl Project {
@@ -259,6 +262,10 @@ pub(super) struct Replication<'p, 's> {
     firms: Vec<Firm>,
     /// Government money left in each fund.
     fund_left: Vec<f64>,
+    /// Budget left in each voucher scheme.
+    voucher_left: Vec<f64>,
+    /// Enclaves that met the current candidate (reused to avoid allocation).
+    met: Vec<u16>,
     capital: Capital,
     /// Paper landings (shells) so far.
     paper_landings: u64,
@@ -268,6 +275,7 @@ pub(super) struct Replication<'p, 's> {
     /// When each enclave closed after a breakdown (infinite while open).
     closed_at: Vec<f64>,
     stranded: u64,
+    lost_to_rivals: u64,
     /// Landing subsidies paid so far, yuan.
     subsidies: f64,
     /// Landing subsidies paid by the end of each bin.
@@ -284,6 +292,8 @@ pub(super) struct Replication<'p, 's> {
 struct Capital {
     deployed: f64,
     social: f64,
+    vouchers: f64,
+    voucher_projects: u64,
     returned: f64,
     lost: f64,
     investments: u64,
@@ -340,12 +350,15 @@ impl<'p, 's> Replication<'p, 's> {
             last_activity: 0.0,
             firms: Vec::new(),
             fund_left: sc.funds.iter().map(|f| f.size_yuan).collect(),
+            voucher_left: sc.vouchers.iter().map(|v| v.budget_yuan).collect(),
+            met: Vec::new(),
             capital: Capital::default(),
             paper_landings: 0,
             landed_by_city: vec![0; sc.cities.len()],
             landed_by_city_at_year_start: vec![0; sc.cities.len()],
             closed_at: vec![f64::INFINITY; sc.enclaves.len()],
             stranded: 0,
+            lost_to_rivals: 0,
             subsidies: 0.0,
             subsidies_at_bin: vec![0.0; p.bins],
             sums: Sums::default(),
@@ -433,6 +446,10 @@ impl<'p, 's> Replication<'p, 's> {
         self.counts[total::HOST_CANDIDATES] += 1;
         let now = sim.now();
         let sc = self.p.scenario;
+        // Every open enclave that scouts the sector and whose scouts meet the candidate
+        // competes for it, with the rivals that are not simulated one by one.
+        let mut met = std::mem::take(&mut self.met);
+        met.clear();
         for &e in &self.p.host_enclaves[host] {
             let enclave = &sc.enclaves[e as usize];
             if now < enclave.opens || now >= self.closed_at[e as usize] || !enclave.focus[sector] {
@@ -441,6 +458,12 @@ impl<'p, 's> Replication<'p, 's> {
             if enclave.reach < 1.0 && open01(KeyedStream::new(key, SLOT_MEET + e as u64).next_raw()) >= enclave.reach {
                 continue;
             }
+            met.push(e);
+        }
+        let chosen = self.choose_enclave(host, key, &met);
+        self.met = met;
+        if let Some(e) = chosen {
+            let enclave = &sc.enclaves[e as usize];
             self.counts[total::CANDIDATES] += 1;
             let mut project = Project {
                 key,
@@ -457,6 +480,7 @@ impl<'p, 's> Replication<'p, 's> {
                 deadline: f64::INFINITY,
                 fund: None,
                 bound: false,
+                voucher: None,
             };
             if self.p.needs_quality {
                 project.quality = quality.0 + quality.1 * standard_normal(&mut project.stream(SLOT_QUALITY));
@@ -509,8 +533,42 @@ impl<'p, 's> Replication<'p, 's> {
                     }
                 }
             }
-            return;
         }
+    }
+
+    /// The enclave a candidate joins among those in `met`, by the logit over their
+    /// attractiveness and the rivals' (the rivals as one option weighing their number);
+    /// `None` when no enclave met it or it chose a rival.
+    fn choose_enclave(&mut self, host: usize, key: u64, met: &[u16]) -> Option<u16> {
+        let city = &self.p.scenario.cities[host];
+        let enclaves = &self.p.scenario.enclaves;
+        match (met, city.rival_enclaves) {
+            ([], _) => return None,
+            ([only], 0) => return Some(*only),
+            _ => {}
+        }
+        let rivals = (city.rival_enclaves > 0).then(|| city.rival_attractiveness + (city.rival_enclaves as f64).ln());
+        let utility = |e: u16| enclaves[e as usize].attractiveness;
+        let top = met
+            .iter()
+            .map(|&e| utility(e))
+            .chain(rivals)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let total: f64 = met
+            .iter()
+            .map(|&e| (utility(e) - top).exp())
+            .chain(rivals.map(|r| (r - top).exp()))
+            .sum();
+        let mut u = open01(KeyedStream::new(key, SLOT_CHOOSE_ENCLAVE).next_raw()) * total;
+        for &e in met {
+            u -= (utility(e) - top).exp();
+            if u < 0.0 {
+                return Some(e);
+            }
+        }
+        self.counts[total::CANDIDATES] += 1;
+        self.lost_to_rivals += 1;
+        None
     }
 
     fn take_seat(&mut self, sim: &mut Simulation<PackedEvent>, id: u32) {
@@ -579,11 +637,15 @@ impl<'p, 's> Replication<'p, 's> {
         if self.p.fund_stage[s] && project.fund.is_none() {
             self.invest(id, s);
         }
+        let mut factor = 1.0;
+        if self.p.voucher_stage[s] {
+            factor = self.give_voucher(id, s);
+        }
         let project = &mut self.projects[id as usize];
         let duration = stage
             .duration
             .sample(&mut KeyedStream::with_salt(project.key, self.p.duration_salt[s]));
-        sim.schedule_in(finite_delay(duration), Event::StageEnd(id).pack());
+        sim.schedule_in(finite_delay(duration * factor), Event::StageEnd(id).pack());
     }
 
     fn pool(&self, id: u32, s: usize) -> u32 {
@@ -651,10 +713,15 @@ impl<'p, 's> Replication<'p, 's> {
         let s = project.stage as usize;
         let stage = &sc.stages[s];
         self.in_stage[s] -= 1;
-        let succeeded = if stage.success >= 1.0 && stage.quality_effect == 0.0 {
+        let succeeded = if stage.success >= 1.0 {
             true
         } else {
-            let chance = success_chance(stage.success, stage.quality_effect, project.quality);
+            let boost = project
+                .voucher
+                .map(|v| &sc.vouchers[v as usize])
+                .filter(|v| v.stage == s)
+                .map_or(0.0, |v| v.success_boost);
+            let chance = success_chance(stage.success, stage.quality_effect * project.quality + boost);
             open01(project.stream(SLOT_SUCCESS + s as u64).next_raw()) < chance
         };
         let next = s + 1;
@@ -696,6 +763,23 @@ impl<'p, 's> Replication<'p, 's> {
             self.enter_stage(sim, id, next);
         }
         true
+    }
+
+    /// A voucher scheme of the project's home for stage `s` pays out if budget is left;
+    /// returns the factor on the stage's duration.
+    fn give_voucher(&mut self, id: u32, s: usize) -> f64 {
+        let sc = self.p.scenario;
+        let owner = sc.enclaves[self.projects[id as usize].enclave as usize].owner;
+        for (v, voucher) in sc.vouchers.iter().enumerate() {
+            if voucher.stage == s && voucher.owner == owner && self.voucher_left[v] >= voucher.amount_yuan {
+                self.voucher_left[v] -= voucher.amount_yuan;
+                self.capital.vouchers += voucher.amount_yuan;
+                self.capital.voucher_projects += 1;
+                self.projects[id as usize].voucher = Some(v as u16);
+                return voucher.duration_factor;
+            }
+        }
+        1.0
     }
 
     /// A fund of the project's home that invests at stage `s` takes a ticket, if money
@@ -1016,7 +1100,7 @@ impl<'p, 's> Replication<'p, 's> {
             }
             home_tax += economics.tax_split.home.map_or(0.0, |h| tax * shares[h]);
             let subsidies = self.subsidies_at_bin.get(bin).copied().unwrap_or(self.subsidies);
-            let cost = self.running_costs_until(bin_end) + subsidies + self.capital.lost;
+            let cost = self.running_costs_until(bin_end) + subsidies + self.capital.lost + self.capital.vouchers;
             if payback.is_nan() && cost > 0.0 && home_tax >= cost {
                 payback = bin_end;
             }
@@ -1030,7 +1114,7 @@ impl<'p, 's> Replication<'p, 's> {
                 row[4..4 + parties].copy_from_slice(&party_tax);
             }
         }
-        let cost = self.running_costs_until(end) + self.subsidies + self.capital.lost;
+        let cost = self.running_costs_until(end) + self.subsidies + self.capital.lost + self.capital.vouchers;
         totals[total::OUTPUT_YUAN] = previous_output;
         totals[total::TAX_YUAN] = party_tax.iter().sum();
         totals[total::HOME_TAX_YUAN] = home_tax;
@@ -1072,6 +1156,9 @@ impl<'p, 's> Replication<'p, 's> {
         totals[total::RETURN_INVESTMENT_YUAN] = self.capital.returned;
         totals[total::FUND_LOSSES_YUAN] = self.capital.lost;
         totals[total::FUND_INVESTMENTS] = self.capital.investments as f64;
+        totals[total::LOST_TO_RIVALS] = self.lost_to_rivals as f64;
+        totals[total::VOUCHERS_YUAN] = self.capital.vouchers;
+        totals[total::VOUCHER_PROJECTS] = self.capital.voucher_projects as f64;
         totals[total::SUBSIDY_YUAN] = self.subsidies;
         let mut series = std::mem::take(&mut self.series);
         if let Some(economics) = &sc.economics {
@@ -1147,13 +1234,14 @@ fn finite_delay(delay: f64) -> f64 {
     }
 }
 
-/// Chance that a project of `quality` passes a stage whose average project passes with
-/// `base`: the log-odds shift by `effect` per unit of quality.
-pub fn success_chance(base: f64, effect: f64, quality: f64) -> f64 {
-    if effect == 0.0 || base <= 0.0 || base >= 1.0 {
+/// Chance of passing a stage whose average project passes with `base`, for a project
+/// whose log-odds are shifted by `shift` (quality effect times quality, plus any voucher
+/// boost). A certain or impossible stage stays so.
+pub fn success_chance(base: f64, shift: f64) -> f64 {
+    if shift == 0.0 || base <= 0.0 || base >= 1.0 {
         return base;
     }
-    let logit = (base / (1.0 - base)).ln() + effect * quality;
+    let logit = (base / (1.0 - base)).ln() + shift;
     1.0 / (1.0 + (-logit).exp())
 }
 

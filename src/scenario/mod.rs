@@ -53,6 +53,11 @@ pub struct City {
     pub capacity: Vec<Option<u32>>,
     /// Subsidy a project receives for landing here, in yuan.
     pub landing_subsidy_yuan: f64,
+    /// Rival enclaves of other homes in this host city that are not simulated one by one
+    /// but still take their share of its candidates.
+    pub rival_enclaves: u32,
+    /// Attractiveness (utility) of each rival to a candidate.
+    pub rival_attractiveness: f64,
     /// A yearly registration target that shell firms fill when real landings fall short
     /// (function alienation); `None` when the city sets no such target.
     pub registration_target: Option<RegistrationTarget>,
@@ -157,6 +162,8 @@ pub struct Enclave {
     pub lock_in_share: f64,
     /// Index of the link between owner and host, if one is given.
     pub link: Option<usize>,
+    /// Attractiveness (utility) to a candidate choosing among the enclaves that meet it.
+    pub attractiveness: f64,
 }
 
 /// A Poisson flow of candidate projects in one sector of a host city.
@@ -254,6 +261,23 @@ pub struct Landing {
     pub elsewhere_constant: f64,
     /// Weights of the home alternative's attributes.
     pub weights: LandingWeights,
+}
+
+/// Innovation vouchers (创新券) a home city gives its enclave projects at one stage.
+#[derive(Clone, Debug)]
+pub struct Voucher {
+    /// Index of the home city that pays.
+    pub owner: usize,
+    /// Index of the stage whose projects receive a voucher as they start it.
+    pub stage: usize,
+    /// Total budget, yuan.
+    pub budget_yuan: f64,
+    /// Amount per project, yuan.
+    pub amount_yuan: f64,
+    /// Added to the log-odds of the stage's success.
+    pub success_boost: f64,
+    /// Multiplies the stage's duration.
+    pub duration_factor: f64,
 }
 
 /// An industry fund that takes equity in enclave projects.
@@ -381,6 +405,8 @@ pub struct Scenario {
     pub economics: Option<Economics>,
     /// Industry funds.
     pub funds: Vec<Fund>,
+    /// Innovation vouchers.
+    pub vouchers: Vec<Voucher>,
 }
 
 impl Scenario {

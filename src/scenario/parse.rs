@@ -8,7 +8,7 @@
 use super::reader::{Dimension, Document, Read, Table, Value};
 use super::{
     Burst, City, Diagnostic, Diagnostics, Economics, Enclave, Flow, Fund, Landing, LandingWeights, Link, Operator,
-    OperatorKind, Place, RegistrationTarget, Role, Scenario, Stage, TaxSplit, WhenFull,
+    OperatorKind, Place, RegistrationTarget, Role, Scenario, Stage, TaxSplit, Voucher, WhenFull,
 };
 use crate::dist::Distribution;
 use std::collections::HashMap;
@@ -135,7 +135,7 @@ fn at_most(root: &Table<'_, '_>, key: &'static str, count: usize, max: usize) {
 }
 
 /// The top-level sections of a scenario file.
-const SECTIONS: [&str; 10] = [
+const SECTIONS: [&str; 11] = [
     "scenario",
     "city",
     "link",
@@ -146,6 +146,7 @@ const SECTIONS: [&str; 10] = [
     "landing",
     "economics",
     "fund",
+    "voucher",
 ];
 
 /// The [scenario] table's settings.
@@ -247,6 +248,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         .get("economics")
         .map(|v| read_economics(&v, &sector_names, horizon));
     let funds = read_funds(root, &places, &stage_names);
+    let vouchers = read_vouchers(root, &places, &stage_names);
     let header = header?;
     Some(Scenario {
         name: header.name,
@@ -267,6 +269,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         landing: lift(landing)?.flatten(),
         economics: lift(economics)?,
         funds: funds.into_iter().collect::<Read<_>>()?,
+        vouchers: vouchers.into_iter().collect::<Read<_>>()?,
     })
 }
 
@@ -629,6 +632,10 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
     let subsidy = t.or("landing_subsidy_yuan", 0.0, |v| {
         v.number_in(0.0, 1e12, "an amount in yuan")
     });
+    let rivals = t.or("rival_enclaves", 0, |v| {
+        v.integer_in(0, 1_000_000, "a number of rival enclaves")
+    });
+    let rival_attractiveness = t.or("rival_attractiveness", 0.0, |v| v.number_in(-100.0, 100.0, "a utility"));
     let target = t.optional("registration_target", |v| {
         let r = v.table()?;
         let per_year = r
@@ -643,6 +650,18 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
     });
     t.finish();
     let role = role?;
+    if role == Role::Home {
+        // Rivals compete for a host's candidates; on a home city they would do nothing.
+        for key in ["rival_enclaves", "rival_attractiveness"] {
+            if let Some(v) = t.get(key) {
+                v.fail(
+                    &format!("`{key}` only on a city whose role is \"host\" or \"both\""),
+                    &format!("`{key}` on a home city"),
+                    None,
+                );
+            }
+        }
+    }
     if role == Role::Host {
         // These describe a home city; on a host they would be silently ignored.
         for key in ["fit", "capacity", "landing_subsidy_yuan", "registration_target"] {
@@ -668,6 +687,8 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
         capacity,
         landing_subsidy_yuan: subsidy?,
         registration_target: lift(target)?,
+        rival_enclaves: rivals? as u32,
+        rival_attractiveness: rival_attractiveness?,
     })
 }
 
@@ -840,6 +861,7 @@ fn read_enclaves(
             .unwrap_or(Some(vec![true; sectors.names.len()]));
         let reach = t.or("reach", 1.0, |v| v.probability());
         let lock_in = t.or("lock_in_share", 0.0, |v| v.probability());
+        let attractiveness = t.or("attractiveness", 0.0, |v| v.number_in(-100.0, 100.0, "a utility"));
         let when_full = read_when_full(t);
         let operator = read_operator(t);
         t.finish();
@@ -875,6 +897,7 @@ fn read_enclaves(
                 when_full: when_full?,
                 lock_in_share: lock_in?,
                 link,
+                attractiveness: attractiveness?,
             })
         })();
         out.push(enclave);
@@ -1130,6 +1153,40 @@ fn read_funds(root: &Table<'_, '_>, places: &Places<'_>, stages: &Names) -> Vec<
                 scouting_noise: noise?,
                 return_clause: clause?,
                 return_multiple: multiple?,
+            })
+        })());
+    }
+    out
+}
+
+fn read_vouchers(root: &Table<'_, '_>, places: &Places<'_>, stages: &Names) -> Vec<Read<Voucher>> {
+    let mut out = Vec::new();
+    for t in root.tables("voucher").unwrap_or_default() {
+        let owner = places.city(&t, "owner", false);
+        let stage = t
+            .required("stage", "the stage whose projects receive vouchers")
+            .and_then(|v| stages.resolve(&v));
+        let budget = t
+            .required("budget_yuan", "the total budget, yuan")
+            .and_then(|v| v.number_in(0.0, 1e13, "an amount in yuan"));
+        let amount = t
+            .required("amount_yuan", "the amount per project, yuan")
+            .and_then(|v| v.number_in(1.0, 1e12, "an amount in yuan"));
+        let boost = t.or("success_boost", 0.0, |v| {
+            v.number_in(-20.0, 20.0, "a change in log-odds")
+        });
+        let factor = t.or("duration_factor", 1.0, |v| {
+            v.number_in(0.01, 10.0, "a factor on the stage's duration")
+        });
+        t.finish();
+        out.push((|| {
+            Some(Voucher {
+                owner: owner?,
+                stage: stage?,
+                budget_yuan: budget?,
+                amount_yuan: amount?,
+                success_boost: boost?,
+                duration_factor: factor?,
             })
         })());
     }
