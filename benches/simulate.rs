@@ -63,6 +63,6 @@ fn dazu_chengdu_10k_replications(bencher: divan::Bencher) {
             point: 0,
             replications: 10_000,
         };
-        runner::run(&pool, &prepared, settings, &|_| {})
+        runner::run(&pool, &prepared, settings, &|_| {}).expect("no replication fails")
     });
 }

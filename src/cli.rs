@@ -63,6 +63,29 @@ struct RunArgs {
     /// Print summary.json to standard output instead of the table.
     #[arg(long)]
     json: bool,
+    /// Replace results already in the output directory.
+    #[arg(long)]
+    force: bool,
+    /// Re-run one replication alone, given as POINT:REPLICATION (or REPLICATION for
+    /// point 0), and print its totals; writes no files.
+    #[arg(long, value_name = "POINT:REP", value_parser = parse_replay)]
+    replay: Option<(u32, u64)>,
+}
+
+fn parse_replay(text: &str) -> Result<(u32, u64), String> {
+    let (point, replication) = match text.split_once(':') {
+        Some((p, r)) => (p, r),
+        None => ("0", text),
+    };
+    let point = point
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{point}` is not a design point number"))?;
+    let replication = replication
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{replication}` is not a replication number"))?;
+    Ok((point, replication))
 }
 
 /// A failure, with the exit code it deserves.
@@ -175,7 +198,10 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("results").join(&scenario.name));
-    prepare_output_dir(&out)?;
+    if let Some((point, replication)) = args.replay {
+        return replay(&scenario, args.seed, point, replication);
+    }
+    prepare_output_dir(&out, args.force)?;
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -189,7 +215,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let progress = Progress::new(args.replications);
     let started = Instant::now();
-    let results = runner::run(&pool, &prepared, settings, &|done| progress.update(done));
+    let results = runner::run(&pool, &prepared, settings, &|done| progress.update(done))
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
     progress.finish();
     let elapsed = started.elapsed();
 
@@ -233,8 +260,36 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Creates the output directory and checks it is writable before any work starts.
-fn prepare_output_dir(dir: &Path) -> Result<(), Failure> {
+/// Runs one replication alone and prints its totals.
+fn replay(scenario: &Scenario, seed: u64, point: u32, replication: u64) -> Result<(), Failure> {
+    let prepared = Prepared::new(scenario);
+    let key = crate::engine::rng::StreamKey {
+        seed,
+        point,
+        replication,
+    };
+    let outcome = runner::run_one(&prepared, key).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let mut text = format!("replication {replication} of design point {point}, seed {seed}\n");
+    for (info, value) in metrics::totals_for(scenario).iter().zip(&outcome.totals) {
+        text.push_str(&format!(
+            "{:<28} {:>16} {}\n",
+            info.name,
+            crate::output::figure(*value),
+            info.unit
+        ));
+    }
+    say(&text)
+}
+
+/// Creates the output directory and checks it is writable before any work starts; a
+/// directory that already holds results is replaced only with `--force`.
+fn prepare_output_dir(dir: &Path, force: bool) -> Result<(), Failure> {
+    if !force && dir.join("manifest.json").exists() {
+        return Err(Failure::Input(format!(
+            "{} already holds results (manifest.json); choose another --out or add --force to replace them",
+            dir.display()
+        )));
+    }
     std::fs::create_dir_all(dir)
         .map_err(|e| Failure::Runtime(format!("cannot create output directory {}: {e}", dir.display())))?;
     let probe = dir.join(format!(".feidi-write-test-{}", std::process::id()));

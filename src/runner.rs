@@ -62,8 +62,49 @@ impl Results {
     }
 }
 
+/// A replication that failed: which one, so that it can be re-run alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicationFailure {
+    /// The run's master seed.
+    pub seed: u64,
+    /// Design point.
+    pub point: u32,
+    /// Replication within the point.
+    pub replication: u64,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for ReplicationFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "replication {} of design point {} (seed {}) failed: {}\n  re-run it alone with: feidi run SCENARIO --seed {} --replay {}:{}",
+            self.replication, self.point, self.seed, self.message, self.seed, self.point, self.replication
+        )
+    }
+}
+
+/// Runs one replication, turning a panic (a bug in feidi) into a [`ReplicationFailure`]
+/// that names the replication.
+pub fn run_one(prepared: &Prepared<'_>, key: StreamKey) -> Result<crate::model::Outcome, ReplicationFailure> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepared.simulate(key))).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "an internal error".to_string());
+        ReplicationFailure {
+            seed: key.seed,
+            point: key.point,
+            replication: key.replication,
+            message,
+        }
+    })
+}
+
 /// Runs block `block` of `settings` alone.
-pub fn run_block(prepared: &Prepared<'_>, settings: RunSettings, block: u64) -> Results {
+pub fn run_block(prepared: &Prepared<'_>, settings: RunSettings, block: u64) -> Result<Results, ReplicationFailure> {
     let series_len = prepared.bins() * prepared.series_width();
     let mut results = Results::empty(prepared.totals_width(), series_len);
     let first = block * BLOCK;
@@ -74,7 +115,7 @@ pub fn run_block(prepared: &Prepared<'_>, settings: RunSettings, block: u64) -> 
             point: settings.point,
             replication,
         };
-        let outcome = prepared.simulate(key);
+        let outcome = run_one(prepared, key)?;
         for (acc, &x) in results.totals.iter_mut().zip(&outcome.totals) {
             acc.push(x);
         }
@@ -84,7 +125,7 @@ pub fn run_block(prepared: &Prepared<'_>, settings: RunSettings, block: u64) -> 
         results.replications += 1;
         results.events += outcome.events;
     }
-    results
+    Ok(results)
 }
 
 /// Runs every replication of `settings` on `pool`, calling `progress` with the number
@@ -99,11 +140,12 @@ pub fn run(
     prepared: &Prepared<'_>,
     settings: RunSettings,
     progress: &(dyn Fn(u64) + Sync),
-) -> Results {
+) -> Result<Results, ReplicationFailure> {
     let blocks = settings.replications.div_ceil(BLOCK);
     let workers = (pool.current_num_threads() as u64).clamp(1, blocks.max(1));
     let next_block = AtomicU64::new(0);
-    let (sender, receiver) = mpsc::sync_channel::<(u64, Results)>(2 * workers as usize);
+    let (sender, receiver) = mpsc::sync_channel::<(u64, Result<Results, ReplicationFailure>)>(2 * workers as usize);
+    let mut failure = None;
     let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
     pool.in_place_scope(|scope| {
         for _ in 0..workers {
@@ -120,6 +162,15 @@ pub fn run(
         let mut early: BTreeMap<u64, Results> = BTreeMap::new();
         let mut expected = 0;
         for (block, block_results) in receiver {
+            let block_results = match block_results {
+                Ok(r) => r,
+                Err(e) => {
+                    // Stop handing out blocks; the workers finish the ones they hold.
+                    next_block.store(blocks, Ordering::Relaxed);
+                    failure.get_or_insert(e);
+                    continue;
+                }
+            };
             early.insert(block, block_results);
             while let Some(ready) = early.remove(&expected) {
                 results.merge(&ready);
@@ -128,5 +179,8 @@ pub fn run(
             }
         }
     });
-    results
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(results),
+    }
 }

@@ -123,3 +123,44 @@ fn an_invalid_scenario_exits_with_code_2_and_writes_nothing() {
     assert!(!dir.exists(), "no output directory for an invalid scenario");
     let _ = std::fs::remove_file(&bad);
 }
+
+#[test]
+fn existing_results_are_replaced_only_with_force() {
+    let dir = temp_dir("force");
+    let args = [
+        "run",
+        "scenarios/dazu-chengdu.toml",
+        "-n",
+        "10",
+        "--out",
+        dir.to_str().unwrap(),
+    ];
+    assert!(feidi(&args).status.success());
+    let again = feidi(&args);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds results"));
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    assert!(feidi(&forced).status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn replay_reruns_one_replication_without_writing_files() {
+    let dir = temp_dir("replay");
+    let out = feidi(&[
+        "run",
+        "scenarios/dazu-chengdu.toml",
+        "--replay",
+        "0:3",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("replication 3 of design point 0, seed 1"), "{text}");
+    assert!(text.contains("landed_home_real"));
+    assert!(!dir.exists());
+    let bad = feidi(&["run", "scenarios/dazu-chengdu.toml", "--replay", "x:3"]);
+    assert_eq!(bad.status.code(), Some(2));
+}

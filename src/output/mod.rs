@@ -5,4 +5,4 @@ mod files;
 mod table;
 
 pub use files::{sha256_hex, write_atomic, RunReport, CONFIDENCE};
-pub use table::summary_table;
+pub use table::{figure, summary_table};
