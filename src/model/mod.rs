@@ -38,10 +38,8 @@ pub struct Prepared<'s> {
     duration_salt: Vec<u64>,
     /// Peak seasonal weight of each flow (1 when not seasonal), for thinning.
     flow_peak: Vec<f64>,
-    /// Whether some fund invests at the start of each stage.
-    fund_stage: Vec<bool>,
-    /// Whether some voucher scheme pays at the start of each stage.
-    voucher_stage: Vec<bool>,
+    /// Whether some fund invests or some voucher scheme pays at the start of each stage.
+    money_stage: Vec<bool>,
     handoff: Option<usize>,
     needs_quality: bool,
     series_width: usize,
@@ -80,11 +78,8 @@ impl<'s> Prepared<'s> {
             .iter()
             .map(|f| f.seasonality.map_or(1.0, |w| w.iter().copied().fold(0.0, f64::max)))
             .collect();
-        let fund_stage = (0..stages)
-            .map(|s| scenario.funds.iter().any(|f| f.stage == s))
-            .collect();
-        let voucher_stage = (0..stages)
-            .map(|s| scenario.vouchers.iter().any(|v| v.stage == s))
+        let money_stage = (0..stages)
+            .map(|s| scenario.funds.iter().any(|f| f.stage == s) || scenario.vouchers.iter().any(|v| v.stage == s))
             .collect();
         let needs_quality = scenario.stages.iter().any(|s| s.quality_effect != 0.0)
             || scenario.enclaves.iter().any(|e| e.operator.admission_bar.is_some())
@@ -97,8 +92,7 @@ impl<'s> Prepared<'s> {
             pooled_stage,
             duration_salt,
             flow_peak,
-            fund_stage,
-            voucher_stage,
+            money_stage,
             handoff: scenario.handoff_stage(),
             needs_quality,
             series_width: metrics::series(scenario).len(),

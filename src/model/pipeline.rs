@@ -150,13 +150,17 @@ struct Project {
     measured: bool,
     /// When the current wait runs out (infinite when the project waits forever).
     deadline: f64,
-    /// A fund holds equity in the project (index into the funds), if any.
-    fund: Option<u16>,
+    /// The fund holding equity in the project (index into the funds), or [`NONE`].
+    fund: u16,
+    /// The voucher scheme that paid the project (index into the vouchers), or [`NONE`].
+    voucher: u16,
     /// Bound by a return-investment clause to land at home.
     bound: bool,
-    /// The voucher the project received, if any (index into the vouchers).
-    voucher: Option<u16>,
 }
+
+/// "No fund" or "no voucher" in a project record: a sentinel keeps the record within one
+/// 64-byte cache line, where `Option<u16>` fields would not.
+const NONE: u16 = u16::MAX;
 
 impl Project {
     #[inline]
@@ -447,21 +451,34 @@ impl<'p, 's> Replication<'p, 's> {
         let now = sim.now();
         let sc = self.p.scenario;
         // Every open enclave that scouts the sector and whose scouts meet the candidate
-        // competes for it, with the rivals that are not simulated one by one.
-        let mut met = std::mem::take(&mut self.met);
-        met.clear();
+        // competes for it, with the rivals that are not simulated one by one. The list is
+        // built only when there is a choice to make: one enclave and no rivals is common.
+        let mut first = None;
+        let mut several = false;
         for &e in &self.p.host_enclaves[host] {
-            let enclave = &sc.enclaves[e as usize];
-            if now < enclave.opens || now >= self.closed_at[e as usize] || !enclave.focus[sector] {
-                continue;
+            if self.meets(e, now, sector, key) {
+                if first.is_some() {
+                    several = true;
+                    break;
+                }
+                first = Some(e);
             }
-            if enclave.reach < 1.0 && open01(KeyedStream::new(key, SLOT_MEET + e as u64).next_raw()) >= enclave.reach {
-                continue;
-            }
-            met.push(e);
         }
-        let chosen = self.choose_enclave(host, key, &met);
-        self.met = met;
+        let chosen = if first.is_some() && (several || sc.cities[host].rival_enclaves > 0) {
+            let mut met = std::mem::take(&mut self.met);
+            met.clear();
+            met.extend(
+                self.p.host_enclaves[host]
+                    .iter()
+                    .copied()
+                    .filter(|&e| self.meets(e, now, sector, key)),
+            );
+            let chosen = self.choose_enclave(host, key, &met);
+            self.met = met;
+            chosen
+        } else {
+            first
+        };
         if let Some(e) = chosen {
             let enclave = &sc.enclaves[e as usize];
             self.counts[total::CANDIDATES] += 1;
@@ -478,9 +495,9 @@ impl<'p, 's> Replication<'p, 's> {
                 locked_in: false,
                 measured: now >= sc.warmup,
                 deadline: f64::INFINITY,
-                fund: None,
+                fund: NONE,
+                voucher: NONE,
                 bound: false,
-                voucher: None,
             };
             if self.p.needs_quality {
                 project.quality = quality.0 + quality.1 * standard_normal(&mut project.stream(SLOT_QUALITY));
@@ -534,6 +551,16 @@ impl<'p, 's> Replication<'p, 's> {
                 }
             }
         }
+    }
+
+    /// Whether enclave `e` is open, scouts `sector` and its scouts meet the candidate.
+    #[inline]
+    fn meets(&self, e: u16, now: f64, sector: usize, key: u64) -> bool {
+        let enclave = &self.p.scenario.enclaves[e as usize];
+        now >= enclave.opens
+            && now < self.closed_at[e as usize]
+            && enclave.focus[sector]
+            && (enclave.reach >= 1.0 || open01(KeyedStream::new(key, SLOT_MEET + e as u64).next_raw()) < enclave.reach)
     }
 
     /// The enclave a candidate joins among those in `met`, by the logit over their
@@ -614,38 +641,52 @@ impl<'p, 's> Replication<'p, 's> {
 
     /// Starts stage `s` for a project that already holds what the stage needs.
     fn begin_stage(&mut self, sim: &mut Simulation<PackedEvent>, id: u32, s: usize) {
-        let now = sim.now();
+        if Some(s) == self.p.handoff {
+            self.land(id, sim.now());
+        }
+        // Funds and vouchers act at few stages: one flag keeps the common path short.
+        let factor = if self.p.money_stage[s] {
+            self.fund_and_voucher(id, s)
+        } else {
+            1.0
+        };
         let stage = &self.p.scenario.stages[s];
         let project = &mut self.projects[id as usize];
-        if Some(s) == self.p.handoff {
-            let owner = self.p.scenario.enclaves[project.enclave as usize].owner;
-            self.subsidies += self.p.scenario.cities[owner].landing_subsidy_yuan;
-            self.landed_by_city[owner] += 1;
-            if let Some(f) = project.fund {
-                let fund = &self.p.scenario.funds[f as usize];
-                self.capital.returned += fund.return_multiple * fund.ticket_yuan;
-            }
-            self.counts[total::LANDED_HOME] += 1;
-            if project.measured {
-                self.sums.landing_months += now - project.admitted;
-                self.sums.landings += 1;
-            }
-        }
         project.stage = s as u8;
         project.status = Status::InStage;
         self.in_stage[s] += 1;
-        if self.p.fund_stage[s] && project.fund.is_none() {
-            self.invest(id, s);
-        }
-        let mut factor = 1.0;
-        if self.p.voucher_stage[s] {
-            factor = self.give_voucher(id, s);
-        }
-        let project = &mut self.projects[id as usize];
         let duration = stage
             .duration
             .sample(&mut KeyedStream::with_salt(project.key, self.p.duration_salt[s]));
         sim.schedule_in(finite_delay(duration * factor), Event::StageEnd(id).pack());
+    }
+
+    /// Bookkeeping of a real landing: subsidy, return investment, counts.
+    #[cold]
+    fn land(&mut self, id: u32, now: f64) {
+        let sc = self.p.scenario;
+        let project = &self.projects[id as usize];
+        let owner = sc.enclaves[project.enclave as usize].owner;
+        self.subsidies += sc.cities[owner].landing_subsidy_yuan;
+        self.landed_by_city[owner] += 1;
+        if project.fund != NONE {
+            let fund = &sc.funds[project.fund as usize];
+            self.capital.returned += fund.return_multiple * fund.ticket_yuan;
+        }
+        self.counts[total::LANDED_HOME] += 1;
+        if project.measured {
+            self.sums.landing_months += now - project.admitted;
+            self.sums.landings += 1;
+        }
+    }
+
+    /// Funds invest and vouchers pay as a project starts stage `s`; returns the factor
+    /// on the stage's duration.
+    fn fund_and_voucher(&mut self, id: u32, s: usize) -> f64 {
+        if self.projects[id as usize].fund == NONE {
+            self.invest(id, s);
+        }
+        self.give_voucher(id, s)
     }
 
     fn pool(&self, id: u32, s: usize) -> u32 {
@@ -716,9 +757,9 @@ impl<'p, 's> Replication<'p, 's> {
         let succeeded = if stage.success >= 1.0 {
             true
         } else {
-            let boost = project
-                .voucher
-                .map(|v| &sc.vouchers[v as usize])
+            let boost = sc
+                .vouchers
+                .get(project.voucher as usize)
                 .filter(|v| v.stage == s)
                 .map_or(0.0, |v| v.success_boost);
             let chance = success_chance(stage.success, stage.quality_effect * project.quality + boost);
@@ -739,8 +780,8 @@ impl<'p, 's> Replication<'p, 's> {
             self.release_slot(sim, pool);
         }
         if !succeeded {
-            if let Some(f) = project.fund {
-                let fund = &sc.funds[f as usize];
+            if project.fund != NONE {
+                let fund = &sc.funds[project.fund as usize];
                 self.capital.lost += fund.government_share * fund.ticket_yuan;
             }
             self.counts[total::FAILED] += 1;
@@ -775,7 +816,7 @@ impl<'p, 's> Replication<'p, 's> {
                 self.voucher_left[v] -= voucher.amount_yuan;
                 self.capital.vouchers += voucher.amount_yuan;
                 self.capital.voucher_projects += 1;
-                self.projects[id as usize].voucher = Some(v as u16);
+                self.projects[id as usize].voucher = v as u16;
                 return voucher.duration_factor;
             }
         }
@@ -809,7 +850,7 @@ impl<'p, 's> Replication<'p, 's> {
             let bound = fund.return_clause > 0.0
                 && open01(project.stream(SLOT_RETURN_CLAUSE + f as u64).next_raw()) < fund.return_clause;
             let project = &mut self.projects[id as usize];
-            project.fund = Some(f as u16);
+            project.fund = f as u16;
             project.bound = bound;
             return;
         }
@@ -1258,5 +1299,19 @@ fn ratio(a: f64, b: f64) -> f64 {
         a / b
     } else {
         f64::NAN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_project_record_fits_one_cache_line() {
+        assert!(
+            std::mem::size_of::<Project>() <= 64,
+            "{} bytes",
+            std::mem::size_of::<Project>()
+        );
     }
 }
