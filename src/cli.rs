@@ -201,6 +201,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some((point, replication)) = args.replay {
         return replay(&scenario, args.seed, point, replication);
     }
+    guard_work(&scenario, args.replications, args.force)?;
     prepare_output_dir(&out, args.force)?;
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -256,6 +257,29 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             results.events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
             out.display()
         ))?;
+    }
+    Ok(())
+}
+
+/// Model events per second per thread assumed for estimates: the reference model's
+/// measured speed on a modest machine (BENCHMARKS.md), rounded down.
+const EVENTS_PER_SECOND: f64 = 5e6;
+/// Model events per candidate assumed for estimates: an arrival and about four stages.
+const EVENTS_PER_CANDIDATE: f64 = 5.0;
+/// Longest estimated run accepted without `--force`.
+const MAX_ESTIMATED_HOURS: f64 = 24.0;
+
+/// Refuses, with the estimate, a run whose expected work is absurd, unless forced.
+fn guard_work(scenario: &Scenario, replications: u64, force: bool) -> Result<(), Failure> {
+    let events = scenario.expected_candidates() * EVENTS_PER_CANDIDATE * replications as f64;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let hours = events / EVENTS_PER_SECOND / threads / 3600.0;
+    if hours > MAX_ESTIMATED_HOURS && !force {
+        return Err(Failure::Input(format!(
+            "this run would handle about {events:.2e} model events ({:.2e} candidates per replication × {replications} replications), \
+             roughly {hours:.0} hours on {threads} threads; reduce the replications or the horizon, or add --force to run it anyway",
+            scenario.expected_candidates()
+        )));
     }
     Ok(())
 }

@@ -164,3 +164,23 @@ fn replay_reruns_one_replication_without_writing_files() {
     let bad = feidi(&["run", "scenarios/dazu-chengdu.toml", "--replay", "x:3"]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn an_absurd_amount_of_work_is_refused_with_its_estimate() {
+    let dir = temp_dir("guard");
+    let out = feidi(&[
+        "run",
+        "scenarios/dazu-chengdu.toml",
+        "-n",
+        "4000000000",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("model events") && err.contains("hours") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(!dir.exists());
+}

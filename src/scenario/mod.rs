@@ -440,6 +440,19 @@ impl Scenario {
             .map_or(0, |h| (h / self.bin_width - 1e-9).ceil().max(1.0) as usize)
     }
 
+    /// Candidates a replication brings on average (flows over the horizon plus bursts),
+    /// bounded by `candidate_limit`; infinite when nothing bounds them.
+    pub fn expected_candidates(&self) -> f64 {
+        let from_flows: f64 = match self.horizon {
+            Some(h) => self.flows.iter().map(|f| f.rate_per_month * h).sum(),
+            None if self.flows.iter().all(|f| f.rate_per_month == 0.0) => 0.0,
+            None => f64::INFINITY,
+        };
+        let from_bursts: f64 = self.bursts.iter().map(|b| b.size.mean() * b.times.len() as f64).sum();
+        let expected = from_flows + from_bursts;
+        self.candidate_limit.map_or(expected, |l| expected.min(l as f64))
+    }
+
     /// Index of the first home stage, where the landing choice is made.
     pub fn handoff_stage(&self) -> Option<usize> {
         self.stages.iter().position(|s| s.place == Place::Home)
