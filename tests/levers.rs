@@ -315,3 +315,18 @@ success_boost = 1.0
     let (dearer, half) = paired(&a, &b, total::COST_YUAN);
     assert!(dearer - half > 0.0);
 }
+
+#[test]
+fn an_enclave_keeps_the_entrants_of_its_own_competition_from_rivals() {
+    let crowded = dazu().replace("province = \"Sichuan\"", "province = \"Sichuan\"\nrival_enclaves = 35");
+    let own = crowded.replace(
+        "start = \"6 months\"",
+        "start = \"6 months\"\nenclave = \"dazu-in-chengdu\"",
+    );
+    assert_ne!(own, crowded);
+    let (a, b) = (outcomes(&scenario(&crowded), 100), outcomes(&scenario(&own), 100));
+    let (fewer, half) = paired(&a, &b, total::LOST_TO_RIVALS);
+    assert!(fewer + half < 0.0, "losses to rivals change by {fewer} ± {half}");
+    let (more, half) = paired(&a, &b, total::ADMITTED);
+    assert!(more - half > 0.0, "admissions change by {more} ± {half}");
+}

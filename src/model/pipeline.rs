@@ -280,6 +280,7 @@ pub(super) struct Replication<'p, 's> {
     closed_at: Vec<f64>,
     stranded: u64,
     lost_to_rivals: u64,
+    lost_to_rivals_at_warmup: u64,
     /// Landing subsidies paid so far, yuan.
     subsidies: f64,
     /// Landing subsidies paid by the end of each bin.
@@ -363,6 +364,7 @@ impl<'p, 's> Replication<'p, 's> {
             closed_at: vec![f64::INFINITY; sc.enclaves.len()],
             stranded: 0,
             lost_to_rivals: 0,
+            lost_to_rivals_at_warmup: 0,
             subsidies: 0.0,
             subsidies_at_bin: vec![0.0; p.bins],
             sums: Sums::default(),
@@ -446,7 +448,15 @@ impl<'p, 's> Replication<'p, 's> {
 
     /// A candidate appears in `host` in `sector`; the first open enclave there that
     /// scouts the sector and meets it decides on it.
-    fn arrive(&mut self, sim: &mut Simulation<PackedEvent>, host: usize, sector: usize, key: u64, quality: (f64, f64)) {
+    fn arrive(
+        &mut self,
+        sim: &mut Simulation<PackedEvent>,
+        host: usize,
+        sector: usize,
+        key: u64,
+        quality: (f64, f64),
+        reserved: Option<usize>,
+    ) {
         self.counts[total::HOST_CANDIDATES] += 1;
         let now = sim.now();
         let sc = self.p.scenario;
@@ -464,7 +474,11 @@ impl<'p, 's> Replication<'p, 's> {
                 first = Some(e);
             }
         }
-        let chosen = if first.is_some() && (several || sc.cities[host].rival_enclaves > 0) {
+        let chosen = if let Some(e) = reserved {
+            // The enclave's own event: every entrant meets it, and only it.
+            let enclave = &sc.enclaves[e];
+            (now >= enclave.opens && now < self.closed_at[e] && enclave.focus[sector]).then_some(e as u16)
+        } else if first.is_some() && (several || sc.cities[host].rival_enclaves > 0) {
             let mut met = std::mem::take(&mut self.met);
             met.clear();
             met.extend(
@@ -1030,6 +1044,7 @@ impl<'p, 's> Replication<'p, 's> {
                 burst.sector,
                 key,
                 (burst.quality_mean, burst.quality_sd),
+                burst.enclave,
             );
             arrived = true;
         }
@@ -1039,13 +1054,14 @@ impl<'p, 's> Replication<'p, 's> {
         arrived
     }
 
-    /// Seat-months of open seats between `a` and `b`.
+    /// Seat-months of open seats between `a` and `b` (from opening to any closure).
     fn open_seat_months(&self, a: f64, b: f64) -> f64 {
         self.p
             .scenario
             .enclaves
             .iter()
-            .map(|e| e.seats as f64 * (b - a.max(e.opens)).max(0.0))
+            .zip(&self.closed_at)
+            .map(|(e, &closed)| e.seats as f64 * (b.min(closed) - a.max(e.opens)).max(0.0))
             .sum()
     }
 
@@ -1197,7 +1213,7 @@ impl<'p, 's> Replication<'p, 's> {
         totals[total::RETURN_INVESTMENT_YUAN] = self.capital.returned;
         totals[total::FUND_LOSSES_YUAN] = self.capital.lost;
         totals[total::FUND_INVESTMENTS] = self.capital.investments as f64;
-        totals[total::LOST_TO_RIVALS] = self.lost_to_rivals as f64;
+        totals[total::LOST_TO_RIVALS] = (self.lost_to_rivals - self.lost_to_rivals_at_warmup) as f64;
         totals[total::VOUCHERS_YUAN] = self.capital.vouchers;
         totals[total::VOUCHER_PROJECTS] = self.capital.voucher_projects as f64;
         totals[total::SUBSIDY_YUAN] = self.subsidies;
@@ -1225,7 +1241,14 @@ impl Model for Replication<'_, '_> {
                 let f = f as usize;
                 let flow = &self.p.scenario.flows[f];
                 let key = self.flow_rngs[f].next_u64();
-                self.arrive(sim, flow.host, flow.sector, key, (flow.quality_mean, flow.quality_sd));
+                self.arrive(
+                    sim,
+                    flow.host,
+                    flow.sector,
+                    key,
+                    (flow.quality_mean, flow.quality_sd),
+                    None,
+                );
                 if self.below_limit() {
                     if let Some(t) = self.next_arrival(f, sim.now()) {
                         sim.schedule_at(t, Event::Arrival(f as u32).pack());
@@ -1250,6 +1273,7 @@ impl Model for Replication<'_, '_> {
             }
             Event::WarmupEnd => {
                 self.counts_at_warmup = self.counts;
+                self.lost_to_rivals_at_warmup = self.lost_to_rivals;
                 self.at_warmup = self.areas(sim.now());
                 false
             }

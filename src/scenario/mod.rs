@@ -196,6 +196,9 @@ pub struct Burst {
     pub times: Vec<f64>,
     /// Number of candidates per batch (rounded to a whole number, at least 0).
     pub size: Distribution,
+    /// The enclave that runs the event itself, if any: its entrants meet that enclave
+    /// alone (no scouting reach, no rivals).
+    pub enclave: Option<usize>,
     /// Mean hidden quality of the batch's candidates.
     pub quality_mean: f64,
     /// Spread of the batch's hidden quality.

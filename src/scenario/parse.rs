@@ -230,7 +230,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         horizon,
     );
     let flows = read_flows(root, &places, &sector_names);
-    let bursts = read_bursts(root, &places, &sector_names, horizon);
+    let bursts = read_bursts(root, &places, &sector_names, &enclaves, horizon);
 
     if stage_tables.is_empty() && stages_read {
         root.missing("stage", "at least one [[stage]]");
@@ -959,6 +959,7 @@ fn read_bursts(
     root: &Table<'_, '_>,
     places: &Places<'_>,
     sectors: &Names,
+    enclaves: &[Read<Enclave>],
     horizon: Option<Option<f64>>,
 ) -> Vec<Read<Burst>> {
     let tables = root.tables("burst").unwrap_or_default();
@@ -1003,12 +1004,35 @@ fn read_bursts(
             Some(e)
         });
         let start = t.optional("start", |v| v.duration());
+        let enclave_names = Names {
+            what: "enclave",
+            names: enclaves
+                .iter()
+                .map(|e| e.as_ref().map_or(String::new(), |e| e.id.clone()))
+                .collect(),
+            complete: enclaves.iter().all(Option::is_some),
+        };
+        let runner = t.optional("enclave", |v| {
+            let e = enclave_names.resolve(&v)?;
+            if let (Some(enclave), Some(Some(h))) = (enclaves[e].as_ref(), host.map(Some)) {
+                if enclave.host != h {
+                    v.fail(
+                        "an enclave in the burst's host city",
+                        &format!("\"{}\", which sits in another city", enclave.id),
+                        None,
+                    );
+                    return None;
+                }
+            }
+            Some(e)
+        });
         let quality = read_quality(&t);
         t.finish();
         let times = burst_times(&t, at, every, start, horizon);
         out.push((|| {
             let (quality_mean, quality_sd) = quality?;
             Some(Burst {
+                enclave: lift(runner)?,
                 name: name?,
                 host: host?,
                 sector: sector?,
