@@ -242,13 +242,22 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     if args.json {
         say(&report.summary_json())?;
     } else {
-        let rows: Vec<_> = totals
+        // Metrics of mechanisms the scenario does not use are zero throughout: the
+        // table leaves them out (summary.json keeps every one).
+        let (rows, hidden): (Vec<_>, Vec<_>) = totals
             .iter()
             .zip(&results.totals)
-            .map(|(i, a)| (i, a.summary(crate::output::CONFIDENCE)))
-            .collect();
+            .enumerate()
+            .map(|(i, (info, a))| (i, info, a.summary(crate::output::CONFIDENCE)))
+            .partition(|(i, _, s)| *i <= metrics::total::SEAT_MONTHS || s.min != 0.0 || s.max != 0.0);
+        let rows: Vec<_> = rows.into_iter().map(|(_, info, s)| (info, s)).collect();
+        let note = if hidden.is_empty() {
+            String::new()
+        } else {
+            format!("({} metrics zero in every replication are left out here; see summary.json)\n", hidden.len())
+        };
         say(&format!(
-            "{} — {} replications, seed {}\n{}{:.1} s, {:.2} million model events per second; results in {}\n",
+            "{} — {} replications, seed {}\n{}{note}{:.1} s, {:.2} million model events per second; results in {}\n",
             scenario.title,
             results.replications,
             args.seed,
