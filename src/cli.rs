@@ -254,7 +254,10 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         let note = if hidden.is_empty() {
             String::new()
         } else {
-            format!("({} metrics zero in every replication are left out here; see summary.json)\n", hidden.len())
+            format!(
+                "({} metrics zero in every replication are left out here; see summary.json)\n",
+                hidden.len()
+            )
         };
         say(&format!(
             "{} — {} replications, seed {}\n{}{note}{:.1} s, {:.2} million model events per second; results in {}\n",

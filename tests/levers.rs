@@ -293,7 +293,7 @@ fn rival_enclaves_take_their_logit_share_of_the_candidates_met() {
 }
 
 #[test]
-fn innovation_vouchers_raise_pilot_success_at_their_cost() {
+fn innovation_vouchers_raise_incubation_success_at_their_cost() {
     let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "");
     let with = base.clone()
         + r#"

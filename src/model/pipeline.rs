@@ -192,10 +192,12 @@ impl Firm {
         }
     }
 
-    /// Output rate at `t`, yuan per year.
+    /// Output rate at `t`, yuan per year (0 before the firm starts).
     fn rate_at(&self, t: f64, ramp: f64) -> f64 {
-        let age = (t - self.since).max(0.0);
-        if ramp <= 0.0 {
+        let age = t - self.since;
+        if age < 0.0 {
+            0.0
+        } else if ramp <= 0.0 {
             self.output_per_year
         } else {
             self.output_per_year * (age / ramp).min(1.0)
@@ -283,8 +285,13 @@ pub(super) struct Replication<'p, 's> {
     lost_to_rivals_at_warmup: u64,
     /// Landing subsidies paid so far, yuan.
     subsidies: f64,
-    /// Landing subsidies paid by the end of each bin.
-    subsidies_at_bin: Vec<f64>,
+    /// One-off outlays (subsidies, vouchers, fund losses) paid by the end of each bin.
+    outlay_at_bin: Vec<f64>,
+    /// One-off outlays paid by the horizon (the rest of a drain is not counted).
+    outlay_at_horizon: Option<f64>,
+    /// Paper landings and stranded projects at the end of the warm-up.
+    paper_at_warmup: u64,
+    stranded_at_warmup: u64,
     /// Time of the last event that changed the state (stale give-ups do not count), the
     /// end of the averaging window when there is no horizon.
     last_activity: f64,
@@ -366,7 +373,10 @@ impl<'p, 's> Replication<'p, 's> {
             lost_to_rivals: 0,
             lost_to_rivals_at_warmup: 0,
             subsidies: 0.0,
-            subsidies_at_bin: vec![0.0; p.bins],
+            outlay_at_bin: vec![0.0; p.bins],
+            outlay_at_horizon: None,
+            paper_at_warmup: 0,
+            stranded_at_warmup: 0,
             sums: Sums::default(),
             series: vec![f64::NAN; p.bins * p.series_width],
         }
@@ -873,12 +883,16 @@ impl<'p, 's> Replication<'p, 's> {
     /// Cooperation on `link` breaks down: the home's enclaves in the host close, their
     /// waiting candidates are turned away and their projects still on the host side are
     /// stranded. Projects already at home carry on.
-    fn breakdown(&mut self, now: f64, link: usize) {
+    /// Returns whether anything changed (an enclave that was still open closed).
+    fn breakdown(&mut self, now: f64, link: usize) -> bool {
         let sc = self.p.scenario;
         let l = &sc.links[link];
         let closing: Vec<usize> = (0..sc.enclaves.len())
             .filter(|&e| sc.enclaves[e].owner == l.home && sc.enclaves[e].host == l.host)
             .collect();
+        let changed = closing
+            .iter()
+            .any(|&e| self.closed_at[e] > now && now >= sc.enclaves[e].opens);
         for &e in &closing {
             self.closed_at[e] = self.closed_at[e].min(now);
         }
@@ -907,6 +921,7 @@ impl<'p, 's> Replication<'p, 's> {
             self.projects[id].status = Status::Gone;
         }
         self.queue.set(now, self.waiting_total as f64);
+        changed
     }
 
     /// A year ends: a city short of its registration target registers shells.
@@ -1095,7 +1110,7 @@ impl<'p, 's> Replication<'p, 's> {
             *slot = n as f64;
         }
         self.bin_start_busy_area = busy_area;
-        self.subsidies_at_bin[bin] = self.subsidies;
+        self.outlay_at_bin[bin] = self.one_off_outlay();
         if bin + 1 < self.p.bins {
             let horizon = sc.horizon.expect("bins exist only with a horizon");
             sim.schedule_at(
@@ -1103,6 +1118,11 @@ impl<'p, 's> Replication<'p, 's> {
                 Event::BinEnd(bin as u32 + 1).pack(),
             );
         }
+    }
+
+    /// One-off outlays so far: landing subsidies, vouchers and fund losses.
+    fn one_off_outlay(&self) -> f64 {
+        self.subsidies + self.capital.vouchers + self.capital.lost
     }
 
     /// Home outlay to time `t` that accrues by the month: rent and operator fees.
@@ -1156,8 +1176,12 @@ impl<'p, 's> Replication<'p, 's> {
                 *t += tax * share;
             }
             home_tax += economics.tax_split.home.map_or(0.0, |h| tax * shares[h]);
-            let subsidies = self.subsidies_at_bin.get(bin).copied().unwrap_or(self.subsidies);
-            let cost = self.running_costs_until(bin_end) + subsidies + self.capital.lost + self.capital.vouchers;
+            let one_off = self
+                .outlay_at_bin
+                .get(bin)
+                .copied()
+                .unwrap_or_else(|| self.one_off_outlay());
+            let cost = self.running_costs_until(bin_end) + one_off;
             if payback.is_nan() && cost > 0.0 && home_tax >= cost {
                 payback = bin_end;
             }
@@ -1171,14 +1195,16 @@ impl<'p, 's> Replication<'p, 's> {
                 row[4..4 + parties].copy_from_slice(&party_tax);
             }
         }
-        let cost = self.running_costs_until(end) + self.subsidies + self.capital.lost + self.capital.vouchers;
+        let one_off = self.outlay_at_horizon.unwrap_or_else(|| self.one_off_outlay());
+        let cost = self.running_costs_until(end) + one_off;
         totals[total::OUTPUT_YUAN] = previous_output;
         totals[total::TAX_YUAN] = party_tax.iter().sum();
         totals[total::HOME_TAX_YUAN] = home_tax;
         totals[total::JOBS] =
             self.firms.iter().map(|f| f.rate_at(end, ramp)).sum::<f64>() / 1e6 * economics.jobs_per_million_yuan;
         totals[total::COST_YUAN] = cost;
-        totals[total::COST_PER_REAL_LANDING_YUAN] = ratio(cost, totals[total::LANDED_HOME_REAL]);
+        // Money covers the whole horizon, so the landings it is divided by do too.
+        totals[total::COST_PER_REAL_LANDING_YUAN] = ratio(cost, self.counts[total::LANDED_HOME] as f64);
         totals[total::PAYBACK_MONTH] = payback;
         totals[total::PAID_BACK] = if payback.is_nan() { 0.0 } else { 1.0 };
         totals[total::COUNT..total::COUNT + parties].copy_from_slice(&party_tax);
@@ -1205,9 +1231,10 @@ impl<'p, 's> Replication<'p, 's> {
         totals[total::QUEUE_WAIT_MONTHS] = ratio(self.sums.wait_months, self.sums.waits as f64);
         totals[total::SEAT_MONTHS] = ratio(self.sums.seat_months, self.sums.tenures as f64);
         totals[total::LANDED_HOME_REAL] = totals[total::LANDED_HOME];
-        totals[total::LANDED_HOME_PAPER] = self.paper_landings as f64;
-        totals[total::LANDED_HOME] += self.paper_landings as f64;
-        totals[total::STRANDED] = self.stranded as f64;
+        let paper = (self.paper_landings - self.paper_at_warmup) as f64;
+        totals[total::LANDED_HOME_PAPER] = paper;
+        totals[total::LANDED_HOME] += paper;
+        totals[total::STRANDED] = (self.stranded - self.stranded_at_warmup) as f64;
         totals[total::FUND_DEPLOYED_YUAN] = self.capital.deployed;
         totals[total::SOCIAL_CAPITAL_YUAN] = self.capital.social;
         totals[total::RETURN_INVESTMENT_YUAN] = self.capital.returned;
@@ -1217,6 +1244,7 @@ impl<'p, 's> Replication<'p, 's> {
         totals[total::VOUCHERS_YUAN] = self.capital.vouchers;
         totals[total::VOUCHER_PROJECTS] = self.capital.voucher_projects as f64;
         totals[total::SUBSIDY_YUAN] = self.subsidies;
+        debug_assert!(self.outlay_at_horizon.is_none_or(|o| o <= self.one_off_outlay()));
         let mut series = std::mem::take(&mut self.series);
         if let Some(economics) = &sc.economics {
             self.money(economics, end, &mut totals, &mut series);
@@ -1258,10 +1286,7 @@ impl Model for Replication<'_, '_> {
             }
             Event::Burst(b) => self.burst(sim, b as usize),
             Event::StageEnd(id) => self.stage_end(sim, id),
-            Event::Breakdown(link) => {
-                self.breakdown(sim.now(), link as usize);
-                true
-            }
+            Event::Breakdown(link) => self.breakdown(sim.now(), link as usize),
             Event::YearEnd(year) => {
                 self.year_end(sim, year as usize);
                 false
@@ -1274,11 +1299,14 @@ impl Model for Replication<'_, '_> {
             Event::WarmupEnd => {
                 self.counts_at_warmup = self.counts;
                 self.lost_to_rivals_at_warmup = self.lost_to_rivals;
+                self.paper_at_warmup = self.paper_landings;
+                self.stranded_at_warmup = self.stranded;
                 self.at_warmup = self.areas(sim.now());
                 false
             }
             Event::HorizonEnd => {
                 self.at_horizon = Some(self.areas(sim.now()));
+                self.outlay_at_horizon = Some(self.one_off_outlay());
                 false
             }
         };

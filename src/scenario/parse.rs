@@ -249,6 +249,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         .map(|v| read_economics(&v, &sector_names, horizon));
     let funds = read_funds(root, &places, &stage_names);
     let vouchers = read_vouchers(root, &places, &stage_names);
+    check_timing(root, &header, &cities, &stages, &funds);
     let header = header?;
     Some(Scenario {
         name: header.name,
@@ -1090,6 +1091,8 @@ fn burst_times(
                 return None;
             }
             let batches = ((end - start) / every).ceil().max(0.0);
+            // The header failed: without a horizon there is nothing to count batches to.
+            horizon?;
             if batches > MAX_BATCHES as f64 {
                 every_value.fail(
                     &format!("at most {MAX_BATCHES} batches over the horizon"),
@@ -1183,6 +1186,42 @@ fn read_funds(root: &Table<'_, '_>, places: &Places<'_>, stages: &Names) -> Vec<
     out
 }
 
+/// Settings that would silently do nothing: a fund investing once projects have already
+/// landed, a yearly registration target with no horizon to count years in.
+fn check_timing(
+    root: &Table<'_, '_>,
+    header: &Option<Header>,
+    cities: &[Read<City>],
+    stages: &[Read<Stage>],
+    funds: &[Read<Fund>],
+) {
+    let fund_tables = root.tables("fund").unwrap_or_default();
+    for (t, fund) in fund_tables.iter().zip(funds) {
+        let Some(fund) = fund else { continue };
+        if let Some(Some(stage)) = stages.get(fund.stage) {
+            if stage.place == Place::Home {
+                t.get("stage").expect("stage is present").fail(
+                    "a stage before the projects reach home (an enclave or host stage)",
+                    &format!("\"{}\", a home stage: the fund would invest after landing", stage.name),
+                    Some("a return-investment clause acts at the hand-off, so invest before it".to_string()),
+                );
+            }
+        }
+    }
+    if header.as_ref().is_some_and(|h| h.horizon.is_none()) {
+        let city_tables = root.tables("city").unwrap_or_default();
+        for (t, city) in city_tables.iter().zip(cities) {
+            if city.as_ref().is_some_and(|c| c.registration_target.is_some()) {
+                t.get("registration_target").expect("target is present").fail(
+                    "a `registration_target` only with a `horizon` (targets count years)",
+                    "a target in a run stopped by `candidate_limit` alone",
+                    None,
+                );
+            }
+        }
+    }
+}
+
 fn read_vouchers(root: &Table<'_, '_>, places: &Places<'_>, stages: &Names) -> Vec<Read<Voucher>> {
     let mut out = Vec::new();
     for t in root.tables("voucher").unwrap_or_default() {
@@ -1203,6 +1242,15 @@ fn read_vouchers(root: &Table<'_, '_>, places: &Places<'_>, stages: &Names) -> V
             v.number_in(0.01, 10.0, "a factor on the stage's duration")
         });
         t.finish();
+        if let (Some(b), Some(a)) = (budget, amount) {
+            if b < a {
+                t.get("budget_yuan").expect("budget is present").fail(
+                    "a budget of at least one voucher",
+                    &format!("{b} yuan, less than the {a} yuan of one voucher"),
+                    None,
+                );
+            }
+        }
         out.push((|| {
             Some(Voucher {
                 owner: owner?,
@@ -1330,6 +1378,14 @@ fn read_tax_split(v: &Value<'_, '_>) -> Read<TaxSplit> {
         return None;
     }
     let home = parties.iter().position(|p| p == "home");
+    if home.is_none() && floating.is_some_and(|f| f > 0.0) {
+        v.fail(
+            "a `home` party when `home_floating` is set",
+            "`home_floating` with no `home` weight",
+            Some("add `home = ...` to the split, or remove `home_floating`".to_string()),
+        );
+        return None;
+    }
     Some(TaxSplit {
         base: weights.iter().map(|w| w / total).collect(),
         parties,
