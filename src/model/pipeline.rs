@@ -695,7 +695,8 @@ impl<'p, 's> Replication<'p, 's> {
         self.landed_by_city[owner] += 1;
         if project.fund != NONE {
             let fund = &sc.funds[project.fund as usize];
-            self.capital.returned += fund.return_multiple * fund.ticket_yuan;
+            // The multiple is per yuan of the fund's own money, as Kunshan reports it.
+            self.capital.returned += fund.return_multiple * fund.government_share * fund.ticket_yuan;
         }
         self.counts[total::LANDED_HOME] += 1;
         if project.measured {
