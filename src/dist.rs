@@ -165,7 +165,7 @@ impl Distribution {
         let d = Weibull::new(scale, shape).map_err(|e| e.to_string())?;
         Ok(Distribution {
             kind: Kind::Weibull(d),
-            mean: scale * gamma_fn(1.0 + 1.0 / shape),
+            mean: scale * crate::special::gamma(1.0 + 1.0 / shape),
             lower: 0.0,
         })
     }
@@ -279,31 +279,6 @@ pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     StandardNormal.sample(rng)
 }
 
-/// The gamma function for positive arguments (Lanczos approximation, g = 7).
-pub fn gamma_fn(x: f64) -> f64 {
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        return std::f64::consts::PI / ((std::f64::consts::PI * x).sin() * gamma_fn(1.0 - x));
-    }
-    let x = x - 1.0;
-    let t = x + 7.5;
-    let series = C[1..]
-        .iter()
-        .enumerate()
-        .fold(C[0], |acc, (i, c)| acc + c / (x + i as f64 + 1.0));
-    (2.0 * std::f64::consts::PI).sqrt() * t.powf(x + 0.5) * (-t).exp() * series
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,11 +349,5 @@ mod tests {
             .unwrap_err()
             .contains("all be zero"));
         assert!(Distribution::uniform(3.0, 1.0).is_err());
-    }
-
-    #[test]
-    fn gamma_function_matches_factorials() {
-        assert!((gamma_fn(5.0) - 24.0).abs() < 1e-9);
-        assert!((gamma_fn(0.5) - std::f64::consts::PI.sqrt()).abs() < 1e-12);
     }
 }

@@ -13,5 +13,6 @@ pub mod model;
 pub mod output;
 pub mod runner;
 pub mod scenario;
+pub mod special;
 pub mod stats;
 pub mod units;

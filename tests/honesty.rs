@@ -3,36 +3,12 @@
 //! independent replications with a fixed seed, and also asserts that the interval is
 //! narrow enough that a model off by a few per cent would fail.
 
-use feidi::engine::rng::StreamKey;
+mod common;
+
+use common::{assert_accounted, ci99, outcomes, scenario};
 use feidi::model::metrics::total;
-use feidi::model::{logit, Outcome, Prepared};
+use feidi::model::{logit, Outcome};
 use feidi::scenario::Scenario;
-use feidi::stats::student::t_quantile;
-
-fn scenario(text: &str) -> Scenario {
-    Scenario::from_toml("test.toml", text).unwrap_or_else(|e| panic!("test scenario is invalid:\n{e}"))
-}
-
-fn outcomes(sc: &Scenario, replications: u64, seed: u64) -> Vec<Outcome> {
-    let prepared = Prepared::new(sc);
-    (0..replications)
-        .map(|r| {
-            prepared.simulate(StreamKey {
-                seed,
-                point: 0,
-                replication: r,
-            })
-        })
-        .collect()
-}
-
-/// Mean and 99 % confidence half-width (Student t) of per-replication values.
-fn ci99(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, t_quantile(0.995, n - 1.0) * (var / n).sqrt())
-}
 
 fn assert_within_ci(name: &str, values: &[f64], expected: f64, max_relative_half_width: f64) {
     let (mean, half) = ci99(values);
@@ -302,16 +278,7 @@ fn every_candidate_is_accounted_for_exactly_once() {
     let sc = scenario(&text);
     for o in outcomes(&sc, 40, 5) {
         let t = &o.totals;
-        let ends = t[total::REJECTED]
-            + t[total::TURNED_AWAY]
-            + t[total::FAILED]
-            + t[total::LEAKED_HOST]
-            + t[total::LEAKED_ELSEWHERE]
-            + t[total::COMPLETED]
-            + t[total::STRANDED]
-            + t[total::LOST_TO_RIVALS]
-            + t[total::IN_PROGRESS];
-        assert_eq!(t[total::CANDIDATES], ends, "{t:?}");
+        assert_accounted(t);
         assert!(t[total::LANDED_HOME] <= t[total::ADMITTED]);
     }
 }

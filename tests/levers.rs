@@ -2,28 +2,12 @@
 //! accounting holds exactly. Statistical comparisons use common random numbers and a
 //! 99 % confidence interval of the paired difference.
 
-use feidi::engine::rng::StreamKey;
+mod common;
+
+use common::{assert_accounted, ci99, outcomes, scenario};
 use feidi::model::metrics::{total, totals_for};
-use feidi::model::{Outcome, Prepared};
-use feidi::scenario::Scenario;
+use feidi::model::Outcome;
 use feidi::stats::student::t_quantile;
-
-fn scenario(text: &str) -> Scenario {
-    Scenario::from_toml("test.toml", text).unwrap_or_else(|e| panic!("test scenario is invalid:\n{e}"))
-}
-
-fn outcomes(sc: &Scenario, replications: u64) -> Vec<Outcome> {
-    let prepared = Prepared::new(sc);
-    (0..replications)
-        .map(|r| {
-            prepared.simulate(StreamKey {
-                seed: 3,
-                point: 0,
-                replication: r,
-            })
-        })
-        .collect()
-}
 
 /// One candidate at month 0; 6 months in the enclave, 6 at home; constant output.
 const ONE_FIRM: &str = r#"
@@ -79,7 +63,7 @@ tax_split = { home = 5, host = 3, other = 2 }
 #[test]
 fn one_firm_gives_the_hand_computed_output_tax_cost_and_payback() {
     let sc = scenario(ONE_FIRM);
-    let o = &outcomes(&sc, 1)[0];
+    let o = &outcomes(&sc, 1, 3)[0];
     let t = &o.totals;
     // The firm starts at month 12; 1 million yuan a month at full scale after a 12-month
     // linear ramp: by month 60 it has made 1e6 × (12/2 + 48 − 12) = 42 million.
@@ -104,7 +88,7 @@ fn one_firm_gives_the_hand_computed_output_tax_cost_and_payback() {
 #[test]
 fn the_floating_part_moves_tax_home_as_the_landing_rate_rises() {
     let sc = scenario(&ONE_FIRM.replace("other = 2 }", "other = 2, home_floating = 0.2 }"));
-    let t = &outcomes(&sc, 1)[0].totals;
+    let t = &outcomes(&sc, 1, 3)[0].totals;
     // Landing rate 1: home 0.5 + 0.2; host and other share the remaining 0.3 as 3:2.
     assert!((t[total::HOME_TAX_YUAN] - 4.2e6 * 0.7).abs() < 1e-3);
     let names = totals_for(&sc);
@@ -124,7 +108,7 @@ fn tax_parts_sum_to_the_total_in_every_replication() {
         .map(|(i, _)| i)
         .collect();
     assert_eq!(parts.len(), 2);
-    for o in outcomes(&sc, 30) {
+    for o in outcomes(&sc, 30, 3) {
         let sum: f64 = parts.iter().map(|&i| o.totals[i]).sum();
         assert!((sum - o.totals[total::TAX_YUAN]).abs() <= 1e-6 * o.totals[total::TAX_YUAN].max(1.0));
         assert!(o.totals[total::HOME_TAX_YUAN] <= o.totals[total::TAX_YUAN]);
@@ -151,7 +135,7 @@ fn a_larger_landing_subsidy_lands_more_projects_at_a_higher_cost() {
     let base = text.replace("capacity = { pilot = 6, industrialization = 12 }", "");
     let low = scenario(&base);
     let high = scenario(&base.replace("landing_subsidy_yuan = 1_000_000", "landing_subsidy_yuan = 6_000_000"));
-    let (a, b) = (outcomes(&low, 200), outcomes(&high, 200));
+    let (a, b) = (outcomes(&low, 200, 3), outcomes(&high, 200, 3));
     let (more, half) = paired(&a, &b, total::LANDED_HOME_REAL);
     assert!(
         more - half > 0.0,
@@ -187,7 +171,7 @@ fn a_return_investment_clause_cuts_leaks_and_the_fund_accounts_balance() {
     let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "");
     let without = scenario(&(base.clone() + &FUND.replace("CLAUSE", "0.0")));
     let with = scenario(&(base + &FUND.replace("CLAUSE", "1.0")));
-    let (a, b) = (outcomes(&without, 200), outcomes(&with, 200));
+    let (a, b) = (outcomes(&without, 200, 3), outcomes(&with, 200, 3));
     let (change, half) = paired(&a, &b, total::LEAKED_HOST);
     assert!(
         change + half < 0.0,
@@ -215,7 +199,10 @@ fn a_registration_target_adds_paper_landings_but_no_output() {
         "landing_subsidy_yuan = 1_000_000",
         "landing_subsidy_yuan = 1_000_000\nregistration_target = { per_year = 15, filled_by_shells = 0.8 }",
     );
-    let (a, b) = (outcomes(&scenario(&base), 50), outcomes(&scenario(&with_target), 50));
+    let (a, b) = (
+        outcomes(&scenario(&base), 50, 3),
+        outcomes(&scenario(&with_target), 50, 3),
+    );
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x.totals[total::LANDED_HOME_PAPER], 0.0);
         assert!(y.totals[total::LANDED_HOME_PAPER] > 0.0);
@@ -237,23 +224,17 @@ fn a_breakdown_strands_projects_and_every_candidate_is_still_accounted_for() {
         "same_city_treatment = false",
         "same_city_treatment = false\nbreakdown_hazard = \"0.3 per year\"",
     );
-    let (a, b) = (outcomes(&scenario(&dazu()), 100), outcomes(&scenario(&broken), 100));
+    let (a, b) = (
+        outcomes(&scenario(&dazu()), 100, 3),
+        outcomes(&scenario(&broken), 100, 3),
+    );
     let stranded: f64 = b.iter().map(|o| o.totals[total::STRANDED]).sum();
     assert!(stranded > 0.0);
     let (fewer, half) = paired(&a, &b, total::LANDED_HOME_REAL);
     assert!(fewer + half < 0.0, "landings change by {fewer} ± {half}");
     for o in &b {
         let t = &o.totals;
-        let ends = t[total::REJECTED]
-            + t[total::TURNED_AWAY]
-            + t[total::FAILED]
-            + t[total::LEAKED_HOST]
-            + t[total::LEAKED_ELSEWHERE]
-            + t[total::COMPLETED]
-            + t[total::STRANDED]
-            + t[total::LOST_TO_RIVALS]
-            + t[total::IN_PROGRESS];
-        assert_eq!(t[total::CANDIDATES], ends);
+        assert_accounted(t);
     }
 }
 
@@ -261,7 +242,10 @@ fn a_breakdown_strands_projects_and_every_candidate_is_still_accounted_for() {
 fn an_operator_paid_by_occupancy_admits_more_and_weaker_projects() {
     let base = dazu().replace("seats = 110", "seats = 300");
     let drifting = base.replace("admission_bar = -0.3", "admission_bar = -0.3\noccupancy_drift = 1.5");
-    let (a, b) = (outcomes(&scenario(&base), 100), outcomes(&scenario(&drifting), 100));
+    let (a, b) = (
+        outcomes(&scenario(&base), 100, 3),
+        outcomes(&scenario(&drifting), 100, 3),
+    );
     let (more, half) = paired(&a, &b, total::ADMITTED);
     assert!(more - half > 0.0, "admissions change by {more} ± {half}");
     let (rate, half) = paired(&a, &b, total::LANDING_RATE);
@@ -275,15 +259,12 @@ fn an_operator_paid_by_occupancy_admits_more_and_weaker_projects() {
 fn rival_enclaves_take_their_logit_share_of_the_candidates_met() {
     // 35 rivals as attractive as the enclave: it keeps 1/36 of those its scouts meet.
     let crowded = dazu().replace("province = \"Sichuan\"", "province = \"Sichuan\"\nrival_enclaves = 35");
-    let runs = outcomes(&scenario(&crowded), 100);
+    let runs = outcomes(&scenario(&crowded), 100, 3);
     let kept: Vec<f64> = runs
         .iter()
         .map(|o| 1.0 - o.totals[total::LOST_TO_RIVALS] / o.totals[total::CANDIDATES])
         .collect();
-    let n = kept.len() as f64;
-    let mean = kept.iter().sum::<f64>() / n;
-    let sd = (kept.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-    let half = t_quantile(0.995, n - 1.0) * sd / n.sqrt();
+    let (mean, half) = ci99(&kept);
     assert!(
         (mean - 1.0 / 36.0).abs() <= half,
         "kept share {mean} ± {half} (99% CI), logit gives {}",
@@ -304,7 +285,7 @@ budget_yuan = 20_000_000
 amount_yuan = 200_000
 success_boost = 1.0
 "#;
-    let (a, b) = (outcomes(&scenario(&base), 200), outcomes(&scenario(&with), 200));
+    let (a, b) = (outcomes(&scenario(&base), 200, 3), outcomes(&scenario(&with), 200, 3));
     let (fewer, half) = paired(&a, &b, total::FAILED);
     assert!(fewer + half < 0.0, "failures change by {fewer} ± {half}");
     for o in &b {
@@ -324,7 +305,7 @@ fn an_enclave_keeps_the_entrants_of_its_own_competition_from_rivals() {
         "start = \"6 months\"\nenclave = \"dazu-in-chengdu\"",
     );
     assert_ne!(own, crowded);
-    let (a, b) = (outcomes(&scenario(&crowded), 100), outcomes(&scenario(&own), 100));
+    let (a, b) = (outcomes(&scenario(&crowded), 100, 3), outcomes(&scenario(&own), 100, 3));
     let (fewer, half) = paired(&a, &b, total::LOST_TO_RIVALS);
     assert!(fewer + half < 0.0, "losses to rivals change by {fewer} ± {half}");
     let (more, half) = paired(&a, &b, total::ADMITTED);

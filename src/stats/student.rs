@@ -1,27 +1,7 @@
 //! Quantiles of Student's t and the standard normal distribution, for confidence
 //! intervals and for statistical tests.
 
-/// ln Γ(x) for x > 0 (Lanczos, g = 7).
-fn ln_gamma(x: f64) -> f64 {
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    let x = x - 1.0;
-    let t = x + 7.5;
-    let series = C[1..]
-        .iter()
-        .enumerate()
-        .fold(C[0], |acc, (i, c)| acc + c / (x + i as f64 + 1.0));
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + series.ln()
-}
+use crate::special::ln_gamma;
 
 /// Continued fraction for the incomplete beta function (modified Lentz).
 fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
