@@ -15,4 +15,5 @@ pub mod runner;
 pub mod scenario;
 pub mod special;
 pub mod stats;
+pub mod sweep;
 pub mod units;

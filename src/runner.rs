@@ -128,6 +128,17 @@ pub fn run_block(prepared: &Prepared<'_>, settings: RunSettings, block: u64) -> 
     Ok(results)
 }
 
+/// Runs every replication of `settings` on the calling thread, block after block: for
+/// callers that parallelize over something else (the points of a sweep). Gives the same
+/// bits as [`run`].
+pub fn run_serial(prepared: &Prepared<'_>, settings: RunSettings) -> Result<Results, ReplicationFailure> {
+    let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
+    for block in 0..settings.replications.div_ceil(BLOCK) {
+        results.merge(&run_block(prepared, settings, block)?);
+    }
+    Ok(results)
+}
+
 /// Runs every replication of `settings` on `pool`, calling `progress` with the number
 /// finished as blocks are merged.
 ///

@@ -172,7 +172,7 @@ fn csv_number(out: &mut String, x: f64) {
 }
 
 /// Quotes a CSV field when it holds a comma, quote or line break.
-fn csv_field(out: &mut String, s: &str) {
+pub(super) fn csv_field(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
         out.push('"');
         out.push_str(&s.replace('"', "\"\""));

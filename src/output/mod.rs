@@ -2,6 +2,7 @@
 //! name and renamed into place, so a reader never sees half a file.
 
 mod files;
+pub mod points;
 mod table;
 
 pub use files::{sha256_hex, write_atomic, RunReport, CONFIDENCE};

@@ -312,6 +312,27 @@ impl<'d, 'a> Value<'d, 'a> {
         }
     }
 
+    /// The value as a plain TOML value (for copying it into another document).
+    pub fn to_toml(&self) -> toml::Value {
+        fn convert(v: &DeValue<'_>) -> toml::Value {
+            match v {
+                DeValue::String(s) => toml::Value::String(s.to_string()),
+                DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                    .map_or_else(|_| toml::Value::String(i.to_string()), toml::Value::Integer),
+                DeValue::Float(x) => toml::Value::Float(x.as_str().parse().unwrap_or(f64::NAN)),
+                DeValue::Boolean(b) => toml::Value::Boolean(*b),
+                DeValue::Datetime(d) => toml::Value::Datetime(*d),
+                DeValue::Array(items) => toml::Value::Array(items.iter().map(|i| convert(i.get_ref())).collect()),
+                DeValue::Table(t) => toml::Value::Table(
+                    t.iter()
+                        .map(|(k, v)| (k.get_ref().to_string(), convert(v.get_ref())))
+                        .collect(),
+                ),
+            }
+        }
+        convert(self.value.get_ref())
+    }
+
     /// Whether the value is a table (no error either way).
     pub fn is_table(&self) -> bool {
         matches!(self.value.get_ref(), DeValue::Table(_))

@@ -1,0 +1,137 @@
+//! Design points: the full grid of listed values, or a Latin hypercube over ranges.
+
+use super::{Design, Parameter, Point, Values};
+use crate::engine::rng::open01;
+use rand::rngs::ChaCha8Rng;
+use rand::{Rng, SeedableRng};
+
+/// The points of `design` over `parameters`. The Latin hypercube draws from its own
+/// ChaCha8 stream of `seed`, apart from every replication's streams.
+pub fn points(design: &Design, parameters: &[Parameter], seed: u64) -> Vec<Point> {
+    match design {
+        Design::Grid => grid(parameters),
+        Design::LatinHypercube { points } => latin_hypercube(parameters, *points, seed),
+        Design::Variants => Vec::new(),
+    }
+}
+
+fn grid(parameters: &[Parameter]) -> Vec<Point> {
+    let lists: Vec<&[toml::Value]> = parameters
+        .iter()
+        .map(|p| match &p.values {
+            Values::List(v) => v.as_slice(),
+            Values::Range { .. } => &[],
+        })
+        .collect();
+    let total = lists.iter().map(|l| l.len()).product::<usize>();
+    // The first parameter varies slowest, as in a nested loop written in file order.
+    (0..total)
+        .map(|n| {
+            let mut rest = n;
+            let mut values = vec![None; lists.len()];
+            for (i, list) in lists.iter().enumerate().rev() {
+                values[i] = Some(list[rest % list.len()].clone());
+                rest /= list.len();
+            }
+            Point {
+                label: format!("{n}"),
+                values,
+            }
+        })
+        .collect()
+}
+
+fn latin_hypercube(parameters: &[Parameter], n: usize, seed: u64) -> Vec<Point> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // Stream u64::MAX is never a replication's: those pack a point below 2^24 in the top bits.
+    rng.set_stream(u64::MAX);
+    let mut columns = Vec::with_capacity(parameters.len());
+    for p in parameters {
+        let Values::Range {
+            min,
+            max,
+            integer,
+            unit,
+        } = &p.values
+        else {
+            columns.push(vec![None; n]);
+            continue;
+        };
+        // One value in each of n equal strata, the strata in random order.
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        let column = order
+            .iter()
+            .map(|&stratum| {
+                let x = min + (stratum as f64 + open01(rng.next_u64())) / n as f64 * (max - min);
+                let x = if *integer { x.round() } else { x };
+                Some(match unit {
+                    Some(u) => toml::Value::String(format!("{x} {u}")),
+                    None if *integer => toml::Value::Integer(x as i64),
+                    None => toml::Value::Float(x),
+                })
+            })
+            .collect();
+        columns.push(column);
+    }
+    (0..n)
+        .map(|i| Point {
+            label: format!("{i}"),
+            values: columns.iter().map(|c| c[i].clone()).collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::KeyPath;
+    use super::*;
+
+    fn range(min: f64, max: f64) -> Parameter {
+        Parameter {
+            path: KeyPath::parse("x").unwrap(),
+            values: Values::Range {
+                min,
+                max,
+                integer: false,
+                unit: None,
+            },
+        }
+    }
+
+    #[test]
+    fn grid_enumerates_every_combination_first_parameter_slowest() {
+        let list = |v: &[i64]| Parameter {
+            path: KeyPath::parse("x").unwrap(),
+            values: Values::List(v.iter().map(|&i| toml::Value::Integer(i)).collect()),
+        };
+        let points = grid(&[list(&[1, 2]), list(&[10, 20, 30])]);
+        assert_eq!(points.len(), 6);
+        let first: Vec<i64> = points
+            .iter()
+            .map(|p| p.values[0].as_ref().unwrap().as_integer().unwrap())
+            .collect();
+        assert_eq!(first, [1, 1, 1, 2, 2, 2]);
+    }
+
+    #[test]
+    fn latin_hypercube_puts_one_point_in_each_stratum() {
+        let n = 50;
+        let points = latin_hypercube(&[range(0.0, 100.0), range(5.0, 6.0)], n, 9);
+        for (p, (lo, width)) in [(0.0, 100.0), (5.0, 1.0)].iter().enumerate() {
+            let mut strata: Vec<usize> = points
+                .iter()
+                .map(|pt| ((pt.values[p].as_ref().unwrap().as_float().unwrap() - lo) / width * n as f64) as usize)
+                .collect();
+            strata.sort_unstable();
+            assert_eq!(strata, (0..n).collect::<Vec<_>>());
+        }
+        assert_eq!(
+            latin_hypercube(&[range(0.0, 1.0)], 5, 9),
+            latin_hypercube(&[range(0.0, 1.0)], 5, 9)
+        );
+    }
+}

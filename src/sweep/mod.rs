@@ -1,0 +1,347 @@
+//! Sweeps: many variants of one base scenario. A sweep file names the base scenario, the
+//! parameters to vary by key path, and a design (full grid, Latin hypercube, or a list of
+//! named variants); each design point is the base scenario with its values set, validated
+//! like any scenario, and run with its own random streams (seed, point, replication).
+
+mod design;
+mod overrides;
+
+pub use overrides::{apply, KeyPath};
+
+use crate::scenario::reader::{Document, Read, Table, Value};
+use crate::scenario::Diagnostics;
+use std::path::{Path, PathBuf};
+
+/// How the design points are chosen.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Design {
+    /// Every combination of every parameter's listed values.
+    Grid,
+    /// `points` points spread by a Latin hypercube over each parameter's range.
+    LatinHypercube {
+        /// Number of points.
+        points: usize,
+    },
+    /// The `[[variant]]` tables, each a named point.
+    Variants,
+}
+
+/// What a parameter takes: a list of values (grid) or a range (Latin hypercube).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Values {
+    /// Listed values, in order.
+    List(Vec<toml::Value>),
+    /// A range, with a unit appended to each value when set ("months" gives "18.5 months").
+    Range {
+        /// Lower end.
+        min: f64,
+        /// Upper end.
+        max: f64,
+        /// Round to whole numbers.
+        integer: bool,
+        /// Unit written after the number, if any.
+        unit: Option<String>,
+    },
+}
+
+/// One varied setting of the base scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parameter {
+    /// Where the value goes in the scenario file.
+    pub path: KeyPath,
+    /// What it takes (empty list for the variants design).
+    pub values: Values,
+}
+
+/// One design point: a label and the value of each parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    /// A label for tables: the variant's name, or the point's number.
+    pub label: String,
+    /// The value of each parameter, in parameter order; `None` keeps the base
+    /// scenario's value (a variant that does not name the setting).
+    pub values: Vec<Option<toml::Value>>,
+}
+
+/// A validated sweep file, its design points generated.
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    /// Short name.
+    pub name: String,
+    /// The base scenario file, resolved against the sweep file's folder.
+    pub scenario: PathBuf,
+    /// Replications per point.
+    pub replications: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// The design.
+    pub design: Design,
+    /// The varied settings.
+    pub parameters: Vec<Parameter>,
+    /// The design points, in run order.
+    pub points: Vec<Point>,
+}
+
+/// Most design points a sweep may have (the streams support 2^24).
+pub const MAX_POINTS: usize = 1_000_000;
+
+impl Sweep {
+    /// Reads and validates a sweep file.
+    pub fn from_file(path: &Path) -> Result<(Sweep, Vec<u8>), Diagnostics> {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| {
+            Diagnostics(vec![crate::scenario::Diagnostic {
+                file: shown.clone(),
+                line: 0,
+                column: 0,
+                path: String::new(),
+                expected: "a readable sweep file".to_string(),
+                found: format!("an error opening it: {e}"),
+                hint: None,
+                snippet: None,
+            }])
+        })?;
+        let text = crate::scenario::decode(&shown, &bytes)?;
+        let folder = path.parent().unwrap_or(Path::new("."));
+        Ok((Sweep::from_toml(&shown, text, folder)?, bytes))
+    }
+
+    /// Parses sweep text; `folder` resolves the base scenario's relative path.
+    pub fn from_toml(file: &str, text: &str, folder: &Path) -> Result<Sweep, Diagnostics> {
+        let doc = Document::parse(file, text)?;
+        let sweep = {
+            let root = doc.root();
+            let s = read_sweep(&root, folder);
+            root.finish();
+            s
+        };
+        let failed = doc.has_errors();
+        doc.into_errors()?;
+        match sweep {
+            Some(s) if !failed => Ok(s),
+            _ => unreachable!("a sweep that failed to read has recorded an error"),
+        }
+    }
+}
+
+fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
+    for key in ["sweep", "parameter", "variant"] {
+        root.has(key);
+    }
+    let header = root
+        .required("sweep", "a [sweep] table with the base scenario and the design")?
+        .table()?;
+    let name = header
+        .required("name", "a short sweep name")
+        .and_then(|v| v.string().map(str::to_string));
+    let scenario = header
+        .required("scenario", "the base scenario file, relative to this file")
+        .and_then(|v| v.string().map(|s| folder.join(s)));
+    let replications = header
+        .required("replications", "replications per design point")
+        .and_then(|v| v.integer_in(1, crate::engine::rng::MAX_REPLICATIONS, "a number of replications"));
+    let seed = header.or("seed", 1, |v| v.integer_in(0, i64::MAX as u64, "a seed"));
+    let design = header
+        .required("design", "\"grid\", \"latin_hypercube\" or \"variants\"")
+        .and_then(|v| {
+            Some(match v.choice(&["grid", "latin_hypercube", "variants"])? {
+                "grid" => Design::Grid,
+                "variants" => Design::Variants,
+                _ => {
+                    let points = header
+                        .required("points", "the number of design points")
+                        .and_then(|p| p.integer_in(1, MAX_POINTS as u64, "a number of points"))?;
+                    Design::LatinHypercube {
+                        points: points as usize,
+                    }
+                }
+            })
+        });
+    if design
+        .as_ref()
+        .is_some_and(|d| !matches!(d, Design::LatinHypercube { .. }))
+    {
+        if let Some(v) = header.get("points") {
+            v.fail(
+                "`points` only with design = \"latin_hypercube\"",
+                "a number of points",
+                None,
+            );
+        }
+    } else {
+        header.has("points");
+    }
+    header.finish();
+    let design = design?;
+    let parameters = match design {
+        Design::Variants => Some(Vec::new()),
+        _ => read_parameters(root, &design),
+    };
+    let (parameters, points) = match design {
+        Design::Variants => {
+            let variants = read_variants(root)?;
+            (Some(variants.0), Some(variants.1))
+        }
+        _ => {
+            let parameters = parameters?;
+            let points = design::points(&design, &parameters, seed.unwrap_or(1));
+            if points.len() > MAX_POINTS {
+                root.get("parameter").expect("parameters are present").fail(
+                    &format!("at most {MAX_POINTS} design points"),
+                    &format!("{} points in the full grid", points.len()),
+                    Some("use design = \"latin_hypercube\" for many parameters".to_string()),
+                );
+                return None;
+            }
+            (Some(parameters), Some(points))
+        }
+    };
+    Some(Sweep {
+        name: name?,
+        scenario: scenario?,
+        replications: replications?,
+        seed: seed?,
+        design,
+        parameters: parameters?,
+        points: points?,
+    })
+}
+
+fn key_path(v: &Value<'_, '_>) -> Read<KeyPath> {
+    let text = v.string()?;
+    match KeyPath::parse(text) {
+        Ok(p) => Some(p),
+        Err(why) => {
+            v.fail(
+                "a key path such as \"enclave[0].seats\"",
+                &format!("\"{text}\" ({why})"),
+                None,
+            );
+            None
+        }
+    }
+}
+
+fn read_parameters(root: &Table<'_, '_>, design: &Design) -> Read<Vec<Parameter>> {
+    let tables = root.tables("parameter")?;
+    if tables.is_empty() {
+        root.missing("parameter", "at least one [[parameter]] to vary");
+        return None;
+    }
+    let mut out = Vec::new();
+    for t in &tables {
+        let path = t
+            .required("path", "the key path of the setting, such as \"enclave[0].seats\"")
+            .and_then(|v| key_path(&v));
+        let values = match design {
+            Design::Grid => t
+                .required("values", "the values to try, such as [60, 110, 200]")
+                .and_then(|v| {
+                    let items = v.array()?;
+                    if items.is_empty() {
+                        v.fail("at least one value", "an empty list", None);
+                        return None;
+                    }
+                    Some(Values::List(items.iter().map(|i| i.to_toml()).collect()))
+                }),
+            _ => {
+                let min = t.required("min", "the lower end of the range").and_then(|v| v.number());
+                let max = t.required("max", "the upper end of the range").and_then(|v| v.number());
+                let integer = t.or("integer", false, |v| v.boolean());
+                let unit = t.optional("unit", |v| v.string().map(str::to_string));
+                match (min, max) {
+                    (Some(a), Some(b)) if b < a => {
+                        t.get("max").expect("max is present").fail(
+                            &format!("a maximum of at least {a}"),
+                            &format!("{b}"),
+                            None,
+                        );
+                        None
+                    }
+                    (Some(min), Some(max)) => Some(Values::Range {
+                        min,
+                        max,
+                        integer: integer?,
+                        unit: unit.map_or(Some(None), |u| u.map(Some))?,
+                    }),
+                    _ => None,
+                }
+            }
+        };
+        t.finish();
+        out.push((|| {
+            Some(Parameter {
+                path: path?,
+                values: values?,
+            })
+        })());
+    }
+    out.into_iter().collect()
+}
+
+/// A variant's name and the (parameter index, value) pairs it sets.
+type NamedSettings = (String, Vec<(usize, toml::Value)>);
+
+fn read_variants(root: &Table<'_, '_>) -> Read<(Vec<Parameter>, Vec<Point>)> {
+    let tables = root.tables("variant")?;
+    if tables.is_empty() {
+        root.missing(
+            "variant",
+            "at least one [[variant]] with a name and the settings it changes",
+        );
+        return None;
+    }
+    let mut paths: Vec<KeyPath> = Vec::new();
+    let mut sets: Vec<Read<NamedSettings>> = Vec::new();
+    for t in &tables {
+        let name = t
+            .required("name", "the variant's name")
+            .and_then(|v| v.string().map(str::to_string));
+        let set = t
+            .required("set", "the settings it changes, such as { \"enclave[0].seats\" = 60 }")
+            .and_then(|v| {
+                let table = v.table()?;
+                let mut pairs = Vec::new();
+                for (key, value) in table.entries() {
+                    let path = match KeyPath::parse(key) {
+                        Ok(p) => p,
+                        Err(why) => {
+                            value.fail(
+                                "a key path such as \"enclave[0].seats\"",
+                                &format!("\"{key}\" ({why})"),
+                                None,
+                            );
+                            return None;
+                        }
+                    };
+                    let index = paths.iter().position(|p| *p == path).unwrap_or_else(|| {
+                        paths.push(path);
+                        paths.len() - 1
+                    });
+                    pairs.push((index, value.to_toml()));
+                }
+                Some(pairs)
+            });
+        t.finish();
+        sets.push((|| Some((name?, set?)))());
+    }
+    let sets: Vec<NamedSettings> = sets.into_iter().collect::<Read<_>>()?;
+    let parameters: Vec<Parameter> = paths
+        .into_iter()
+        .map(|path| Parameter {
+            path,
+            values: Values::List(Vec::new()),
+        })
+        .collect();
+    let points = sets
+        .into_iter()
+        .map(|(label, pairs)| {
+            let mut values = vec![None; parameters.len()];
+            for (i, v) in pairs {
+                values[i] = Some(v);
+            }
+            Point { label, values }
+        })
+        .collect();
+    Some((parameters, points))
+}

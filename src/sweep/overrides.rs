@@ -1,0 +1,148 @@
+//! Key paths into a scenario file ("enclave[0].operator.admission_bar") and setting
+//! values at them.
+
+use std::fmt;
+
+/// One step of a key path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A path to one setting in a scenario file: keys separated by dots, array items by
+/// `[i]` counted from 0, as in feidi's error messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyPath {
+    text: String,
+    steps: Vec<Step>,
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl KeyPath {
+    /// Parses "enclave[0].seats".
+    pub fn parse(text: &str) -> Result<KeyPath, String> {
+        let mut steps = Vec::new();
+        for part in text.split('.') {
+            let (key, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
+            if key.is_empty() {
+                return Err("a key is missing before a dot or a bracket".to_string());
+            }
+            steps.push(Step::Key(key.to_string()));
+            while !rest.is_empty() {
+                let close = rest.find(']').ok_or("a `[` is not closed")?;
+                let index = rest[1..close]
+                    .parse()
+                    .map_err(|_| format!("`{}` is not an array index", &rest[1..close]))?;
+                steps.push(Step::Index(index));
+                rest = &rest[close + 1..];
+                if !rest.is_empty() && !rest.starts_with('[') {
+                    return Err(format!("unexpected `{rest}` after an index"));
+                }
+            }
+        }
+        Ok(KeyPath {
+            text: text.to_string(),
+            steps,
+        })
+    }
+}
+
+/// Sets `value` at `path` in `doc`. Every step but the last must exist; the last key
+/// may be new (an optional setting the base scenario leaves at its default).
+pub fn apply(doc: &mut toml::Table, path: &KeyPath, value: toml::Value) -> Result<(), String> {
+    let (last, walk) = path.steps.split_last().ok_or("an empty key path")?;
+    let mut here: &mut toml::Value = match walk.first() {
+        None => {
+            let Step::Key(key) = last else {
+                return Err("a path cannot start with an index".to_string());
+            };
+            doc.insert(key.clone(), value);
+            return Ok(());
+        }
+        Some(Step::Key(first)) => doc
+            .get_mut(first)
+            .ok_or_else(|| format!("the base scenario has no `{first}`"))?,
+        Some(Step::Index(_)) => return Err("a path cannot start with an index".to_string()),
+    };
+    let mut so_far = String::new();
+    for step in &walk[1..] {
+        so_far = describe(&so_far, walk, step);
+        here = match (step, here) {
+            (Step::Key(k), toml::Value::Table(t)) => t
+                .get_mut(k)
+                .ok_or_else(|| format!("the base scenario has no `{so_far}`"))?,
+            (Step::Index(i), toml::Value::Array(a)) => {
+                let n = a.len();
+                a.get_mut(*i)
+                    .ok_or_else(|| format!("`{so_far}` is beyond the {n} items there"))?
+            }
+            _ => return Err(format!("`{so_far}` does not lead to a table or an array")),
+        };
+    }
+    match (last, here) {
+        (Step::Key(k), toml::Value::Table(t)) => {
+            t.insert(k.clone(), value);
+            Ok(())
+        }
+        (Step::Index(i), toml::Value::Array(a)) if *i < a.len() => {
+            a[*i] = value;
+            Ok(())
+        }
+        _ => Err(format!("`{path}` does not name a setting of the base scenario")),
+    }
+}
+
+fn describe(so_far: &str, walk: &[Step], step: &Step) -> String {
+    let first = match &walk[0] {
+        Step::Key(k) => k.as_str(),
+        Step::Index(_) => "",
+    };
+    let base = if so_far.is_empty() {
+        first.to_string()
+    } else {
+        so_far.to_string()
+    };
+    match step {
+        Step::Key(k) => format!("{base}.{k}"),
+        Step::Index(i) => format!("{base}[{i}]"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_nested_values_and_reports_missing_steps() {
+        let mut doc: toml::Table = toml::from_str("[[enclave]]\nseats = 10\n[enclave.operator]\nfee = 1\n").unwrap();
+        apply(
+            &mut doc,
+            &KeyPath::parse("enclave[0].seats").unwrap(),
+            toml::Value::Integer(60),
+        )
+        .unwrap();
+        apply(
+            &mut doc,
+            &KeyPath::parse("enclave[0].operator.admission_bar").unwrap(),
+            toml::Value::Float(0.5),
+        )
+        .unwrap();
+        assert_eq!(doc["enclave"][0]["seats"].as_integer(), Some(60));
+        assert_eq!(doc["enclave"][0]["operator"]["admission_bar"].as_float(), Some(0.5));
+        let err = apply(
+            &mut doc,
+            &KeyPath::parse("enclave[3].seats").unwrap(),
+            toml::Value::Integer(1),
+        )
+        .unwrap_err();
+        assert!(err.contains("beyond the 1 items"), "{err}");
+        assert!(KeyPath::parse("enclave[x]").is_err());
+        assert!(KeyPath::parse(".seats").is_err());
+    }
+}
