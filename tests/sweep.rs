@@ -93,3 +93,100 @@ fn a_misspelt_sweep_key_is_located() {
     );
     let _ = std::fs::remove_file(&file);
 }
+
+fn run_ok(args: &[&str]) {
+    let out = feidi(args);
+    assert!(
+        out.status.success(),
+        "feidi {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn same_files(a: &std::path::Path, b: &std::path::Path) {
+    for file in ["points.csv", "manifest.json"] {
+        assert!(
+            std::fs::read(a.join(file)).unwrap() == std::fs::read(b.join(file)).unwrap(),
+            "{file} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+#[test]
+fn one_or_three_shards_merged_give_the_same_bytes() {
+    let sweep = "scenarios/sweeps/dazu-operators.toml";
+    let whole = temp("whole");
+    run_ok(&["sweep", sweep, "--out", whole.to_str().unwrap()]);
+    let shards: Vec<PathBuf> = (0..3).map(|k| temp(&format!("shard{k}"))).collect();
+    for (k, dir) in shards.iter().enumerate() {
+        run_ok(&[
+            "sweep",
+            sweep,
+            "--shard",
+            &format!("{k}/3"),
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(!dir.join("points.csv").exists(), "a shard waits for the merge");
+    }
+    let merged = temp("merged");
+    let mut args = vec!["merge", "--out", merged.to_str().unwrap()];
+    args.extend(shards.iter().map(|d| d.to_str().unwrap()));
+    run_ok(&args);
+    same_files(&whole, &merged);
+    // A missing shard is refused.
+    let out = feidi(&[
+        "merge",
+        "--out",
+        merged.to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        shards[2].to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("shard 1 of 3 is missing"));
+    for d in shards.iter().chain([&whole, &merged]) {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+#[test]
+fn an_interrupted_sweep_resumed_gives_the_same_bytes_and_refuses_a_changed_file() {
+    let sweep = "scenarios/sweeps/dazu-operators.toml";
+    let (whole, broken) = (temp("ref"), temp("resumed"));
+    run_ok(&["sweep", sweep, "--out", whole.to_str().unwrap()]);
+    run_ok(&["sweep", sweep, "--out", broken.to_str().unwrap()]);
+    // As if killed after two points: their rows survive, the rest and the final files do not.
+    for p in [1, 3] {
+        std::fs::remove_file(broken.join(format!("rows/{p:08}.csv"))).unwrap();
+    }
+    std::fs::remove_file(broken.join("points.csv")).unwrap();
+    std::fs::remove_file(broken.join("manifest.json")).unwrap();
+    run_ok(&["sweep", "resume", broken.to_str().unwrap()]);
+    same_files(&whole, &broken);
+    // Starting again over an unfinished sweep points to resume.
+    let again = feidi(&["sweep", sweep, "--out", broken.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    // A changed sweep file is refused on resume.
+    let copy = temp("changed").with_extension("toml");
+    let text = std::fs::read_to_string(sweep).unwrap().replace(
+        "../dazu-chengdu.toml",
+        &std::fs::canonicalize("scenarios/dazu-chengdu.toml")
+            .unwrap()
+            .display()
+            .to_string(),
+    );
+    std::fs::write(&copy, &text).unwrap();
+    let dir = temp("changed-run");
+    run_ok(&["sweep", copy.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+    std::fs::remove_file(dir.join("rows/00000000.csv")).unwrap();
+    std::fs::write(&copy, text.replace("replications = 500", "replications = 400")).unwrap();
+    let out = feidi(&["sweep", "resume", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has changed since this sweep started"));
+    for d in [&whole, &broken, &dir] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    let _ = std::fs::remove_file(&copy);
+}

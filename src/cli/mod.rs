@@ -6,6 +6,8 @@ use crate::model::Prepared;
 use crate::output::{summary_table, RunReport};
 use crate::runner::{self, RunSettings};
 use crate::scenario::{Diagnostics, Scenario};
+mod sweep;
+
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -32,6 +34,18 @@ enum Command {
     },
     /// Run every design point of a sweep file and write points.csv and manifest.json.
     Sweep(SweepArgs),
+    /// Combine the directories of a sharded sweep into what an unsharded run writes.
+    Merge {
+        /// The combined results directory.
+        #[arg(long)]
+        out: PathBuf,
+        /// The shards' results directories.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Start points.csv with a UTF-8 byte-order mark, so that Excel shows Chinese text.
+        #[arg(long)]
+        excel: bool,
+    },
     /// Measure model events per second of one replication's event loop (set-up excluded).
     Bench {
         /// The scenario to time.
@@ -46,10 +60,13 @@ enum Command {
     },
 }
 
+/// `feidi sweep SWEEP.toml`, `feidi sweep resume DIR`, `feidi sweep plan SWEEP.toml`.
 #[derive(clap::Args, Debug)]
-struct SweepArgs {
-    /// The sweep file (TOML).
-    sweep: PathBuf,
+pub(crate) struct SweepArgs {
+    /// A sweep file to run; or `resume` followed by a results directory; or `plan`
+    /// followed by a sweep file.
+    #[arg(required = true, num_args = 1..=2, value_names = ["SWEEP | resume DIR | plan SWEEP"])]
+    words: Vec<PathBuf>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(short, long)]
     threads: Option<usize>,
@@ -62,6 +79,11 @@ struct SweepArgs {
     /// Start points.csv with a UTF-8 byte-order mark, so that Excel shows Chinese text.
     #[arg(long)]
     excel: bool,
+    /// Run only shard K of N (points p with p mod N = K, K from 0); taken from
+    /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, JOB_COMPLETION_INDEX/JOB_COMPLETIONS or
+    /// PBS_ARRAY_INDEX/PBS_ARRAY_COUNT when those are set.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -142,7 +164,7 @@ impl From<Diagnostics> for Failure {
 
 /// Writes to standard output; a reader that has gone away (`feidi run ... | head`) is
 /// not an error worth a panic, so output just stops.
-fn say(text: &str) -> Result<(), Failure> {
+pub(crate) fn say(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -157,7 +179,8 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
-        Command::Sweep(args) => sweep(args),
+        Command::Sweep(args) => sweep::command(args),
+        Command::Merge { out, shards, excel } => sweep::merge(&out, &shards, excel),
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
     }
 }
@@ -303,7 +326,7 @@ const EVENTS_PER_CANDIDATE: f64 = 5.0;
 const MAX_ESTIMATED_HOURS: f64 = 24.0;
 
 /// Refuses, with the estimate, a run whose expected work is absurd, unless forced.
-fn guard_work(scenario: &Scenario, replications: u64, force: bool) -> Result<(), Failure> {
+pub(crate) fn guard_work(scenario: &Scenario, replications: u64, force: bool) -> Result<(), Failure> {
     let events = scenario.expected_candidates() * EVENTS_PER_CANDIDATE * replications as f64;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     let hours = events / EVENTS_PER_SECOND / threads / 3600.0;
@@ -315,155 +338,6 @@ fn guard_work(scenario: &Scenario, replications: u64, force: bool) -> Result<(),
         )));
     }
     Ok(())
-}
-
-/// The base scenario with a design point's values set, as TOML text.
-fn point_text(base: &toml::Table, sweep: &crate::sweep::Sweep, point: usize) -> Result<String, String> {
-    let mut doc = base.clone();
-    for (parameter, value) in sweep.parameters.iter().zip(&sweep.points[point].values) {
-        if let Some(value) = value {
-            crate::sweep::apply(&mut doc, &parameter.path, value.clone())
-                .map_err(|why| format!("{} = {value}: {why}", parameter.path))?;
-        }
-    }
-    toml::to_string(&doc).map_err(|e| format!("cannot write the point's scenario: {e}"))
-}
-
-/// A point's scenario, validated; errors name the point and its settings.
-fn point_scenario(base: &toml::Table, sweep: &crate::sweep::Sweep, point: usize) -> Result<Scenario, String> {
-    let label = &sweep.points[point].label;
-    let name = format!("{} (point {point}, {label})", sweep.scenario.display());
-    let text = point_text(base, sweep, point).map_err(|why| format!("{name}: {why}"))?;
-    Scenario::from_toml(&name, &text).map_err(|d| d.to_string())
-}
-
-fn sweep(args: SweepArgs) -> Result<(), Failure> {
-    use crate::sweep::Sweep;
-    let (sweep, sweep_bytes) = Sweep::from_file(&args.sweep)?;
-    let (_, base_bytes) = Scenario::from_file(&sweep.scenario)?;
-    let base: toml::Table = toml::from_str(std::str::from_utf8(&base_bytes).unwrap_or_default())
-        .map_err(|e| Failure::Input(format!("{}: {e}", sweep.scenario.display())))?;
-    // Every point is validated before any runs: a night's work never stops at point 700.
-    let mut problems = Vec::new();
-    let mut work = 0.0;
-    for p in 0..sweep.points.len() {
-        match point_scenario(&base, &sweep, p) {
-            Ok(sc) => work += sc.expected_candidates(),
-            Err(e) => problems.push(e),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Failure::Input(problems.join("\n")));
-    }
-    let first = point_scenario(&base, &sweep, 0).map_err(Failure::Input)?;
-    guard_work(
-        &first,
-        ((work * sweep.replications as f64) / first.expected_candidates().max(1.0)) as u64,
-        args.force,
-    )?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("results").join(&sweep.name));
-    prepare_output_dir(&out, args.force)?;
-    let threads = args.threads.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Failure::Runtime(format!("cannot start {threads} worker threads: {e}")))?;
-
-    let metric_names = metrics::totals_for(&first);
-    let parameter_names: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
-    let mut csv = if args.excel {
-        String::from("\u{feff}")
-    } else {
-        String::new()
-    };
-    csv.push_str(&crate::output::points::header(&parameter_names, &metric_names));
-    let started = Instant::now();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let last_report = std::sync::Mutex::new(Instant::now());
-    // Points run in parallel, each folding its own blocks in order: the rows are the same
-    // whatever the thread count, and many small points keep every core busy.
-    let run_point = |p: usize| -> Result<String, Failure> {
-        let scenario = point_scenario(&base, &sweep, p).map_err(Failure::Input)?;
-        if metrics::totals_for(&scenario) != metric_names {
-            return Err(Failure::Input(format!(
-                "point {p} reports other metrics than point 0 (a tax party differs?); points.csv needs the same columns for every point"
-            )));
-        }
-        let prepared = Prepared::new(&scenario);
-        let settings = RunSettings {
-            seed: sweep.seed,
-            point: p as u32,
-            replications: sweep.replications,
-        };
-        let results = runner::run_serial(&prepared, settings).map_err(|e| Failure::Runtime(e.to_string()))?;
-        let summaries: Vec<_> = results
-            .totals
-            .iter()
-            .map(|a| a.summary(crate::output::CONFIDENCE))
-            .collect();
-        let values: Vec<String> = sweep.points[p]
-            .values
-            .iter()
-            .map(|v| match v {
-                Some(toml::Value::String(s)) => s.clone(),
-                Some(other) => other.to_string(),
-                None => String::new(),
-            })
-            .collect();
-        let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        let mut last = last_report.lock().unwrap_or_else(|e| e.into_inner());
-        if last.elapsed() > Duration::from_secs(5) || finished == sweep.points.len() {
-            *last = Instant::now();
-            eprintln!(
-                "{finished}/{} design points done, {:.0} s",
-                sweep.points.len(),
-                started.elapsed().as_secs_f64()
-            );
-        }
-        Ok(crate::output::points::row(
-            p,
-            &sweep.points[p].label,
-            &values,
-            &summaries,
-        ))
-    };
-    let rows: Vec<Result<String, Failure>> = {
-        use rayon::prelude::*;
-        pool.install(|| (0..sweep.points.len()).into_par_iter().map(run_point).collect())
-    };
-    for row in rows {
-        csv.push_str(&row?);
-    }
-    let write = |name: &str, bytes: &[u8]| {
-        crate::output::write_atomic(&out.join(name), bytes)
-            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.join(name).display())))
-    };
-    write("points.csv", csv.as_bytes())?;
-    let manifest = serde_json::json!({
-        "feidi_version": env!("CARGO_PKG_VERSION"),
-        "sweep_file": args.sweep.display().to_string(),
-        "sweep_sha256": crate::output::sha256_hex(&sweep_bytes),
-        "scenario_file": sweep.scenario.display().to_string(),
-        "scenario_sha256": crate::output::sha256_hex(&base_bytes),
-        "seed": sweep.seed,
-        "replications_per_point": sweep.replications,
-        "points": sweep.points.len(),
-        "replications_per_block": runner::BLOCK,
-        "files": [{ "name": "points.csv", "bytes": csv.len(), "sha256": crate::output::sha256_hex(csv.as_bytes()) }],
-    });
-    let mut text = serde_json::to_string_pretty(&manifest).expect("manifest serializes");
-    text.push('\n');
-    write("manifest.json", text.as_bytes())?;
-    say(&format!(
-        "{} design points × {} replications in {:.1} s; results in {}\n",
-        sweep.points.len(),
-        sweep.replications,
-        started.elapsed().as_secs_f64(),
-        out.display()
-    ))
 }
 
 /// Runs one replication alone and prints its totals.
@@ -489,7 +363,7 @@ fn replay(scenario: &Scenario, seed: u64, point: u32, replication: u64) -> Resul
 
 /// Creates the output directory and checks it is writable before any work starts; a
 /// directory that already holds results is replaced only with `--force`.
-fn prepare_output_dir(dir: &Path, force: bool) -> Result<(), Failure> {
+pub(crate) fn prepare_output_dir(dir: &Path, force: bool) -> Result<(), Failure> {
     if !force && dir.join("manifest.json").exists() {
         return Err(Failure::Input(format!(
             "{} already holds results (manifest.json); choose another --out or add --force to replace them",

@@ -1,0 +1,463 @@
+//! `feidi sweep`, `feidi sweep resume`, `feidi sweep plan` and `feidi merge`.
+//!
+//! A sweep's results directory holds its plan (what is being run, with the hashes of the
+//! sweep and scenario files) and one row file per finished design point, each written
+//! whole and renamed into place. Killing the process loses at most the points in
+//! progress; `resume` runs only the missing ones; shards write the same row files for
+//! their share of the points, and `merge` assembles them. The final points.csv is built
+//! from the row files in point order, so every route gives the same bytes.
+
+use super::{guard_work, prepare_output_dir, say, Failure, SweepArgs};
+use crate::model::{metrics, Prepared};
+use crate::output::{points, sha256_hex, write_atomic, CONFIDENCE};
+use crate::runner::{self, RunSettings};
+use crate::scenario::Scenario;
+use crate::sweep::{apply, Sweep};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const PLAN: &str = "sweep-plan.json";
+const ROWS: &str = "rows";
+
+/// What a results directory is running, to resume it or merge it safely.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+struct Plan {
+    feidi_version: String,
+    sweep_file: PathBuf,
+    sweep_sha256: String,
+    scenario_sha256: String,
+    seed: u64,
+    replications_per_point: u64,
+    points: usize,
+    /// (K, N) when this directory holds shard K of N.
+    shard: Option<(usize, usize)>,
+    excel: bool,
+}
+
+/// A sweep file with its base scenario, every point validated.
+struct Loaded {
+    path: PathBuf,
+    sweep: Sweep,
+    sweep_bytes: Vec<u8>,
+    base: toml::Table,
+    base_bytes: Vec<u8>,
+    first: Scenario,
+    header: String,
+    expected_candidates: f64,
+}
+
+/// The base scenario with a design point's values set, validated; errors name the point.
+fn point_scenario(base: &toml::Table, sweep: &Sweep, point: usize) -> Result<Scenario, String> {
+    let label = &sweep.points[point].label;
+    let name = format!("{} (point {point}, {label})", sweep.scenario.display());
+    let mut doc = base.clone();
+    for (parameter, value) in sweep.parameters.iter().zip(&sweep.points[point].values) {
+        if let Some(value) = value {
+            apply(&mut doc, &parameter.path, value.clone())
+                .map_err(|why| format!("{name}: {} = {value}: {why}", parameter.path))?;
+        }
+    }
+    let text = toml::to_string(&doc).map_err(|e| format!("{name}: cannot write the point's scenario: {e}"))?;
+    Scenario::from_toml(&name, &text).map_err(|d| d.to_string())
+}
+
+fn load(path: &Path) -> Result<Loaded, Failure> {
+    let (sweep, sweep_bytes) = Sweep::from_file(path)?;
+    let (_, base_bytes) = Scenario::from_file(&sweep.scenario)?;
+    let text = std::str::from_utf8(&base_bytes).unwrap_or_default();
+    let base: toml::Table =
+        toml::from_str(text).map_err(|e| Failure::Input(format!("{}: {e}", sweep.scenario.display())))?;
+    // Every point is validated before any runs: a night's work never stops at point 700.
+    let mut problems = Vec::new();
+    let mut expected_candidates = 0.0;
+    for p in 0..sweep.points.len() {
+        match point_scenario(&base, &sweep, p) {
+            Ok(sc) => expected_candidates += sc.expected_candidates(),
+            Err(e) => problems.push(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure::Input(problems.join("\n")));
+    }
+    let first = point_scenario(&base, &sweep, 0).map_err(Failure::Input)?;
+    let parameters: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
+    let header = points::header(&parameters, &metrics::totals_for(&first));
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        sweep,
+        sweep_bytes,
+        base,
+        base_bytes,
+        first,
+        header,
+        expected_candidates,
+    })
+}
+
+/// Shard K of N from `--shard K/N` or a scheduler's environment.
+fn shard(flag: Option<&str>) -> Result<Option<(usize, usize)>, Failure> {
+    let env = |k: &str| std::env::var(k).ok();
+    let (k, n, from) = match flag {
+        Some(text) => {
+            let (k, n) = text
+                .split_once('/')
+                .ok_or_else(|| Failure::Input(format!("--shard takes K/N, found `{text}`")))?;
+            (k.to_string(), n.to_string(), "--shard")
+        }
+        None => match [
+            ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT"),
+            ("JOB_COMPLETION_INDEX", "JOB_COMPLETIONS"),
+            ("PBS_ARRAY_INDEX", "PBS_ARRAY_COUNT"),
+        ]
+        .iter()
+        .find_map(|(k, n)| Some((env(k)?, env(n)?, *k)))
+        {
+            Some(found) => found,
+            None => return Ok(None),
+        },
+    };
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<usize>()
+            .map_err(|_| Failure::Input(format!("{from}: `{s}` is not a whole number")))
+    };
+    let (k, n) = (parse(&k)?, parse(&n)?);
+    if n == 0 || k >= n {
+        return Err(Failure::Input(format!(
+            "{from}: shard {k} of {n} does not exist (shards count from 0 to N-1; for Slurm use --array=0-{})",
+            n.saturating_sub(1)
+        )));
+    }
+    Ok(Some((k, n)))
+}
+
+fn read_plan(dir: &Path) -> Result<Plan, Failure> {
+    let path = dir.join(PLAN);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Failure::Input(format!(
+            "{} is not a sweep's results directory ({PLAN}: {e})",
+            dir.display()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|e| Failure::Input(format!("{}: unreadable plan: {e}", path.display())))
+}
+
+/// Runs `feidi sweep ...`.
+pub(super) fn command(args: SweepArgs) -> Result<(), Failure> {
+    let words: Vec<&str> = args.words.iter().map(|w| w.to_str().unwrap_or("")).collect();
+    match words.as_slice() {
+        ["plan", _] => plan(&args.words[1]),
+        ["resume", _] => resume(&args.words[1], args.threads),
+        [_] => start(&args),
+        _ => Err(Failure::Input(
+            "usage: feidi sweep SWEEP.toml | feidi sweep resume DIR | feidi sweep plan SWEEP.toml".to_string(),
+        )),
+    }
+}
+
+fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    let threads = threads.unwrap_or(0);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Failure::Runtime(format!("cannot start {threads} worker threads: {e}")))
+}
+
+/// `feidi sweep plan`: the size of the sweep and a time estimate from a short trial.
+fn plan(path: &Path) -> Result<(), Failure> {
+    let loaded = load(path)?;
+    let sweep = &loaded.sweep;
+    let prepared = Prepared::new(&loaded.first);
+    let trial = sweep.replications.min(runner::BLOCK);
+    let started = Instant::now();
+    runner::run_serial(
+        &prepared,
+        RunSettings {
+            seed: sweep.seed,
+            point: 0,
+            replications: trial,
+        },
+    )
+    .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let per_replication = started.elapsed().as_secs_f64() / trial as f64;
+    let runs = sweep.points.len() as u64 * sweep.replications;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let estimate = per_replication * runs as f64 / threads as f64;
+    say(&format!(
+        "{}: {} design points × {} replications = {runs} runs; about {} on {threads} threads \
+         (from a trial of {trial} replications of point 0)\n",
+        sweep.name,
+        sweep.points.len(),
+        sweep.replications,
+        duration_text(estimate)
+    ))
+}
+
+fn duration_text(seconds: f64) -> String {
+    if seconds < 120.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 7200.0 {
+        format!("{:.0} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
+}
+
+fn start(args: &SweepArgs) -> Result<(), Failure> {
+    let loaded = load(&args.words[0])?;
+    let shard = shard(args.shard.as_deref())?;
+    let per_replication_share = loaded.expected_candidates / loaded.first.expected_candidates().max(1.0);
+    guard_work(
+        &loaded.first,
+        (per_replication_share * loaded.sweep.replications as f64) as u64,
+        args.force,
+    )?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("results").join(&loaded.sweep.name));
+    if out.join(PLAN).exists() && !args.force {
+        return Err(Failure::Input(format!(
+            "{} holds a sweep already; continue it with `feidi sweep resume {}`, or add --force to start over",
+            out.display(),
+            out.display()
+        )));
+    }
+    prepare_output_dir(&out, args.force)?;
+    if args.force {
+        // Starting over: earlier rows must not be mistaken for this run's.
+        let _ = std::fs::remove_dir_all(out.join(ROWS));
+        let _ = std::fs::remove_file(out.join(PLAN));
+    }
+    let plan = Plan {
+        feidi_version: env!("CARGO_PKG_VERSION").to_string(),
+        sweep_file: std::fs::canonicalize(&loaded.path).unwrap_or(loaded.path.clone()),
+        sweep_sha256: sha256_hex(&loaded.sweep_bytes),
+        scenario_sha256: sha256_hex(&loaded.base_bytes),
+        seed: loaded.sweep.seed,
+        replications_per_point: loaded.sweep.replications,
+        points: loaded.sweep.points.len(),
+        shard,
+        excel: args.excel,
+    };
+    let text = serde_json::to_string_pretty(&plan).expect("plan serializes") + "\n";
+    write_atomic(&out.join(PLAN), text.as_bytes())
+        .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.join(PLAN).display())))?;
+    run(&loaded, &plan, &out, args.threads)
+}
+
+fn resume(dir: &Path, threads: Option<usize>) -> Result<(), Failure> {
+    let plan = read_plan(dir)?;
+    let loaded = load(&plan.sweep_file)?;
+    let check = |what: &str, then: &str, now: String| {
+        if then == now {
+            Ok(())
+        } else {
+            Err(Failure::Input(format!(
+                "{what} has changed since this sweep started (SHA-256 {} then, {} now); \
+                 resuming would mix results of two different sweeps. Start a new sweep, or restore the file",
+                &then[..12.min(then.len())],
+                &now[..12]
+            )))
+        }
+    };
+    check(
+        &format!("the sweep file {}", plan.sweep_file.display()),
+        &plan.sweep_sha256,
+        sha256_hex(&loaded.sweep_bytes),
+    )?;
+    check(
+        &format!("the scenario file {}", loaded.sweep.scenario.display()),
+        &plan.scenario_sha256,
+        sha256_hex(&loaded.base_bytes),
+    )?;
+    run(&loaded, &plan, dir, threads)
+}
+
+fn row_path(dir: &Path, point: usize) -> PathBuf {
+    dir.join(ROWS).join(format!("{point:08}.csv"))
+}
+
+/// Runs the points of `plan` that have no row yet, then assembles the results (for a
+/// whole sweep; a shard waits for `feidi merge`).
+fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Result<(), Failure> {
+    let sweep = &loaded.sweep;
+    std::fs::create_dir_all(dir.join(ROWS))
+        .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", dir.join(ROWS).display())))?;
+    let mine = |p: &usize| plan.shard.is_none_or(|(k, n)| p % n == k);
+    let todo: Vec<usize> = (0..sweep.points.len())
+        .filter(mine)
+        .filter(|&p| !row_path(dir, p).exists())
+        .collect();
+    let total_mine = (0..sweep.points.len()).filter(mine).count();
+    let already = total_mine - todo.len();
+    if already > 0 {
+        eprintln!(
+            "{already} of {total_mine} design points already done; running the other {}",
+            todo.len()
+        );
+    }
+    let metric_names = metrics::totals_for(&loaded.first);
+    let started = Instant::now();
+    let done = AtomicUsize::new(0);
+    let last_report = Mutex::new(Instant::now());
+    let run_point = |p: usize| -> Result<(), Failure> {
+        let scenario = point_scenario(&loaded.base, sweep, p).map_err(Failure::Input)?;
+        if metrics::totals_for(&scenario) != metric_names {
+            return Err(Failure::Input(format!(
+                "point {p} reports other metrics than point 0 (a tax party differs?); points.csv needs the same columns for every point"
+            )));
+        }
+        let prepared = Prepared::new(&scenario);
+        let settings = RunSettings {
+            seed: sweep.seed,
+            point: p as u32,
+            replications: sweep.replications,
+        };
+        let results = runner::run_serial(&prepared, settings).map_err(|e| Failure::Runtime(e.to_string()))?;
+        let summaries: Vec<_> = results.totals.iter().map(|a| a.summary(CONFIDENCE)).collect();
+        let values: Vec<String> = sweep.points[p]
+            .values
+            .iter()
+            .map(|v| match v {
+                Some(toml::Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => String::new(),
+            })
+            .collect();
+        let row = points::row(p, &sweep.points[p].label, &values, &summaries);
+        write_atomic(&row_path(dir, p), row.as_bytes())
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", row_path(dir, p).display())))?;
+        let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut last = last_report.lock().unwrap_or_else(|e| e.into_inner());
+        if last.elapsed() > Duration::from_secs(5) || finished == todo.len() {
+            *last = Instant::now();
+            let elapsed = started.elapsed().as_secs_f64();
+            let left = elapsed / finished as f64 * (todo.len() - finished) as f64;
+            eprintln!(
+                "{finished}/{} design points done, {elapsed:.0} s, about {} left",
+                todo.len(),
+                duration_text(left)
+            );
+        }
+        Ok(())
+    };
+    let outcome: Result<(), Failure> = {
+        use rayon::prelude::*;
+        pool(threads)?.install(|| todo.par_iter().try_for_each(|&p| run_point(p)))
+    };
+    outcome?;
+    match plan.shard {
+        Some((k, n)) => say(&format!(
+            "shard {k} of {n}: {total_mine} design points in {}; combine the shards with `feidi merge --out DIR SHARD_DIR...`\n",
+            dir.display()
+        )),
+        None => {
+            assemble(loaded, plan, dir, &[dir.to_path_buf()], plan.excel)?;
+            say(&format!(
+                "{} design points × {} replications in {:.1} s; results in {}\n",
+                sweep.points.len(),
+                sweep.replications,
+                started.elapsed().as_secs_f64(),
+                dir.display()
+            ))
+        }
+    }
+}
+
+/// Writes points.csv and manifest.json into `out` from the row files in `sources`.
+fn assemble(loaded: &Loaded, plan: &Plan, out: &Path, sources: &[PathBuf], excel: bool) -> Result<(), Failure> {
+    let mut csv = if excel { String::from("\u{feff}") } else { String::new() };
+    csv.push_str(&loaded.header);
+    for p in 0..plan.points {
+        let row = sources
+            .iter()
+            .map(|d| row_path(d, p))
+            .find(|path| path.exists())
+            .ok_or_else(|| Failure::Input(format!("design point {p} has no results in {}", describe(sources))))?;
+        let text = std::fs::read_to_string(&row)
+            .map_err(|e| Failure::Runtime(format!("cannot read {}: {e}", row.display())))?;
+        csv.push_str(&text);
+    }
+    let write = |name: &str, bytes: &[u8]| {
+        write_atomic(&out.join(name), bytes)
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.join(name).display())))
+    };
+    write("points.csv", csv.as_bytes())?;
+    let manifest = serde_json::json!({
+        "feidi_version": env!("CARGO_PKG_VERSION"),
+        "sweep_sha256": plan.sweep_sha256,
+        "scenario_sha256": plan.scenario_sha256,
+        "seed": plan.seed,
+        "replications_per_point": plan.replications_per_point,
+        "points": plan.points,
+        "replications_per_block": runner::BLOCK,
+        "files": [{ "name": "points.csv", "bytes": csv.len(), "sha256": sha256_hex(csv.as_bytes()) }],
+    });
+    let text = serde_json::to_string_pretty(&manifest).expect("manifest serializes") + "\n";
+    write("manifest.json", text.as_bytes())
+}
+
+fn describe(dirs: &[PathBuf]) -> String {
+    dirs.iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `feidi merge --out DIR SHARD_DIR...`: checks that the shards belong to one sweep and
+/// cover it, then writes exactly what an unsharded run writes.
+pub(super) fn merge(out: &Path, shards: &[PathBuf], excel: bool) -> Result<(), Failure> {
+    let plans: Vec<Plan> = shards.iter().map(|d| read_plan(d)).collect::<Result<_, _>>()?;
+    let first = &plans[0];
+    let n = first.shard.map_or(1, |(_, n)| n);
+    let mut seen = vec![false; n];
+    for (dir, plan) in shards.iter().zip(&plans) {
+        let same = Plan {
+            shard: first.shard,
+            excel: first.excel,
+            sweep_file: first.sweep_file.clone(),
+            ..plan.clone()
+        };
+        if &same != first || plan.shard.map_or(1, |(_, m)| m) != n {
+            return Err(Failure::Input(format!(
+                "{} belongs to another sweep than {} (its plan differs)",
+                dir.display(),
+                shards[0].display()
+            )));
+        }
+        let k = plan.shard.map_or(0, |(k, _)| k);
+        if std::mem::replace(&mut seen[k], true) {
+            return Err(Failure::Input(format!("shard {k} is given twice")));
+        }
+    }
+    if let Some(missing) = seen.iter().position(|s| !s) {
+        return Err(Failure::Input(format!(
+            "shard {missing} of {n} is missing from the list"
+        )));
+    }
+    let loaded = load(&first.sweep_file)?;
+    if sha256_hex(&loaded.sweep_bytes) != first.sweep_sha256 || sha256_hex(&loaded.base_bytes) != first.scenario_sha256
+    {
+        return Err(Failure::Input(format!(
+            "the sweep or scenario file has changed since the shards ran ({})",
+            first.sweep_file.display()
+        )));
+    }
+    std::fs::create_dir_all(out).map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", out.display())))?;
+    let whole = Plan {
+        shard: None,
+        excel,
+        ..first.clone()
+    };
+    assemble(&loaded, &whole, out, shards, excel)?;
+    say(&format!(
+        "{} shards merged: {} design points; results in {}\n",
+        n,
+        first.points,
+        out.display()
+    ))
+}
