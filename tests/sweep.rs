@@ -94,6 +94,18 @@ fn a_misspelt_sweep_key_is_located() {
     let _ = std::fs::remove_file(&file);
 }
 
+/// The operators sweep with 40 replications per point, as a temporary file.
+fn light_sweep(name: &str) -> PathBuf {
+    let scenario = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
+    let text = std::fs::read_to_string("scenarios/sweeps/dazu-operators.toml")
+        .unwrap()
+        .replace("../dazu-chengdu.toml", &scenario.display().to_string())
+        .replace("replications = 500", "replications = 40");
+    let file = temp(name).with_extension("toml");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
 fn run_ok(args: &[&str]) {
     let out = feidi(args);
     assert!(
@@ -116,7 +128,8 @@ fn same_files(a: &std::path::Path, b: &std::path::Path) {
 
 #[test]
 fn one_or_three_shards_merged_give_the_same_bytes() {
-    let sweep = "scenarios/sweeps/dazu-operators.toml";
+    let file = light_sweep("shards");
+    let sweep = file.to_str().unwrap();
     let whole = temp("whole");
     run_ok(&["sweep", sweep, "--out", whole.to_str().unwrap()]);
     let shards: Vec<PathBuf> = (0..3).map(|k| temp(&format!("shard{k}"))).collect();
@@ -153,7 +166,8 @@ fn one_or_three_shards_merged_give_the_same_bytes() {
 
 #[test]
 fn an_interrupted_sweep_resumed_gives_the_same_bytes_and_refuses_a_changed_file() {
-    let sweep = "scenarios/sweeps/dazu-operators.toml";
+    let file = light_sweep("resume");
+    let sweep = file.to_str().unwrap();
     let (whole, broken) = (temp("ref"), temp("resumed"));
     run_ok(&["sweep", sweep, "--out", whole.to_str().unwrap()]);
     run_ok(&["sweep", sweep, "--out", broken.to_str().unwrap()]);
@@ -181,7 +195,7 @@ fn an_interrupted_sweep_resumed_gives_the_same_bytes_and_refuses_a_changed_file(
     let dir = temp("changed-run");
     run_ok(&["sweep", copy.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
     std::fs::remove_file(dir.join("rows/00000000.csv")).unwrap();
-    std::fs::write(&copy, text.replace("replications = 500", "replications = 400")).unwrap();
+    std::fs::write(&copy, text.replace("replications = 40", "replications = 30")).unwrap();
     let out = feidi(&["sweep", "resume", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("has changed since this sweep started"));
