@@ -20,10 +20,17 @@ fn temp(name: &str) -> PathBuf {
 #[test]
 fn a_grid_sweep_gives_one_row_per_point_and_the_same_bytes_with_one_or_two_threads() {
     let (one, two) = (temp("t1"), temp("t2"));
+    let scenario = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
+    let grid = temp("grid").with_extension("toml");
+    let text = std::fs::read_to_string("scenarios/sweeps/dazu-seats-subsidy.toml")
+        .unwrap()
+        .replace("../dazu-chengdu.toml", &scenario.display().to_string())
+        .replace("replications = 200", "replications = 30");
+    std::fs::write(&grid, text).unwrap();
     for (dir, threads) in [(&one, "1"), (&two, "2")] {
         let out = feidi(&[
             "sweep",
-            "scenarios/sweeps/dazu-seats-subsidy.toml",
+            grid.to_str().unwrap(),
             "-t",
             threads,
             "--out",
