@@ -134,11 +134,31 @@ fn same_files(a: &std::path::Path, b: &std::path::Path) {
 }
 
 #[test]
-fn one_or_three_shards_merged_give_the_same_bytes() {
+fn one_three_or_seven_shards_merged_give_the_same_bytes() {
     let file = light_sweep("shards");
     let sweep = file.to_str().unwrap();
     let whole = temp("whole");
     run_ok(&["sweep", sweep, "--out", whole.to_str().unwrap()]);
+    // Seven shards of a four-point sweep: some shards are empty, and still merge.
+    let seven: Vec<PathBuf> = (0..7).map(|k| temp(&format!("seven{k}"))).collect();
+    for (k, dir) in seven.iter().enumerate() {
+        run_ok(&[
+            "sweep",
+            sweep,
+            "--shard",
+            &format!("{k}/7"),
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+    }
+    let merged7 = temp("merged7");
+    let mut args = vec!["merge", "--out", merged7.to_str().unwrap()];
+    args.extend(seven.iter().map(|d| d.to_str().unwrap()));
+    run_ok(&args);
+    same_files(&whole, &merged7);
+    for d in seven.iter().chain([&merged7]) {
+        let _ = std::fs::remove_dir_all(d);
+    }
     let shards: Vec<PathBuf> = (0..3).map(|k| temp(&format!("shard{k}"))).collect();
     for (k, dir) in shards.iter().enumerate() {
         run_ok(&[
