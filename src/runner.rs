@@ -139,6 +139,29 @@ pub fn run_serial(prepared: &Prepared<'_>, settings: RunSettings) -> Result<Resu
     Ok(results)
 }
 
+/// Like [`run_serial`], but stops at the first block boundary where every `(total,
+/// target)` in `targets` has a 95 % confidence half-width at or below its target;
+/// `settings.replications` is the cap. The decision depends only on the blocks merged so
+/// far, so it is the same whatever else runs in parallel.
+pub fn run_until(
+    prepared: &Prepared<'_>,
+    settings: RunSettings,
+    targets: &[(usize, f64)],
+) -> Result<Results, ReplicationFailure> {
+    let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
+    for block in 0..settings.replications.div_ceil(BLOCK) {
+        results.merge(&run_block(prepared, settings, block)?);
+        let precise = targets.iter().all(|&(metric, target)| {
+            let s = results.totals[metric].summary(0.95);
+            s.n >= 2 && (s.ci_high - s.ci_low) / 2.0 <= target
+        });
+        if precise {
+            break;
+        }
+    }
+    Ok(results)
+}
+
 /// Runs every replication of `settings` on `pool`, calling `progress` with the number
 /// finished as blocks are merged.
 ///

@@ -40,7 +40,9 @@ fn a_grid_sweep_gives_one_row_per_point_and_the_same_bytes_with_one_or_two_threa
     }
     let csv = std::fs::read_to_string(one.join("points.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 9);
-    assert!(csv.starts_with("point,label,enclave[0].seats,city[1].landing_subsidy_yuan,host_candidates.mean,"));
+    assert!(
+        csv.starts_with("point,label,replications,enclave[0].seats,city[1].landing_subsidy_yuan,host_candidates.mean,")
+    );
     for file in ["points.csv", "manifest.json"] {
         assert!(
             std::fs::read(one.join(file)).unwrap() == std::fs::read(two.join(file)).unwrap(),
@@ -230,4 +232,52 @@ fn an_interrupted_sweep_resumed_gives_the_same_bytes_and_refuses_a_changed_file(
         let _ = std::fs::remove_dir_all(d);
     }
     let _ = std::fs::remove_file(&copy);
+}
+
+#[test]
+fn a_precision_target_stops_each_point_once_its_interval_is_narrow_enough() {
+    let scenario = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
+    let file = temp("precision").with_extension("toml");
+    let write = |target: &str| {
+        std::fs::write(
+            &file,
+            format!(
+                "[sweep]\nname = \"p\"\nscenario = \"{}\"\nreplications = 640\ndesign = \"grid\"\n\
+                 [sweep.precision]\nlanding_rate = {target}\n\n[[parameter]]\npath = \"enclave[0].seats\"\nvalues = [60, 200]\n",
+                scenario.display()
+            ),
+        )
+        .unwrap();
+    };
+    let replications = |dir: &std::path::Path| -> Vec<u64> {
+        let csv = std::fs::read_to_string(dir.join("points.csv")).unwrap();
+        csv.lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
+            .collect()
+    };
+    // A loose target is met after the first block of 64; a tight one runs to the cap.
+    write("0.01");
+    let loose = temp("loose");
+    run_ok(&["sweep", file.to_str().unwrap(), "--out", loose.to_str().unwrap()]);
+    assert_eq!(replications(&loose), [64, 64]);
+    write("0.0001");
+    let tight = temp("tight");
+    run_ok(&["sweep", file.to_str().unwrap(), "--out", tight.to_str().unwrap()]);
+    assert_eq!(replications(&tight), [640, 640]);
+    // A metric that does not exist is refused with its location.
+    std::fs::write(
+        &file,
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("landing_rate = 0.0001", "landing_rat = 0.01"),
+    )
+    .unwrap();
+    let out = feidi(&["sweep", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `landing_rate`?"));
+    for d in [&loose, &tight] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    let _ = std::fs::remove_file(&file);
 }

@@ -317,7 +317,25 @@ fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Resu
             point: p as u32,
             replications: sweep.replications,
         };
-        let results = runner::run_serial(&prepared, settings).map_err(|e| Failure::Runtime(e.to_string()))?;
+        let results = if sweep.precision.is_empty() {
+            runner::run_serial(&prepared, settings)
+        } else {
+            let names = metrics::totals_for(&scenario);
+            let targets: Vec<(usize, f64)> = sweep
+                .precision
+                .iter()
+                .map(|(name, target)| {
+                    let index = names.iter().position(|m| &m.name == name).ok_or_else(|| {
+                        Failure::Input(format!(
+                            "sweep.precision names `{name}`, which point {p} does not report"
+                        ))
+                    })?;
+                    Ok((index, *target))
+                })
+                .collect::<Result<_, Failure>>()?;
+            runner::run_until(&prepared, settings, &targets)
+        }
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
         let summaries: Vec<_> = results.totals.iter().map(|a| a.summary(CONFIDENCE)).collect();
         let values: Vec<String> = sweep.points[p]
             .values
@@ -328,7 +346,7 @@ fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Resu
                 None => String::new(),
             })
             .collect();
-        let row = points::row(p, &sweep.points[p].label, &values, &summaries);
+        let row = points::row(p, &sweep.points[p].label, results.replications, &values, &summaries);
         write_atomic(&row_path(dir, p), row.as_bytes())
             .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", row_path(dir, p).display())))?;
         let finished = done.fetch_add(1, Ordering::Relaxed) + 1;

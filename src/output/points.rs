@@ -8,9 +8,10 @@ use std::fmt::Write as _;
 /// Statistics written for each metric, in column order.
 const STATS: [&str; 6] = ["mean", "ci_low", "ci_high", "p5", "p50", "p95"];
 
-/// The header row: point, label, each parameter, then `<metric>.<stat>` columns.
+/// The header row: point, label, replications, each parameter, then `<metric>.<stat>`
+/// columns.
 pub fn header(parameters: &[String], metrics: &[MetricInfo]) -> String {
-    let mut out = String::from("point,label");
+    let mut out = String::from("point,label,replications");
     for p in parameters {
         out.push(',');
         super::files::csv_field(&mut out, p);
@@ -27,9 +28,10 @@ pub fn header(parameters: &[String], metrics: &[MetricInfo]) -> String {
 
 /// One point's row; `values` are the parameter values as written in the file (empty
 /// where a variant keeps the base scenario's value).
-pub fn row(point: usize, label: &str, values: &[String], summaries: &[Summary]) -> String {
+pub fn row(point: usize, label: &str, replications: u64, values: &[String], summaries: &[Summary]) -> String {
     let mut out = format!("{point},");
     super::files::csv_field(&mut out, label);
+    let _ = write!(out, ",{replications}");
     for v in values {
         out.push(',');
         super::files::csv_field(&mut out, v);

@@ -11,6 +11,7 @@ pub fn points(design: &Design, parameters: &[Parameter], seed: u64) -> Vec<Point
     match design {
         Design::Grid => grid(parameters),
         Design::LatinHypercube { points } => latin_hypercube(parameters, *points, seed),
+        Design::Sobol { points } => sobol(parameters, *points, seed),
         Design::Variants => Vec::new(),
     }
 }
@@ -47,16 +48,10 @@ fn latin_hypercube(parameters: &[Parameter], n: usize, seed: u64) -> Vec<Point> 
     rng.set_stream(u64::MAX);
     let mut columns = Vec::with_capacity(parameters.len());
     for p in parameters {
-        let Values::Range {
-            min,
-            max,
-            integer,
-            unit,
-        } = &p.values
-        else {
+        if !matches!(p.values, Values::Range { .. }) {
             columns.push(vec![None; n]);
             continue;
-        };
+        }
         // One value in each of n equal strata, the strata in random order.
         let mut order: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {
@@ -65,15 +60,7 @@ fn latin_hypercube(parameters: &[Parameter], n: usize, seed: u64) -> Vec<Point> 
         }
         let column = order
             .iter()
-            .map(|&stratum| {
-                let x = min + (stratum as f64 + open01(rng.next_u64())) / n as f64 * (max - min);
-                let x = if *integer { x.round() } else { x };
-                Some(match unit {
-                    Some(u) => toml::Value::String(format!("{x} {u}")),
-                    None if *integer => toml::Value::Integer(x as i64),
-                    None => toml::Value::Float(x),
-                })
-            })
+            .map(|&stratum| at(&p.values, (stratum as f64 + open01(rng.next_u64())) / n as f64))
             .collect();
         columns.push(column);
     }
@@ -81,6 +68,41 @@ fn latin_hypercube(parameters: &[Parameter], n: usize, seed: u64) -> Vec<Point> 
         .map(|i| Point {
             label: format!("{i}"),
             values: columns.iter().map(|c| c[i].clone()).collect(),
+        })
+        .collect()
+}
+
+/// A value of a range parameter at position `u` in [0, 1).
+fn at(values: &Values, u: f64) -> Option<toml::Value> {
+    let Values::Range {
+        min,
+        max,
+        integer,
+        unit,
+    } = values
+    else {
+        return None;
+    };
+    let x = min + u * (max - min);
+    let x = if *integer { x.round() } else { x };
+    Some(match unit {
+        Some(u) => toml::Value::String(format!("{x} {u}")),
+        None if *integer => toml::Value::Integer(x as i64),
+        None => toml::Value::Float(x),
+    })
+}
+
+fn sobol(parameters: &[Parameter], n: usize, seed: u64) -> Vec<Point> {
+    // The scramble seed is the sweep's seed folded to 32 bits; dimension d is parameter d.
+    let scramble = (seed ^ (seed >> 32)) as u32;
+    (0..n)
+        .map(|i| Point {
+            label: format!("{i}"),
+            values: parameters
+                .iter()
+                .enumerate()
+                .map(|(d, p)| at(&p.values, sobol_burley::sample(i as u32, d as u32, scramble) as f64))
+                .collect(),
         })
         .collect()
 }
@@ -115,6 +137,18 @@ mod tests {
             .map(|p| p.values[0].as_ref().unwrap().as_integer().unwrap())
             .collect();
         assert_eq!(first, [1, 1, 1, 2, 2, 2]);
+    }
+
+    #[test]
+    fn sobol_points_fill_each_quarter_evenly() {
+        let points = sobol(&[range(0.0, 1.0), range(0.0, 1.0)], 64, 7);
+        for d in 0..2 {
+            let mut quarters = [0; 4];
+            for p in &points {
+                quarters[(p.values[d].as_ref().unwrap().as_float().unwrap() * 4.0) as usize] += 1;
+            }
+            assert_eq!(quarters, [16; 4], "dimension {d}");
+        }
     }
 
     #[test]

@@ -22,6 +22,12 @@ pub enum Design {
         /// Number of points.
         points: usize,
     },
+    /// `points` points of an Owen-scrambled Sobol sequence over each parameter's range:
+    /// low-discrepancy, so that any first part of the sequence covers the ranges evenly.
+    Sobol {
+        /// Number of points.
+        points: usize,
+    },
     /// The `[[variant]]` tables, each a named point.
     Variants,
 }
@@ -70,8 +76,10 @@ pub struct Sweep {
     pub name: String,
     /// The base scenario file, resolved against the sweep file's folder.
     pub scenario: PathBuf,
-    /// Replications per point.
+    /// Replications per point (the cap when `precision` is set).
     pub replications: u64,
+    /// Metrics and the 95 % confidence half-widths that stop a point early.
+    pub precision: Vec<(String, f64)>,
     /// Master seed.
     pub seed: u64,
     /// The design.
@@ -142,28 +150,29 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         .and_then(|v| v.integer_in(1, crate::engine::rng::MAX_REPLICATIONS, "a number of replications"));
     let seed = header.or("seed", 1, |v| v.integer_in(0, i64::MAX as u64, "a seed"));
     let design = header
-        .required("design", "\"grid\", \"latin_hypercube\" or \"variants\"")
+        .required("design", "\"grid\", \"latin_hypercube\", \"sobol\" or \"variants\"")
         .and_then(|v| {
-            Some(match v.choice(&["grid", "latin_hypercube", "variants"])? {
+            let kind = v.choice(&["grid", "latin_hypercube", "sobol", "variants"])?;
+            let points = || {
+                header
+                    .required("points", "the number of design points")
+                    .and_then(|p| p.integer_in(1, MAX_POINTS as u64, "a number of points"))
+                    .map(|n| n as usize)
+            };
+            Some(match kind {
                 "grid" => Design::Grid,
                 "variants" => Design::Variants,
-                _ => {
-                    let points = header
-                        .required("points", "the number of design points")
-                        .and_then(|p| p.integer_in(1, MAX_POINTS as u64, "a number of points"))?;
-                    Design::LatinHypercube {
-                        points: points as usize,
-                    }
-                }
+                "sobol" => Design::Sobol { points: points()? },
+                _ => Design::LatinHypercube { points: points()? },
             })
         });
     if design
         .as_ref()
-        .is_some_and(|d| !matches!(d, Design::LatinHypercube { .. }))
+        .is_some_and(|d| matches!(d, Design::Grid | Design::Variants))
     {
         if let Some(v) = header.get("points") {
             v.fail(
-                "`points` only with design = \"latin_hypercube\"",
+                "`points` only with design = \"latin_hypercube\" or \"sobol\"",
                 "a number of points",
                 None,
             );
@@ -171,6 +180,26 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
     } else {
         header.has("points");
     }
+    let precision = header.optional("precision", |v| {
+        let table = v.table()?;
+        let known: Vec<String> = crate::model::metrics::totals().into_iter().map(|m| m.name).collect();
+        let mut out = Vec::new();
+        for (name, value) in table.entries() {
+            if !known.iter().any(|k| k == name) && !name.starts_with("tax_yuan.") {
+                let hint = crate::scenario::nearest(name, known.iter().map(String::as_str))
+                    .map(|n| format!("did you mean `{n}`?"));
+                value.fail("the name of a metric of `feidi run`", &format!("`{name}`"), hint);
+                return None;
+            }
+            let target = value.number()?;
+            if target <= 0.0 {
+                value.fail("a confidence half-width above 0", &format!("{target}"), None);
+                return None;
+            }
+            out.push((name.to_string(), target));
+        }
+        Some(out)
+    });
     header.finish();
     let design = design?;
     let parameters = match design {
@@ -200,6 +229,7 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         name: name?,
         scenario: scenario?,
         replications: replications?,
+        precision: precision.unwrap_or(Some(Vec::new()))?,
         seed: seed?,
         design,
         parameters: parameters?,
