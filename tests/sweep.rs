@@ -125,7 +125,12 @@ fn run_ok(args: &[&str]) {
 }
 
 fn same_files(a: &std::path::Path, b: &std::path::Path) {
-    for file in ["points.csv", "manifest.json"] {
+    for file in [
+        "points.csv",
+        "manifest.json",
+        "series/00000000.csv",
+        "series/00000003.csv",
+    ] {
         assert!(
             std::fs::read(a.join(file)).unwrap() == std::fs::read(b.join(file)).unwrap(),
             "{file} differs between {} and {}",

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 const PLAN: &str = "sweep-plan.json";
 const ROWS: &str = "rows";
+const SERIES: &str = "series";
 
 /// What a results directory is running, to resume it or merge it safely.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -281,12 +282,18 @@ fn row_path(dir: &Path, point: usize) -> PathBuf {
     dir.join(ROWS).join(format!("{point:08}.csv"))
 }
 
+fn series_path(dir: &Path, point: usize) -> PathBuf {
+    dir.join(SERIES).join(format!("{point:08}.csv"))
+}
+
 /// Runs the points of `plan` that have no row yet, then assembles the results (for a
 /// whole sweep; a shard waits for `feidi merge`).
 fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Result<(), Failure> {
     let sweep = &loaded.sweep;
-    std::fs::create_dir_all(dir.join(ROWS))
-        .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", dir.join(ROWS).display())))?;
+    for sub in [ROWS, SERIES] {
+        std::fs::create_dir_all(dir.join(sub))
+            .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", dir.join(sub).display())))?;
+    }
     let mine = |p: &usize| plan.shard.is_none_or(|(k, n)| p % n == k);
     let todo: Vec<usize> = (0..sweep.points.len())
         .filter(mine)
@@ -346,6 +353,15 @@ fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Resu
                 None => String::new(),
             })
             .collect();
+        // The series first: a committed row promises that its series is there too.
+        let series = crate::output::series_csv(
+            &metrics::series(&scenario),
+            &results.series,
+            scenario.bin_width,
+            scenario.horizon,
+        );
+        write_atomic(&series_path(dir, p), series.as_bytes())
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", series_path(dir, p).display())))?;
         let row = points::row(p, &sweep.points[p].label, results.replications, &values, &summaries);
         write_atomic(&row_path(dir, p), row.as_bytes())
             .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", row_path(dir, p).display())))?;
@@ -471,6 +487,19 @@ pub(super) fn merge(out: &Path, shards: &[PathBuf], excel: bool) -> Result<(), F
         excel,
         ..first.clone()
     };
+    std::fs::create_dir_all(out.join(SERIES))
+        .map_err(|e| Failure::Runtime(format!("cannot create {}: {e}", out.join(SERIES).display())))?;
+    for p in 0..first.points {
+        let from = shards
+            .iter()
+            .map(|d| series_path(d, p))
+            .find(|f| f.exists())
+            .ok_or_else(|| Failure::Input(format!("design point {p} has no series in {}", describe(shards))))?;
+        let bytes =
+            std::fs::read(&from).map_err(|e| Failure::Runtime(format!("cannot read {}: {e}", from.display())))?;
+        write_atomic(&series_path(out, p), &bytes)
+            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", series_path(out, p).display())))?;
+    }
     assemble(&loaded, &whole, out, shards, excel)?;
     say(&format!(
         "{} shards merged: {} design points; results in {}\n",

@@ -2,7 +2,7 @@
 
 use crate::model::metrics::MetricInfo;
 use crate::runner::Results;
-use crate::stats::Summary;
+use crate::stats::{Accumulator, Summary};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -171,6 +171,35 @@ fn csv_number(out: &mut String, x: f64) {
     }
 }
 
+/// The series as CSV text: one row per (metric, bin), from the per-bin accumulators
+/// (bin-major, `metrics.len()` per bin).
+pub fn series_csv(metrics: &[MetricInfo], series: &[Accumulator], bin_months: f64, horizon: Option<f64>) -> String {
+    let mut out = String::from("metric,unit,bin,month_start,month_end,n,mean,ci_low,ci_high,p5,p25,p50,p75,p95\n");
+    let width = metrics.len();
+    let bins = series.len().checked_div(width).unwrap_or(0);
+    let horizon = horizon.unwrap_or(0.0);
+    for (m, info) in metrics.iter().enumerate() {
+        for bin in 0..bins {
+            let s = series[bin * width + m].summary(CONFIDENCE);
+            csv_field(&mut out, &info.name);
+            let start = bin as f64 * bin_months;
+            let end = ((bin + 1) as f64 * bin_months).min(horizon);
+            let _ = write!(out, ",{},{bin},{start},{end},{},", info.unit, s.n);
+            for (i, x) in [s.mean, s.ci_low, s.ci_high, s.p5, s.p25, s.p50, s.p75, s.p95]
+                .into_iter()
+                .enumerate()
+            {
+                if i > 0 {
+                    out.push(',');
+                }
+                csv_number(&mut out, x);
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// Quotes a CSV field when it holds a comma, quote or line break.
 pub(super) fn csv_field(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
@@ -216,30 +245,7 @@ impl RunReport<'_> {
 
     /// The series as CSV text: one row per (metric, bin).
     pub fn series_csv(&self) -> String {
-        let mut out = String::from("metric,unit,bin,month_start,month_end,n,mean,ci_low,ci_high,p5,p25,p50,p75,p95\n");
-        let width = self.series.len();
-        let bins = self.results.series.len().checked_div(width).unwrap_or(0);
-        let horizon = self.horizon_months.unwrap_or(0.0);
-        for (m, info) in self.series.iter().enumerate() {
-            for bin in 0..bins {
-                let s = self.results.series[bin * width + m].summary(CONFIDENCE);
-                csv_field(&mut out, &info.name);
-                let start = bin as f64 * self.bin_months;
-                let end = ((bin + 1) as f64 * self.bin_months).min(horizon);
-                let _ = write!(out, ",{},{bin},{start},{end},{},", info.unit, s.n);
-                for (i, x) in [s.mean, s.ci_low, s.ci_high, s.p5, s.p25, s.p50, s.p75, s.p95]
-                    .into_iter()
-                    .enumerate()
-                {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    csv_number(&mut out, x);
-                }
-                out.push('\n');
-            }
-        }
-        out
+        series_csv(self.series, &self.results.series, self.bin_months, self.horizon_months)
     }
 
     /// Writes summary.json, series.csv and manifest.json into `dir` (created if needed).

@@ -5,5 +5,5 @@ mod files;
 pub mod points;
 mod table;
 
-pub use files::{sha256_hex, write_atomic, RunReport, CONFIDENCE};
+pub use files::{series_csv, sha256_hex, write_atomic, RunReport, CONFIDENCE};
 pub use table::{figure, summary_table};
