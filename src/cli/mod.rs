@@ -137,6 +137,8 @@ pub enum Failure {
     Input(String),
     /// Something went wrong while working (an unwritable directory): exit code 1.
     Runtime(String),
+    /// The user stopped the work (Ctrl-C); finished work is kept: exit code 130.
+    Interrupted(String),
 }
 
 impl Failure {
@@ -145,13 +147,14 @@ impl Failure {
         match self {
             Failure::Input(_) => 2,
             Failure::Runtime(_) => 1,
+            Failure::Interrupted(_) => 130,
         }
     }
 
     /// The message for standard error.
     pub fn message(&self) -> &str {
         match self {
-            Failure::Input(m) | Failure::Runtime(m) => m,
+            Failure::Input(m) | Failure::Runtime(m) | Failure::Interrupted(m) => m,
         }
     }
 }

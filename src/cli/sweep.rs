@@ -15,13 +15,16 @@ use crate::scenario::Scenario;
 use crate::sweep::{apply, Sweep};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const PLAN: &str = "sweep-plan.json";
 const ROWS: &str = "rows";
 const SERIES: &str = "series";
+
+/// Set by Ctrl-C: run no further design points.
+static STOP: AtomicBool = AtomicBool::new(false);
 
 /// What a results directory is running, to resume it or merge it safely.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -308,6 +311,14 @@ fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Resu
         );
     }
     let metric_names = metrics::totals_for(&loaded.first);
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    // A first Ctrl-C asks for a clean stop; the handler can be set once per process.
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::Relaxed) {
+            std::process::exit(130);
+        }
+        eprintln!("\nstopping after the points in progress are abandoned; Ctrl-C again to quit at once");
+    });
     let started = Instant::now();
     let done = AtomicUsize::new(0);
     let last_report = Mutex::new(Instant::now());
@@ -367,22 +378,56 @@ fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Resu
             .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", row_path(dir, p).display())))?;
         let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
         let mut last = last_report.lock().unwrap_or_else(|e| e.into_inner());
-        if last.elapsed() > Duration::from_secs(5) || finished == todo.len() {
+        // On a terminal a live line; in a log a line every few seconds.
+        let every = if terminal {
+            Duration::from_millis(200)
+        } else {
+            Duration::from_secs(5)
+        };
+        if last.elapsed() > every || finished == todo.len() {
             *last = Instant::now();
             let elapsed = started.elapsed().as_secs_f64();
             let left = elapsed / finished as f64 * (todo.len() - finished) as f64;
-            eprintln!(
-                "{finished}/{} design points done, {elapsed:.0} s, about {} left",
+            let width = 30;
+            let filled = width * finished / todo.len().max(1);
+            let line = format!(
+                "[{}{}] {finished}/{} design points, {elapsed:.0} s, about {} left",
+                "#".repeat(filled),
+                "-".repeat(width - filled),
                 todo.len(),
                 duration_text(left)
             );
+            if terminal {
+                eprint!("\r{line}   ");
+                if finished == todo.len() {
+                    eprintln!();
+                }
+            } else {
+                eprintln!("{line}");
+            }
         }
         Ok(())
     };
     let outcome: Result<(), Failure> = {
         use rayon::prelude::*;
-        pool(threads)?.install(|| todo.par_iter().try_for_each(|&p| run_point(p)))
+        pool(threads)?.install(|| {
+            todo.par_iter().try_for_each(|&p| {
+                // After Ctrl-C no new point starts; points in progress are abandoned.
+                if STOP.load(Ordering::Relaxed) {
+                    return Err(Failure::Interrupted(String::new()));
+                }
+                run_point(p)
+            })
+        })
     };
+    if let Err(Failure::Interrupted(_)) = outcome {
+        let kept = std::fs::read_dir(dir.join(ROWS)).map_or(0, |d| d.count());
+        return Err(Failure::Interrupted(format!(
+            "stopped: {kept} design points are done and kept in {}; continue with `feidi sweep resume {}`",
+            dir.display(),
+            dir.display()
+        )));
+    }
     outcome?;
     match plan.shard {
         Some((k, n)) => say(&format!(
