@@ -250,11 +250,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     }
     guard_work(&scenario, args.replications, args.force)?;
     prepare_output_dir(&out, args.force)?;
-    let threads = args.threads.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Failure::Runtime(format!("cannot start {threads} worker threads: {e}")))?;
+    let pool = thread_pool(args.threads)?;
     let prepared = Prepared::new(&scenario);
     let settings = RunSettings {
         seed: args.seed,
@@ -362,6 +358,15 @@ fn replay(scenario: &Scenario, seed: u64, point: u32, replication: u64) -> Resul
         ));
     }
     say(&text)
+}
+
+/// A pool of `threads` workers (all cores when `None`).
+pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    let threads = threads.unwrap_or(0);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Failure::Runtime(format!("cannot start {threads} worker threads: {e}")))
 }
 
 /// Creates the output directory and checks it is writable before any work starts; a

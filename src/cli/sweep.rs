@@ -7,7 +7,7 @@
 //! their share of the points, and `merge` assembles them. The final points.csv is built
 //! from the row files in point order, so every route gives the same bytes.
 
-use super::{guard_work, prepare_output_dir, say, Failure, SweepArgs};
+use super::{guard_work, prepare_output_dir, say, thread_pool, Failure, SweepArgs};
 use crate::model::{metrics, Prepared};
 use crate::output::{points, sha256_hex, write_atomic, CONFIDENCE};
 use crate::runner::{self, RunSettings};
@@ -160,14 +160,6 @@ pub(super) fn command(args: SweepArgs) -> Result<(), Failure> {
             "usage: feidi sweep SWEEP.toml | feidi sweep resume DIR | feidi sweep plan SWEEP.toml".to_string(),
         )),
     }
-}
-
-fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
-    let threads = threads.unwrap_or(0);
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Failure::Runtime(format!("cannot start {threads} worker threads: {e}")))
 }
 
 /// `feidi sweep plan`: the size of the sweep and a time estimate from a short trial.
@@ -410,7 +402,7 @@ fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Resu
     };
     let outcome: Result<(), Failure> = {
         use rayon::prelude::*;
-        pool(threads)?.install(|| {
+        thread_pool(threads)?.install(|| {
             todo.par_iter().try_for_each(|&p| {
                 // After Ctrl-C no new point starts; points in progress are abandoned.
                 if STOP.load(Ordering::Relaxed) {
