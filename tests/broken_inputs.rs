@@ -152,11 +152,34 @@ const CASES: &[Case] = &[
     case("landing_without_home_stage.toml", 62, Some(1), "landing", "a [landing] choice only in a chain with a home stage", Some("remove [landing]")),
     case("too_many_candidates.toml", 32, Some(1), "flow", "at most 100000000 candidates per replication on average, found flows and bursts that bring 1.800e8", Some("units")),
     case("burst_empty.toml", 41, Some(6), "burst[0].at", "expected at least one batch before the horizon, found none", Some("never happens")),
+    // Sweep files: errors in the sweep file itself.
+    case("sweep_typo_key.toml", 5, Some(1), "sweep.replication", "found the unknown key `replication`", Some("did you mean `replications`?")),
+    case("sweep_unknown_design.toml", 6, Some(10), "sweep.design", "found \"random\"", None),
+    case("sweep_bad_key_path.toml", 9, Some(8), "parameter[0].path", "(`x` is not an array index)", None),
+    case("sweep_lhs_without_points.toml", 2, Some(1), "sweep.points", "expected the key `points`", None),
+    case("sweep_precision_unknown_metric.toml", 8, Some(15), "sweep.precision.landing_rat", "expected the name of a metric of `feidi run`", Some("did you mean `landing_rate`?")),
 ];
 
 /// Files that feidi rejects with exit code 2 but with a wrong or incomplete report. Only
 /// the exit code is asserted; move each to [`CASES`] once feidi is fixed.
 const KNOWN_GAPS: &[&str] = &[];
+
+/// Sweep files whose error lies in their base scenario or one of its design points, so
+/// that the message is located there rather than in the sweep file: (file, message).
+const IN_BASE_SCENARIO: &[(&str, &str)] = &[
+    (
+        "sweep_invalid_point.toml",
+        "(point 1, 1):25:9: enclave[0].seats: expected a number of seats between 1 and 1000000, found 0",
+    ),
+    (
+        "sweep_missing_path.toml",
+        "(point 0, 0): enclave[5].seats = 10: `enclave[5]` is beyond the 1 items there",
+    ),
+    (
+        "sweep_missing_scenario.toml",
+        "missing.toml: expected a readable scenario file",
+    ),
+];
 
 /// Files that feidi does not reject: not run here (some would hang or exhaust memory).
 /// Each should be rejected with a located error and exit code 2; move it to [`CASES`]
@@ -388,6 +411,7 @@ fn every_broken_file_is_accounted_for() {
         .map(|c| c.file)
         .chain(KNOWN_GAPS.iter().copied())
         .chain(UNRUN_GAPS.iter().copied())
+        .chain(IN_BASE_SCENARIO.iter().map(|(f, _)| *f))
         .collect();
     let mut problems = Vec::new();
     for name in &listed {
@@ -547,6 +571,23 @@ fn an_error_after_five_megabytes_of_comments_is_located() {
         "took {:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn sweep_errors_in_the_base_scenario_name_the_point_and_exit_with_code_2() {
+    let mut failures = Vec::new();
+    for (file, message) in IN_BASE_SCENARIO {
+        let shown = broken(file);
+        let run = feidi(&["validate", shown.as_str()]);
+        if run.code() != Some(2)
+            || run.stderr.contains("panicked")
+            || !run.stderr.contains(message)
+            || !run.stderr.starts_with("error: ")
+        {
+            failures.push(format!("{shown}: expected `{message}`\n{}", run.describe()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]

@@ -26,7 +26,7 @@ pub struct Cli {
 enum Command {
     /// Run replications of a scenario and write summary.json, series.csv and manifest.json.
     Run(RunArgs),
-    /// Check scenario files and report every problem with its location.
+    /// Check scenario and sweep files and report every problem with its location.
     Validate {
         /// Scenario files to check.
         #[arg(required = true)]
@@ -220,6 +220,13 @@ fn bench(path: &Path, runs: u32, seed: u64) -> Result<(), Failure> {
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     let mut problems = Vec::new();
     for file in files {
+        if sweep::is_sweep_file(file) {
+            match sweep::check(file) {
+                Ok(text) => say(&text)?,
+                Err(e) => problems.push(e.message().to_string()),
+            }
+            continue;
+        }
         match Scenario::from_file(file) {
             Ok((scenario, _)) => say(&format!(
                 "{}: ok — scenario \"{}\": {} cities, {} enclaves, {} stages\n",

@@ -61,10 +61,10 @@ fn point_scenario(base: &toml::Table, sweep: &Sweep, point: usize) -> Result<Sce
     for (parameter, value) in sweep.parameters.iter().zip(&sweep.points[point].values) {
         if let Some(value) = value {
             apply(&mut doc, &parameter.path, value.clone())
-                .map_err(|why| format!("{name}: {} = {value}: {why}", parameter.path))?;
+                .map_err(|why| format!("error: {name}: {} = {value}: {why}", parameter.path))?;
         }
     }
-    let text = toml::to_string(&doc).map_err(|e| format!("{name}: cannot write the point's scenario: {e}"))?;
+    let text = toml::to_string(&doc).map_err(|e| format!("error: {name}: cannot write the point's scenario: {e}"))?;
     Scenario::from_toml(&name, &text).map_err(|d| d.to_string())
 }
 
@@ -99,6 +99,24 @@ fn load(path: &Path) -> Result<Loaded, Failure> {
         header,
         expected_candidates,
     })
+}
+
+/// Whether `path` looks like a sweep file (it has a top-level `[sweep]` table).
+pub(super) fn is_sweep_file(path: &Path) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| bytes.split(|&b| b == b'\n').any(|line| line.trim_ascii() == b"[sweep]"))
+}
+
+/// `feidi validate` for a sweep file: the file, its base scenario and every point.
+pub(super) fn check(path: &Path) -> Result<String, Failure> {
+    let loaded = load(path)?;
+    Ok(format!(
+        "{}: ok — sweep \"{}\": {} design points × {} replications of {}\n",
+        path.display(),
+        loaded.sweep.name,
+        loaded.sweep.points.len(),
+        loaded.sweep.replications,
+        loaded.sweep.scenario.display()
+    ))
 }
 
 /// Shard K of N from `--shard K/N` or a scheduler's environment.
