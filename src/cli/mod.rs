@@ -255,7 +255,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some((point, replication)) = args.replay {
         return replay(&scenario, args.seed, point, replication);
     }
-    guard_work(&scenario, args.replications, args.force)?;
+    guard_work(scenario.expected_candidates(), args.replications, args.force)?;
     prepare_output_dir(&out, args.force)?;
     let pool = thread_pool(args.threads)?;
     let prepared = Prepared::new(&scenario);
@@ -332,15 +332,14 @@ const EVENTS_PER_CANDIDATE: f64 = 5.0;
 const MAX_ESTIMATED_HOURS: f64 = 24.0;
 
 /// Refuses, with the estimate, a run whose expected work is absurd, unless forced.
-pub(crate) fn guard_work(scenario: &Scenario, replications: u64, force: bool) -> Result<(), Failure> {
-    let events = scenario.expected_candidates() * EVENTS_PER_CANDIDATE * replications as f64;
+pub(crate) fn guard_work(candidates_per_replication: f64, replications: u64, force: bool) -> Result<(), Failure> {
+    let events = candidates_per_replication * EVENTS_PER_CANDIDATE * replications as f64;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     let hours = events / EVENTS_PER_SECOND / threads / 3600.0;
     if hours > MAX_ESTIMATED_HOURS && !force {
         return Err(Failure::Input(format!(
-            "this run would handle about {events:.2e} model events ({:.2e} candidates per replication × {replications} replications), \
-             roughly {hours:.0} hours on {threads} threads; reduce the replications or the horizon, or add --force to run it anyway",
-            scenario.expected_candidates()
+            "this run would handle about {events:.2e} model events ({candidates_per_replication:.2e} candidates per replication × {replications} replications), \
+             roughly {hours:.0} hours on {threads} threads; reduce the replications or the horizon, or add --force to run it anyway"
         )));
     }
     Ok(())

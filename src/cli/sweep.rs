@@ -223,12 +223,8 @@ fn duration_text(seconds: f64) -> String {
 fn start(args: &SweepArgs) -> Result<(), Failure> {
     let loaded = load(&args.words[0])?;
     let shard = shard(args.shard.as_deref())?;
-    let per_replication_share = loaded.expected_candidates / loaded.first.expected_candidates().max(1.0);
-    guard_work(
-        &loaded.first,
-        (per_replication_share * loaded.sweep.replications as f64) as u64,
-        args.force,
-    )?;
+    // One replication of every point is the sweep's unit of work.
+    guard_work(loaded.expected_candidates, loaded.sweep.replications, args.force)?;
     let out = args
         .out
         .clone()

@@ -473,35 +473,13 @@ impl<'p, 's> Replication<'p, 's> {
         // Every open enclave that scouts the sector and whose scouts meet the candidate
         // competes for it, with the rivals that are not simulated one by one. The list is
         // built only when there is a choice to make: one enclave and no rivals is common.
-        let mut first = None;
-        let mut several = false;
-        for &e in &self.p.host_enclaves[host] {
-            if self.meets(e, now, sector, key) {
-                if first.is_some() {
-                    several = true;
-                    break;
-                }
-                first = Some(e);
-            }
-        }
-        let chosen = if let Some(e) = reserved {
+        let chosen = match reserved {
             // The enclave's own event: every entrant meets it, and only it.
-            let enclave = &sc.enclaves[e];
-            (now >= enclave.opens && now < self.closed_at[e] && enclave.focus[sector]).then_some(e as u16)
-        } else if first.is_some() && (several || sc.cities[host].rival_enclaves > 0) {
-            let mut met = std::mem::take(&mut self.met);
-            met.clear();
-            met.extend(
-                self.p.host_enclaves[host]
-                    .iter()
-                    .copied()
-                    .filter(|&e| self.meets(e, now, sector, key)),
-            );
-            let chosen = self.choose_enclave(host, key, &met);
-            self.met = met;
-            chosen
-        } else {
-            first
+            Some(e) => {
+                let enclave = &sc.enclaves[e];
+                (now >= enclave.opens && now < self.closed_at[e] && enclave.focus[sector]).then_some(e as u16)
+            }
+            None => self.competing_enclave(host, sector, key, now),
         };
         if let Some(e) = chosen {
             let enclave = &sc.enclaves[e as usize];
@@ -575,6 +553,36 @@ impl<'p, 's> Replication<'p, 's> {
                 }
             }
         }
+    }
+
+    /// The enclave a city-wide candidate joins, if any. The list of enclaves that met it
+    /// is built only when there is a choice to make: one enclave and no rivals is common.
+    fn competing_enclave(&mut self, host: usize, sector: usize, key: u64, now: f64) -> Option<u16> {
+        let mut first = None;
+        let mut several = false;
+        for &e in &self.p.host_enclaves[host] {
+            if self.meets(e, now, sector, key) {
+                if first.is_some() {
+                    several = true;
+                    break;
+                }
+                first = Some(e);
+            }
+        }
+        if first.is_none() || !(several || self.p.scenario.cities[host].rival_enclaves > 0) {
+            return first;
+        }
+        let mut met = std::mem::take(&mut self.met);
+        met.clear();
+        met.extend(
+            self.p.host_enclaves[host]
+                .iter()
+                .copied()
+                .filter(|&e| self.meets(e, now, sector, key)),
+        );
+        let chosen = self.choose_enclave(host, key, &met);
+        self.met = met;
+        chosen
     }
 
     /// Whether enclave `e` is open, scouts `sector` and its scouts meet the candidate.
