@@ -220,7 +220,8 @@ pub fn totals() -> Vec<MetricInfo> {
     ]
 }
 
-/// Every total for `scenario`: the fixed ones, then the tax of each party.
+/// Every total for `scenario`: the fixed ones, the tax of each party, then the
+/// projects that entered each stage (the pipeline funnel).
 pub fn totals_for(scenario: &Scenario) -> Vec<MetricInfo> {
     let mut out = totals();
     for party in parties(scenario) {
@@ -230,7 +231,19 @@ pub fn totals_for(scenario: &Scenario) -> Vec<MetricInfo> {
             description: format!("tax on industrialized firms' output going to {party}"),
         });
     }
+    for stage in &scenario.stages {
+        out.push(MetricInfo {
+            name: format!("entered_stage.{}", stage.name),
+            unit: "projects",
+            description: format!("projects that started stage {}", stage.name),
+        });
+    }
     out
+}
+
+/// Index in [`totals_for`] of the first `entered_stage.<stage>` total.
+pub fn first_stage_entry_total(scenario: &Scenario) -> usize {
+    total::COUNT + parties(scenario).len()
 }
 
 /// Tax-sharing parties of `scenario` (none when money is off).
@@ -260,6 +273,8 @@ pub mod series {
     pub const PAPER_LANDINGS: usize = COUNTS.len() + 2;
     /// Offset of the first stage's project count at the end of the bin.
     pub const FIRST_STAGE: usize = COUNTS.len() + 3;
+    /// Name of the last series: landings counted by the months they took, bin by bin.
+    pub const LANDING_TIMES: &str = "landings_by_months_taken";
 }
 
 /// The per-bin series for `scenario`, in storage order.
@@ -310,7 +325,19 @@ pub fn series(scenario: &Scenario) -> Vec<MetricInfo> {
                 description: format!("tax going to {party} (cumulative)"),
             });
         }
+        out.push(info(
+            "paid_back",
+            "share",
+            "1 once cumulative home tax has covered cumulative cost, else 0 (the mean is the share paid back)",
+        ));
     }
+    // Last, so that the other columns keep their offsets; indexed by months taken, not
+    // by calendar time.
+    out.push(info(
+        series::LANDING_TIMES,
+        "projects",
+        "real landings by months from admission to landing (a histogram: the bin is the months taken)",
+    ));
     out
 }
 
@@ -328,6 +355,10 @@ mod tests {
         assert_eq!(all[series::PAPER_LANDINGS].name, "landed_home_paper");
         assert_eq!(all[series::FIRST_STAGE].name, "in_stage.incubation");
         assert_eq!(all[series::FIRST_STAGE + sc.stages.len()].name, "output_yuan");
+        assert_eq!(all.last().unwrap().name, series::LANDING_TIMES);
+        let totals = totals_for(&sc);
+        assert_eq!(totals[first_stage_entry_total(&sc)].name, "entered_stage.incubation");
+        assert_eq!(totals.len(), first_stage_entry_total(&sc) + sc.stages.len());
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub struct Prepared<'s> {
     /// Column of the first money series in a series row.
     money_offset: usize,
     totals_width: usize,
+    /// Index of the first `entered_stage.<stage>` total.
+    stage_entry_offset: usize,
     bins: usize,
 }
 
@@ -98,6 +100,7 @@ impl<'s> Prepared<'s> {
             series_width: metrics::series(scenario).len(),
             money_offset: metrics::series::FIRST_STAGE + scenario.stages.len(),
             totals_width: metrics::totals_for(scenario).len(),
+            stage_entry_offset: metrics::first_stage_entry_total(scenario),
             bins: scenario.bins(),
         }
     }

@@ -259,6 +259,11 @@ pub(super) struct Replication<'p, 's> {
     counts: [u64; total::IN_PROGRESS],
     counts_at_warmup: [u64; total::IN_PROGRESS],
     in_stage: Vec<u32>,
+    /// Projects that started each stage, and the same at the end of the warm-up.
+    entered: Vec<u64>,
+    entered_at_warmup: Vec<u64>,
+    /// Measured real landings by bins of months taken from admission.
+    landing_times: Vec<u32>,
     busy: Level,
     queue: Level,
     waiting_total: u32,
@@ -353,6 +358,9 @@ impl<'p, 's> Replication<'p, 's> {
             counts: [0; total::IN_PROGRESS],
             counts_at_warmup: [0; total::IN_PROGRESS],
             in_stage: vec![0; sc.stages.len()],
+            entered: vec![0; sc.stages.len()],
+            entered_at_warmup: vec![0; sc.stages.len()],
+            landing_times: vec![0; p.bins],
             busy: Level::default(),
             queue: Level::default(),
             waiting_total: 0,
@@ -687,6 +695,7 @@ impl<'p, 's> Replication<'p, 's> {
         project.stage = s as u8;
         project.status = Status::InStage;
         self.in_stage[s] += 1;
+        self.entered[s] += 1;
         let duration = stage
             .duration
             .sample(&mut KeyedStream::with_salt(project.key, self.p.duration_salt[s]));
@@ -708,8 +717,14 @@ impl<'p, 's> Replication<'p, 's> {
         }
         self.counts[total::LANDED_HOME] += 1;
         if project.measured {
-            self.sums.landing_months += now - project.admitted;
+            let months = now - project.admitted;
+            self.sums.landing_months += months;
             self.sums.landings += 1;
+            // Longer than the histogram (possible only without a horizon): the last bin.
+            let bin = (months / self.p.scenario.bin_width) as usize;
+            if let Some(last) = self.landing_times.len().checked_sub(1) {
+                self.landing_times[bin.min(last)] += 1;
+            }
         }
     }
 
@@ -1202,6 +1217,8 @@ impl<'p, 's> Replication<'p, 's> {
                 row[3] = self.firms.iter().map(|f| f.rate_at(bin_end, ramp)).sum::<f64>() / 1e6
                     * economics.jobs_per_million_yuan;
                 row[4..4 + parties].copy_from_slice(&party_tax);
+                // 0 or 1: its mean over replications is the share paid back by then.
+                row[4 + parties] = if payback.is_nan() { 0.0 } else { 1.0 };
             }
         }
         let one_off = self.outlay_at_horizon.unwrap_or_else(|| self.one_off_outlay());
@@ -1254,9 +1271,17 @@ impl<'p, 's> Replication<'p, 's> {
         totals[total::VOUCHER_PROJECTS] = self.capital.voucher_projects as f64;
         totals[total::SUBSIDY_YUAN] = self.subsidies;
         debug_assert!(self.outlay_at_horizon.is_none_or(|o| o <= self.one_off_outlay()));
+        let entries = self.entered.iter().zip(&self.entered_at_warmup);
+        for (slot, (all, before)) in totals[self.p.stage_entry_offset..].iter_mut().zip(entries) {
+            *slot = (all - before) as f64;
+        }
         let mut series = std::mem::take(&mut self.series);
         if let Some(economics) = &sc.economics {
             self.money(economics, end, &mut totals, &mut series);
+        }
+        let width = self.p.series_width;
+        for (row, &n) in series.chunks_exact_mut(width).zip(&self.landing_times) {
+            row[width - 1] = n as f64;
         }
         Outcome {
             totals,
@@ -1309,6 +1334,7 @@ impl Model for Replication<'_, '_> {
                 self.counts_at_warmup = self.counts;
                 self.lost_to_rivals_at_warmup = self.lost_to_rivals;
                 self.paper_at_warmup = self.paper_landings;
+                self.entered_at_warmup.clone_from(&self.entered);
                 self.stranded_at_warmup = self.stranded;
                 self.at_warmup = self.areas(sim.now());
                 false
