@@ -4,13 +4,16 @@
 //!
 //! Data flows one way: TOML ([`scenario`]) → validated [`scenario::Scenario`] →
 //! [`model`] on the generic [`engine`] → replications ([`runner`]) → streaming
-//! statistics ([`stats`]) → result files ([`output`]).
+//! statistics ([`stats`]) → result files ([`output`]) → charts and the report
+//! ([`plot`], [`report`]), which read result files only.
 
 pub mod cli;
 pub mod dist;
 pub mod engine;
 pub mod model;
 pub mod output;
+pub mod plot;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod special;

@@ -46,6 +46,12 @@ enum Command {
         #[arg(long)]
         excel: bool,
     },
+    /// Draw the charts of a run, sweep, comparison or calibration directory (PNG and SVG
+    /// in DIR/charts/), from its result files alone.
+    Plot(PlotArgs),
+    /// Write DIR/report.html: one self-contained page with the summary, every chart, the
+    /// assumptions and the method (charts are drawn too).
+    Report(PlotArgs),
     /// Measure model events per second of one replication's event loop (set-up excluded).
     Bench {
         /// The scenario to time.
@@ -86,6 +92,16 @@ pub(crate) struct SweepArgs {
     shard: Option<String>,
 }
 
+/// `feidi plot DIR` and `feidi report DIR`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct PlotArgs {
+    /// A results directory written by run, sweep, compare or calibrate.
+    dir: PathBuf,
+    /// Language of labels and titles: en or zh.
+    #[arg(long, default_value = "en", value_parser = crate::plot::Lang::parse)]
+    lang: crate::plot::Lang,
+}
+
 #[derive(clap::Args, Debug)]
 struct RunArgs {
     /// The scenario file (TOML).
@@ -108,6 +124,12 @@ struct RunArgs {
     /// Replace results already in the output directory.
     #[arg(long)]
     force: bool,
+    /// Also draw the charts and write report.html in the output directory.
+    #[arg(long)]
+    report: bool,
+    /// Language of the charts and report: en or zh.
+    #[arg(long, default_value = "en", value_parser = crate::plot::Lang::parse)]
+    lang: crate::plot::Lang,
     /// Re-run one replication alone, given as POINT:REPLICATION (or REPLICATION for
     /// point 0), and print its totals; writes no files.
     #[arg(long, value_name = "POINT:REP", value_parser = parse_replay)]
@@ -184,8 +206,35 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Validate { files } => validate(&files),
         Command::Sweep(args) => sweep::command(args),
         Command::Merge { out, shards, excel } => sweep::merge(&out, &shards, excel),
+        Command::Plot(args) => plot(&args),
+        Command::Report(args) => write_report(&args).map(|_| ()),
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
     }
+}
+
+impl From<crate::plot::PlotError> for Failure {
+    fn from(e: crate::plot::PlotError) -> Self {
+        use crate::plot::PlotError;
+        match e {
+            PlotError::Input(_) | PlotError::NotResults(_) => Failure::Input(e.to_string()),
+            PlotError::Draw(_) | PlotError::Write { .. } => Failure::Runtime(e.to_string()),
+        }
+    }
+}
+
+fn plot(args: &PlotArgs) -> Result<(), Failure> {
+    let files = crate::plot::plot(&args.dir, args.lang)?;
+    say(&format!(
+        "{} charts (PNG and SVG) in {}\n",
+        files.len(),
+        crate::plot::charts_dir(&args.dir).display()
+    ))
+}
+
+fn write_report(args: &PlotArgs) -> Result<PathBuf, Failure> {
+    let path = crate::report::report(&args.dir, args.lang)?;
+    say(&format!("report: {}\n", path.display()))?;
+    Ok(path)
 }
 
 fn bench(path: &Path, runs: u32, seed: u64) -> Result<(), Failure> {
@@ -319,6 +368,12 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             results.events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
             out.display()
         ))?;
+    }
+    if args.report {
+        write_report(&PlotArgs {
+            dir: out,
+            lang: args.lang,
+        })?;
     }
     Ok(())
 }

@@ -248,13 +248,16 @@ impl RunReport<'_> {
         series_csv(self.series, &self.results.series, self.bin_months, self.horizon_months)
     }
 
-    /// Writes summary.json, series.csv and manifest.json into `dir` (created if needed).
+    /// Writes summary.json, series.csv, a copy of the scenario file (scenario.toml) and
+    /// manifest.json into `dir` (created if needed).
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
         let summary = self.summary_json();
         let series = self.series_csv();
         write_atomic(&dir.join("summary.json"), summary.as_bytes())?;
         write_atomic(&dir.join("series.csv"), series.as_bytes())?;
+        // The scenario beside its results: the report shows its assumptions from here.
+        write_atomic(&dir.join("scenario.toml"), self.scenario_bytes)?;
         let manifest = Manifest {
             feidi_version: env!("CARGO_PKG_VERSION"),
             scenario_file: self.scenario_file,
@@ -272,6 +275,11 @@ impl RunReport<'_> {
                     name: "series.csv",
                     bytes: series.len(),
                     sha256: sha256_hex(series.as_bytes()),
+                },
+                FileRecord {
+                    name: "scenario.toml",
+                    bytes: self.scenario_bytes.len(),
+                    sha256: sha256_hex(self.scenario_bytes),
                 },
             ],
         };

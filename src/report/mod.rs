@@ -1,0 +1,446 @@
+//! The proposal report: `DIR/report.html`, one self-contained file (charts as inline
+//! PNG, styles and the embedded font inline, no script, nothing fetched) with the
+//! summary tables, the charts, the scenario's assumptions and a short method note.
+//! It reads result files only, through [`crate::plot`].
+
+mod html;
+
+use crate::output::write_atomic;
+use crate::plot::labels::{self, Lang, Word};
+use crate::plot::{self, ChartFile, Loaded, PlotError, ResultKind};
+use html::{escape, Html};
+use std::path::{Path, PathBuf};
+
+/// The report's file name inside the results directory (`report.zh.html` in Chinese).
+pub fn report_path(dir: &Path, lang: Lang) -> PathBuf {
+    match lang {
+        Lang::En => dir.join("report.html"),
+        Lang::Zh => dir.join("report.zh.html"),
+    }
+}
+
+/// Writes the charts of `dir` and then its report; returns the report's path.
+pub fn report(dir: &Path, lang: Lang) -> Result<PathBuf, PlotError> {
+    let loaded = plot::load(dir)?;
+    let charts = plot::write_charts(&loaded, dir, lang)?;
+    let text = render(&loaded, &charts, lang);
+    let path = report_path(dir, lang);
+    write_atomic(&path, text.as_bytes()).map_err(|source| PlotError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}
+
+/// The report's HTML.
+pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
+    let mut h = Html::new(lang, &format!("feidi — {}", loaded.title));
+    let kind = match loaded.kind {
+        ResultKind::Run => Word::Report,
+        ResultKind::Sweep => Word::Sweep,
+        ResultKind::Compare => Word::Compare,
+        ResultKind::Calibration => Word::Calibration,
+    };
+    h.raw(&format!(
+        "<header><h1>{}</h1><p class=\"kind\">{} · feidi</p><p class=\"provenance\">{}</p></header>\n",
+        escape(&loaded.title),
+        escape(kind.get(lang)),
+        escape(&loaded.provenance.footer(lang))
+    ));
+
+    h.section("summary", Word::Summary.get(lang));
+    if let Some(run) = &loaded.run {
+        summary_table(&mut h, &run.summary, lang);
+    }
+    if let Some(sweep) = &loaded.sweep {
+        points_table(&mut h, sweep, lang);
+    }
+    if let Some(compare) = loaded.json("compare.json") {
+        compare_tables(&mut h, compare, lang);
+    }
+    if let Some(cal) = loaded.json("calibration.json") {
+        calibration_tables(&mut h, cal, lang);
+    }
+    if let Some(s) = loaded.json("sensitivity.json") {
+        sensitivity_table(&mut h, s, lang);
+    }
+    if let Some(d) = loaded.json("discovery.json") {
+        discovery_table(&mut h, d, lang);
+    }
+    h.end_section();
+
+    h.section("charts", Word::Charts.get(lang));
+    if charts.is_empty() {
+        h.raw(&format!("<p>{}</p>\n", Word::NoData.get(lang)));
+    }
+    for chart in charts {
+        h.figure(&chart.title, &chart.png_bytes, &chart.stem);
+    }
+    h.end_section();
+
+    h.section("assumptions", Word::Assumptions.get(lang));
+    assumptions(&mut h, loaded, lang);
+    h.end_section();
+
+    h.section("method", Word::Method.get(lang));
+    h.raw(&format!("<p>{}</p>\n", escape(&method_note(loaded, lang))));
+    h.end_section();
+
+    h.section("files", Word::Files.get(lang));
+    files_list(&mut h, loaded);
+    h.end_section();
+    h.finish()
+}
+
+fn number(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), crate::plot::draw::tick)
+}
+
+fn summary_table(h: &mut Html, summary: &crate::plot::results::RunSummary, lang: Lang) {
+    let header = [
+        Word::Metric.get(lang),
+        Word::MeanCol.get(lang),
+        Word::CiCol.get(lang),
+        "p5",
+        "p50",
+        "p95",
+        Word::Unit.get(lang),
+        Word::Description.get(lang),
+    ];
+    let mut rows = Vec::new();
+    for (name, m) in &summary.metrics.0 {
+        // Mechanisms the scenario does not use report zero everywhere: left out here.
+        let all_zero = [m.mean, m.p5, m.p95].iter().all(|v| v.is_none_or(|x| x == 0.0));
+        if all_zero && name != "landing_rate" {
+            continue;
+        }
+        let (scale, unit) = labels::unit(lang, &m.unit);
+        let s = |v: Option<f64>| number(v.map(|x| x / scale));
+        rows.push(vec![
+            labels::metric(lang, name),
+            s(m.mean),
+            format!("{} – {}", s(m.ci_low), s(m.ci_high)),
+            s(m.p5),
+            s(m.p50),
+            s(m.p95),
+            unit,
+            m.description.clone(),
+        ]);
+    }
+    h.table("summary-table", &header, &rows);
+}
+
+fn points_table(h: &mut Html, sweep: &crate::plot::results::SweepResults, lang: Lang) {
+    let t = &sweep.points;
+    let label = t.column("label");
+    let mut header: Vec<String> = vec![Word::Point.get(lang).into()];
+    header.extend(sweep.parameters.iter().cloned());
+    let metrics: Vec<&str> = crate::plot::charts::KEY_METRICS
+        .iter()
+        .copied()
+        .filter(|m| t.column(&format!("{m}.mean")).is_some())
+        .collect();
+    header.extend(metrics.iter().map(|m| labels::metric(lang, m)));
+    let rows: Vec<Vec<String>> = (0..t.rows.len())
+        .map(|r| {
+            let mut row = vec![label.map_or_else(|| r.to_string(), |c| t.rows[r][c].clone())];
+            row.extend(
+                sweep
+                    .parameters
+                    .iter()
+                    .map(|p| t.column(p).map_or_else(String::new, |c| t.rows[r][c].clone())),
+            );
+            for m in &metrics {
+                let mean = t.column(&format!("{m}.mean")).map(|c| t.number(r, c));
+                let lo = t.column(&format!("{m}.ci_low")).map(|c| t.number(r, c));
+                let hi = t.column(&format!("{m}.ci_high")).map(|c| t.number(r, c));
+                row.push(format!("{} ({} – {})", number(mean), number(lo), number(hi)));
+            }
+            row
+        })
+        .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    h.table("points-table", &header, &rows);
+}
+
+fn str_of(v: &serde_json::Value, k: &str) -> String {
+    match v.get(k) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => number(n.as_f64()),
+        Some(serde_json::Value::Null) | None => "—".into(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn compare_tables(h: &mut Html, compare: &serde_json::Value, lang: Lang) {
+    if let Some(ranking) = compare.get("ranking").and_then(|r| r.as_array()) {
+        let rank_by = compare
+            .get("rank_by")
+            .and_then(|r| r.as_str())
+            .unwrap_or("landing_rate");
+        h.raw(&format!(
+            "<h3>{} ({})</h3>\n<ol class=\"ranking\">{}</ol>\n",
+            Word::Ranking.get(lang),
+            escape(&labels::metric(lang, rank_by)),
+            ranking
+                .iter()
+                .map(|n| format!("<li>{}</li>", escape(n.as_str().unwrap_or("?"))))
+                .collect::<String>()
+        ));
+    }
+    let header = [
+        Word::Metric.get(lang),
+        Word::Alternative.get(lang),
+        Word::Difference.get(lang),
+        Word::Ci95.get(lang),
+        Word::Wins.get(lang),
+    ];
+    let mut rows = Vec::new();
+    for m in compare.get("metrics").and_then(|m| m.as_array()).into_iter().flatten() {
+        let metric = str_of(m, "metric");
+        if !crate::plot::charts::KEY_METRICS.contains(&metric.as_str()) {
+            continue;
+        }
+        for d in m.get("differences").and_then(|d| d.as_array()).into_iter().flatten() {
+            rows.push(vec![
+                labels::metric(lang, &metric),
+                format!("{} − {}", str_of(d, "a"), str_of(d, "b")),
+                str_of(d, "mean"),
+                format!("{} – {}", str_of(d, "ci_low"), str_of(d, "ci_high")),
+                format!("{} / {}", str_of(d, "wins_a"), str_of(d, "wins_b")),
+            ]);
+        }
+    }
+    h.table("differences-table", &header, &rows);
+}
+
+fn calibration_tables(h: &mut Html, cal: &serde_json::Value, lang: Lang) {
+    let header = [
+        Word::Parameter.get(lang),
+        Word::Prior.get(lang),
+        "mean",
+        "p5",
+        "p50",
+        "p95",
+    ];
+    let rows: Vec<Vec<String>> = cal
+        .get("parameters")
+        .and_then(|p| p.as_array())
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            vec![
+                str_of(p, "path"),
+                format!("{} – {}", str_of(p, "prior_min"), str_of(p, "prior_max")),
+                str_of(p, "mean"),
+                str_of(p, "p5"),
+                str_of(p, "p50"),
+                str_of(p, "p95"),
+            ]
+        })
+        .collect();
+    h.table("posterior-table", &header, &rows);
+    let header = [
+        Word::Metric.get(lang),
+        Word::Target.get(lang),
+        Word::Tolerance.get(lang),
+        Word::Posterior.get(lang),
+    ];
+    let rows: Vec<Vec<String>> = cal
+        .get("targets")
+        .and_then(|p| p.as_array())
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            vec![
+                labels::metric(lang, &str_of(t, "metric")),
+                str_of(t, "value"),
+                str_of(t, "tolerance"),
+                format!(
+                    "{} ({} – {})",
+                    str_of(t, "posterior_mean"),
+                    str_of(t, "posterior_p5"),
+                    str_of(t, "posterior_p95")
+                ),
+            ]
+        })
+        .collect();
+    h.table("targets-table", &header, &rows);
+}
+
+fn sensitivity_table(h: &mut Html, s: &serde_json::Value, lang: Lang) {
+    let method = str_of(s, "method");
+    h.raw(&format!(
+        "<h3>{} ({})</h3>\n",
+        Word::Sensitivity.get(lang),
+        escape(&method)
+    ));
+    let keys: &[&str] = match method.as_str() {
+        "oat" => &["output_at_low", "output_at_high", "baseline_output"],
+        "morris" => &["mu_star", "mu", "sigma"],
+        _ => &["first", "first_low", "first_high", "total", "total_low", "total_high"],
+    };
+    let mut header = vec![Word::Metric.get(lang), Word::Parameter.get(lang)];
+    header.extend(keys.iter().copied());
+    let mut rows = Vec::new();
+    for m in s.get("metrics").and_then(|m| m.as_array()).into_iter().flatten() {
+        let metric = str_of(m, "metric");
+        if !crate::plot::charts::KEY_METRICS.contains(&metric.as_str()) {
+            continue;
+        }
+        for e in m.get("effects").and_then(|e| e.as_array()).into_iter().flatten() {
+            let mut row = vec![labels::metric(lang, &metric), str_of(e, "parameter")];
+            row.extend(keys.iter().map(|k| str_of(e, k)));
+            rows.push(row);
+        }
+    }
+    h.table("sensitivity-table", &header, &rows);
+}
+
+fn discovery_table(h: &mut Html, d: &serde_json::Value, lang: Lang) {
+    let conditions: Vec<String> = d
+        .get("conditions")
+        .and_then(|c| c.as_array())
+        .into_iter()
+        .flatten()
+        .map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_string))
+        .collect();
+    h.raw(&format!(
+        "<h3>{}: {}</h3>\n",
+        Word::Discovery.get(lang),
+        escape(&conditions.join(", "))
+    ));
+    let header = [
+        Word::Box.get(lang),
+        Word::Parameter.get(lang),
+        Word::Coverage.get(lang),
+        Word::Density.get(lang),
+    ];
+    let mut rows = Vec::new();
+    for (i, b) in d
+        .get("boxes")
+        .and_then(|b| b.as_array())
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let limits: Vec<String> = b
+            .get("limits")
+            .and_then(|l| l.as_array())
+            .into_iter()
+            .flatten()
+            .map(|l| {
+                format!(
+                    "{} ∈ [{}, {}]",
+                    str_of(l, "parameter"),
+                    str_of(l, "min"),
+                    str_of(l, "max")
+                )
+            })
+            .collect();
+        rows.push(vec![
+            (i + 1).to_string(),
+            limits.join("; "),
+            str_of(b, "coverage"),
+            str_of(b, "density"),
+        ]);
+    }
+    h.table("discovery-table", &header, &rows);
+}
+
+fn assumptions(h: &mut Html, loaded: &Loaded, lang: Lang) {
+    let Some(text) = loaded.run.as_ref().and_then(|r| r.scenario_text.as_ref()) else {
+        let note = match loaded.kind {
+            ResultKind::Sweep => loaded.sweep.as_ref().map(|s| s.plan.sweep_file.clone()),
+            _ => None,
+        };
+        if let Some(file) = note {
+            h.raw(&format!(
+                "<p>{}: <code>{}</code></p>\n",
+                Word::Sweep.get(lang),
+                escape(&file)
+            ));
+        }
+        if let Some(sweep) = &loaded.sweep {
+            let items: String = sweep
+                .parameters
+                .iter()
+                .map(|p| format!("<li><code>{}</code></li>", escape(p)))
+                .collect();
+            h.raw(&format!("<ul>{items}</ul>\n"));
+        }
+        return;
+    };
+    let marked: Vec<&str> = text.lines().filter(|l| l.contains("[assumption]")).collect();
+    if !marked.is_empty() {
+        h.raw(&format!(
+            "<p>{}:</p>\n<ul class=\"assumptions\">",
+            escape(Word::AssumptionLines.get(lang))
+        ));
+        for line in marked {
+            h.raw(&format!("<li><code>{}</code></li>", escape(line.trim())));
+        }
+        h.raw("</ul>\n");
+    }
+    h.raw(&format!(
+        "<details><summary>{}</summary><pre class=\"scenario\">{}</pre></details>\n",
+        Word::ScenarioText.get(lang),
+        escape(text)
+    ));
+}
+
+fn method_note(loaded: &Loaded, lang: Lang) -> String {
+    let p = &loaded.provenance;
+    match lang {
+        Lang::En => format!(
+            "{} replications with master seed {}. Each replication draws from its own random \
+             streams, keyed by the seed, the design point and the replication, so the same inputs and \
+             seed give byte-identical results on any number of threads. Intervals in tables are 95 % \
+             confidence intervals of the mean over replications (Student t). Fan charts show the median \
+             and the 50 % and 90 % bands of replications: the spread of outcomes a planner should expect, \
+             not the uncertainty of the mean. Money is in {}. Charts and this report were drawn from the \
+             result files in this directory only.",
+            p.replications,
+            p.seed,
+            labels::money_scale(lang).1
+        ),
+        Lang::Zh => format!(
+            "共 {} 次蒙特卡洛模拟，主随机种子 {}。每次模拟使用由种子、设计点和模拟序号确定的独立随机数流，\
+             因此相同输入和种子在任意线程数下结果逐字节一致。表中区间为各次模拟均值的 95% 置信区间（t 分布）。\
+             扇形图显示中位数及 50%、90% 区间，表示结果的分布范围，而非均值的不确定性。金额单位为{}。\
+             图表和本报告仅依据本目录中的结果文件生成。",
+            p.replications,
+            p.seed,
+            labels::money_scale(lang).1
+        ),
+    }
+}
+
+fn files_list(h: &mut Html, loaded: &Loaded) {
+    let dir = loaded
+        .run
+        .as_ref()
+        .map(|r| r.dir.clone())
+        .or_else(|| loaded.sweep.as_ref().map(|s| s.dir.clone()));
+    let names = [
+        "summary.json",
+        "series.csv",
+        "scenario.toml",
+        "manifest.json",
+        "points.csv",
+        "sweep-plan.json",
+        "compare.json",
+        "compare.csv",
+        "sensitivity.json",
+        "discovery.json",
+        "calibration.json",
+        "posterior.csv",
+    ];
+    let items: String = names
+        .iter()
+        .filter(|n| dir.as_ref().is_none_or(|d| d.join(n).is_file()))
+        .filter(|n| dir.is_some() || loaded.json(n).is_some())
+        .map(|n| format!("<li><code>{n}</code></li>"))
+        .collect();
+    h.raw(&format!("<ul>{items}<li><code>charts/</code> (PNG, SVG)</li></ul>\n"));
+}
