@@ -46,8 +46,8 @@ impl Stopping {
                 format!(
                     "{} ±{} (target ±{})",
                     t.metric,
-                    t.reached.map_or("–".to_string(), figure),
-                    figure(t.half_width)
+                    t.reached.map_or("–".to_string(), small_figure),
+                    small_figure(t.half_width)
                 )
             })
             .collect();
@@ -65,6 +65,16 @@ impl Stopping {
                 targets.join(", ")
             )
         }
+    }
+}
+
+/// Like [`figure`], but with three significant digits below 0.01 (half-widths of
+/// shares are often that small).
+fn small_figure(x: f64) -> String {
+    if x != 0.0 && x.abs() < 0.01 {
+        format!("{x:.2e}")
+    } else {
+        figure(x)
     }
 }
 
@@ -443,6 +453,13 @@ mod tests {
         let half = 2.776_445_105_2 * 2.5f64.sqrt() / 5f64.sqrt();
         assert_eq!(mean, 3.0);
         assert!((high - 3.0 - half).abs() < 1e-6 && (3.0 - low - half).abs() < 1e-6);
+    }
+
+    #[test]
+    fn small_half_widths_keep_their_digits() {
+        assert_eq!(small_figure(0.000_224_4), "2.24e-4");
+        assert_eq!(small_figure(0.5), "0.500");
+        assert_eq!(small_figure(0.0), "0");
     }
 
     #[test]
