@@ -7,7 +7,7 @@
 
 use crate::engine::rng::StreamKey;
 use crate::model::Prepared;
-use crate::stats::Accumulator;
+use crate::stats::{Accumulator, Moments};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -217,4 +217,312 @@ pub fn run(
         Some(e) => Err(e),
         None => Ok(results),
     }
+}
+
+/// Half-width of the 95 % confidence interval of the mean of `acc` (NaN below two
+/// values): what a stopping rule compares with its target.
+pub fn half_width(acc: &Accumulator) -> f64 {
+    let s = acc.summary(0.95);
+    (s.ci_high - s.ci_low) / 2.0
+}
+
+/// Half-width of the 95 % Student t confidence interval of the mean of `m` (NaN below
+/// two values).
+pub fn moments_half_width(m: &Moments) -> f64 {
+    let n = m.count();
+    if n < 2 {
+        return f64::NAN;
+    }
+    crate::stats::student::t_quantile(0.975, (n - 1) as f64) * m.sd() / (n as f64).sqrt()
+}
+
+/// Runs blocks `0..blocks` on `pool` with `work` and hands each result to `merge`
+/// strictly in block order, on the calling thread (which must not be one of `pool`'s).
+/// When `merge` returns `true` no further block is merged and no new one is started, so
+/// what was merged depends only on the blocks before the stop, never on the thread
+/// count. A failed block stops the run the same way, in block order.
+fn run_ordered<T: Send>(
+    pool: &rayon::ThreadPool,
+    blocks: u64,
+    work: &(dyn Fn(u64) -> Result<T, ReplicationFailure> + Sync),
+    merge: &mut dyn FnMut(T) -> bool,
+) -> Result<(), ReplicationFailure> {
+    let workers = (pool.current_num_threads() as u64).clamp(1, blocks.max(1));
+    let next_block = AtomicU64::new(0);
+    let (sender, receiver) = mpsc::sync_channel::<(u64, Result<T, ReplicationFailure>)>(2 * workers as usize);
+    let mut failure = None;
+    pool.in_place_scope(|scope| {
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let next_block = &next_block;
+            scope.spawn(move |_| loop {
+                let block = next_block.fetch_add(1, Ordering::Relaxed);
+                if block >= blocks || sender.send((block, work(block))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        let mut early: BTreeMap<u64, Result<T, ReplicationFailure>> = BTreeMap::new();
+        let mut expected = 0;
+        let mut stopped = false;
+        for (block, result) in receiver {
+            if stopped {
+                continue; // a block started before the stop: drained and dropped
+            }
+            early.insert(block, result);
+            while let Some(ready) = early.remove(&expected) {
+                expected += 1;
+                stopped = match ready {
+                    Ok(value) => merge(value),
+                    Err(e) => {
+                        failure = Some(e);
+                        true
+                    }
+                };
+                if stopped {
+                    // Stop handing out blocks; the workers finish the ones they hold.
+                    next_block.store(blocks, Ordering::Relaxed);
+                    early.clear();
+                    break;
+                }
+            }
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// How a run with a stopping rule ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Every target half-width was reached (after the replications in the results).
+    Met,
+    /// The replication cap was reached first.
+    Cap,
+}
+
+/// The parallel form of [`run_until`]: runs whole blocks of `settings` on `pool` until
+/// every `(total, target)` in `targets` has a 95 % confidence half-width at or below its
+/// target, or `settings.replications` (the cap) is reached. The decision is taken after
+/// each block is merged in block order, so the results are the same bits as
+/// [`run_until`]'s for any thread count. With no targets it runs to the cap, like [`run`].
+pub fn run_until_parallel(
+    pool: &rayon::ThreadPool,
+    prepared: &Prepared<'_>,
+    settings: RunSettings,
+    targets: &[(usize, f64)],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Results, Stop), ReplicationFailure> {
+    let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
+    let mut stop = Stop::Cap;
+    run_ordered(
+        pool,
+        settings.replications.div_ceil(BLOCK),
+        &|block| run_block(prepared, settings, block),
+        &mut |block_results| {
+            results.merge(&block_results);
+            progress(results.replications);
+            let met = !targets.is_empty()
+                && targets
+                    .iter()
+                    .all(|&(metric, target)| half_width(&results.totals[metric]) <= target);
+            if met {
+                stop = Stop::Met;
+            }
+            met
+        },
+    )?;
+    Ok((results, stop))
+}
+
+/// One alternative of a comparison.
+pub struct Alternative<'a> {
+    /// Its prepared model.
+    pub prepared: &'a Prepared<'a>,
+    /// The design point whose random streams it draws: the same for every alternative
+    /// (common random numbers) in `feidi compare`; different only to measure what
+    /// common random numbers buy.
+    pub point: u32,
+    /// For each compared metric, its index in this alternative's totals.
+    pub metrics: Vec<usize>,
+}
+
+/// Paired statistics of alternatives `a` and `b` over the same replications, one entry
+/// per compared metric. A replication where either value is undefined (NaN) is left out.
+#[derive(Clone, Debug)]
+pub struct Pair {
+    /// Index of the first alternative.
+    pub a: usize,
+    /// Index of the second alternative.
+    pub b: usize,
+    /// Moments of the per-replication difference a − b.
+    pub differences: Vec<Moments>,
+    /// Replications where a's value was above b's.
+    pub a_above: Vec<u64>,
+    /// Replications where a's value was below b's.
+    pub a_below: Vec<u64>,
+    /// Replications where the values were equal.
+    pub equal: Vec<u64>,
+}
+
+impl Pair {
+    fn new(a: usize, b: usize, metrics: usize) -> Self {
+        Pair {
+            a,
+            b,
+            differences: vec![Moments::default(); metrics],
+            a_above: vec![0; metrics],
+            a_below: vec![0; metrics],
+            equal: vec![0; metrics],
+        }
+    }
+
+    fn merge(&mut self, later: &Pair) {
+        for (x, y) in self.differences.iter_mut().zip(&later.differences) {
+            x.merge(y);
+        }
+        for (x, y) in [
+            (&mut self.a_above, &later.a_above),
+            (&mut self.a_below, &later.a_below),
+            (&mut self.equal, &later.equal),
+        ] {
+            x.iter_mut().zip(y).for_each(|(x, y)| *x += y);
+        }
+    }
+}
+
+/// Statistics of alternatives run replication by replication on the same streams.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    /// Each alternative's statistics, as [`run`] gives them.
+    pub alternatives: Vec<Results>,
+    /// Every pair (a, b) with a before b in the list of alternatives.
+    pub pairs: Vec<Pair>,
+    /// Replications folded in (the same for every alternative).
+    pub replications: u64,
+}
+
+impl Comparison {
+    fn empty(alternatives: &[Alternative<'_>]) -> Self {
+        let metrics = alternatives.first().map_or(0, |a| a.metrics.len());
+        let mut pairs = Vec::new();
+        for a in 0..alternatives.len() {
+            for b in a + 1..alternatives.len() {
+                pairs.push(Pair::new(a, b, metrics));
+            }
+        }
+        Comparison {
+            alternatives: alternatives
+                .iter()
+                .map(|alt| {
+                    Results::empty(
+                        alt.prepared.totals_width(),
+                        alt.prepared.bins() * alt.prepared.series_width(),
+                    )
+                })
+                .collect(),
+            pairs,
+            replications: 0,
+        }
+    }
+
+    fn merge(&mut self, later: &Comparison) {
+        for (x, y) in self.alternatives.iter_mut().zip(&later.alternatives) {
+            x.merge(y);
+        }
+        for (x, y) in self.pairs.iter_mut().zip(&later.pairs) {
+            x.merge(y);
+        }
+        self.replications += later.replications;
+    }
+}
+
+/// Runs block `block` of every alternative, replication by replication, folding each
+/// alternative's outcome and every pair's differences.
+pub fn compare_block(
+    alternatives: &[Alternative<'_>],
+    seed: u64,
+    replications: u64,
+    block: u64,
+) -> Result<Comparison, ReplicationFailure> {
+    let mut out = Comparison::empty(alternatives);
+    let first = block * BLOCK;
+    let last = (first + BLOCK).min(replications);
+    let mut values = vec![Vec::new(); alternatives.len()];
+    for replication in first..last {
+        for ((alt, results), values) in alternatives.iter().zip(&mut out.alternatives).zip(&mut values) {
+            let key = StreamKey {
+                seed,
+                point: alt.point,
+                replication,
+            };
+            let outcome = run_one(alt.prepared, key)?;
+            for (acc, &x) in results.totals.iter_mut().zip(&outcome.totals) {
+                acc.push(x);
+            }
+            for (acc, &x) in results.series.iter_mut().zip(&outcome.series) {
+                acc.push(x);
+            }
+            results.replications += 1;
+            results.events += outcome.events;
+            *values = alt.metrics.iter().map(|&i| outcome.totals[i]).collect();
+        }
+        for pair in &mut out.pairs {
+            for (m, (&x, &y)) in values[pair.a].iter().zip(&values[pair.b]).enumerate() {
+                if x.is_nan() || y.is_nan() {
+                    continue;
+                }
+                pair.differences[m].push(x - y);
+                match x.partial_cmp(&y) {
+                    Some(std::cmp::Ordering::Greater) => pair.a_above[m] += 1,
+                    Some(std::cmp::Ordering::Less) => pair.a_below[m] += 1,
+                    _ => pair.equal[m] += 1,
+                }
+            }
+        }
+        out.replications += 1;
+    }
+    Ok(out)
+}
+
+/// Runs `alternatives` in lockstep on `pool`, block by block (each block the same
+/// replications of every alternative), merging blocks in block order. With `targets`
+/// (compared metric, half-width) it stops at the first block boundary where every
+/// pair's difference of every named metric has a 95 % confidence half-width at or below
+/// its target; `replications` is the cap. Results are the same bits for any thread
+/// count.
+pub fn run_compare(
+    pool: &rayon::ThreadPool,
+    alternatives: &[Alternative<'_>],
+    seed: u64,
+    replications: u64,
+    targets: &[(usize, f64)],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Comparison, Stop), ReplicationFailure> {
+    let mut comparison = Comparison::empty(alternatives);
+    let mut stop = Stop::Cap;
+    run_ordered(
+        pool,
+        replications.div_ceil(BLOCK),
+        &|block| compare_block(alternatives, seed, replications, block),
+        &mut |block_results| {
+            comparison.merge(&block_results);
+            progress(comparison.replications);
+            let met = !targets.is_empty()
+                && targets.iter().all(|&(metric, target)| {
+                    comparison
+                        .pairs
+                        .iter()
+                        .all(|p| moments_half_width(&p.differences[metric]) <= target)
+                });
+            if met {
+                stop = Stop::Met;
+            }
+            met
+        },
+    )?;
+    Ok((comparison, stop))
 }

@@ -6,6 +6,7 @@ use crate::model::Prepared;
 use crate::output::{summary_table, RunReport};
 use crate::runner::{self, RunSettings};
 use crate::scenario::{Diagnostics, Scenario};
+mod compare;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +35,9 @@ enum Command {
     },
     /// Run every design point of a sweep file and write points.csv and manifest.json.
     Sweep(SweepArgs),
+    /// Compare alternatives (scenario files) on common random numbers: each one's means,
+    /// paired differences with confidence intervals, wins, and a ranking.
+    Compare(compare::CompareArgs),
     /// Combine the directories of a sharded sweep into what an unsharded run writes.
     Merge {
         /// The combined results directory.
@@ -134,6 +138,76 @@ struct RunArgs {
     /// point 0), and print its totals; writes no files.
     #[arg(long, value_name = "POINT:REP", value_parser = parse_replay)]
     replay: Option<(u32, u64)>,
+    /// Stop early, in whole blocks of 64 replications, once METRIC's 95 % confidence
+    /// half-width is at or below HALFWIDTH (repeatable: every target must be met);
+    /// --replications is then the cap.
+    #[arg(long, value_name = "METRIC=HALFWIDTH", value_parser = parse_precision)]
+    precision: Vec<(String, f64)>,
+}
+
+/// Parses `METRIC=HALFWIDTH` of `--precision`.
+pub(crate) fn parse_precision(text: &str) -> Result<(String, f64), String> {
+    let (metric, width) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not METRIC=HALFWIDTH, such as landing_rate=0.01"))?;
+    let width: f64 = width.trim().parse().map_err(|_| {
+        format!(
+            "`{}` is not a number (the target 95 % confidence half-width)",
+            width.trim()
+        )
+    })?;
+    if !(width.is_finite() && width > 0.0) {
+        return Err(format!("the target half-width must be a number above 0, found {width}"));
+    }
+    Ok((metric.trim().to_string(), width))
+}
+
+/// Resolves `--precision` metric names to indices in `names`, with a suggestion for a
+/// misspelt one.
+pub(crate) fn precision_targets(
+    precision: &[(String, f64)],
+    names: &[metrics::MetricInfo],
+    what: &str,
+) -> Result<Vec<(usize, f64)>, Failure> {
+    precision
+        .iter()
+        .map(|(name, target)| {
+            let index = names.iter().position(|m| &m.name == name).ok_or_else(|| {
+                let hint = crate::scenario::nearest(name, names.iter().map(|m| m.name.as_str()))
+                    .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+                Failure::Input(format!("--precision {name}={target}: {what} no metric `{name}`{hint}"))
+            })?;
+            Ok((index, *target))
+        })
+        .collect()
+}
+
+/// The stopping-rule record for `targets` (indices into `names`), with the half-width
+/// each reached.
+pub(crate) fn stopping_record(
+    names: &[metrics::MetricInfo],
+    targets: &[(usize, f64)],
+    reached: impl Fn(usize) -> f64,
+    cap: u64,
+    replications: u64,
+    stop: runner::Stop,
+) -> crate::output::Stopping {
+    crate::output::Stopping {
+        cap,
+        replications,
+        met: stop == runner::Stop::Met,
+        targets: targets
+            .iter()
+            .map(|&(m, target)| {
+                let r = reached(m);
+                crate::output::StoppingTarget {
+                    metric: names[m].name.clone(),
+                    half_width: target,
+                    reached: r.is_finite().then_some(r),
+                }
+            })
+            .collect(),
+    }
 }
 
 fn parse_replay(text: &str) -> Result<(u32, u64), String> {
@@ -205,6 +279,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => run(args),
         Command::Validate { files } => validate(&files),
         Command::Sweep(args) => sweep::command(args),
+        Command::Compare(args) => compare::command(args),
         Command::Merge { out, shards, excel } => sweep::merge(&out, &shards, excel),
         Command::Plot(args) => plot(&args),
         Command::Report(args) => write_report(&args).map(|_| ()),
@@ -304,6 +379,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some((point, replication)) = args.replay {
         return replay(&scenario, args.seed, point, replication);
     }
+    let totals = metrics::totals_for(&scenario);
+    let targets = precision_targets(&args.precision, &totals, "the scenario reports")?;
     guard_work(scenario.expected_candidates(), args.replications, args.force)?;
     prepare_output_dir(&out, args.force)?;
     let pool = thread_pool(args.threads)?;
@@ -315,12 +392,27 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let progress = Progress::new(args.replications);
     let started = Instant::now();
-    let results = runner::run(&pool, &prepared, settings, &|done| progress.update(done))
-        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let (results, stopping) = if targets.is_empty() {
+        let results = runner::run(&pool, &prepared, settings, &|done| progress.update(done))
+            .map_err(|e| Failure::Runtime(e.to_string()))?;
+        (results, None)
+    } else {
+        let (results, stop) =
+            runner::run_until_parallel(&pool, &prepared, settings, &targets, &|done| progress.update(done))
+                .map_err(|e| Failure::Runtime(e.to_string()))?;
+        let record = stopping_record(
+            &totals,
+            &targets,
+            |m| runner::half_width(&results.totals[m]),
+            args.replications,
+            results.replications,
+            stop,
+        );
+        (results, Some(record))
+    };
     progress.finish();
     let elapsed = started.elapsed();
 
-    let totals = metrics::totals_for(&scenario);
     let series = metrics::series(&scenario);
     let file = args.scenario.display().to_string();
     let report = RunReport {
@@ -334,6 +426,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         totals: &totals,
         series: &series,
         results: &results,
+        stopping: stopping.as_ref(),
     };
     report
         .write(&out)
@@ -358,8 +451,9 @@ fn run(args: RunArgs) -> Result<(), Failure> {
                 hidden.len()
             )
         };
+        let stopped = stopping.as_ref().map_or(String::new(), |s| s.describe());
         say(&format!(
-            "{} — {} replications, seed {}\n{}{note}{:.1} s, {:.2} million model events per second; results in {}\n",
+            "{} — {} replications, seed {}\n{}{note}{stopped}{:.1} s, {:.2} million model events per second; results in {}\n",
             scenario.title,
             results.replications,
             args.seed,

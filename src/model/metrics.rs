@@ -246,6 +246,59 @@ pub fn first_stage_entry_total(scenario: &Scenario) -> usize {
     total::COUNT + parties(scenario).len()
 }
 
+/// Which way a total is better, for comparing alternatives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    /// More is better (landings, tax, jobs).
+    Higher,
+    /// Less is better (leaks, costs, waiting).
+    Lower,
+}
+
+impl Better {
+    /// `"higher"` or `"lower"`, as result files write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        }
+    }
+}
+
+/// The totals with a clear better direction from the home city's point of view. Totals
+/// not listed (volumes such as `admitted` or `fund_deployed_yuan`, whose size is a
+/// choice rather than a result, and the per-party tax) have none.
+const BETTER: [(&str, Better); 23] = [
+    ("turned_away", Better::Lower),
+    ("leaked_host", Better::Lower),
+    ("leaked_elsewhere", Better::Lower),
+    ("completed", Better::Higher),
+    ("landing_rate", Better::Higher),
+    ("months_to_landing", Better::Lower),
+    ("seat_queue", Better::Lower),
+    ("queue_wait_months", Better::Lower),
+    ("landed_home_real", Better::Higher),
+    ("landed_home_paper", Better::Lower),
+    ("output_yuan", Better::Higher),
+    ("tax_yuan", Better::Higher),
+    ("home_tax_yuan", Better::Higher),
+    ("jobs", Better::Higher),
+    ("cost_yuan", Better::Lower),
+    ("cost_per_real_landing_yuan", Better::Lower),
+    ("payback_month", Better::Lower),
+    ("paid_back", Better::Higher),
+    ("stranded", Better::Lower),
+    ("return_investment_yuan", Better::Higher),
+    ("fund_losses_yuan", Better::Lower),
+    ("lost_to_rivals", Better::Lower),
+    ("candidates", Better::Higher),
+];
+
+/// Which way the total named `name` is better, or `None` when it has no clear direction.
+pub fn better(name: &str) -> Option<Better> {
+    BETTER.iter().find(|(n, _)| *n == name).map(|&(_, b)| b)
+}
+
 /// Tax-sharing parties of `scenario` (none when money is off).
 fn parties(scenario: &Scenario) -> &[String] {
     scenario.economics.as_ref().map_or(&[], |e| &e.tax_split.parties)
@@ -359,6 +412,17 @@ mod tests {
         let totals = totals_for(&sc);
         assert_eq!(totals[first_stage_entry_total(&sc)].name, "entered_stage.incubation");
         assert_eq!(totals.len(), first_stage_entry_total(&sc) + sc.stages.len());
+    }
+
+    #[test]
+    fn every_direction_names_a_total() {
+        let all = totals();
+        for (name, _) in BETTER {
+            assert!(all.iter().any(|m| m.name == name), "{name} is not a total");
+        }
+        assert_eq!(better("landing_rate"), Some(Better::Higher));
+        assert_eq!(better("cost_per_real_landing_yuan"), Some(Better::Lower));
+        assert_eq!(better("admitted"), None);
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub struct RunReport<'a> {
     pub series: &'a [MetricInfo],
     /// The statistics.
     pub results: &'a Results,
+    /// How a stopping rule (`--precision`) ended, if one was given.
+    pub stopping: Option<&'a super::Stopping>,
 }
 
 /// Lowercase hex SHA-256 of `bytes`.
@@ -136,6 +138,8 @@ struct SummaryFile<'a> {
     confidence: f64,
     horizon_months: Option<f64>,
     bin_months: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stopping: Option<&'a super::Stopping>,
     metrics: Metrics<'a>,
 }
 
@@ -236,6 +240,7 @@ impl RunReport<'_> {
             confidence: CONFIDENCE,
             horizon_months: self.horizon_months,
             bin_months: self.bin_months,
+            stopping: self.stopping,
             metrics: Metrics(metrics),
         };
         let mut text = serde_json::to_string_pretty(&file).expect("summary serializes");

@@ -1,0 +1,470 @@
+//! The formats of `feidi compare`: compare.json, compare.csv and the terminal ranking;
+//! and the stopping-rule record that summary.json and compare.json carry.
+
+use super::files::{csv_field, sha256_hex, CONFIDENCE};
+use super::table::figure;
+use crate::model::metrics::{self, Better, MetricInfo};
+use crate::runner::{Comparison, Pair};
+use crate::stats::student::t_quantile;
+use crate::stats::Moments;
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// How a run with `--precision` ended: written as `"stopping"` in summary.json and
+/// compare.json.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stopping {
+    /// The replication cap (`--replications`).
+    pub cap: u64,
+    /// Replications actually run (whole blocks of 64, or the cap).
+    pub replications: u64,
+    /// True when every target was reached; false when the cap came first.
+    pub met: bool,
+    /// Each target and the half-width reached.
+    pub targets: Vec<StoppingTarget>,
+}
+
+/// One `--precision METRIC=HALFWIDTH` target.
+#[derive(Clone, Debug, Serialize)]
+pub struct StoppingTarget {
+    /// The metric's name.
+    pub metric: String,
+    /// The target 95 % confidence half-width.
+    pub half_width: f64,
+    /// The half-width reached (for a comparison, the widest over the pairs); null when
+    /// undefined (fewer than two defined values).
+    pub reached: Option<f64>,
+}
+
+impl Stopping {
+    /// One line for the terminal: replications run and whether the targets were met.
+    pub fn describe(&self) -> String {
+        let targets: Vec<String> = self
+            .targets
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} ±{} (target ±{})",
+                    t.metric,
+                    t.reached.map_or("–".to_string(), small_figure),
+                    small_figure(t.half_width)
+                )
+            })
+            .collect();
+        if self.met {
+            format!(
+                "precision reached after {} of at most {} replications: {}\n",
+                self.replications,
+                self.cap,
+                targets.join(", ")
+            )
+        } else {
+            format!(
+                "precision NOT reached: the cap of {} replications came first: {}\n",
+                self.cap,
+                targets.join(", ")
+            )
+        }
+    }
+}
+
+/// Like [`figure`], but with three significant digits below 0.01 (half-widths of
+/// shares are often that small).
+fn small_figure(x: f64) -> String {
+    if x != 0.0 && x.abs() < 0.01 {
+        format!("{x:.2e}")
+    } else {
+        figure(x)
+    }
+}
+
+/// One alternative as the comparison names it.
+pub struct AlternativeRef<'a> {
+    /// Scenario short name (unique among the alternatives).
+    pub name: &'a str,
+    /// Scenario title.
+    pub title: &'a str,
+    /// Scenario file as given.
+    pub file: &'a str,
+    /// The scenario file's bytes (hashed).
+    pub bytes: &'a [u8],
+}
+
+/// Everything needed to write a comparison's files and terminal table.
+pub struct CompareReport<'a> {
+    /// The alternatives, in the order given.
+    pub alternatives: &'a [AlternativeRef<'a>],
+    /// Master seed (shared by every alternative).
+    pub seed: u64,
+    /// Horizon in months (shared).
+    pub horizon_months: Option<f64>,
+    /// Bin width in months (shared).
+    pub bin_months: f64,
+    /// The compared metrics: the totals every alternative reports.
+    pub metrics: &'a [MetricInfo],
+    /// For each alternative, each compared metric's index in its totals.
+    pub indices: &'a [Vec<usize>],
+    /// Index (into `metrics`) of the metric that ranks the alternatives.
+    pub rank_by: usize,
+    /// The statistics.
+    pub comparison: &'a Comparison,
+    /// The stopping rule's outcome, if one was given.
+    pub stopping: Option<&'a Stopping>,
+}
+
+/// Mean and confidence interval of per-replication values from their moments.
+fn interval(m: &Moments) -> (f64, f64, f64) {
+    let n = m.count();
+    let mean = m.mean();
+    if n < 2 {
+        return (mean, f64::NAN, f64::NAN);
+    }
+    let half = t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64) * m.sd() / (n as f64).sqrt();
+    (mean, mean - half, mean + half)
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+#[derive(Serialize)]
+struct CompareFile<'a> {
+    feidi_version: &'static str,
+    seed: u64,
+    replications: u64,
+    confidence: f64,
+    common_random_numbers: bool,
+    horizon_months: Option<f64>,
+    bin_months: f64,
+    rank_by: &'a str,
+    stopping: Option<&'a Stopping>,
+    alternatives: Vec<AlternativeJson<'a>>,
+    ranking: Vec<&'a str>,
+    metrics: Vec<MetricJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct AlternativeJson<'a> {
+    name: &'a str,
+    title: &'a str,
+    file: &'a str,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct MetricJson<'a> {
+    metric: &'a str,
+    unit: &'a str,
+    description: &'a str,
+    better: Option<&'static str>,
+    alternatives: Vec<AlternativeStat<'a>>,
+    differences: Vec<Difference<'a>>,
+}
+
+#[derive(Serialize)]
+struct AlternativeStat<'a> {
+    name: &'a str,
+    n: u64,
+    mean: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Difference<'a> {
+    a: &'a str,
+    b: &'a str,
+    n: u64,
+    mean: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+    wins_a: Option<u64>,
+    wins_b: Option<u64>,
+    ties: u64,
+}
+
+impl<'a> CompareReport<'a> {
+    fn alternative_stat(&self, alternative: usize, metric: usize) -> AlternativeStat<'a> {
+        let s = self.comparison.alternatives[alternative].totals[self.indices[alternative][metric]].summary(CONFIDENCE);
+        AlternativeStat {
+            name: self.alternatives[alternative].name,
+            n: s.n,
+            mean: finite(s.mean),
+            ci_low: finite(s.ci_low),
+            ci_high: finite(s.ci_high),
+        }
+    }
+
+    fn difference(&self, pair: &Pair, metric: usize) -> Difference<'a> {
+        let moments = &pair.differences[metric];
+        let (mean, low, high) = interval(moments);
+        let (wins_a, wins_b) = match metrics::better(&self.metrics[metric].name) {
+            Some(Better::Higher) => (Some(pair.a_above[metric]), Some(pair.a_below[metric])),
+            Some(Better::Lower) => (Some(pair.a_below[metric]), Some(pair.a_above[metric])),
+            None => (None, None),
+        };
+        Difference {
+            a: self.alternatives[pair.a].name,
+            b: self.alternatives[pair.b].name,
+            n: moments.count(),
+            mean: finite(mean),
+            ci_low: finite(low),
+            ci_high: finite(high),
+            wins_a,
+            wins_b,
+            ties: pair.equal[metric],
+        }
+    }
+
+    /// The alternatives' indices, best first by the mean of the ranking metric (ties and
+    /// undefined means keep the order given, undefined last).
+    pub fn ranking(&self) -> Vec<usize> {
+        let better = metrics::better(&self.metrics[self.rank_by].name).unwrap_or(Better::Higher);
+        let mean = |a: usize| self.alternative_stat(a, self.rank_by).mean;
+        let mut order: Vec<usize> = (0..self.alternatives.len()).collect();
+        order.sort_by(|&x, &y| match (mean(x), mean(y)) {
+            (Some(p), Some(q)) => match better {
+                Better::Higher => q.total_cmp(&p),
+                Better::Lower => p.total_cmp(&q),
+            },
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        order
+    }
+
+    /// compare.json as text.
+    pub fn json(&self) -> String {
+        let metrics = (0..self.metrics.len())
+            .map(|m| MetricJson {
+                metric: &self.metrics[m].name,
+                unit: self.metrics[m].unit,
+                description: &self.metrics[m].description,
+                better: metrics::better(&self.metrics[m].name).map(Better::as_str),
+                alternatives: (0..self.alternatives.len())
+                    .map(|a| self.alternative_stat(a, m))
+                    .collect(),
+                differences: self.comparison.pairs.iter().map(|p| self.difference(p, m)).collect(),
+            })
+            .collect();
+        let file = CompareFile {
+            feidi_version: env!("CARGO_PKG_VERSION"),
+            seed: self.seed,
+            replications: self.comparison.replications,
+            confidence: CONFIDENCE,
+            common_random_numbers: true,
+            horizon_months: self.horizon_months,
+            bin_months: self.bin_months,
+            rank_by: &self.metrics[self.rank_by].name,
+            stopping: self.stopping,
+            alternatives: self
+                .alternatives
+                .iter()
+                .map(|a| AlternativeJson {
+                    name: a.name,
+                    title: a.title,
+                    file: a.file,
+                    sha256: sha256_hex(a.bytes),
+                })
+                .collect(),
+            ranking: self.ranking().into_iter().map(|a| self.alternatives[a].name).collect(),
+            metrics,
+        };
+        let mut text = serde_json::to_string_pretty(&file).expect("comparison serializes");
+        text.push('\n');
+        text
+    }
+
+    /// compare.csv as text: per metric, one row per alternative, then one per pair;
+    /// `excel` starts it with a UTF-8 byte-order mark.
+    pub fn csv(&self, excel: bool) -> String {
+        let mut out = if excel { String::from("\u{feff}") } else { String::new() };
+        out.push_str("metric,unit,better,kind,a,b,n,mean,ci_low,ci_high,wins_a,wins_b,ties\n");
+        let number = |out: &mut String, x: Option<f64>| {
+            out.push(',');
+            if let Some(x) = x {
+                let _ = write!(out, "{x}");
+            }
+        };
+        let count = |out: &mut String, x: Option<u64>| {
+            out.push(',');
+            if let Some(x) = x {
+                let _ = write!(out, "{x}");
+            }
+        };
+        for (m, info) in self.metrics.iter().enumerate() {
+            let start = |out: &mut String, kind: &str, a: &str, b: &str| {
+                csv_field(out, &info.name);
+                let _ = write!(
+                    out,
+                    ",{},{},{kind},",
+                    info.unit,
+                    metrics::better(&info.name).map_or("", Better::as_str)
+                );
+                csv_field(out, a);
+                out.push(',');
+                csv_field(out, b);
+            };
+            for a in 0..self.alternatives.len() {
+                let s = self.alternative_stat(a, m);
+                start(&mut out, "alternative", s.name, "");
+                let _ = write!(out, ",{}", s.n);
+                for x in [s.mean, s.ci_low, s.ci_high] {
+                    number(&mut out, x);
+                }
+                out.push_str(",,,\n");
+            }
+            for pair in &self.comparison.pairs {
+                let d = self.difference(pair, m);
+                start(&mut out, "difference", d.a, d.b);
+                let _ = write!(out, ",{}", d.n);
+                for x in [d.mean, d.ci_low, d.ci_high] {
+                    number(&mut out, x);
+                }
+                count(&mut out, d.wins_a);
+                count(&mut out, d.wins_b);
+                count(&mut out, Some(d.ties));
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// The terminal report: the ranking by the ranking metric, then the paired
+    /// differences of that metric with which alternative each clearly favours.
+    pub fn table(&self) -> String {
+        let m = self.rank_by;
+        let info = &self.metrics[m];
+        let direction = metrics::better(&info.name).map_or("", |b| match b {
+            Better::Higher => " (higher is better)",
+            Better::Lower => " (lower is better)",
+        });
+        let mut out = format!(
+            "Ranking by {}{direction}, {} replications of each alternative, seed {}, common random numbers\n",
+            info.name, self.comparison.replications, self.seed
+        );
+        let mut rows = vec![["rank", "alternative", "mean", "95% CI of mean", "title"].map(String::from)];
+        for (rank, a) in self.ranking().into_iter().enumerate() {
+            let s = self.alternative_stat(a, m);
+            rows.push([
+                (rank + 1).to_string(),
+                s.name.to_string(),
+                figure(s.mean.unwrap_or(f64::NAN)),
+                format!(
+                    "{} – {}",
+                    figure(s.ci_low.unwrap_or(f64::NAN)),
+                    figure(s.ci_high.unwrap_or(f64::NAN))
+                ),
+                self.alternatives[a].title.to_string(),
+            ]);
+        }
+        aligned(&mut out, &rows, &[false, false, true, true, false]);
+        let _ = writeln!(
+            out,
+            "\nPaired differences of {} ({}), a − b over the same replications:",
+            info.name, info.unit
+        );
+        let mut rows = vec![["a", "b", "a − b", "95% CI", "a wins", "b wins", "ties", "verdict"].map(String::from)];
+        for pair in &self.comparison.pairs {
+            let d = self.difference(pair, m);
+            let share = |k: Option<u64>| match k {
+                Some(k) if d.n > 0 => format!("{:.0}%", 100.0 * k as f64 / d.n as f64),
+                _ => "–".to_string(),
+            };
+            let verdict = match (d.ci_low, d.ci_high, metrics::better(&info.name)) {
+                _ if d.ties == d.n && d.n > 0 => "identical".to_string(),
+                (Some(low), _, Some(b)) if low > 0.0 => better_name(b, d.a, d.b).to_string() + " better",
+                (_, Some(high), Some(b)) if high < 0.0 => better_name(b, d.b, d.a).to_string() + " better",
+                (Some(low), Some(high), None) if low > 0.0 || high < 0.0 => "differ".to_string(),
+                _ => "no clear difference".to_string(),
+            };
+            rows.push([
+                d.a.to_string(),
+                d.b.to_string(),
+                figure(d.mean.unwrap_or(f64::NAN)),
+                format!(
+                    "{} – {}",
+                    figure(d.ci_low.unwrap_or(f64::NAN)),
+                    figure(d.ci_high.unwrap_or(f64::NAN))
+                ),
+                share(d.wins_a),
+                share(d.wins_b),
+                share(Some(d.ties)),
+                verdict,
+            ]);
+        }
+        aligned(&mut out, &rows, &[false, false, true, true, true, true, true, false]);
+        out
+    }
+}
+
+/// The name favoured when a − b is positive: `a` if higher is better, else `b`.
+fn better_name<'n>(better: Better, a: &'n str, b: &'n str) -> &'n str {
+    match better {
+        Better::Higher => a,
+        Better::Lower => b,
+    }
+}
+
+/// Appends `rows` (the first is the header) as aligned columns, right-aligned where
+/// `right` says so, with a rule under the header.
+fn aligned<const N: usize>(out: &mut String, rows: &[[String; N]], right: &[bool; N]) {
+    let mut widths = [0; N];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |out: &mut String, cells: &[String; N]| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = " ".repeat(widths[i] - cell.chars().count());
+            if right[i] {
+                let _ = write!(text, "{pad}{cell}");
+            } else {
+                let _ = write!(text, "{cell}{pad}");
+            }
+            if i + 1 < N {
+                text.push_str("  ");
+            }
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(out, &rows[0]);
+    line(out, &widths.map(|w| "-".repeat(w)));
+    for row in &rows[1..] {
+        line(out, row);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interval_is_student_t_on_the_moments() {
+        let mut m = Moments::default();
+        for x in [1.0, 2.0, 3.0, 4.0, 5.0] {
+            m.push(x);
+        }
+        let (mean, low, high) = interval(&m);
+        let half = 2.776_445_105_2 * 2.5f64.sqrt() / 5f64.sqrt();
+        assert_eq!(mean, 3.0);
+        assert!((high - 3.0 - half).abs() < 1e-6 && (3.0 - low - half).abs() < 1e-6);
+    }
+
+    #[test]
+    fn small_half_widths_keep_their_digits() {
+        assert_eq!(small_figure(0.000_224_4), "2.24e-4");
+        assert_eq!(small_figure(0.5), "0.500");
+        assert_eq!(small_figure(0.0), "0");
+    }
+
+    #[test]
+    fn better_name_follows_the_direction() {
+        assert_eq!(better_name(Better::Higher, "a", "b"), "a");
+        assert_eq!(better_name(Better::Lower, "a", "b"), "b");
+    }
+}
