@@ -6,6 +6,7 @@ use crate::model::Prepared;
 use crate::output::{summary_table, RunReport};
 use crate::runner::{self, RunSettings};
 use crate::scenario::{Diagnostics, Scenario};
+mod discover;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -46,6 +47,9 @@ enum Command {
         #[arg(long)]
         excel: bool,
     },
+    /// Find the region of a finished sweep's parameters where conditions on the results
+    /// hold (PRIM scenario discovery); writes discovery.json.
+    Discover(discover::DiscoverArgs),
     /// Measure model events per second of one replication's event loop (set-up excluded).
     Bench {
         /// The scenario to time.
@@ -184,6 +188,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Validate { files } => validate(&files),
         Command::Sweep(args) => sweep::command(args),
         Command::Merge { out, shards, excel } => sweep::merge(&out, &shards, excel),
+        Command::Discover(args) => discover::command(args),
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
     }
 }
