@@ -255,3 +255,186 @@ fn prim_with_noise_and_pasting_still_finds_the_box() {
     assert!(prim::discover(&x, &y[1..], prim::Settings::default()).is_err());
     assert!(prim::discover(&[vec![f64::NAN]], &[true], prim::Settings::default()).is_err());
 }
+
+// ---- End to end: sensitivity sweeps and `feidi discover` -------------------------------
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn feidi(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_feidi"))
+        .args(args)
+        .output()
+        .expect("feidi runs")
+}
+
+fn run_ok(args: &[&str]) -> String {
+    let out = feidi(args);
+    assert!(
+        out.status.success(),
+        "feidi {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("feidi-analysis-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// A shipped example sweep made light (few replications and points), as a temporary file.
+fn light(example: &str, name: &str, edits: &[(&str, &str)]) -> PathBuf {
+    let scenario = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
+    let mut text = std::fs::read_to_string(format!("scenarios/sweeps/{example}"))
+        .unwrap()
+        .replace("../dazu-chengdu.toml", &scenario.display().to_string())
+        .replace("replications = 100", "replications = 8");
+    for (from, to) in edits {
+        assert!(text.contains(from), "{example} has no `{from}`");
+        text = text.replace(from, to);
+    }
+    let file = temp(name).with_extension("toml");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn one_at_a_time_points_share_their_random_numbers() {
+    // With the seats' base at their minimum, the "seats low" point is the base point
+    // again; on common random numbers it gives exactly the baseline's outputs.
+    let file = light(
+        "dazu-tornado.toml",
+        "oat-crn",
+        &[("integer = true\nbase = 110", "integer = true\nbase = 40")],
+    );
+    let dir = temp("oat-crn");
+    run_ok(&["sweep", file.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+    let s = json(&dir.join("sensitivity.json"));
+    assert_eq!(s["method"], "oat");
+    assert_eq!(s["confidence"], 0.95);
+    assert_eq!(s["parameters"].as_array().unwrap().len(), 5);
+    let metrics = s["metrics"].as_array().unwrap();
+    let landing = metrics.iter().find(|m| m["metric"] == "landing_rate").unwrap();
+    assert_eq!(landing["unit"], "share");
+    let seats = &landing["effects"][0];
+    assert_eq!(seats["parameter"], "enclave[0].seats");
+    assert_eq!(
+        (seats["low"].as_f64(), seats["high"].as_f64()),
+        (Some(40.0), Some(250.0))
+    );
+    for m in metrics {
+        let e = &m["effects"][0];
+        assert_eq!(e["output_at_low"], e["baseline_output"], "{}", m["metric"]);
+    }
+    // The reach moves the landings (more candidates met): the high end differs.
+    let reach = &landing["effects"][2];
+    assert_ne!(reach["output_at_low"], reach["output_at_high"]);
+}
+
+#[test]
+fn sensitivity_results_are_the_same_bytes_for_threads_shards_and_merge() {
+    let file = light(
+        "dazu-morris.toml",
+        "morris",
+        &[("trajectories = 10", "trajectories = 3")],
+    );
+    let sweep = file.to_str().unwrap();
+    let one = temp("morris-1");
+    let two = temp("morris-2");
+    run_ok(&["sweep", sweep, "--out", one.to_str().unwrap(), "--threads", "1"]);
+    run_ok(&["sweep", sweep, "--out", two.to_str().unwrap(), "--threads", "2"]);
+    let shards: Vec<PathBuf> = (0..2).map(|k| temp(&format!("morris-shard{k}"))).collect();
+    for (k, dir) in shards.iter().enumerate() {
+        run_ok(&[
+            "sweep",
+            sweep,
+            "--out",
+            dir.to_str().unwrap(),
+            "--shard",
+            &format!("{k}/2"),
+        ]);
+        assert!(!dir.join("sensitivity.json").exists(), "a shard alone has no indices");
+    }
+    let merged = temp("morris-merged");
+    run_ok(&[
+        "merge",
+        "--out",
+        merged.to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+    ]);
+    let reference = std::fs::read(one.join("sensitivity.json")).unwrap();
+    for dir in [&two, &merged] {
+        assert!(
+            std::fs::read(dir.join("sensitivity.json")).unwrap() == reference,
+            "{}",
+            dir.display()
+        );
+        assert!(std::fs::read(dir.join("points.csv")).unwrap() == std::fs::read(one.join("points.csv")).unwrap());
+    }
+    let s = json(&one.join("sensitivity.json"));
+    assert_eq!(s["method"], "morris");
+    let e = &s["metrics"][0]["effects"][0];
+    for key in ["parameter", "mu", "mu_star", "sigma"] {
+        assert!(e.get(key).is_some(), "{key} missing in {e}");
+    }
+    // Scenario discovery over the same points.
+    let out = run_ok(&[
+        "discover",
+        one.to_str().unwrap(),
+        "--where",
+        "landing_rate >= 0.1",
+        "--where",
+        "candidates > 0",
+    ]);
+    assert!(out.contains("box 1: coverage"), "{out}");
+    let d = json(&one.join("discovery.json"));
+    assert_eq!(d["points"], 18);
+    assert!(d["base_density"].as_f64().unwrap() > 0.0);
+    assert!(d["trajectory"][0]["coverage"] == 1.0);
+    for bad in ["landing_rat >= 0.1", "landing_rate => 0.1", "landing_rate >= much"] {
+        let out = feidi(&["discover", one.to_str().unwrap(), "--where", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(bad), "{bad}: {err}");
+    }
+    let none = feidi(&[
+        "discover",
+        temp("nothing").to_str().unwrap(),
+        "--where",
+        "landing_rate >= 0",
+    ]);
+    assert_eq!(none.status.code(), Some(2));
+}
+
+#[test]
+fn a_sobol_indices_sweep_writes_intervals_for_every_parameter() {
+    let file = light("dazu-sobol-indices.toml", "sobol", &[("samples = 64", "samples = 4")]);
+    let dir = temp("sobol");
+    run_ok(&["sweep", file.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+    let csv = std::fs::read_to_string(dir.join("points.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 4 * 7);
+    assert!(csv.lines().nth(3).unwrap().starts_with("2,AB0 0,"), "{csv}");
+    let s = json(&dir.join("sensitivity.json"));
+    assert_eq!(s["method"], "sobol");
+    let landing = s["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "landing_rate")
+        .unwrap();
+    assert_eq!(landing["effects"].as_array().unwrap().len(), 5);
+    for e in landing["effects"].as_array().unwrap() {
+        let f = |k: &str| e[k].as_f64().unwrap_or_else(|| panic!("{k} in {e}"));
+        assert!(
+            f("first_low") <= f("first_high") && f("total_low") <= f("total_high"),
+            "{e}"
+        );
+    }
+}
