@@ -349,8 +349,8 @@ fn report(
             b.points
         ));
         text.push_str(&format!(
-            "  {:<width$}  {:>14}  {:>14}    {}\n",
-            "parameter", "box min", "box max", "sweep range"
+            "  {:<width$}  {:>14}  {:>14}  {:>6}    {}\n",
+            "parameter", "box min", "box max", "kept", "sweep range"
         ));
         let mut any = false;
         for (d, name) in names.iter().enumerate() {
@@ -360,10 +360,13 @@ fn report(
                 continue;
             }
             any = true;
+            // The share of the sweep's range the box keeps: near 100 % is a weak restriction.
+            let kept = if bhi > blo { (hi - lo) / (bhi - blo) } else { 1.0 };
             text.push_str(&format!(
-                "  {name:<width$}  {:>14}  {:>14}    {} – {}\n",
+                "  {name:<width$}  {:>14}  {:>14}  {:>5.0}%    {} – {}\n",
                 crate::output::figure(lo),
                 crate::output::figure(hi),
+                100.0 * kept,
                 crate::output::figure(blo),
                 crate::output::figure(bhi)
             ));
