@@ -123,11 +123,14 @@ pub fn elementary_effects(design: &Design, outputs: &[f64]) -> Result<Vec<Vec<f6
     Ok(effects)
 }
 
-/// μ, μ* and σ of each parameter from the outputs of `design`, in design order.
+/// μ, μ* and σ of each parameter from the outputs of `design`, in design order. An
+/// elementary effect is left out where either of its two outputs is not finite (a
+/// metric with no value at a point); with none left the statistics are NaN.
 pub fn effects(design: &Design, outputs: &[f64]) -> Result<Vec<Effect>, String> {
     Ok(elementary_effects(design, outputs)?
-        .iter()
-        .map(|ee| {
+        .into_iter()
+        .map(|mut ee| {
+            ee.retain(|e| e.is_finite());
             let r = ee.len() as f64;
             let mu = ee.iter().sum::<f64>() / r;
             let mu_star = ee.iter().map(|e| e.abs()).sum::<f64>() / r;
