@@ -7,6 +7,7 @@
 //! statistics ([`stats`]) → result files ([`output`]) → charts and the report
 //! ([`plot`], [`report`]), which read result files only.
 
+pub mod analysis;
 pub mod cli;
 pub mod dist;
 pub mod engine;

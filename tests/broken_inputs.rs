@@ -158,6 +158,13 @@ const CASES: &[Case] = &[
     case("sweep_bad_key_path.toml", 9, Some(8), "parameter[0].path", "(`x` is not an array index)", None),
     case("sweep_lhs_without_points.toml", 2, Some(1), "sweep.points", "expected the key `points`", None),
     case("sweep_precision_unknown_metric.toml", 8, Some(15), "sweep.precision.landing_rat", "expected the name of a metric of `feidi run`", Some("did you mean `landing_rate`?")),
+    // Sweep files: sensitivity designs.
+    case("sweep_morris_zero_trajectories.toml", 7, Some(16), "sweep.trajectories", "expected a number of Morris trajectories between 2 and 1000000, found 0", None),
+    case("sweep_morris_odd_levels.toml", 8, Some(10), "sweep.levels", "expected an even number of levels (4 is usual), found 5", Some("even p")),
+    case("sweep_morris_list_parameter.toml", 11, Some(10), "parameter[0].values", "expected a range, `min` and `max`, for design = \"morris\", found a list of values", Some("design = \"grid\"")),
+    case("sweep_oat_base_outside_range.toml", 12, Some(8), "parameter[0].base", "expected a base value between min 5 and max 50, found 80", None),
+    case("sweep_trajectories_with_sobol_indices.toml", 8, Some(16), "sweep.trajectories", "expected `trajectories` only with design = \"morris\"", None),
+    case("sweep_sobol_indices_without_samples.toml", 2, Some(1), "sweep.samples", "expected the key `samples`", None),
 ];
 
 /// Files that feidi rejects with exit code 2 but with a wrong or incomplete report. Only

@@ -7,6 +7,7 @@ use crate::output::{summary_table, RunReport};
 use crate::runner::{self, RunSettings};
 use crate::scenario::{Diagnostics, Scenario};
 mod compare;
+mod discover;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -56,6 +57,9 @@ enum Command {
     /// Write DIR/report.html: one self-contained page with the summary, every chart, the
     /// assumptions and the method (charts are drawn too).
     Report(PlotArgs),
+    /// Find the region of a finished sweep's parameters where conditions on the results
+    /// hold (PRIM scenario discovery); writes discovery.json.
+    Discover(discover::DiscoverArgs),
     /// Measure model events per second of one replication's event loop (set-up excluded).
     Bench {
         /// The scenario to time.
@@ -283,6 +287,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Merge { out, shards, excel } => sweep::merge(&out, &shards, excel),
         Command::Plot(args) => plot(&args),
         Command::Report(args) => write_report(&args).map(|_| ()),
+        Command::Discover(args) => discover::command(args),
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
     }
 }

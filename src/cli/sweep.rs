@@ -336,9 +336,16 @@ fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Resu
             )));
         }
         let prepared = Prepared::new(&scenario);
+        // Sensitivity designs compare points, so every point runs on the streams of
+        // point 0 (common random numbers); other designs keep one stream set per point.
+        let stream_point = if sweep.design.common_random_numbers() {
+            0
+        } else {
+            p as u32
+        };
         let settings = RunSettings {
             seed: sweep.seed,
-            point: p as u32,
+            point: stream_point,
             replications: sweep.replications,
         };
         let results = if sweep.precision.is_empty() {
@@ -472,6 +479,12 @@ fn assemble(loaded: &Loaded, plan: &Plan, out: &Path, sources: &[PathBuf], excel
             .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.join(name).display())))
     };
     write("points.csv", csv.as_bytes())?;
+    let mut files =
+        vec![serde_json::json!({ "name": "points.csv", "bytes": csv.len(), "sha256": sha256_hex(csv.as_bytes()) })];
+    if let Some(json) = sensitivity(loaded, &csv)? {
+        write("sensitivity.json", json.as_bytes())?;
+        files.push(serde_json::json!({ "name": "sensitivity.json", "bytes": json.len(), "sha256": sha256_hex(json.as_bytes()) }));
+    }
     let manifest = serde_json::json!({
         "feidi_version": env!("CARGO_PKG_VERSION"),
         "sweep_sha256": plan.sweep_sha256,
@@ -480,10 +493,94 @@ fn assemble(loaded: &Loaded, plan: &Plan, out: &Path, sources: &[PathBuf], excel
         "replications_per_point": plan.replications_per_point,
         "points": plan.points,
         "replications_per_block": runner::BLOCK,
-        "files": [{ "name": "points.csv", "bytes": csv.len(), "sha256": sha256_hex(csv.as_bytes()) }],
+        "files": files,
     });
     let text = serde_json::to_string_pretty(&manifest).expect("manifest serializes") + "\n";
     write("manifest.json", text.as_bytes())
+}
+
+/// sensitivity.json for a sensitivity design: the indices of every total metric,
+/// computed from the per-point means in points.csv (`csv`); `None` for other designs.
+fn sensitivity(loaded: &Loaded, csv: &str) -> Result<Option<String>, Failure> {
+    use crate::analysis::{morris, oat, sobol};
+    use crate::sweep::{Design, Values};
+    use serde_json::json;
+    let sweep = &loaded.sweep;
+    let Some(method) = sweep.design.sensitivity_method() else {
+        return Ok(None);
+    };
+    let table = super::discover::PointsTable::parse(csv)
+        .map_err(|why| Failure::Runtime(format!("cannot read back points.csv: {why}")))?;
+    let names: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
+    let k = names.len();
+    let morris_design = match sweep.design {
+        Design::Morris { trajectories, levels } => {
+            Some(morris::design(k, trajectories, levels, sweep.seed).map_err(Failure::Input)?)
+        }
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for info in metrics::totals_for(&loaded.first) {
+        let column = table
+            .column(&format!("{}.mean", info.name))
+            .ok_or_else(|| Failure::Runtime(format!("points.csv has no column {}.mean", info.name)))?;
+        let y = table.numbers(column);
+        let effects: Vec<serde_json::Value> = match &sweep.design {
+            Design::Oat { .. } => oat::effects(k, &y)
+                .map_err(Failure::Runtime)?
+                .iter()
+                .zip(&sweep.parameters)
+                .zip(&names)
+                .map(|((e, p), name)| {
+                    let (low, high) = match p.values {
+                        Values::Range {
+                            min,
+                            max,
+                            integer: true,
+                            ..
+                        } => (min.round(), max.round()),
+                        Values::Range { min, max, .. } => (min, max),
+                        Values::List(_) => (f64::NAN, f64::NAN),
+                    };
+                    json!({
+                        "parameter": name, "low": low, "high": high,
+                        "baseline_output": e.baseline, "output_at_low": e.at_low, "output_at_high": e.at_high,
+                    })
+                })
+                .collect(),
+            Design::Morris { .. } => {
+                let design = morris_design.as_ref().expect("a Morris design was built");
+                morris::effects(design, &y)
+                    .map_err(Failure::Runtime)?
+                    .iter()
+                    .zip(&names)
+                    .map(|(e, name)| json!({ "parameter": name, "mu": e.mu, "mu_star": e.mu_star, "sigma": e.sigma }))
+                    .collect()
+            }
+            _ => sobol::indices(k, &y, CONFIDENCE, sweep.seed)
+                .map_err(Failure::Runtime)?
+                .iter()
+                .zip(&names)
+                .map(|(s, name)| {
+                    json!({
+                        "parameter": name,
+                        "first": s.first, "first_low": s.first_low, "first_high": s.first_high,
+                        "total": s.total, "total_low": s.total_low, "total_high": s.total_high,
+                    })
+                })
+                .collect(),
+        };
+        out.push(json!({ "metric": info.name, "unit": info.unit, "effects": effects }));
+    }
+    let json = json!({
+        "method": method,
+        "confidence": CONFIDENCE,
+        "parameters": names,
+        "metrics": out,
+    });
+    Ok(Some(
+        serde_json::to_string_pretty(&json).expect("sensitivity serializes") + "\n",
+    ))
 }
 
 fn describe(dirs: &[PathBuf]) -> String {

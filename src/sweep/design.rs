@@ -1,6 +1,9 @@
-//! Design points: the full grid of listed values, or a Latin hypercube over ranges.
+//! Design points: the full grid of listed values, a Latin hypercube or Sobol sample over
+//! ranges, or a sensitivity design (one-at-a-time, Morris, Saltelli) from
+//! [`crate::analysis`] mapped onto the ranges.
 
 use super::{Design, Parameter, Point, Values};
+use crate::analysis::{morris, oat, sobol};
 use crate::engine::rng::open01;
 use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
@@ -13,7 +16,85 @@ pub fn points(design: &Design, parameters: &[Parameter], seed: u64) -> Vec<Point
         Design::LatinHypercube { points } => latin_hypercube(parameters, *points, seed),
         Design::Sobol { points } => sobol(parameters, *points, seed),
         Design::Variants => Vec::new(),
+        Design::Oat { base } => {
+            // The order of `oat::design`: the base point, then each parameter at its low
+            // and its high end. Base values are written as given (not via a position in
+            // the range, which would turn -0.3 into -0.30000000000000004).
+            let base: Vec<_> = parameters.iter().zip(base).map(|(p, &b)| value(&p.values, b)).collect();
+            let mut points = vec![Point {
+                label: "base".to_string(),
+                values: base.clone(),
+            }];
+            for (i, p) in parameters.iter().enumerate() {
+                for (end, name) in [(0.0, "low"), (1.0, "high")] {
+                    let mut values = base.clone();
+                    values[i] = at(&p.values, end);
+                    points.push(Point {
+                        label: format!("{} {name}", p.path),
+                        values,
+                    });
+                }
+            }
+            debug_assert_eq!(points.len(), oat::points(parameters.len()));
+            points
+        }
+        Design::Morris { trajectories, levels } => {
+            let k = parameters.len();
+            // The reader allows only an even number of levels, so the design exists.
+            let unit = morris::design(k, *trajectories, *levels, seed).map_or_else(|_| Vec::new(), |d| d.points);
+            let labels = (0..unit.len())
+                .map(|n| format!("t{} s{}", n / (k + 1), n % (k + 1)))
+                .collect();
+            on_ranges(parameters, &unit, labels)
+        }
+        Design::SobolIndices { samples } => {
+            let k = parameters.len();
+            // The reader bounds k and N, so the design exists.
+            let unit = sobol::design(k, *samples, seed).unwrap_or_default();
+            let labels = (0..unit.len())
+                .map(|n| {
+                    let (j, m) = (n / (k + 2), n % (k + 2));
+                    match m {
+                        0 => format!("A {j}"),
+                        1 => format!("B {j}"),
+                        i => format!("AB{} {j}", i - 2),
+                    }
+                })
+                .collect();
+            on_ranges(parameters, &unit, labels)
+        }
     }
+}
+
+/// How many points `design` has over `parameters`, without generating them.
+pub fn count(design: &Design, parameters: &[Parameter]) -> usize {
+    let k = parameters.len();
+    match design {
+        Design::Grid => parameters
+            .iter()
+            .map(|p| match &p.values {
+                Values::List(v) => v.len(),
+                Values::Range { .. } => 0,
+            })
+            .fold(1usize, |a, b| a.saturating_mul(b)),
+        Design::LatinHypercube { points } | Design::Sobol { points } => *points,
+        Design::Variants => 0,
+        Design::Oat { .. } => oat::points(k),
+        Design::Morris { trajectories, .. } => trajectories.saturating_mul(k + 1),
+        Design::SobolIndices { samples } => samples.saturating_mul(k + 2),
+    }
+}
+
+/// Points at unit-hypercube positions `unit` (one coordinate per parameter), mapped onto
+/// the parameters' ranges.
+fn on_ranges(parameters: &[Parameter], unit: &[Vec<f64>], labels: Vec<String>) -> Vec<Point> {
+    unit.iter()
+        .zip(labels)
+        .map(|(u, label)| Point {
+            label,
+            values: parameters.iter().zip(u).map(|(p, &x)| at(&p.values, x)).collect(),
+        })
+        .collect()
 }
 
 fn grid(parameters: &[Parameter]) -> Vec<Point> {
@@ -72,18 +153,19 @@ fn latin_hypercube(parameters: &[Parameter], n: usize, seed: u64) -> Vec<Point> 
         .collect()
 }
 
-/// A value of a range parameter at position `u` in [0, 1).
+/// A value of a range parameter at position `u` in [0, 1] (1 gives the maximum).
 fn at(values: &Values, u: f64) -> Option<toml::Value> {
-    let Values::Range {
-        min,
-        max,
-        integer,
-        unit,
-    } = values
-    else {
+    let Values::Range { min, max, .. } = values else {
         return None;
     };
-    let x = min + u * (max - min);
+    value(values, min + u * (max - min))
+}
+
+/// The value `x` of a range parameter, rounded and with its unit as the parameter asks.
+fn value(values: &Values, x: f64) -> Option<toml::Value> {
+    let Values::Range { integer, unit, .. } = values else {
+        return None;
+    };
     let x = if *integer { x.round() } else { x };
     Some(match unit {
         Some(u) => toml::Value::String(format!("{x} {u}")),

@@ -30,6 +30,47 @@ pub enum Design {
     },
     /// The `[[variant]]` tables, each a named point.
     Variants,
+    /// One-at-a-time sensitivity: a base point, then each parameter alone at the low and
+    /// the high end of its range (1 + 2k points).
+    Oat {
+        /// Each parameter's base value, in its own unit (the middle of its range unless
+        /// the parameter gives `base`).
+        base: Vec<f64>,
+    },
+    /// Morris elementary effects: `trajectories` random one-at-a-time paths over a grid
+    /// of `levels` values per parameter (trajectories × (k + 1) points).
+    Morris {
+        /// Number of trajectories r.
+        trajectories: usize,
+        /// Number of grid levels p per parameter (even).
+        levels: usize,
+    },
+    /// Saltelli sampling for first-order and total Sobol indices: `samples` base rows,
+    /// each giving k + 2 points.
+    SobolIndices {
+        /// Number of base rows N.
+        samples: usize,
+    },
+}
+
+impl Design {
+    /// The sensitivity method of a sensitivity design ("oat", "morris" or "sobol"), as
+    /// written in sensitivity.json; `None` for the other designs.
+    pub fn sensitivity_method(&self) -> Option<&'static str> {
+        match self {
+            Design::Oat { .. } => Some("oat"),
+            Design::Morris { .. } => Some("morris"),
+            Design::SobolIndices { .. } => Some("sobol"),
+            _ => None,
+        }
+    }
+
+    /// Whether every design point runs on the same random streams (common random
+    /// numbers): true for the sensitivity designs, whose indices compare points, so
+    /// that differences between points come from the parameters, not from luck.
+    pub fn common_random_numbers(&self) -> bool {
+        self.sensitivity_method().is_some()
+    }
 }
 
 /// What a parameter takes: a list of values (grid) or a range (Latin hypercube).
@@ -93,6 +134,14 @@ pub struct Sweep {
 /// Most design points a sweep may have (the streams support 2^24).
 pub const MAX_POINTS: usize = 1_000_000;
 
+/// A key of `[sweep]` that some designs only take: the key, those designs in words, and
+/// whether a design takes it.
+type DesignKey = (&'static str, &'static str, fn(&Design) -> bool);
+
+/// What the `design` key takes, for messages.
+const DESIGN_EXPECTED: &str =
+    "\"grid\", \"latin_hypercube\", \"sobol\", \"variants\", \"oat\", \"morris\" or \"sobol_indices\"";
+
 impl Sweep {
     /// Reads and validates a sweep file.
     pub fn from_file(path: &Path) -> Result<(Sweep, Vec<u8>), Diagnostics> {
@@ -149,36 +198,86 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         .required("replications", "replications per design point")
         .and_then(|v| v.integer_in(1, crate::engine::rng::MAX_REPLICATIONS, "a number of replications"));
     let seed = header.or("seed", 1, |v| v.integer_in(0, i64::MAX as u64, "a seed"));
-    let design = header
-        .required("design", "\"grid\", \"latin_hypercube\", \"sobol\" or \"variants\"")
-        .and_then(|v| {
-            let kind = v.choice(&["grid", "latin_hypercube", "sobol", "variants"])?;
-            let points = || {
-                header
-                    .required("points", "the number of design points")
-                    .and_then(|p| p.integer_in(1, MAX_POINTS as u64, "a number of points"))
-                    .map(|n| n as usize)
-            };
-            Some(match kind {
-                "grid" => Design::Grid,
-                "variants" => Design::Variants,
-                "sobol" => Design::Sobol { points: points()? },
-                _ => Design::LatinHypercube { points: points()? },
-            })
-        });
-    if design
-        .as_ref()
-        .is_some_and(|d| matches!(d, Design::Grid | Design::Variants))
-    {
-        if let Some(v) = header.get("points") {
-            v.fail(
-                "`points` only with design = \"latin_hypercube\" or \"sobol\"",
-                "a number of points",
-                None,
-            );
+    let design = header.required("design", DESIGN_EXPECTED).and_then(|v| {
+        let kind = v.choice(&[
+            "grid",
+            "latin_hypercube",
+            "sobol",
+            "variants",
+            "oat",
+            "morris",
+            "sobol_indices",
+        ])?;
+        let count = |key: &'static str, what: &str, min: u64, max: u64| {
+            header
+                .required(key, what)
+                .and_then(|p| p.integer_in(min, max, what))
+                .map(|n| n as usize)
+        };
+        let points = || count("points", "a number of points", 1, MAX_POINTS as u64);
+        Some(match kind {
+            "grid" => Design::Grid,
+            "variants" => Design::Variants,
+            "sobol" => Design::Sobol { points: points()? },
+            "oat" => Design::Oat { base: Vec::new() },
+            "morris" => {
+                let trajectories = count("trajectories", "a number of Morris trajectories", 2, MAX_POINTS as u64);
+                let levels = header.or("levels", 4, |v| {
+                    let p = v.integer_in(2, 1000, "an even number of levels")? as usize;
+                    if p % 2 != 0 {
+                        v.fail(
+                            "an even number of levels (4 is usual)",
+                            &p.to_string(),
+                            Some("Morris steps of p/(2(p-1)) stay on the grid only for an even p".to_string()),
+                        );
+                        return None;
+                    }
+                    Some(p)
+                });
+                Design::Morris {
+                    trajectories: trajectories?,
+                    levels: levels?,
+                }
+            }
+            "sobol_indices" => Design::SobolIndices {
+                samples: count(
+                    "samples",
+                    "a number of base samples N",
+                    2,
+                    crate::analysis::sobol::MAX_SAMPLES as u64,
+                )?,
+            },
+            _ => Design::LatinHypercube { points: points()? },
+        })
+    });
+    // Keys that belong to some designs only.
+    let only: [DesignKey; 4] = [
+        ("points", "design = \"latin_hypercube\" or \"sobol\"", |d| {
+            matches!(d, Design::LatinHypercube { .. } | Design::Sobol { .. })
+        }),
+        ("trajectories", "design = \"morris\"", |d| {
+            matches!(d, Design::Morris { .. })
+        }),
+        ("levels", "design = \"morris\"", |d| matches!(d, Design::Morris { .. })),
+        ("samples", "design = \"sobol_indices\"", |d| {
+            matches!(d, Design::SobolIndices { .. })
+        }),
+    ];
+    for (key, designs, allowed) in only {
+        match &design {
+            Some(d) if !allowed(d) => {
+                if let Some(v) = header.get(key) {
+                    v.fail(
+                        &format!("`{key}` only with {designs}"),
+                        &format!("`{key}` with this design"),
+                        None,
+                    );
+                }
+            }
+            _ => {
+                header.has(key);
+            }
         }
-    } else {
-        header.has("points");
     }
     let precision = header.optional("precision", |v| {
         let table = v.table()?;
@@ -201,10 +300,10 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         Some(out)
     });
     header.finish();
-    let design = design?;
+    let mut design = design?;
     let parameters = match design {
         Design::Variants => Some(Vec::new()),
-        _ => read_parameters(root, &design),
+        _ => read_parameters(root, &mut design),
     };
     let (parameters, points) = match design {
         Design::Variants => {
@@ -213,15 +312,21 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         }
         _ => {
             let parameters = parameters?;
-            let points = design::points(&design, &parameters, seed.unwrap_or(1));
-            if points.len() > MAX_POINTS {
+            let count = design::count(&design, &parameters);
+            if count > MAX_POINTS {
+                let grid = matches!(design, Design::Grid);
                 root.get("parameter").expect("parameters are present").fail(
                     &format!("at most {MAX_POINTS} design points"),
-                    &format!("{} points in the full grid", points.len()),
-                    Some("use design = \"latin_hypercube\" for many parameters".to_string()),
+                    &format!("{count} points in the {}", if grid { "full grid" } else { "design" }),
+                    Some(if grid {
+                        "use design = \"latin_hypercube\" for many parameters".to_string()
+                    } else {
+                        "fewer parameters, trajectories or samples".to_string()
+                    }),
                 );
                 return None;
             }
+            let points = design::points(&design, &parameters, seed.unwrap_or(1));
             (Some(parameters), Some(points))
         }
     };
@@ -252,17 +357,20 @@ fn key_path(v: &Value<'_, '_>) -> Read<KeyPath> {
     }
 }
 
-fn read_parameters(root: &Table<'_, '_>, design: &Design) -> Read<Vec<Parameter>> {
+fn read_parameters(root: &Table<'_, '_>, design: &mut Design) -> Read<Vec<Parameter>> {
     let tables = root.tables("parameter")?;
     if tables.is_empty() {
         root.missing("parameter", "at least one [[parameter]] to vary");
         return None;
     }
+    let method = design.sensitivity_method();
     let mut out = Vec::new();
+    let mut bases = Vec::new();
     for t in &tables {
         let path = t
             .required("path", "the key path of the setting, such as \"enclave[0].seats\"")
             .and_then(|v| key_path(&v));
+        let mut base = None;
         let values = match design {
             Design::Grid => t
                 .required("values", "the values to try, such as [60, 110, 200]")
@@ -275,10 +383,49 @@ fn read_parameters(root: &Table<'_, '_>, design: &Design) -> Read<Vec<Parameter>
                     Some(Values::List(items.iter().map(|i| i.to_toml()).collect()))
                 }),
             _ => {
+                if let Some(v) = t.get("values") {
+                    let name = match method {
+                        Some("sobol") => "sobol_indices",
+                        Some(m) => m,
+                        None => "latin_hypercube\" or \"sobol",
+                    };
+                    v.fail(
+                        &format!("a range, `min` and `max`, for design = \"{name}\""),
+                        "a list of values",
+                        Some(
+                            "list values belong to design = \"grid\"; give this parameter min = … and max = …"
+                                .to_string(),
+                        ),
+                    );
+                }
+                if t.has("values") && !t.has("min") && !t.has("max") {
+                    // One clear error for a list where a range belongs, not two more
+                    // for the missing ends.
+                    t.finish();
+                    out.push(None);
+                    bases.push(None);
+                    continue;
+                }
                 let min = t.required("min", "the lower end of the range").and_then(|v| v.number());
                 let max = t.required("max", "the upper end of the range").and_then(|v| v.number());
                 let integer = t.or("integer", false, |v| v.boolean());
                 let unit = t.optional("unit", |v| v.string().map(str::to_string));
+                if matches!(design, Design::Oat { .. }) {
+                    base = t.optional("base", |v| {
+                        let b = v.number()?;
+                        match (min, max) {
+                            (Some(lo), Some(hi)) if b < lo || b > hi => {
+                                v.fail(
+                                    &format!("a base value between min {lo} and max {hi}"),
+                                    &format!("{b}"),
+                                    None,
+                                );
+                                None
+                            }
+                            _ => Some(b),
+                        }
+                    });
+                }
                 match (min, max) {
                     (Some(a), Some(b)) if b < a => {
                         t.get("max").expect("max is present").fail(
@@ -299,6 +446,14 @@ fn read_parameters(root: &Table<'_, '_>, design: &Design) -> Read<Vec<Parameter>
             }
         };
         t.finish();
+        // The base value: the middle of the range unless `base` is given.
+        let position = match (&values, base) {
+            (_, Some(None)) => None,
+            (_, Some(Some(b))) => Some(b),
+            (Some(Values::Range { min, max, .. }), None) => Some(min + (max - min) / 2.0),
+            _ => Some(f64::NAN),
+        };
+        bases.push(position);
         out.push((|| {
             Some(Parameter {
                 path: path?,
@@ -306,7 +461,23 @@ fn read_parameters(root: &Table<'_, '_>, design: &Design) -> Read<Vec<Parameter>
             })
         })());
     }
-    out.into_iter().collect()
+    let parameters: Vec<Parameter> = out.into_iter().collect::<Read<_>>()?;
+    match design {
+        Design::Oat { base } => *base = bases.into_iter().collect::<Read<_>>()?,
+        Design::SobolIndices { .. } if parameters.len() > crate::analysis::sobol::MAX_PARAMETERS => {
+            root.get("parameter").expect("parameters are present").fail(
+                &format!(
+                    "at most {} parameters for design = \"sobol_indices\"",
+                    crate::analysis::sobol::MAX_PARAMETERS
+                ),
+                &format!("{} parameters", parameters.len()),
+                None,
+            );
+            return None;
+        }
+        _ => {}
+    }
+    Some(parameters)
 }
 
 /// A variant's name and the (parameter index, value) pairs it sets.

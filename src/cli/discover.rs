@@ -1,0 +1,424 @@
+//! `feidi discover DIR --where "landing_rate >= 0.3"`: scenario discovery with PRIM over
+//! a finished sweep's points.csv, and the small CSV reader that it and the sensitivity
+//! results of `feidi sweep` share.
+
+use super::{say, Failure};
+use crate::analysis::prim;
+use crate::output::write_atomic;
+use std::path::{Path, PathBuf};
+
+/// `feidi discover DIR --where CONDITION...`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct DiscoverArgs {
+    /// A finished sweep's results directory (with points.csv).
+    dir: PathBuf,
+    /// A condition on a metric's mean per design point, such as "landing_rate >= 0.3"
+    /// (operators >=, <=, >, <); give several to require all of them. A column of
+    /// points.csv such as "landing_rate.p95" may be named instead of a metric.
+    #[arg(long = "where", value_name = "CONDITION", required = true)]
+    conditions: Vec<String>,
+    /// Share of the box's points removed by each peel.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Smallest share of all points a box may hold.
+    #[arg(long, default_value_t = 0.05)]
+    min_support: f64,
+    /// The box shown is the densest with at least this coverage.
+    #[arg(long, default_value_t = 0.5)]
+    min_coverage: f64,
+    /// Widen the chosen box again while that raises its density (pasting).
+    #[arg(long)]
+    paste: bool,
+    /// Most boxes to find (each further one among the points outside the earlier ones).
+    #[arg(long, default_value_t = 1)]
+    boxes: usize,
+}
+
+/// Splits CSV text (RFC 4180 quoting, as feidi writes it) into rows of fields; a
+/// leading byte-order mark is skipped.
+pub(super) fn read_csv(text: &str) -> Result<Vec<Vec<String>>, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    let mut line = 1;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => {
+                if c == '\n' {
+                    line += 1;
+                }
+                field.push(c)
+            }
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+                line += 1;
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if quoted {
+        return Err(format!("a quoted field is not closed before the end (line {line})"));
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// points.csv of a sweep: its header, rows, and which columns hold parameters.
+pub(super) struct PointsTable {
+    /// Column names.
+    pub header: Vec<String>,
+    /// Data rows, each as long as the header.
+    pub rows: Vec<Vec<String>>,
+    /// Columns of the varied parameters (between `replications` and the first metric).
+    pub parameters: std::ops::Range<usize>,
+}
+
+impl PointsTable {
+    /// Parses points.csv text.
+    pub fn parse(text: &str) -> Result<PointsTable, String> {
+        let mut rows = read_csv(text)?;
+        if rows.is_empty() {
+            return Err("it is empty".to_string());
+        }
+        let header = rows.remove(0);
+        if header.get(..3) != Some(&["point".to_string(), "label".to_string(), "replications".to_string()][..]) {
+            return Err("its header does not start with point,label,replications".to_string());
+        }
+        if let Some(n) = rows.iter().position(|r| r.len() != header.len()) {
+            return Err(format!(
+                "row {} has {} fields, the header {}",
+                n + 2,
+                rows[n].len(),
+                header.len()
+            ));
+        }
+        // Metrics come as <name>.mean, <name>.ci_low, …; parameters before them.
+        let first_metric = (3..header.len())
+            .find(|&c| {
+                header[c]
+                    .strip_suffix(".mean")
+                    .is_some_and(|m| header.get(c + 1).is_some_and(|n| *n == format!("{m}.ci_low")))
+            })
+            .unwrap_or(header.len());
+        Ok(PointsTable {
+            header,
+            rows,
+            parameters: 3..first_metric,
+        })
+    }
+
+    /// The column named `name`, if any.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// The leading number of each row's field in `column` (NaN where there is none):
+    /// "18.5 months" gives 18.5.
+    pub fn numbers(&self, column: usize) -> Vec<f64> {
+        self.rows.iter().map(|r| leading_number(&r[column])).collect()
+    }
+
+    /// The metric names (from the `.mean` columns).
+    pub fn metrics(&self) -> Vec<&str> {
+        self.header[self.parameters.end..]
+            .iter()
+            .filter_map(|h| h.strip_suffix(".mean"))
+            .collect()
+    }
+}
+
+fn leading_number(text: &str) -> f64 {
+    let text = text.trim();
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    text[..end].parse().unwrap_or(f64::NAN)
+}
+
+/// A parsed `--where` condition.
+struct Condition {
+    text: String,
+    column: usize,
+    op: &'static str,
+    value: f64,
+}
+
+impl Condition {
+    fn parse(text: &str, table: &PointsTable) -> Result<Condition, Failure> {
+        let bad = |why: String| {
+            Failure::Input(format!(
+                "--where \"{text}\": {why}; write a metric, an operator (>=, <=, >, <) and a number, such as \"landing_rate >= 0.3\""
+            ))
+        };
+        let at = text
+            .find(['<', '>', '='])
+            .ok_or_else(|| bad("no comparison operator".to_string()))?;
+        let rest = &text[at..];
+        let op = ["<=", ">=", "<", ">"]
+            .into_iter()
+            .find(|o| rest.starts_with(o))
+            .ok_or_else(|| {
+                bad(format!(
+                    "`{}` is not an operator",
+                    rest.chars().take(2).collect::<String>()
+                ))
+            })?;
+        let name = text[..at].trim();
+        let number = rest[op.len()..].trim();
+        if name.is_empty() {
+            return Err(bad("the metric is missing".to_string()));
+        }
+        let value: f64 = number
+            .replace('_', "")
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| bad(format!("`{number}` is not a number")))?;
+        let column = table
+            .column(&format!("{name}.mean"))
+            .or_else(|| table.column(name).filter(|&c| c >= table.parameters.end))
+            .ok_or_else(|| {
+                let metrics = table.metrics();
+                let hint = crate::scenario::nearest(name, metrics.iter().copied())
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default();
+                bad(format!("points.csv has no metric `{name}`{hint}"))
+            })?;
+        Ok(Condition {
+            text: format!("{name} {op} {number}"),
+            column,
+            op,
+            value,
+        })
+    }
+
+    fn holds(&self, row: &[String]) -> bool {
+        let x = leading_number(&row[self.column]);
+        match self.op {
+            "<=" => x <= self.value,
+            ">=" => x >= self.value,
+            "<" => x < self.value,
+            _ => x > self.value,
+        }
+    }
+}
+
+/// Runs `feidi discover`.
+pub(super) fn command(args: DiscoverArgs) -> Result<(), Failure> {
+    let path = args.dir.join("points.csv");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Failure::Input(format!(
+            "{}: cannot read it ({e}); `feidi discover` needs the results directory of a finished sweep",
+            path.display()
+        ))
+    })?;
+    let table = PointsTable::parse(&text).map_err(|why| Failure::Input(format!("{}: {why}", path.display())))?;
+    let conditions: Vec<Condition> = args
+        .conditions
+        .iter()
+        .map(|c| Condition::parse(c, &table))
+        .collect::<Result<_, _>>()?;
+    // The varied parameters that are numbers at every point.
+    let mut names = Vec::new();
+    let mut columns = Vec::new();
+    let mut skipped = Vec::new();
+    for c in table.parameters.clone() {
+        let values = table.numbers(c);
+        if values.iter().all(|v| v.is_finite()) {
+            names.push(table.header[c].clone());
+            columns.push(values);
+        } else {
+            skipped.push(table.header[c].clone());
+        }
+    }
+    if names.is_empty() {
+        return Err(Failure::Input(format!(
+            "{}: no varied parameter has a number at every point (a variants sweep?); PRIM needs numeric parameters",
+            path.display()
+        )));
+    }
+    let x: Vec<Vec<f64>> = (0..table.rows.len())
+        .map(|r| columns.iter().map(|c| c[r]).collect())
+        .collect();
+    let interest: Vec<bool> = table
+        .rows
+        .iter()
+        .map(|row| conditions.iter().all(|c| c.holds(row)))
+        .collect();
+    let hits = interest.iter().filter(|&&b| b).count();
+    let described = conditions
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" and ");
+    if hits == 0 {
+        return Err(Failure::Input(format!(
+            "no design point of {} meets {described}; there is no region to describe (loosen the conditions)",
+            path.display()
+        )));
+    }
+    let settings = prim::Settings {
+        alpha: args.alpha,
+        min_support: args.min_support,
+        min_coverage: args.min_coverage,
+        paste: args.paste,
+        boxes: args.boxes,
+    };
+    let found = prim::discover(&x, &interest, settings).map_err(Failure::Input)?;
+    let limits = |b: &prim::Found| -> Vec<(usize, f64, f64)> {
+        b.limits
+            .iter()
+            .enumerate()
+            .filter(|(d, l)| **l != found.bounds[*d])
+            .map(|(d, &(lo, hi))| (d, lo, hi))
+            .collect()
+    };
+    let json = serde_json::json!({
+        "conditions": conditions.iter().map(|c| c.text.clone()).collect::<Vec<_>>(),
+        "base_density": found.base_density,
+        "points": table.rows.len(),
+        "settings": {
+            "alpha": args.alpha,
+            "min_support": args.min_support,
+            "min_coverage": args.min_coverage,
+            "paste": args.paste,
+        },
+        "parameters": names.iter().zip(&found.bounds).map(|(n, (lo, hi))| serde_json::json!({
+            "parameter": n, "min": lo, "max": hi,
+        })).collect::<Vec<_>>(),
+        "boxes": found.boxes.iter().map(|b| serde_json::json!({
+            "limits": limits(b).iter().map(|&(d, lo, hi)| serde_json::json!({
+                "parameter": names[d], "min": lo, "max": hi,
+            })).collect::<Vec<_>>(),
+            "coverage": b.coverage,
+            "density": b.density,
+            "points": b.points,
+        })).collect::<Vec<_>>(),
+        "trajectory": found.trajectory.iter().map(|b| serde_json::json!({
+            "coverage": b.coverage, "density": b.density,
+        })).collect::<Vec<_>>(),
+    });
+    let out = args.dir.join("discovery.json");
+    let bytes = serde_json::to_string_pretty(&json).expect("discovery serializes") + "\n";
+    write_atomic(&out, bytes.as_bytes())
+        .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
+    say(&report(&table, &names, &skipped, &described, hits, &found, &out))
+}
+
+fn report(
+    table: &PointsTable,
+    names: &[String],
+    skipped: &[String],
+    described: &str,
+    hits: usize,
+    found: &prim::Discovery,
+    out: &Path,
+) -> String {
+    let n = table.rows.len();
+    let mut text = format!(
+        "{hits} of {n} design points ({:.1} %) meet {described}; PRIM over {} parameters\n",
+        100.0 * found.base_density,
+        names.len()
+    );
+    if !skipped.is_empty() {
+        text.push_str(&format!(
+            "(left out, not numbers at every point: {})\n",
+            skipped.join(", ")
+        ));
+    }
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(9).max(9);
+    for (i, b) in found.boxes.iter().enumerate() {
+        text.push_str(&format!(
+            "\nbox {}: coverage {:.2} (share of those points inside), density {:.2} (share inside that meet it), {} points\n",
+            i + 1,
+            b.coverage,
+            b.density,
+            b.points
+        ));
+        text.push_str(&format!(
+            "  {:<width$}  {:>14}  {:>14}  {:>6}    {}\n",
+            "parameter", "box min", "box max", "kept", "sweep range"
+        ));
+        let mut any = false;
+        for (d, name) in names.iter().enumerate() {
+            let (lo, hi) = b.limits[d];
+            let (blo, bhi) = found.bounds[d];
+            if (lo, hi) == (blo, bhi) {
+                continue;
+            }
+            any = true;
+            // The share of the sweep's range the box keeps: near 100 % is a weak restriction.
+            let kept = if bhi > blo { (hi - lo) / (bhi - blo) } else { 1.0 };
+            text.push_str(&format!(
+                "  {name:<width$}  {:>14}  {:>14}  {:>5.0}%    {} – {}\n",
+                crate::output::figure(lo),
+                crate::output::figure(hi),
+                100.0 * kept,
+                crate::output::figure(blo),
+                crate::output::figure(bhi)
+            ));
+        }
+        if !any {
+            text.push_str("  (no restriction: the whole sweep)\n");
+        }
+    }
+    text.push_str(&format!(
+        "peeling trajectory of box 1: {} boxes from coverage 1.00 density {:.2} to coverage {:.2} density {:.2}; written to {}\n",
+        found.trajectory.len(),
+        found.trajectory.first().map_or(0.0, |b| b.density),
+        found.trajectory.last().map_or(0.0, |b| b.coverage),
+        found.trajectory.last().map_or(0.0, |b| b.density),
+        out.display()
+    ));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_reader_undoes_feidi_quoting() {
+        let rows = read_csv("\u{feff}a,\"b,c\",\"say \"\"hi\"\"\"\r\n1,,3\n").unwrap();
+        assert_eq!(rows, [vec!["a", "b,c", "say \"hi\""], vec!["1", "", "3"]]);
+        assert!(read_csv("a,\"b\n").is_err());
+    }
+
+    #[test]
+    fn points_table_finds_parameters_and_conditions() {
+        let text =
+            "point,label,replications,enclave[0].seats,stage[2].duration,landing_rate.mean,landing_rate.ci_low\n\
+                    0,0,10,60,18 months,0.25,0.2\n1,1,10,110,6.5 months,0.35,0.3\n";
+        let t = PointsTable::parse(text).unwrap();
+        assert_eq!(t.parameters, 3..5);
+        assert_eq!(t.numbers(4), [18.0, 6.5]);
+        let c = Condition::parse("landing_rate>=0.3", &t).unwrap();
+        assert_eq!((c.holds(&t.rows[0]), c.holds(&t.rows[1])), (false, true));
+        for bad in [
+            "landing_rat >= 0.3",
+            "landing_rate = 0.3",
+            "landing_rate >= x",
+            ">= 3",
+            "landing_rate",
+        ] {
+            assert!(matches!(Condition::parse(bad, &t), Err(Failure::Input(_))), "{bad}");
+        }
+        let Err(Failure::Input(m)) = Condition::parse("landing_rat >= 0.3", &t) else {
+            unreachable!()
+        };
+        assert!(m.contains("did you mean `landing_rate`?"), "{m}");
+    }
+}
