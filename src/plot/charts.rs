@@ -400,7 +400,7 @@ pub fn sweep_charts(sweep: &SweepResults, lang: Lang) -> Vec<Planned> {
         };
         let unit = metric_unit(metric);
         let (scale, unit_label) = labels::unit(lang, unit);
-        let title = format!("{}: {}", Word::PointsTitle.get(lang), labels::metric(lang, metric));
+        let title = labels::titled(lang, Word::PointsTitle.get(lang), &labels::metric(lang, metric));
         if table.rows.len() <= 24 {
             let bars = (0..table.rows.len())
                 .map(|r| Bar {
@@ -571,7 +571,7 @@ pub fn tornado(sensitivity: &serde_json::Value, metric: &str, lang: Lang) -> Opt
     };
     Some(Planned {
         stem: format!("tornado-{metric}"),
-        title: format!("{}: {}", Word::TornadoTitle.get(lang), labels::metric(lang, metric)),
+        title: labels::titled(lang, Word::TornadoTitle.get(lang), &labels::metric(lang, metric)),
         body: Body::HBars {
             bars: rows.into_iter().map(|r| r.1).collect(),
             x_label,
@@ -619,7 +619,7 @@ pub fn compare_charts(compare: &serde_json::Value, runs: &[(String, Series)], la
         }
         out.push(Planned {
             stem: format!("compare-{metric}"),
-            title: format!("{}: {}", Word::ComparisonTitle.get(lang), labels::metric(lang, metric)),
+            title: labels::titled(lang, Word::ComparisonTitle.get(lang), &labels::metric(lang, metric)),
             body: Body::Bars {
                 bars,
                 y_label: unit_label,
@@ -640,7 +640,8 @@ pub fn compare_charts(compare: &serde_json::Value, runs: &[(String, Series)], la
                 ds.iter()
                     .map(|d| {
                         let mean = num(d, "mean") / scale;
-                        let wins = num(d, "wins_a");
+                        // Wins are counted over the pair's replications.
+                        let wins = num(d, "wins_a") / num(d, "n");
                         let note = if wins.is_finite() {
                             format!("{} ({} {:.0} %)", draw::tick(mean), Word::Wins.get(lang), wins * 100.0)
                         } else {
@@ -661,11 +662,7 @@ pub fn compare_charts(compare: &serde_json::Value, runs: &[(String, Series)], la
         if !bars.is_empty() {
             out.push(Planned {
                 stem: format!("differences-{rank_by}"),
-                title: format!(
-                    "{}: {}",
-                    Word::DifferencesTitle.get(lang),
-                    labels::metric(lang, &rank_by)
-                ),
+                title: labels::titled(lang, Word::DifferencesTitle.get(lang), &labels::metric(lang, &rank_by)),
                 body: Body::HBars {
                     bars,
                     x_label: format!("{} ({unit_label})", Word::Difference.get(lang)),
@@ -721,7 +718,7 @@ pub fn posterior_charts(calibration: &serde_json::Value, posterior: &Table, lang
             .collect();
         out.push(Planned {
             stem: format!("posterior-{}", k + 1),
-            title: format!("{}: {path}", Word::PosteriorTitle.get(lang)),
+            title: labels::titled(lang, Word::PosteriorTitle.get(lang), path),
             body: Body::Histogram {
                 bins,
                 x_label: format!("{path} ({})", Word::Prior.get(lang)),

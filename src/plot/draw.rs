@@ -165,7 +165,8 @@ where
 /// Formats an axis number without noise: 1 200, 0.35, 1.2e9.
 pub fn tick(v: f64) -> String {
     let a = v.abs();
-    if v == 0.0 {
+    // Axis ticks computed as sums land a rounding error away from zero.
+    if a < 1e-12 {
         "0".into()
     } else if !(1e-3..1e7).contains(&a) {
         format!("{v:.1e}")
@@ -573,4 +574,56 @@ pub fn ramp(t: f64) -> RGBColor {
     let f = (t - t0) / (t1 - t0);
     let mix = |x: f64, y: f64| (x + (y - x) * f).round() as u8;
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ab_glyph::Font;
+
+    /// Every non-ASCII character the chart and report words use (read from their
+    /// sources, so no label is missed) has a glyph in the embedded font.
+    #[test]
+    fn the_embedded_font_has_every_character_the_words_use() {
+        let font = ab_glyph::FontRef::try_from_slice(FONT_BYTES).expect("the embedded font parses");
+        let sources = [
+            include_str!("labels.rs"),
+            include_str!("charts.rs"),
+            include_str!("draw.rs"),
+            include_str!("../report/mod.rs"),
+        ];
+        let mut missing: Vec<char> = sources
+            .iter()
+            .flat_map(|s| s.chars())
+            .filter(|&c| !c.is_ascii() && font.glyph_id(c).0 == 0)
+            .collect();
+        missing.dedup();
+        assert!(missing.is_empty(), "no glyph for {missing:?}");
+        assert_eq!(font.glyph_id('\u{E000}').0, 0, "a private-use character has no glyph");
+    }
+
+    fn rendered(text_to_draw: &str) -> Vec<u8> {
+        register_font().unwrap();
+        let mut pixels = vec![0u8; 200 * 60 * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, (200, 60)).into_drawing_area();
+            root.fill(&WHITE).unwrap();
+            root.draw_text(text_to_draw, &text(40), (5, 5)).unwrap();
+            root.present().unwrap();
+        }
+        pixels
+    }
+
+    /// Chinese text is drawn as glyphs, not boxes: two different words give different
+    /// pixels with ink in them, while characters the font lacks all give the same box.
+    #[test]
+    fn chinese_text_renders_as_glyphs_not_boxes() {
+        let blank = vec![255u8; 200 * 60 * 3];
+        let (a, b) = (rendered("落地"), rendered("飞地"));
+        assert_ne!(a, blank, "nothing was drawn");
+        assert_ne!(a, b, "different characters look the same");
+        let (x, y) = (rendered("\u{E000}\u{E001}"), rendered("\u{E002}\u{E003}"));
+        assert_eq!(x, y, "missing glyphs should all be the same box");
+        assert_ne!(a, x, "Chinese text was drawn as missing-glyph boxes");
+    }
 }

@@ -281,6 +281,14 @@ pub fn metric(lang: Lang, name: &str) -> String {
     name.to_string()
 }
 
+/// "Title: detail", with the colon of `lang` (full-width in Chinese).
+pub fn titled(lang: Lang, title: &str, detail: &str) -> String {
+    match lang {
+        Lang::En => format!("{title}: {detail}"),
+        Lang::Zh => format!("{title}：{detail}"),
+    }
+}
+
 /// A stage's label in `lang`.
 pub fn stage(lang: Lang, name: &str) -> String {
     known_stage(name).map_or_else(|| name.to_string(), |(en, zh)| lang.pick(en, zh).to_string())
@@ -327,7 +335,7 @@ mod tests {
             .map(|m| m.name);
         for name in names {
             let (en, zh) = (metric(Lang::En, &name), metric(Lang::Zh, &name));
-            assert_ne!(en, name.as_str(), "{name} has no English label");
+            assert!(!en.contains('_'), "{name} has no English label: `{en}`");
             assert_ne!(zh, en, "{name} has no Chinese label");
             assert!(zh.chars().any(|c| c as u32 >= 0x4E00), "{name}: `{zh}` is not Chinese");
         }

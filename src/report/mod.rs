@@ -207,11 +207,21 @@ fn compare_tables(h: &mut Html, compare: &serde_json::Value, lang: Lang) {
                 format!("{} − {}", str_of(d, "a"), str_of(d, "b")),
                 str_of(d, "mean"),
                 format!("{} – {}", str_of(d, "ci_low"), str_of(d, "ci_high")),
-                format!("{} / {}", str_of(d, "wins_a"), str_of(d, "wins_b")),
+                wins(d),
             ]);
         }
     }
     h.table("differences-table", &header, &rows);
+}
+
+/// The shares of replications each side of a pair wins, from the counts.
+fn wins(d: &serde_json::Value) -> String {
+    let n = d.get("n").and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+    let share = |k: &str| d.get(k).and_then(|v| v.as_f64()).map(|w| w / n);
+    match (share("wins_a"), share("wins_b")) {
+        (Some(a), Some(b)) => format!("{:.0} % / {:.0} %", a * 100.0, b * 100.0),
+        _ => "—".into(),
+    }
 }
 
 fn calibration_tables(h: &mut Html, cal: &serde_json::Value, lang: Lang) {
