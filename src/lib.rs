@@ -6,6 +6,7 @@
 //! [`model`] on the generic [`engine`] → replications ([`runner`]) → streaming
 //! statistics ([`stats`]) → result files ([`output`]).
 
+pub mod calibrate;
 pub mod cli;
 pub mod dist;
 pub mod engine;

@@ -6,6 +6,7 @@ use crate::model::Prepared;
 use crate::output::{summary_table, RunReport};
 use crate::runner::{self, RunSettings};
 use crate::scenario::{Diagnostics, Scenario};
+mod calibrate;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -26,9 +27,9 @@ pub struct Cli {
 enum Command {
     /// Run replications of a scenario and write summary.json, series.csv and manifest.json.
     Run(RunArgs),
-    /// Check scenario and sweep files and report every problem with its location.
+    /// Check scenario, sweep and calibration files and report every problem with its location.
     Validate {
-        /// Scenario files to check.
+        /// Scenario, sweep or calibration files to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -46,6 +47,9 @@ enum Command {
         #[arg(long)]
         excel: bool,
     },
+    /// Find the settings that reproduce reported figures (ABC-SMC); write posterior.csv
+    /// and calibration.json.
+    Calibrate(calibrate::CalibrateArgs),
     /// Measure model events per second of one replication's event loop (set-up excluded).
     Bench {
         /// The scenario to time.
@@ -185,6 +189,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Sweep(args) => sweep::command(args),
         Command::Merge { out, shards, excel } => sweep::merge(&out, &shards, excel),
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
+        Command::Calibrate(args) => calibrate::command(args),
     }
 }
 
@@ -222,6 +227,13 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     for file in files {
         if sweep::is_sweep_file(file) {
             match sweep::check(file) {
+                Ok(text) => say(&text)?,
+                Err(e) => problems.push(e.message().to_string()),
+            }
+            continue;
+        }
+        if calibrate::is_calibration_file(file) {
+            match calibrate::check(file) {
                 Ok(text) => say(&text)?,
                 Err(e) => problems.push(e.message().to_string()),
             }
