@@ -1,9 +1,12 @@
-//! Broken scenario files must be rejected by `feidi validate` and `feidi run` with a
-//! located error — `file:line:column: key.path: expected X, found Y`, the source line, a
-//! caret under the column and sometimes a hint — and exit code 2, never a panic.
+//! Broken scenario, sweep and calibration files must be rejected by `feidi validate`
+//! and `feidi run` with a located error — `file:line:column: key.path: expected X,
+//! found Y`, the source line, a caret under the column and sometimes a hint — and exit
+//! code 2, never a panic.
 //!
 //! The corpus is `tests/broken/`: each file is `tests/valid/minimal.toml` with one mistake
-//! (its first two lines say which), so line numbers below refer to that layout. Every file
+//! (its first two lines say which), so line numbers below refer to that layout. The
+//! `sweep_*` and `cal_*` files are small sweep and calibration files over that scenario,
+//! their first line saying what is wrong. Every file
 //! in the directory must be listed in exactly one of [`CASES`], [`KNOWN_GAPS`] or
 //! [`UNRUN_GAPS`].
 //!
@@ -158,6 +161,23 @@ const CASES: &[Case] = &[
     case("sweep_bad_key_path.toml", 9, Some(8), "parameter[0].path", "(`x` is not an array index)", None),
     case("sweep_lhs_without_points.toml", 2, Some(1), "sweep.points", "expected the key `points`", None),
     case("sweep_precision_unknown_metric.toml", 8, Some(15), "sweep.precision.landing_rat", "expected the name of a metric of `feidi run`", Some("did you mean `landing_rate`?")),
+    // Calibration files: errors in the file itself, and settings the base scenario
+    // (tests/valid/minimal.toml) refuses, located in the calibration file.
+    case("cal_empty.toml", 1, Some(1), "target", "expected the key `target`: at least one [[target]]", None),
+    case("cal_syntax_error.toml", 10, None, "", "expected valid TOML, found a syntax error", None),
+    case("cal_unknown_key.toml", 11, Some(1), "target[0].toleranse", "found the unknown key `toleranse`", Some("did you mean `tolerance`?")),
+    case("cal_single_bracket_target.toml", 8, Some(1), "target", "expected an array of tables, written [[target]]", Some("double brackets")),
+    case("cal_missing_target_value.toml", 8, Some(1), "target[0].value", "expected the key `value`", None),
+    case("cal_negative_tolerance.toml", 11, Some(13), "target[0].tolerance", "expected a tolerance above 0, found -15", None),
+    case("cal_unknown_metric.toml", 9, Some(10), "target[0].metric", "expected the name of a total of `feidi run`, found `admited`", Some("did you mean `admitted`?")),
+    case("cal_unknown_tax_party.toml", 9, Some(10), "target[0].metric", "expected a total of the base scenario", None),
+    case("cal_bad_key_path.toml", 14, Some(8), "parameter[0].path", "(`x` is not an array index)", None),
+    case("cal_duplicate_parameter.toml", 20, Some(8), "parameter[1].path", "expected a key path not already calibrated", None),
+    case("cal_path_not_in_base.toml", 14, Some(8), "parameter[0].path", "expected the key path of a setting of the base scenario", None),
+    case("cal_prior_min_above_max.toml", 16, Some(7), "parameter[0].max", "expected a maximum above the minimum 40, found 5", Some("min < max")),
+    case("cal_prior_end_invalid.toml", 16, Some(7), "parameter[0].max", "stage[0].success: a probability between 0 and 1, found 1.5", None),
+    case("cal_integer_fraction.toml", 15, Some(7), "parameter[0].min", "(a whole number, as integer = true), found 5.5", None),
+    case("cal_quantile_out_of_range.toml", 5, Some(12), "calibration.quantile", "expected a quantile between 0 and 1 (exclusive), found 1.5", None),
 ];
 
 /// Files that feidi rejects with exit code 2 but with a wrong or incomplete report. Only
