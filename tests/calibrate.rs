@@ -11,13 +11,15 @@ use feidi::scenario::Scenario;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// tests/valid/minimal.toml with 200 seats, so that admissions follow the flow of
-/// candidates rather than the seats, and the flow as a parameter can be told apart.
+/// tests/valid/minimal.toml with 200 seats and no limit on pilot lines, so that
+/// admissions follow the flow of candidates and landings follow the landing choice
+/// rather than capacities: otherwise the figures could not tell the parameters apart.
 fn base_scenario() -> String {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/valid/minimal.toml"))
         .expect("read minimal.toml");
-    assert!(text.contains("seats = 20\n"));
+    assert!(text.contains("seats = 20\n") && text.contains("capacity = { pilot = 4 }\n"));
     text.replace("seats = 20\n", "seats = 200\n")
+        .replace("capacity = { pilot = 4 }\n", "")
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -108,10 +110,13 @@ fn calibration_recovers_the_parameters_that_produced_its_targets() {
     let (admitted, admitted_sd) = truth(&base, total::ADMITTED, 400);
     let (landed, landed_sd) = truth(&base, total::LANDED_HOME, 400);
     // Tolerance: the standard deviation of a particle's statistic (the mean of 4
-    // replications) at the true values, sd / √4. A particle at the truth then matches
-    // both targets within one or two tolerances, so the final tolerances of the
-    // schedule (about 1–1.5) still accept it, while values far from the truth, whose
-    // figures differ by many such deviations, are refused.
+    // replications) at the true values, sd / √4. A particle at the truth then lies
+    // within one or two tolerances of both targets, so the last tolerance of the
+    // schedule (ε about 2.5 after five generations) still accepts it — the 90 % interval
+    // should cover the truth — while values whose figures differ by many such deviations
+    // are refused, which makes the interval much narrower than the prior. Were the
+    // parameters not applied, or the weights wrong, the posterior would stay near the
+    // prior or drift off the truth, and the test would fail.
     let tol_admitted = admitted_sd / (REPLICATIONS as f64).sqrt();
     let tol_landed = landed_sd / (REPLICATIONS as f64).sqrt();
     let dir = scratch("recovery");
@@ -123,7 +128,7 @@ fn calibration_recovers_the_parameters_that_produced_its_targets() {
         calibration_file(
             &scenario,
             150,
-            4,
+            5,
             REPLICATIONS,
             (admitted, tol_admitted),
             (landed, tol_landed),
@@ -155,7 +160,7 @@ fn calibration_recovers_the_parameters_that_produced_its_targets() {
         );
     }
     let generations = json["generations"].as_array().unwrap();
-    assert_eq!(generations.len(), 4, "{report}");
+    assert_eq!(generations.len(), 5, "{report}");
     let eps: Vec<f64> = generations.iter().map(|g| g["epsilon"].as_f64().unwrap()).collect();
     assert!(eps.windows(2).all(|w| w[1] <= w[0]), "{eps:?}");
     assert_eq!(json["particles"], 150);
