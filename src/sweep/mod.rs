@@ -92,6 +92,8 @@ pub struct Sweep {
 
 /// Most design points a sweep may have (the streams support 2^24).
 pub const MAX_POINTS: usize = 1_000_000;
+/// Most values a sampled design may hold (points × parameters), to bound its memory.
+pub const MAX_VALUES: usize = 20_000_000;
 
 impl Sweep {
     /// Reads and validates a sweep file.
@@ -213,15 +215,35 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         }
         _ => {
             let parameters = parameters?;
-            let points = design::points(&design, &parameters, seed.unwrap_or(1));
-            if points.len() > MAX_POINTS {
+            // Count the grid before generating it: a few kilobytes of lists can name
+            // more points than memory holds.
+            let grid = parameters.iter().try_fold(1usize, |n, p| match &p.values {
+                Values::List(v) => n.checked_mul(v.len()),
+                Values::Range { .. } => Some(n),
+            });
+            if design == Design::Grid && grid.is_none_or(|n| n > MAX_POINTS) {
                 root.get("parameter").expect("parameters are present").fail(
                     &format!("at most {MAX_POINTS} design points"),
-                    &format!("{} points in the full grid", points.len()),
+                    &match grid {
+                        Some(n) => format!("{n} points in the full grid"),
+                        None => "more than 2^64 points in the full grid".to_string(),
+                    },
                     Some("use design = \"latin_hypercube\" for many parameters".to_string()),
                 );
                 return None;
             }
+            if let Design::LatinHypercube { points } | Design::Sobol { points } = design {
+                let values = points.saturating_mul(parameters.len());
+                if values > MAX_VALUES {
+                    root.get("parameter").expect("parameters are present").fail(
+                        &format!("at most {MAX_VALUES} values in the design (points × parameters)"),
+                        &format!("{points} points × {} parameters", parameters.len()),
+                        None,
+                    );
+                    return None;
+                }
+            }
+            let points = design::points(&design, &parameters, seed.unwrap_or(1));
             (Some(parameters), Some(points))
         }
     };
