@@ -162,7 +162,8 @@ const CASES: &[Case] = &[
     case("sweep_lhs_without_points.toml", 2, Some(1), "sweep.points", "expected the key `points`", None),
     case("sweep_precision_unknown_metric.toml", 8, Some(15), "sweep.precision.landing_rat", "expected the name of a metric of `feidi run`", Some("did you mean `landing_rate`?")),
     case("sweep_grid_too_large.toml", 8, Some(1), "parameter", "expected at most 1000000 design points, found 1000000000 points in the full grid", Some("latin_hypercube")),
-    case("sweep_lhs_too_many_values.toml", 9, Some(1), "parameter", "at most 20000000 values in the design (points × parameters), found 1000000 points × 30 parameters", None),
+    case("sweep_lhs_too_many_values.toml", 9, Some(1), "parameter", "at most 5000000 values in the design (points × parameters), found 1000000 points × 30 parameters", None),
+    case("sweep_lhs_slow_unit.toml", 9, Some(1), "parameter", "found 1000000 points × 19 parameters", None),
     // Calibration files: errors in the file itself, and settings the base scenario
     // (tests/valid/minimal.toml) refuses, located in the calibration file.
     case("cal_empty.toml", 1, Some(1), "target", "expected the key `target`: at least one [[target]]", None),

@@ -92,8 +92,9 @@ pub struct Sweep {
 
 /// Most design points a sweep may have (the streams support 2^24).
 pub const MAX_POINTS: usize = 1_000_000;
-/// Most values a sampled design may hold (points × parameters), to bound its memory.
-pub const MAX_VALUES: usize = 20_000_000;
+/// Most values a sampled design may hold (points × parameters), to bound its memory
+/// (about 60 bytes each) and the time to generate it.
+pub const MAX_VALUES: usize = 5_000_000;
 
 impl Sweep {
     /// Reads and validates a sweep file.
