@@ -8,6 +8,7 @@
 //! ([`plot`], [`report`]), which read result files only.
 
 pub mod analysis;
+pub mod calibrate;
 pub mod cli;
 pub mod dist;
 pub mod engine;

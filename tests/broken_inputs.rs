@@ -1,9 +1,12 @@
-//! Broken scenario files must be rejected by `feidi validate` and `feidi run` with a
-//! located error — `file:line:column: key.path: expected X, found Y`, the source line, a
-//! caret under the column and sometimes a hint — and exit code 2, never a panic.
+//! Broken scenario, sweep and calibration files must be rejected by `feidi validate`
+//! and `feidi run` with a located error — `file:line:column: key.path: expected X,
+//! found Y`, the source line, a caret under the column and sometimes a hint — and exit
+//! code 2, never a panic.
 //!
 //! The corpus is `tests/broken/`: each file is `tests/valid/minimal.toml` with one mistake
-//! (its first two lines say which), so line numbers below refer to that layout. Every file
+//! (its first two lines say which), so line numbers below refer to that layout. The
+//! `sweep_*` and `cal_*` files are small sweep and calibration files over that scenario,
+//! their first line saying what is wrong. Every file
 //! in the directory must be listed in exactly one of [`CASES`], [`KNOWN_GAPS`] or
 //! [`UNRUN_GAPS`].
 //!
@@ -165,6 +168,26 @@ const CASES: &[Case] = &[
     case("sweep_oat_base_outside_range.toml", 12, Some(8), "parameter[0].base", "expected a base value between min 5 and max 50, found 80", None),
     case("sweep_trajectories_with_sobol_indices.toml", 8, Some(16), "sweep.trajectories", "expected `trajectories` only with design = \"morris\"", None),
     case("sweep_sobol_indices_without_samples.toml", 2, Some(1), "sweep.samples", "expected the key `samples`", None),
+    case("sweep_grid_too_large.toml", 8, Some(1), "parameter", "expected at most 1000000 design points, found 1000000000 points in the full grid", Some("latin_hypercube")),
+    case("sweep_lhs_too_many_values.toml", 9, Some(1), "parameter", "at most 5000000 values in the design (points × parameters), found 1000000 points × 30 parameters", None),
+    case("sweep_lhs_slow_unit.toml", 9, Some(1), "parameter", "found 1000000 points × 19 parameters", None),
+    // Calibration files: errors in the file itself, and settings the base scenario
+    // (tests/valid/minimal.toml) refuses, located in the calibration file.
+    case("cal_empty.toml", 1, Some(1), "target", "expected the key `target`: at least one [[target]]", None),
+    case("cal_syntax_error.toml", 10, None, "", "expected valid TOML, found a syntax error", None),
+    case("cal_unknown_key.toml", 11, Some(1), "target[0].toleranse", "found the unknown key `toleranse`", Some("did you mean `tolerance`?")),
+    case("cal_single_bracket_target.toml", 8, Some(1), "target", "expected an array of tables, written [[target]]", Some("double brackets")),
+    case("cal_missing_target_value.toml", 8, Some(1), "target[0].value", "expected the key `value`", None),
+    case("cal_negative_tolerance.toml", 11, Some(13), "target[0].tolerance", "expected a tolerance above 0, found -15", None),
+    case("cal_unknown_metric.toml", 9, Some(10), "target[0].metric", "expected the name of a total of `feidi run`, found `admited`", Some("did you mean `admitted`?")),
+    case("cal_unknown_tax_party.toml", 9, Some(10), "target[0].metric", "expected a total of the base scenario", None),
+    case("cal_bad_key_path.toml", 14, Some(8), "parameter[0].path", "(`x` is not an array index)", None),
+    case("cal_duplicate_parameter.toml", 20, Some(8), "parameter[1].path", "expected a key path not already calibrated", None),
+    case("cal_path_not_in_base.toml", 14, Some(8), "parameter[0].path", "expected the key path of a setting of the base scenario", None),
+    case("cal_prior_min_above_max.toml", 16, Some(7), "parameter[0].max", "expected a maximum above the minimum 40, found 5", Some("min < max")),
+    case("cal_prior_end_invalid.toml", 16, Some(7), "parameter[0].max", "stage[0].success: a probability between 0 and 1, found 1.5", None),
+    case("cal_integer_fraction.toml", 15, Some(7), "parameter[0].min", "(a whole number, as integer = true), found 5.5", None),
+    case("cal_quantile_out_of_range.toml", 5, Some(12), "calibration.quantile", "expected a quantile between 0 and 1 (exclusive), found 1.5", None),
 ];
 
 /// Files that feidi rejects with exit code 2 but with a wrong or incomplete report. Only

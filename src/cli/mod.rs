@@ -8,6 +8,7 @@ use crate::runner::{self, RunSettings};
 use crate::scenario::{Diagnostics, Scenario};
 mod compare;
 mod discover;
+mod calibrate;
 mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -28,9 +29,9 @@ pub struct Cli {
 enum Command {
     /// Run replications of a scenario and write summary.json, series.csv and manifest.json.
     Run(RunArgs),
-    /// Check scenario and sweep files and report every problem with its location.
+    /// Check scenario, sweep and calibration files and report every problem with its location.
     Validate {
-        /// Scenario files to check.
+        /// Scenario, sweep or calibration files to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -60,6 +61,9 @@ enum Command {
     /// Find the region of a finished sweep's parameters where conditions on the results
     /// hold (PRIM scenario discovery); writes discovery.json.
     Discover(discover::DiscoverArgs),
+    /// Find the settings that reproduce reported figures (ABC-SMC); write posterior.csv
+    /// and calibration.json.
+    Calibrate(calibrate::CalibrateArgs),
     /// Measure model events per second of one replication's event loop (set-up excluded).
     Bench {
         /// The scenario to time.
@@ -289,6 +293,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Report(args) => write_report(&args).map(|_| ()),
         Command::Discover(args) => discover::command(args),
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
+        Command::Calibrate(args) => calibrate::command(args),
     }
 }
 
@@ -351,6 +356,13 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
     for file in files {
         if sweep::is_sweep_file(file) {
             match sweep::check(file) {
+                Ok(text) => say(&text)?,
+                Err(e) => problems.push(e.message().to_string()),
+            }
+            continue;
+        }
+        if calibrate::is_calibration_file(file) {
+            match calibrate::check(file) {
                 Ok(text) => say(&text)?,
                 Err(e) => problems.push(e.message().to_string()),
             }

@@ -133,6 +133,9 @@ pub struct Sweep {
 
 /// Most design points a sweep may have (the streams support 2^24).
 pub const MAX_POINTS: usize = 1_000_000;
+/// Most values a sampled design may hold (points × parameters), to bound its memory
+/// (about 60 bytes each) and the time to generate it.
+pub const MAX_VALUES: usize = 5_000_000;
 
 /// A key of `[sweep]` that some designs only take: the key, those designs in words, and
 /// whether a design takes it.
@@ -325,6 +328,17 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
                     }),
                 );
                 return None;
+            }
+            if let Design::LatinHypercube { points } | Design::Sobol { points } = design {
+                let values = points.saturating_mul(parameters.len());
+                if values > MAX_VALUES {
+                    root.get("parameter").expect("parameters are present").fail(
+                        &format!("at most {MAX_VALUES} values in the design (points × parameters)"),
+                        &format!("{points} points × {} parameters", parameters.len()),
+                        None,
+                    );
+                    return None;
+                }
             }
             let points = design::points(&design, &parameters, seed.unwrap_or(1));
             (Some(parameters), Some(points))
