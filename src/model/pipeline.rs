@@ -65,6 +65,18 @@ impl Event {
     }
 }
 
+impl crate::engine::Event for PackedEvent {
+    #[inline]
+    fn to_bits(self) -> u32 {
+        self.0
+    }
+
+    #[inline]
+    fn from_bits(bits: u32) -> Self {
+        PackedEvent(bits)
+    }
+}
+
 impl PackedEvent {
     /// The event this stands for.
     #[inline]
