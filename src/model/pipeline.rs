@@ -685,23 +685,20 @@ impl<'p, 's> Replication<'p, 's> {
 
     /// Starts stage `s` for a project that already holds what the stage needs.
     fn begin_stage(&mut self, sim: &mut Simulation<PackedEvent>, id: u32, s: usize) {
-        if Some(s) == self.p.handoff {
+        let p = self.p;
+        let plan = &p.stage_plan[s];
+        if plan.handoff {
             self.land(id, sim.now());
         }
         // Funds and vouchers act at few stages: one flag keeps the common path short.
-        let factor = if self.p.money_stage[s] {
-            self.fund_and_voucher(id, s)
-        } else {
-            1.0
-        };
-        let stage = &self.p.scenario.stages[s];
+        let factor = if plan.money { self.fund_and_voucher(id, s) } else { 1.0 };
         let project = &mut self.projects[id as usize];
         project.stage = s as u8;
         project.status = Status::InStage;
         self.in_stage[s] += 1;
-        let duration = stage
+        let duration = plan
             .duration
-            .sample(&mut KeyedStream::with_salt(project.key, self.p.duration_salt[s]));
+            .sample(&mut KeyedStream::with_salt(project.key, plan.duration_salt));
         sim.schedule_in(finite_delay(duration * factor), Event::StageEnd(id).pack());
     }
 
@@ -741,7 +738,7 @@ impl<'p, 's> Replication<'p, 's> {
 
     /// Moves a project into stage `s`, waiting for a home slot if the stage is full.
     fn enter_stage(&mut self, sim: &mut Simulation<PackedEvent>, id: u32, s: usize) {
-        let pool = if self.p.pooled_stage[s] {
+        let pool = if self.p.stage_plan[s].pooled {
             self.pool(id, s)
         } else {
             NO_POOL
@@ -797,11 +794,12 @@ impl<'p, 's> Replication<'p, 's> {
             return false;
         }
         let s = project.stage as usize;
-        let stage = &sc.stages[s];
+        let plan = &self.p.stage_plan[s];
         self.in_stage[s] -= 1;
-        let succeeded = if stage.success >= 1.0 {
+        let succeeded = if plan.certain {
             true
         } else {
+            let stage = &sc.stages[s];
             let boost = sc
                 .vouchers
                 .get(project.voucher as usize)
@@ -811,16 +809,10 @@ impl<'p, 's> Replication<'p, 's> {
             open01(project.stream(SLOT_SUCCESS + s as u64).next_raw()) < chance
         };
         let next = s + 1;
-        let leaves_enclave = stage.place == Place::Enclave
-            && (!succeeded || next == sc.stages.len() || sc.stages[next].place != Place::Enclave);
-        if leaves_enclave {
+        if plan.in_enclave && (!succeeded || plan.leaves_on_success) {
             self.release_seat(sim, id);
         }
-        let pool = if self.p.pooled_stage[s] {
-            self.pool(id, s)
-        } else {
-            NO_POOL
-        };
+        let pool = if plan.pooled { self.pool(id, s) } else { NO_POOL };
         if pool != NO_POOL {
             self.release_slot(sim, pool);
         }
@@ -831,10 +823,10 @@ impl<'p, 's> Replication<'p, 's> {
             }
             self.counts[total::FAILED] += 1;
             self.projects[id as usize].status = Status::Gone;
-        } else if next == sc.stages.len() {
+        } else if plan.last {
             self.counts[total::COMPLETED] += 1;
             self.projects[id as usize].status = Status::Gone;
-            if let (Some(economics), Place::Home) = (&sc.economics, stage.place) {
+            if let (Some(economics), Place::Home) = (&sc.economics, sc.stages[s].place) {
                 let output_per_year = economics.output[project.sector as usize]
                     .sample(&mut project.stream(SLOT_OUTPUT))
                     .max(0.0);
@@ -843,7 +835,7 @@ impl<'p, 's> Replication<'p, 's> {
                     output_per_year,
                 });
             }
-        } else if Some(next) == self.p.handoff {
+        } else if plan.before_handoff {
             self.choose_landing(sim, id, next);
         } else {
             self.enter_stage(sim, id, next);
