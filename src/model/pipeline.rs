@@ -265,7 +265,11 @@ pub(super) struct Replication<'p, 's> {
     burst_rng: ChaCha8Rng,
     /// Batches of each burst delivered so far.
     burst_batches: Vec<usize>,
+    /// Project records, indexed by the ids that events carry. A finished project's slot
+    /// is reused (see `free`), so the records in use stay few and hot in cache.
     projects: Vec<Project>,
+    /// Slots of finished projects that no pending event or queue refers to any more.
+    free: Vec<u32>,
     enclaves: Vec<EnclaveState>,
     pools: Vec<Pool>,
     counts: [u64; total::IN_PROGRESS],
@@ -343,7 +347,8 @@ impl<'p, 's> Replication<'p, 's> {
             burst_rng: key.stream(PURPOSE_BURSTS),
             burst_batches: vec![0; sc.bursts.len()],
             // Room for every candidate when their number is known (benchmarks, limits).
-            projects: Vec::with_capacity(sc.candidate_limit.map_or(0, |l| l.min(1 << 22) as usize)),
+            projects: Vec::with_capacity(1024),
+            free: Vec::new(),
             enclaves: sc
                 .enclaves
                 .iter()
@@ -533,14 +538,23 @@ impl<'p, 's> Replication<'p, 's> {
                     return;
                 }
             }
-            if self.projects.len() >= MAX_PROJECTS {
-                // Unreachable for validated scenarios (expected candidates are capped far
-                // below); turning the candidate away keeps indices in range regardless.
-                self.counts[total::TURNED_AWAY] += 1;
-                return;
-            }
-            let id = self.projects.len() as u32;
-            self.projects.push(project);
+            let id = match self.free.pop() {
+                Some(id) => {
+                    self.projects[id as usize] = project;
+                    id
+                }
+                None => {
+                    if self.projects.len() >= MAX_PROJECTS {
+                        // Unreachable for validated scenarios (expected candidates are
+                        // capped far below); turning the candidate away keeps indices in
+                        // range regardless.
+                        self.counts[total::TURNED_AWAY] += 1;
+                        return;
+                    }
+                    self.projects.push(project);
+                    (self.projects.len() - 1) as u32
+                }
+            };
             let state = &mut self.enclaves[e as usize];
             if state.busy < enclave.seats {
                 self.take_seat(sim, id);
@@ -549,6 +563,8 @@ impl<'p, 's> Replication<'p, 's> {
                     WhenFull::TurnAway => {
                         self.counts[total::TURNED_AWAY] += 1;
                         self.projects[id as usize].status = Status::Gone;
+                        // Nothing was scheduled for it: the slot is free at once.
+                        self.free.push(id);
                     }
                     WhenFull::Queue { patience } => {
                         state.queue.push_back(id);
@@ -839,6 +855,14 @@ impl<'p, 's> Replication<'p, 's> {
             self.choose_landing(sim, id, next);
         } else {
             self.enter_stage(sim, id, next);
+        }
+        // A project that ends here was in no queue (it held its stage), and this was its
+        // stage's end; only a give-up timer from an earlier wait may still be pending, and
+        // one that lay before now has fired. Then nothing refers to the slot any more.
+        if self.projects[id as usize].status == Status::Gone
+            && (project.deadline < sim.now() || project.deadline == f64::INFINITY)
+        {
+            self.free.push(id);
         }
         true
     }
