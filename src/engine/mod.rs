@@ -100,7 +100,7 @@ impl<E: Event> Simulation<E> {
     /// events remain). Returns the number of events handled by this call.
     pub fn run<M: Model<Event = E>>(&mut self, model: &mut M, until: f64) -> u64 {
         let start = self.handled;
-        while let Some((time, event)) = self.queue.pop_until(until) {
+        while let Some((time, event)) = self.queue.take_until(until) {
             self.now = time;
             self.handled += 1;
             model.handle(self, event);

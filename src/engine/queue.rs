@@ -21,11 +21,14 @@ fn time_of(entry: Entry) -> f64 {
 /// A time-ordered queue of events of type `E`.
 ///
 /// Hand-written rather than `std::collections::BinaryHeap` so that each step compares
-/// one integer: the choice between two children is unpredictable, and branches there
-/// cost more than the arithmetic.
+/// one integer (the choice between two children is unpredictable, and branches there
+/// cost more than the arithmetic), and so that the event being handled can stay on top
+/// until the handler schedules the next one in its place (see [`EventQueue::take_until`]).
 pub struct EventQueue<E> {
     heap: Vec<Entry>,
     next_seq: u32,
+    /// The top entry was returned by `take_until` and is no longer pending.
+    taken: bool,
     _event: std::marker::PhantomData<E>,
 }
 
@@ -35,18 +38,25 @@ impl<E: Event> EventQueue<E> {
         EventQueue {
             heap: Vec::with_capacity(capacity),
             next_seq: 0,
+            taken: false,
             _event: std::marker::PhantomData,
         }
     }
 
     /// Adds `event` at `time` (finite and non-negative).
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: f64, event: E) {
         debug_assert!(time.is_finite() && time >= 0.0, "bad event time {time}");
         // +0.0 turns a -0.0 into +0.0 so that its bit pattern sorts first.
         let time_bits = (time + 0.0).to_bits();
         let entry = ((time_bits as u128) << 64) | ((self.next_seq as u128) << 32) | event.to_bits() as u128;
         self.next_seq = self.next_seq.wrapping_add(1);
+        if std::mem::take(&mut self.taken) {
+            // The new entry takes the taken one's place: one sift from the top instead
+            // of a removal now and an insertion here.
+            sift_down(&mut self.heap, entry);
+            return;
+        }
         let pos = self.heap.len();
         self.heap.push(entry);
         sift_up(&mut self.heap, pos, entry);
@@ -55,41 +65,53 @@ impl<E: Event> EventQueue<E> {
     /// Removes and returns the earliest event with its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, E)> {
-        let last = self.heap.pop()?;
-        let top = match self.heap.first_mut() {
-            Some(first) => std::mem::replace(first, last),
-            None => last,
-        };
-        if !self.heap.is_empty() {
-            sift_down(&mut self.heap, last);
-        }
+        self.remove_taken();
+        let top = *self.heap.first()?;
+        self.remove_top();
         Some((time_of(top), E::from_bits(top as u32)))
     }
 
-    /// Removes and returns the earliest event with its time, unless it lies after
-    /// `until` (or none is left).
+    /// Returns the earliest event with its time, unless it lies after `until` (or none
+    /// is left), and takes it off the pending events. Its entry stays on top until the
+    /// next push overwrites it or the next pop or take removes it: a handled event
+    /// usually schedules another, which then costs one sift rather than two.
     #[inline]
-    pub fn pop_until(&mut self, until: f64) -> Option<(f64, E)> {
-        if time_of(*self.heap.first()?) > until {
+    pub fn take_until(&mut self, until: f64) -> Option<(f64, E)> {
+        self.remove_taken();
+        let top = *self.heap.first()?;
+        if time_of(top) > until {
             return None;
         }
-        self.pop()
+        self.taken = true;
+        Some((time_of(top), E::from_bits(top as u32)))
     }
 
-    /// The time of the earliest event, if any.
+    /// Removes the taken entry, if it is still on top.
     #[inline]
-    pub fn peek_time(&self) -> Option<f64> {
-        self.heap.first().map(|&e| time_of(e))
+    fn remove_taken(&mut self) {
+        if std::mem::take(&mut self.taken) {
+            self.remove_top();
+        }
+    }
+
+    /// Removes the top entry, if any.
+    #[inline]
+    fn remove_top(&mut self) {
+        if let Some(last) = self.heap.pop() {
+            if !self.heap.is_empty() {
+                sift_down(&mut self.heap, last);
+            }
+        }
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() - self.taken as usize
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 }
 
@@ -108,16 +130,19 @@ fn sift_up(heap: &mut [Entry], mut pos: usize, entry: Entry) {
     heap[pos] = entry;
 }
 
-/// Refills the root's hole with `last` (the former last entry), a non-empty heap.
+/// Puts `entry` in place of the root of a non-empty heap (an empty one is left alone).
 ///
 /// As std's heap does: walks the hole down to a leaf along the earlier children, then
-/// sifts `last` up from there. It usually belongs near the bottom, so this takes fewer
-/// comparisons than testing it on the way down.
+/// sifts `entry` up from there. The entry (the former last one, or a new event later
+/// than most) usually belongs near the bottom, so this takes fewer comparisons than
+/// testing it on the way down.
 #[inline(always)]
-fn sift_down(heap: &mut [Entry], last: Entry) {
+fn sift_down(heap: &mut [Entry], entry: Entry) {
     // `left < len - 1` rather than `left + 1 < len`, and the chosen child's value kept
     // rather than re-read, so that the compiler can drop most bounds checks.
-    let last_index = heap.len() - 1;
+    let Some(last_index) = heap.len().checked_sub(1) else {
+        return;
+    };
     let mut pos = 0;
     let mut left = 1;
     while left < last_index {
@@ -131,7 +156,7 @@ fn sift_down(heap: &mut [Entry], last: Entry) {
         heap[pos] = heap[left];
         pos = left;
     }
-    sift_up(heap, pos, last);
+    sift_up(heap, pos, entry);
 }
 
 #[cfg(test)]
@@ -155,5 +180,44 @@ mod tests {
         let popped: Vec<(f64, u32)> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(popped, expected);
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn taken_events_leave_and_their_successors_keep_the_order() {
+        // Handlers that schedule no, one or two events, checked against a plain list.
+        let mut q = EventQueue::with_capacity(4);
+        let mut naive: Vec<(f64, u32, u32)> = Vec::new();
+        let (mut seq, mut x) = (0u32, 99u64);
+        let mut push = |q: &mut EventQueue<u32>, naive: &mut Vec<(f64, u32, u32)>, t: f64| {
+            q.push(t, seq);
+            naive.push((t, seq, seq));
+            seq += 1;
+        };
+        for t in [3.0, 1.0, 2.0, 1.0] {
+            push(&mut q, &mut naive, t);
+        }
+        for _ in 0..3000 {
+            let (t, e) = q.take_until(f64::INFINITY).expect("events remain");
+            let first = (0..naive.len())
+                .min_by(|&a, &b| naive[a].0.total_cmp(&naive[b].0).then(naive[a].1.cmp(&naive[b].1)))
+                .unwrap();
+            let (nt, _, ne) = naive.remove(first);
+            assert_eq!((t, e), (nt, ne));
+            assert_eq!(q.len(), naive.len());
+            x = crate::engine::rng::mix64(x);
+            // Growing while small, then as likely to shrink as to grow.
+            let n = if naive.len() < 20 { 1 + x % 2 } else { x % 3 };
+            for k in 0..n {
+                push(&mut q, &mut naive, t + ((x >> (8 * k + 8)) % 4) as f64);
+            }
+        }
+        while let Some((t, e)) = q.take_until(f64::INFINITY) {
+            let first = (0..naive.len())
+                .min_by(|&a, &b| naive[a].0.total_cmp(&naive[b].0).then(naive[a].1.cmp(&naive[b].1)))
+                .unwrap();
+            assert_eq!((t, e), (naive[first].0, naive[first].2));
+            naive.remove(first);
+        }
+        assert!(q.is_empty() && naive.is_empty());
     }
 }
