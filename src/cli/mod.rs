@@ -6,9 +6,9 @@ use crate::model::Prepared;
 use crate::output::{summary_table, RunReport};
 use crate::runner::{self, RunSettings};
 use crate::scenario::{Diagnostics, Scenario};
+mod calibrate;
 mod compare;
 mod discover;
-mod calibrate;
 mod sweep;
 
 use clap::{Parser, Subcommand};

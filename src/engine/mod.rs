@@ -7,10 +7,32 @@ pub mod rng;
 
 pub use queue::EventQueue;
 
+/// An event a model schedules: a small `Copy` value that packs into 32 bits, so that a
+/// queue entry (time, insertion number, event) is one 16-byte integer, which orders and
+/// moves cheaply.
+pub trait Event: Copy {
+    /// The event's 32 bits.
+    fn to_bits(self) -> u32;
+    /// The event whose bits [`Event::to_bits`] returned.
+    fn from_bits(bits: u32) -> Self;
+}
+
+impl Event for u32 {
+    #[inline]
+    fn to_bits(self) -> u32 {
+        self
+    }
+
+    #[inline]
+    fn from_bits(bits: u32) -> Self {
+        bits
+    }
+}
+
 /// A model driven by the engine: it owns its state and reacts to one event at a time.
 pub trait Model {
-    /// The model's event type: a small `Copy` enum, so scheduling never allocates.
-    type Event: Copy;
+    /// The model's event type, packed into 32 bits, so scheduling never allocates.
+    type Event: Event;
 
     /// Reacts to `event`, which the simulation clock has just reached.
     fn handle(&mut self, sim: &mut Simulation<Self::Event>, event: Self::Event);
@@ -23,13 +45,13 @@ pub struct Simulation<E> {
     handled: u64,
 }
 
-impl<E: Copy> Default for Simulation<E> {
+impl<E: Event> Default for Simulation<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E: Copy> Simulation<E> {
+impl<E: Event> Simulation<E> {
     /// An empty simulation at time zero.
     pub fn new() -> Self {
         Self::with_capacity(64)
@@ -78,15 +100,13 @@ impl<E: Copy> Simulation<E> {
     /// events remain). Returns the number of events handled by this call.
     pub fn run<M: Model<Event = E>>(&mut self, model: &mut M, until: f64) -> u64 {
         let start = self.handled;
-        while let Some(time) = self.queue.peek_time() {
-            if time > until {
-                self.now = until;
-                break;
-            }
-            let (time, event) = self.queue.pop().expect("peeked event exists");
+        while let Some((time, event)) = self.queue.take_until(until) {
             self.now = time;
             self.handled += 1;
             model.handle(self, event);
+        }
+        if !self.queue.is_empty() {
+            self.now = until;
         }
         self.handled - start
     }

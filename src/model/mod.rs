@@ -32,15 +32,10 @@ pub struct Prepared<'s> {
     pool_of: Vec<u32>,
     /// Capacity of each pool.
     pool_capacity: Vec<u32>,
-    /// Whether some city limits each stage (so its pool must be looked up).
-    pooled_stage: Vec<bool>,
-    /// Salt of each stage's duration stream (see `KeyedStream::salt`).
-    duration_salt: Vec<u64>,
+    /// What the event loop needs to know of each stage, in one record per stage.
+    stage_plan: Vec<StagePlan<'s>>,
     /// Peak seasonal weight of each flow (1 when not seasonal), for thinning.
     flow_peak: Vec<f64>,
-    /// Whether some fund invests or some voucher scheme pays at the start of each stage.
-    money_stage: Vec<bool>,
-    handoff: Option<usize>,
     needs_quality: bool,
     series_width: usize,
     /// Column of the first money series in a series row.
@@ -52,6 +47,32 @@ pub struct Prepared<'s> {
 }
 
 const NO_POOL: u32 = u32::MAX;
+
+/// A stage's facts as the event loop uses them, worked out once per run so that the
+/// start and end of a stage read one small record and skip the features (pools, money,
+/// the hand-off, uncertain success) that the scenario does not use there.
+#[derive(Clone, Copy)]
+struct StagePlan<'s> {
+    duration: &'s crate::dist::Distribution,
+    /// Salt of the stage's duration stream (see `KeyedStream::salt`).
+    duration_salt: u64,
+    /// Some city limits the stage, so its pool must be looked up.
+    pooled: bool,
+    /// Some fund invests or some voucher scheme pays at the stage's start.
+    money: bool,
+    /// The stage is the first at home: starting it is a landing.
+    handoff: bool,
+    /// The next stage is the first at home: the landing choice follows this one.
+    before_handoff: bool,
+    /// Every project passes (no draw is made).
+    certain: bool,
+    /// The project holds an enclave seat during the stage.
+    in_enclave: bool,
+    /// A project that passes leaves the enclave (the next stage is elsewhere or none).
+    leaves_on_success: bool,
+    /// The stage is the last.
+    last: bool,
+}
 
 impl<'s> Prepared<'s> {
     /// Builds the look-up tables for `scenario`.
@@ -71,17 +92,32 @@ impl<'s> Prepared<'s> {
                 }
             }
         }
-        let pooled_stage = (0..stages)
-            .map(|s| (0..scenario.cities.len()).any(|c| pool_of[c * stages + s] != NO_POOL))
-            .collect();
-        let duration_salt = (0..stages).map(pipeline::duration_salt).collect();
         let flow_peak = scenario
             .flows
             .iter()
             .map(|f| f.seasonality.map_or(1.0, |w| w.iter().copied().fold(0.0, f64::max)))
             .collect();
-        let money_stage = (0..stages)
-            .map(|s| scenario.funds.iter().any(|f| f.stage == s) || scenario.vouchers.iter().any(|v| v.stage == s))
+        let handoff = scenario.handoff_stage();
+        let stage_plan = scenario
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(s, stage)| {
+                let next_in_enclave = scenario.stages.get(s + 1).is_some_and(|n| n.place == Place::Enclave);
+                StagePlan {
+                    duration: &stage.duration,
+                    duration_salt: pipeline::duration_salt(s),
+                    pooled: (0..scenario.cities.len()).any(|c| pool_of[c * stages + s] != NO_POOL),
+                    money: scenario.funds.iter().any(|f| f.stage == s)
+                        || scenario.vouchers.iter().any(|v| v.stage == s),
+                    handoff: handoff == Some(s),
+                    before_handoff: handoff == Some(s + 1),
+                    certain: stage.success >= 1.0,
+                    in_enclave: stage.place == Place::Enclave,
+                    leaves_on_success: !next_in_enclave,
+                    last: s + 1 == stages,
+                }
+            })
             .collect();
         let needs_quality = scenario.stages.iter().any(|s| s.quality_effect != 0.0)
             || scenario.enclaves.iter().any(|e| e.operator.admission_bar.is_some())
@@ -91,11 +127,8 @@ impl<'s> Prepared<'s> {
             host_enclaves,
             pool_of,
             pool_capacity,
-            pooled_stage,
-            duration_salt,
+            stage_plan,
             flow_peak,
-            money_stage,
-            handoff: scenario.handoff_stage(),
             needs_quality,
             series_width: metrics::series(scenario).len(),
             money_offset: metrics::series::FIRST_STAGE + scenario.stages.len(),

@@ -65,6 +65,18 @@ impl Event {
     }
 }
 
+impl crate::engine::Event for PackedEvent {
+    #[inline]
+    fn to_bits(self) -> u32 {
+        self.0
+    }
+
+    #[inline]
+    fn from_bits(bits: u32) -> Self {
+        PackedEvent(bits)
+    }
+}
+
 impl PackedEvent {
     /// The event this stands for.
     #[inline]
@@ -253,7 +265,11 @@ pub(super) struct Replication<'p, 's> {
     burst_rng: ChaCha8Rng,
     /// Batches of each burst delivered so far.
     burst_batches: Vec<usize>,
+    /// Project records, indexed by the ids that events carry. A finished project's slot
+    /// is reused (see `free`), so the records in use stay few and hot in cache.
     projects: Vec<Project>,
+    /// Slots of finished projects that no pending event or queue refers to any more.
+    free: Vec<u32>,
     enclaves: Vec<EnclaveState>,
     pools: Vec<Pool>,
     counts: [u64; total::IN_PROGRESS],
@@ -336,7 +352,8 @@ impl<'p, 's> Replication<'p, 's> {
             burst_rng: key.stream(PURPOSE_BURSTS),
             burst_batches: vec![0; sc.bursts.len()],
             // Room for every candidate when their number is known (benchmarks, limits).
-            projects: Vec::with_capacity(sc.candidate_limit.map_or(0, |l| l.min(1 << 22) as usize)),
+            projects: Vec::with_capacity(1024),
+            free: Vec::new(),
             enclaves: sc
                 .enclaves
                 .iter()
@@ -529,14 +546,23 @@ impl<'p, 's> Replication<'p, 's> {
                     return;
                 }
             }
-            if self.projects.len() >= MAX_PROJECTS {
-                // Unreachable for validated scenarios (expected candidates are capped far
-                // below); turning the candidate away keeps indices in range regardless.
-                self.counts[total::TURNED_AWAY] += 1;
-                return;
-            }
-            let id = self.projects.len() as u32;
-            self.projects.push(project);
+            let id = match self.free.pop() {
+                Some(id) => {
+                    self.projects[id as usize] = project;
+                    id
+                }
+                None => {
+                    if self.projects.len() >= MAX_PROJECTS {
+                        // Unreachable for validated scenarios (expected candidates are
+                        // capped far below); turning the candidate away keeps indices in
+                        // range regardless.
+                        self.counts[total::TURNED_AWAY] += 1;
+                        return;
+                    }
+                    self.projects.push(project);
+                    (self.projects.len() - 1) as u32
+                }
+            };
             let state = &mut self.enclaves[e as usize];
             if state.busy < enclave.seats {
                 self.take_seat(sim, id);
@@ -545,6 +571,8 @@ impl<'p, 's> Replication<'p, 's> {
                     WhenFull::TurnAway => {
                         self.counts[total::TURNED_AWAY] += 1;
                         self.projects[id as usize].status = Status::Gone;
+                        // Nothing was scheduled for it: the slot is free at once.
+                        self.free.push(id);
                     }
                     WhenFull::Queue { patience } => {
                         state.queue.push_back(id);
@@ -681,24 +709,21 @@ impl<'p, 's> Replication<'p, 's> {
 
     /// Starts stage `s` for a project that already holds what the stage needs.
     fn begin_stage(&mut self, sim: &mut Simulation<PackedEvent>, id: u32, s: usize) {
-        if Some(s) == self.p.handoff {
+        let p = self.p;
+        let plan = &p.stage_plan[s];
+        if plan.handoff {
             self.land(id, sim.now());
         }
         // Funds and vouchers act at few stages: one flag keeps the common path short.
-        let factor = if self.p.money_stage[s] {
-            self.fund_and_voucher(id, s)
-        } else {
-            1.0
-        };
-        let stage = &self.p.scenario.stages[s];
+        let factor = if plan.money { self.fund_and_voucher(id, s) } else { 1.0 };
         let project = &mut self.projects[id as usize];
         project.stage = s as u8;
         project.status = Status::InStage;
         self.in_stage[s] += 1;
         self.entered[s] += 1;
-        let duration = stage
+        let duration = plan
             .duration
-            .sample(&mut KeyedStream::with_salt(project.key, self.p.duration_salt[s]));
+            .sample(&mut KeyedStream::with_salt(project.key, plan.duration_salt));
         sim.schedule_in(finite_delay(duration * factor), Event::StageEnd(id).pack());
     }
 
@@ -744,7 +769,7 @@ impl<'p, 's> Replication<'p, 's> {
 
     /// Moves a project into stage `s`, waiting for a home slot if the stage is full.
     fn enter_stage(&mut self, sim: &mut Simulation<PackedEvent>, id: u32, s: usize) {
-        let pool = if self.p.pooled_stage[s] {
+        let pool = if self.p.stage_plan[s].pooled {
             self.pool(id, s)
         } else {
             NO_POOL
@@ -800,11 +825,12 @@ impl<'p, 's> Replication<'p, 's> {
             return false;
         }
         let s = project.stage as usize;
-        let stage = &sc.stages[s];
+        let plan = &self.p.stage_plan[s];
         self.in_stage[s] -= 1;
-        let succeeded = if stage.success >= 1.0 {
+        let succeeded = if plan.certain {
             true
         } else {
+            let stage = &sc.stages[s];
             let boost = sc
                 .vouchers
                 .get(project.voucher as usize)
@@ -814,16 +840,10 @@ impl<'p, 's> Replication<'p, 's> {
             open01(project.stream(SLOT_SUCCESS + s as u64).next_raw()) < chance
         };
         let next = s + 1;
-        let leaves_enclave = stage.place == Place::Enclave
-            && (!succeeded || next == sc.stages.len() || sc.stages[next].place != Place::Enclave);
-        if leaves_enclave {
+        if plan.in_enclave && (!succeeded || plan.leaves_on_success) {
             self.release_seat(sim, id);
         }
-        let pool = if self.p.pooled_stage[s] {
-            self.pool(id, s)
-        } else {
-            NO_POOL
-        };
+        let pool = if plan.pooled { self.pool(id, s) } else { NO_POOL };
         if pool != NO_POOL {
             self.release_slot(sim, pool);
         }
@@ -834,10 +854,10 @@ impl<'p, 's> Replication<'p, 's> {
             }
             self.counts[total::FAILED] += 1;
             self.projects[id as usize].status = Status::Gone;
-        } else if next == sc.stages.len() {
+        } else if plan.last {
             self.counts[total::COMPLETED] += 1;
             self.projects[id as usize].status = Status::Gone;
-            if let (Some(economics), Place::Home) = (&sc.economics, stage.place) {
+            if let (Some(economics), Place::Home) = (&sc.economics, sc.stages[s].place) {
                 let output_per_year = economics.output[project.sector as usize]
                     .sample(&mut project.stream(SLOT_OUTPUT))
                     .max(0.0);
@@ -846,10 +866,18 @@ impl<'p, 's> Replication<'p, 's> {
                     output_per_year,
                 });
             }
-        } else if Some(next) == self.p.handoff {
+        } else if plan.before_handoff {
             self.choose_landing(sim, id, next);
         } else {
             self.enter_stage(sim, id, next);
+        }
+        // A project that ends here was in no queue (it held its stage), and this was its
+        // stage's end; only a give-up timer from an earlier wait may still be pending, and
+        // one that lay before now has fired. Then nothing refers to the slot any more.
+        if self.projects[id as usize].status == Status::Gone
+            && (project.deadline < sim.now() || project.deadline == f64::INFINITY)
+        {
+            self.free.push(id);
         }
         true
     }

@@ -126,7 +126,7 @@ impl Word {
             DifferencesTitle => ("Paired differences (common random numbers)", "配对差值（共同随机数）"),
             HeatmapTitle => ("Two-lever sweep", "双参数扫描"),
             TornadoTitle => ("Which levers matter", "关键杠杆（敏感性）"),
-            PosteriorTitle => ("Calibrated parameters: posterior", "校准参数后验分布"),
+            PosteriorTitle => ("Posterior of a calibrated parameter", "校准参数后验分布"),
             PointsTitle => ("Design points", "设计点"),
             Month => ("month", "月份"),
             MonthsTaken => ("months from admission to landing", "入驻至落地月数"),

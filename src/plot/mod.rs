@@ -234,11 +234,17 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
         ResultKind::Calibration => {
             let cal = loaded.json("calibration.json").cloned().unwrap_or_default();
             let scenario = cal.get("scenario").cloned().unwrap_or_default();
+            // The footer's replications: every accepted particle's, together.
+            let per_particle = field_u64(&cal, "replications_per_particle").max(1);
             loaded.provenance = Provenance {
-                name: field_str(&scenario, "name"),
+                name: format!(
+                    "{} ({} particles)",
+                    field_str(&scenario, "name"),
+                    field_u64(&cal, "particles")
+                ),
                 sha256: field_str(&scenario, "sha256"),
                 seed: field_u64(&cal, "seed"),
-                replications: field_u64(&cal, "particles"),
+                replications: field_u64(&cal, "particles") * per_particle,
                 version: field_str(&cal, "feidi_version"),
                 date: results_date(&dir.join("calibration.json")),
             };
