@@ -1,9 +1,9 @@
 //! `feidi discover DIR --where "landing_rate >= 0.3"`: scenario discovery with PRIM over
-//! a finished sweep's points.csv, and the small CSV reader that it and the sensitivity
-//! results of `feidi sweep` share.
+//! a finished sweep's points.csv (read with `output::points`).
 
 use super::{say, Failure};
 use crate::analysis::prim;
+use crate::output::points::PointsTable;
 use crate::output::write_atomic;
 use std::path::{Path, PathBuf};
 
@@ -32,120 +32,6 @@ pub(crate) struct DiscoverArgs {
     /// Most boxes to find (each further one among the points outside the earlier ones).
     #[arg(long, default_value_t = 1)]
     boxes: usize,
-}
-
-/// Splits CSV text (RFC 4180 quoting, as feidi writes it) into rows of fields; a
-/// leading byte-order mark is skipped.
-pub(super) fn read_csv(text: &str) -> Result<Vec<Vec<String>>, String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut chars = text.chars().peekable();
-    let mut quoted = false;
-    let mut line = 1;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => {
-                if c == '\n' {
-                    line += 1;
-                }
-                field.push(c)
-            }
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-                line += 1;
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if quoted {
-        return Err(format!("a quoted field is not closed before the end (line {line})"));
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    Ok(rows)
-}
-
-/// points.csv of a sweep: its header, rows, and which columns hold parameters.
-pub(super) struct PointsTable {
-    /// Column names.
-    pub header: Vec<String>,
-    /// Data rows, each as long as the header.
-    pub rows: Vec<Vec<String>>,
-    /// Columns of the varied parameters (between `replications` and the first metric).
-    pub parameters: std::ops::Range<usize>,
-}
-
-impl PointsTable {
-    /// Parses points.csv text.
-    pub fn parse(text: &str) -> Result<PointsTable, String> {
-        let mut rows = read_csv(text)?;
-        if rows.is_empty() {
-            return Err("it is empty".to_string());
-        }
-        let header = rows.remove(0);
-        if header.get(..3) != Some(&["point".to_string(), "label".to_string(), "replications".to_string()][..]) {
-            return Err("its header does not start with point,label,replications".to_string());
-        }
-        if let Some(n) = rows.iter().position(|r| r.len() != header.len()) {
-            return Err(format!(
-                "row {} has {} fields, the header {}",
-                n + 2,
-                rows[n].len(),
-                header.len()
-            ));
-        }
-        // Metrics come as <name>.mean, <name>.ci_low, …; parameters before them.
-        let first_metric = (3..header.len())
-            .find(|&c| {
-                header[c]
-                    .strip_suffix(".mean")
-                    .is_some_and(|m| header.get(c + 1).is_some_and(|n| *n == format!("{m}.ci_low")))
-            })
-            .unwrap_or(header.len());
-        Ok(PointsTable {
-            header,
-            rows,
-            parameters: 3..first_metric,
-        })
-    }
-
-    /// The column named `name`, if any.
-    pub fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
-    }
-
-    /// The leading number of each row's field in `column` (NaN where there is none):
-    /// "18.5 months" gives 18.5.
-    pub fn numbers(&self, column: usize) -> Vec<f64> {
-        self.rows.iter().map(|r| leading_number(&r[column])).collect()
-    }
-
-    /// The metric names (from the `.mean` columns).
-    pub fn metrics(&self) -> Vec<&str> {
-        self.header[self.parameters.end..]
-            .iter()
-            .filter_map(|h| h.strip_suffix(".mean"))
-            .collect()
-    }
-}
-
-fn leading_number(text: &str) -> f64 {
-    let text = text.trim();
-    let end = text.find(char::is_whitespace).unwrap_or(text.len());
-    text[..end].parse().unwrap_or(f64::NAN)
 }
 
 /// A parsed `--where` condition.
@@ -206,7 +92,7 @@ impl Condition {
     }
 
     fn holds(&self, row: &[String]) -> bool {
-        let x = leading_number(&row[self.column]);
+        let x = crate::output::points::leading_number(&row[self.column]);
         match self.op {
             "<=" => x <= self.value,
             ">=" => x >= self.value,
@@ -389,13 +275,6 @@ fn report(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_reader_undoes_feidi_quoting() {
-        let rows = read_csv("\u{feff}a,\"b,c\",\"say \"\"hi\"\"\"\r\n1,,3\n").unwrap();
-        assert_eq!(rows, [vec!["a", "b,c", "say \"hi\""], vec!["1", "", "3"]]);
-        assert!(read_csv("a,\"b\n").is_err());
-    }
 
     #[test]
     fn points_table_finds_parameters_and_conditions() {

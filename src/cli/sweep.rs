@@ -509,7 +509,7 @@ fn sensitivity(loaded: &Loaded, csv: &str) -> Result<Option<String>, Failure> {
     let Some(method) = sweep.design.sensitivity_method() else {
         return Ok(None);
     };
-    let table = super::discover::PointsTable::parse(csv)
+    let table = crate::output::points::PointsTable::parse(csv)
         .map_err(|why| Failure::Runtime(format!("cannot read back points.csv: {why}")))?;
     let names: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
     let k = names.len();

@@ -1,6 +1,7 @@
 //! Reading result files back: the only input of charts and reports. Each reader names
 //! the file and what was wrong when a file is missing or not what feidi writes.
 
+use crate::output::points::{read_csv, PointsTable};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::path::{Path, PathBuf};
@@ -161,25 +162,20 @@ pub struct Series {
 impl Series {
     /// Reads a `series.csv` as feidi writes it.
     pub fn read(path: &Path) -> Result<Series, ResultFileError> {
-        let text = read_text(path)?;
-        let mut lines = text.lines();
+        let mut lines = read_csv(&read_text(path)?).map_err(|why| error(path, why))?.into_iter();
         let expected = "metric,unit,bin,month_start,month_end,n,mean,ci_low,ci_high,p5,p25,p50,p75,p95";
         match lines.next() {
-            Some(header) if header.trim_end() == expected => {}
+            Some(header) if header.join(",") == expected => {}
             Some(header) => {
                 return Err(error(
                     path,
-                    format!("line 1: expected the header `{expected}`, found `{header}`"),
+                    format!("line 1: expected the header `{expected}`, found `{}`", header.join(",")),
                 ))
             }
             None => return Err(error(path, "the file is empty")),
         }
         let mut rows = Vec::new();
-        for (i, line) in lines.enumerate() {
-            if line.is_empty() {
-                continue;
-            }
-            let fields = split_csv(line);
+        for (i, fields) in lines.enumerate() {
             let bad = |what: &str| error(path, format!("line {}: {what}", i + 2));
             if fields.len() != 14 {
                 return Err(bad(&format!("expected 14 fields, found {}", fields.len())));
@@ -214,7 +210,7 @@ impl Series {
     pub fn names(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for r in &self.rows {
-            if out.last() != Some(&r.metric.as_str()) && !out.contains(&r.metric.as_str()) {
+            if !out.contains(&r.metric.as_str()) {
                 out.push(&r.metric);
             }
         }
@@ -222,29 +218,7 @@ impl Series {
     }
 }
 
-/// Splits one CSV line, honouring double quotes (as feidi writes them).
-pub fn split_csv(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            (c, _) => field.push(c),
-        }
-    }
-    fields.push(field);
-    fields
-}
-
-/// A CSV result file (`points.csv`, `posterior.csv`, `compare.csv`): its header and rows.
+/// A CSV result file with a header line (`posterior.csv`): its header and rows.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
     /// Column names.
@@ -256,19 +230,17 @@ pub struct Table {
 impl Table {
     /// Reads a CSV file that has a header line.
     pub fn read(path: &Path) -> Result<Table, ResultFileError> {
-        let text = read_text(path)?;
-        let mut lines = text.lines().filter(|l| !l.is_empty());
-        let header = split_csv(lines.next().ok_or_else(|| error(path, "the file is empty"))?);
-        let mut rows = Vec::new();
-        for (i, line) in lines.enumerate() {
-            let row = split_csv(line);
-            if row.len() != header.len() {
-                return Err(error(
-                    path,
-                    format!("line {}: expected {} fields, found {}", i + 2, header.len(), row.len()),
-                ));
-            }
-            rows.push(row);
+        let mut rows = read_csv(&read_text(path)?).map_err(|why| error(path, why))?;
+        if rows.is_empty() {
+            return Err(error(path, "the file is empty"));
+        }
+        let header = rows.remove(0);
+        if let Some(n) = rows.iter().position(|r| r.len() != header.len()) {
+            let found = rows[n].len();
+            return Err(error(
+                path,
+                format!("line {}: expected {} fields, found {found}", n + 2, header.len()),
+            ));
         }
         Ok(Table { header, rows })
     }
@@ -343,8 +315,8 @@ pub struct SweepResults {
     /// The plan.
     pub plan: SweepPlan,
     /// `points.csv`.
-    pub points: Table,
-    /// The varied parameters: the columns between `replications` and the first metric.
+    pub points: PointsTable,
+    /// The varied parameters' names.
     pub parameters: Vec<String>,
 }
 
@@ -359,16 +331,8 @@ impl SweepResults {
                 "missing: the sweep has not finished (run `feidi sweep resume` on the directory)",
             ));
         }
-        let points = Table::read(&path)?;
-        let start = points
-            .column("replications")
-            .ok_or_else(|| error(&path, "expected a `replications` column"))?
-            + 1;
-        let parameters = points.header[start..]
-            .iter()
-            .take_while(|h| !h.ends_with(".mean"))
-            .cloned()
-            .collect();
+        let points = PointsTable::parse(&read_text(&path)?).map_err(|why| error(&path, why))?;
+        let parameters = points.header[points.parameters.clone()].to_vec();
         Ok(SweepResults {
             dir: dir.to_path_buf(),
             plan,
@@ -379,13 +343,11 @@ impl SweepResults {
 
     /// The per-point mean of `metric`, if `points.csv` has it.
     pub fn means(&self, metric: &str) -> Option<Vec<f64>> {
-        let c = self.points.column(&format!("{metric}.mean"))?;
-        Some((0..self.points.rows.len()).map(|r| self.points.number(r, c)).collect())
+        Some(self.points.numbers(self.points.column(&format!("{metric}.mean"))?))
     }
 
     /// Label of each point.
     pub fn labels(&self) -> Vec<String> {
-        let c = self.points.column("label").unwrap_or(0);
-        self.points.rows.iter().map(|r| r[c].clone()).collect()
+        self.points.rows.iter().map(|r| r[1].clone()).collect()
     }
 }
