@@ -49,6 +49,18 @@ impl Results {
         }
     }
 
+    /// Folds in one more replication's outcome.
+    fn push(&mut self, outcome: &crate::model::Outcome) {
+        for (acc, &x) in self.totals.iter_mut().zip(&outcome.totals) {
+            acc.push(x);
+        }
+        for (acc, &x) in self.series.iter_mut().zip(&outcome.series) {
+            acc.push(x);
+        }
+        self.replications += 1;
+        self.events += outcome.events;
+    }
+
     /// Folds in the results of the replications that follow these.
     pub fn merge(&mut self, later: &Results) {
         for (a, b) in self.totals.iter_mut().zip(&later.totals) {
@@ -116,14 +128,7 @@ pub fn run_block(prepared: &Prepared<'_>, settings: RunSettings, block: u64) -> 
             replication,
         };
         let outcome = run_one(prepared, key)?;
-        for (acc, &x) in results.totals.iter_mut().zip(&outcome.totals) {
-            acc.push(x);
-        }
-        for (acc, &x) in results.series.iter_mut().zip(&outcome.series) {
-            acc.push(x);
-        }
-        results.replications += 1;
-        results.events += outcome.events;
+        results.push(&outcome);
     }
     Ok(results)
 }
@@ -460,15 +465,9 @@ pub fn compare_block(
                 replication,
             };
             let outcome = run_one(alt.prepared, key)?;
-            for (acc, &x) in results.totals.iter_mut().zip(&outcome.totals) {
-                acc.push(x);
-            }
-            for (acc, &x) in results.series.iter_mut().zip(&outcome.series) {
-                acc.push(x);
-            }
-            results.replications += 1;
-            results.events += outcome.events;
-            *values = alt.metrics.iter().map(|&i| outcome.totals[i]).collect();
+            results.push(&outcome);
+            values.clear();
+            values.extend(alt.metrics.iter().map(|&i| outcome.totals[i]));
         }
         for pair in &mut out.pairs {
             for (m, (&x, &y)) in values[pair.a].iter().zip(&values[pair.b]).enumerate() {

@@ -177,19 +177,7 @@ impl Calibration {
 
     /// Parses calibration text; `folder` resolves the base scenario's relative path.
     pub fn from_toml(file: &str, text: &str, folder: &Path) -> Result<Calibration, Diagnostics> {
-        let doc = Document::parse(file, text)?;
-        let calibration = {
-            let root = doc.root();
-            let c = read_calibration(&root, folder);
-            root.finish();
-            c
-        };
-        let failed = doc.has_errors();
-        doc.into_errors()?;
-        match calibration {
-            Some(c) if !failed => Ok(c),
-            _ => unreachable!("a calibration that failed to read has recorded an error"),
-        }
+        Document::read_whole(file, text, "calibration", |root| read_calibration(root, folder))
     }
 
     /// Checks this calibration (read from `text`, named `file`) against the base scenario

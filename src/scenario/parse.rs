@@ -7,8 +7,8 @@
 
 use super::reader::{Dimension, Document, Read, Table, Value};
 use super::{
-    Burst, City, Diagnostic, Diagnostics, Economics, Enclave, Flow, Fund, Landing, LandingWeights, Link, Operator,
-    OperatorKind, Place, RegistrationTarget, Role, Scenario, Stage, TaxSplit, Voucher, WhenFull,
+    Burst, City, Diagnostics, Economics, Enclave, Flow, Fund, Landing, LandingWeights, Link, Operator, OperatorKind,
+    Place, RegistrationTarget, Role, Scenario, Stage, TaxSplit, Voucher, WhenFull,
 };
 use crate::dist::Distribution;
 use std::collections::HashMap;
@@ -36,28 +36,7 @@ pub const MAX_BATCHES: usize = 100_000;
 pub const MAX_BATCH_SIZE: f64 = 1e6;
 
 pub(super) fn scenario(file: &str, text: &str) -> Result<Scenario, Diagnostics> {
-    let doc = Document::parse(file, text)?;
-    let scenario = {
-        let root = doc.root();
-        let s = read_scenario(&root);
-        root.finish();
-        s
-    };
-    let failed = doc.has_errors();
-    doc.into_errors()?;
-    match scenario {
-        Some(s) if !failed => Ok(s),
-        _ => Err(Diagnostics(vec![Diagnostic {
-            file: file.to_string(),
-            line: 1,
-            column: 1,
-            path: String::new(),
-            expected: "a complete scenario".to_string(),
-            found: "a scenario that could not be read (no specific error was recorded; please report this)".to_string(),
-            hint: None,
-            snippet: None,
-        }])),
-    }
+    Document::read_whole(file, text, "scenario", read_scenario)
 }
 
 /// Names declared in one section, for resolving references with "did you mean" hints.

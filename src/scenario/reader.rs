@@ -44,6 +44,40 @@ impl<'a> Document<'a> {
         }
     }
 
+    /// Parses `text` and reads its root table with `read`, reporting unknown keys: the
+    /// value when nothing was wrong, else every error recorded. `what` names the kind
+    /// of file ("scenario", "sweep") in the one error given if `read` failed without
+    /// recording why.
+    pub fn read_whole<T>(
+        file: &str,
+        text: &'a str,
+        what: &str,
+        read: impl FnOnce(&Table<'_, 'a>) -> Option<T>,
+    ) -> Result<T, Diagnostics> {
+        let doc = Document::parse(file, text)?;
+        let value = {
+            let root = doc.root();
+            let value = read(&root);
+            root.finish();
+            value
+        };
+        let failed = doc.has_errors();
+        doc.into_errors()?;
+        match value {
+            Some(v) if !failed => Ok(v),
+            _ => Err(Diagnostics(vec![Diagnostic {
+                file: file.to_string(),
+                line: 1,
+                column: 1,
+                path: String::new(),
+                expected: format!("a complete {what}"),
+                found: format!("a {what} that could not be read (no specific error was recorded; please report this)"),
+                hint: None,
+                snippet: None,
+            }])),
+        }
+    }
+
     /// Builds a document whose only content is an error at `offset` (for inputs that
     /// cannot even be parsed, such as text that is not UTF-8).
     pub fn error_at(file: &str, text: &str, offset: usize, expected: &str, found: &str) -> Diagnostics {

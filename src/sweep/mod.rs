@@ -168,19 +168,7 @@ impl Sweep {
 
     /// Parses sweep text; `folder` resolves the base scenario's relative path.
     pub fn from_toml(file: &str, text: &str, folder: &Path) -> Result<Sweep, Diagnostics> {
-        let doc = Document::parse(file, text)?;
-        let sweep = {
-            let root = doc.root();
-            let s = read_sweep(&root, folder);
-            root.finish();
-            s
-        };
-        let failed = doc.has_errors();
-        doc.into_errors()?;
-        match sweep {
-            Some(s) if !failed => Ok(s),
-            _ => unreachable!("a sweep that failed to read has recorded an error"),
-        }
+        Document::read_whole(file, text, "sweep", |root| read_sweep(root, folder))
     }
 }
 
