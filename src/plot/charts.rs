@@ -169,13 +169,12 @@ fn fan_of(rows: &[&SeriesRow], label: String, colour: usize, scale: f64, cumulat
     Fan { label, colour, points }
 }
 
-fn y_unit(lang: Lang, unit: &str) -> (f64, String) {
-    let (scale, name) = labels::unit(lang, unit);
-    let per = match (unit, lang) {
-        ("projects", _) => Word::ProjectsPerReplication.get(lang).to_string(),
-        _ => name,
-    };
-    (scale, per)
+/// A y axis label for values in `unit`: counts of projects are per replication.
+fn y_label(lang: Lang, unit: &str) -> String {
+    match unit {
+        "projects" => Word::ProjectsPerReplication.get(lang).to_string(),
+        _ => labels::unit(lang, unit).1,
+    }
 }
 
 /// The charts of a run: landings, stages, money, payback, funnel and months to landing.
@@ -377,7 +376,7 @@ pub fn overlay(runs: &[(String, Series)], metric: &str, lang: Lang, stem: &str, 
         body: Body::Fans {
             fans,
             x_label: Word::Month.get(lang).into(),
-            y_label: y_unit(lang, &unit).1,
+            y_label: y_label(lang, &unit),
             note: fan_note(lang),
         },
     })
@@ -444,17 +443,12 @@ pub fn sweep_charts(sweep: &SweepResults, lang: Lang) -> Vec<Planned> {
     out
 }
 
-/// Units of the key metrics (points.csv has no unit column).
+/// A total's unit from the metric catalogue (points.csv has no unit column).
 fn metric_unit(metric: &str) -> &'static str {
-    if metric.ends_with("_yuan") {
-        "yuan"
-    } else if metric == "landing_rate" {
-        "share"
-    } else if metric.contains("month") {
-        "months"
-    } else {
-        "projects"
-    }
+    crate::model::metrics::totals()
+        .into_iter()
+        .find(|m| m.name == metric)
+        .map_or("", |m| m.unit)
 }
 
 /// A heatmap when exactly two parameters vary and every combination has one point.

@@ -144,7 +144,7 @@ where
 {
     register_font()?;
     root.fill(&WHITE)?;
-    let (width, height) = root.dim_in_pixel();
+    let (_, height) = root.dim_in_pixel();
     root.draw_text(&frame.title, &text(44), (40, 22))?;
     if !frame.subtitle.is_empty() {
         root.draw_text(&frame.subtitle, &text(28).color(&RGBColor(80, 80, 80)), (40, 78))?;
@@ -158,7 +158,6 @@ where
         (40, height as i32 - 14),
     )?;
     let body = root.margin(125, 55, 10, 30);
-    let _ = width;
     chart.draw(root, &body)
 }
 

@@ -118,6 +118,8 @@ fn civil_date(days: i64) -> String {
 
 /// Everything charts and the report need from a results directory.
 pub struct Loaded {
+    /// The results directory.
+    pub dir: PathBuf,
     /// What the directory holds.
     pub kind: ResultKind,
     /// The footer of every chart.
@@ -162,6 +164,7 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
         }
     }
     let mut loaded = Loaded {
+        dir: dir.to_path_buf(),
         kind,
         provenance: Provenance::default(),
         title: String::new(),

@@ -360,18 +360,12 @@ fn discovery_table(h: &mut Html, d: &serde_json::Value, lang: Lang) {
 
 fn assumptions(h: &mut Html, loaded: &Loaded, lang: Lang) {
     let Some(text) = loaded.run.as_ref().and_then(|r| r.scenario_text.as_ref()) else {
-        let note = match loaded.kind {
-            ResultKind::Sweep => loaded.sweep.as_ref().map(|s| s.plan.sweep_file.clone()),
-            _ => None,
-        };
-        if let Some(file) = note {
+        if let Some(sweep) = &loaded.sweep {
             h.raw(&format!(
                 "<p>{}: <code>{}</code></p>\n",
                 Word::Sweep.get(lang),
-                escape(&file)
+                escape(&sweep.plan.sweep_file)
             ));
-        }
-        if let Some(sweep) = &loaded.sweep {
             let items: String = sweep
                 .parameters
                 .iter()
@@ -427,11 +421,6 @@ fn method_note(loaded: &Loaded, lang: Lang) -> String {
 }
 
 fn files_list(h: &mut Html, loaded: &Loaded) {
-    let dir = loaded
-        .run
-        .as_ref()
-        .map(|r| r.dir.clone())
-        .or_else(|| loaded.sweep.as_ref().map(|s| s.dir.clone()));
     let names = [
         "summary.json",
         "series.csv",
@@ -448,8 +437,7 @@ fn files_list(h: &mut Html, loaded: &Loaded) {
     ];
     let items: String = names
         .iter()
-        .filter(|n| dir.as_ref().is_none_or(|d| d.join(n).is_file()))
-        .filter(|n| dir.is_some() || loaded.json(n).is_some())
+        .filter(|n| loaded.dir.join(n).is_file())
         .map(|n| format!("<li><code>{n}</code></li>"))
         .collect();
     h.raw(&format!("<ul>{items}<li><code>charts/</code> (PNG, SVG)</li></ul>\n"));
