@@ -277,7 +277,7 @@ pub fn table(loaded: &Loaded, posterior: &abc::Posterior) -> String {
     );
     for (k, p) in c.parameters.iter().enumerate() {
         let m = marginal(posterior, |q| q.values[k]);
-        let prior = format!("{} – {}", figure(p.min), figure(p.max));
+        let prior = crate::output::interval(p.min, p.max);
         let _ = writeln!(
             out,
             "{:<34} {:>21} {:>10} {:>10} {:>10} {:>10} {:>10}{}",

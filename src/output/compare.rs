@@ -2,7 +2,7 @@
 //! and the stopping-rule record that summary.json and compare.json carry.
 
 use super::files::{csv_field, sha256_hex, CONFIDENCE};
-use super::table::figure;
+use super::table::{figure, interval};
 use crate::model::metrics::{self, Better, MetricInfo};
 use crate::runner::{Comparison, Pair};
 use crate::stats::student::t_quantile;
@@ -113,7 +113,7 @@ pub struct CompareReport<'a> {
 }
 
 /// Mean and confidence interval of per-replication values from their moments.
-fn interval(m: &Moments) -> (f64, f64, f64) {
+fn mean_and_interval(m: &Moments) -> (f64, f64, f64) {
     let n = m.count();
     let mean = m.mean();
     if n < 2 {
@@ -197,7 +197,7 @@ impl<'a> CompareReport<'a> {
 
     fn difference(&self, pair: &Pair, metric: usize) -> Difference<'a> {
         let moments = &pair.differences[metric];
-        let (mean, low, high) = interval(moments);
+        let (mean, low, high) = mean_and_interval(moments);
         let (wins_a, wins_b) = match metrics::better(&self.metrics[metric].name) {
             Some(Better::Higher) => (Some(pair.a_above[metric]), Some(pair.a_below[metric])),
             Some(Better::Lower) => (Some(pair.a_below[metric]), Some(pair.a_above[metric])),
@@ -351,11 +351,7 @@ impl<'a> CompareReport<'a> {
                 (rank + 1).to_string(),
                 s.name.to_string(),
                 figure(s.mean.unwrap_or(f64::NAN)),
-                format!(
-                    "{} – {}",
-                    figure(s.ci_low.unwrap_or(f64::NAN)),
-                    figure(s.ci_high.unwrap_or(f64::NAN))
-                ),
+                interval(s.ci_low.unwrap_or(f64::NAN), s.ci_high.unwrap_or(f64::NAN)),
                 self.alternatives[a].title.to_string(),
             ]);
         }
@@ -383,11 +379,7 @@ impl<'a> CompareReport<'a> {
                 d.a.to_string(),
                 d.b.to_string(),
                 figure(d.mean.unwrap_or(f64::NAN)),
-                format!(
-                    "{} – {}",
-                    figure(d.ci_low.unwrap_or(f64::NAN)),
-                    figure(d.ci_high.unwrap_or(f64::NAN))
-                ),
+                interval(d.ci_low.unwrap_or(f64::NAN), d.ci_high.unwrap_or(f64::NAN)),
                 share(d.wins_a),
                 share(d.wins_b),
                 share(Some(d.ties)),
@@ -449,7 +441,7 @@ mod tests {
         for x in [1.0, 2.0, 3.0, 4.0, 5.0] {
             m.push(x);
         }
-        let (mean, low, high) = interval(&m);
+        let (mean, low, high) = mean_and_interval(&m);
         let half = 2.776_445_105_2 * 2.5f64.sqrt() / 5f64.sqrt();
         assert_eq!(mean, 3.0);
         assert!((high - 3.0 - half).abs() < 1e-6 && (3.0 - low - half).abs() < 1e-6);

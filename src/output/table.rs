@@ -4,6 +4,11 @@ use crate::model::metrics::MetricInfo;
 use crate::stats::Summary;
 use std::fmt::Write as _;
 
+/// Formats an interval as "low – high" with [`figure`]'s digits.
+pub fn interval(low: f64, high: f64) -> String {
+    format!("{} – {}", figure(low), figure(high))
+}
+
 /// Formats a figure with about four significant digits, or "–" when undefined.
 pub fn figure(x: f64) -> String {
     if !x.is_finite() {
@@ -31,7 +36,7 @@ pub fn summary_table(metrics: &[(&MetricInfo, Summary)]) -> String {
             [
                 info.name.clone(),
                 figure(s.mean),
-                format!("{} – {}", figure(s.ci_low), figure(s.ci_high)),
+                interval(s.ci_low, s.ci_high),
                 figure(s.p5),
                 figure(s.p50),
                 figure(s.p95),
