@@ -170,58 +170,16 @@ pub fn run_until(
 /// Runs every replication of `settings` on `pool`, calling `progress` with the number
 /// finished as blocks are merged.
 ///
-/// Workers claim blocks in increasing order and send their results through a bounded
-/// channel; the calling thread (which must not be one of `pool`'s threads) merges them
-/// strictly in block order, holding early arrivals aside. There is no barrier between
-/// groups of blocks, and memory stays bounded by a few blocks per worker.
+/// Blocks are merged strictly in block order (see [`run_ordered`]): there is no barrier
+/// between groups of blocks, memory stays bounded by a few blocks per worker, and the
+/// calling thread must not be one of `pool`'s threads.
 pub fn run(
     pool: &rayon::ThreadPool,
     prepared: &Prepared<'_>,
     settings: RunSettings,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Results, ReplicationFailure> {
-    let blocks = settings.replications.div_ceil(BLOCK);
-    let workers = (pool.current_num_threads() as u64).clamp(1, blocks.max(1));
-    let next_block = AtomicU64::new(0);
-    let (sender, receiver) = mpsc::sync_channel::<(u64, Result<Results, ReplicationFailure>)>(2 * workers as usize);
-    let mut failure = None;
-    let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
-    pool.in_place_scope(|scope| {
-        for _ in 0..workers {
-            let sender = sender.clone();
-            let next_block = &next_block;
-            scope.spawn(move |_| loop {
-                let block = next_block.fetch_add(1, Ordering::Relaxed);
-                if block >= blocks || sender.send((block, run_block(prepared, settings, block))).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(sender);
-        let mut early: BTreeMap<u64, Results> = BTreeMap::new();
-        let mut expected = 0;
-        for (block, block_results) in receiver {
-            let block_results = match block_results {
-                Ok(r) => r,
-                Err(e) => {
-                    // Stop handing out blocks; the workers finish the ones they hold.
-                    next_block.store(blocks, Ordering::Relaxed);
-                    failure.get_or_insert(e);
-                    continue;
-                }
-            };
-            early.insert(block, block_results);
-            while let Some(ready) = early.remove(&expected) {
-                results.merge(&ready);
-                expected += 1;
-                progress(results.replications);
-            }
-        }
-    });
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(results),
-    }
+    run_until_parallel(pool, prepared, settings, &[], progress).map(|(results, _)| results)
 }
 
 /// Half-width of the 95 % confidence interval of the mean of `acc` (NaN below two
@@ -243,6 +201,8 @@ pub fn moments_half_width(m: &Moments) -> f64 {
 
 /// Runs blocks `0..blocks` on `pool` with `work` and hands each result to `merge`
 /// strictly in block order, on the calling thread (which must not be one of `pool`'s).
+/// Workers claim blocks in increasing order and send their results through a bounded
+/// channel; early arrivals wait aside until the blocks before them are merged.
 /// When `merge` returns `true` no further block is merged and no new one is started, so
 /// what was merged depends only on the blocks before the stop, never on the thread
 /// count. A failed block stops the run the same way, in block order.
