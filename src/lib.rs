@@ -4,7 +4,7 @@
 //!
 //! Data flows one way: TOML ([`scenario`]) → validated [`scenario::Scenario`] →
 //! [`model`] on the generic [`engine`] → replications ([`runner`]) → streaming
-//! statistics ([`stats`]) → result files ([`output`]) → charts and the report
+//! statistics ([`stats`]) → result files ([`results`]) → charts and the report
 //! ([`plot`], [`report`]), which read result files only.
 
 pub mod analysis;
@@ -12,10 +12,11 @@ pub mod calibrate;
 pub mod cli;
 pub mod dist;
 pub mod engine;
+pub mod input;
 pub mod model;
-pub mod output;
 pub mod plot;
 pub mod report;
+pub mod results;
 pub mod runner;
 pub mod scenario;
 pub mod special;

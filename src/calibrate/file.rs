@@ -1,8 +1,8 @@
 //! Calibration files: reading and validating them with the located scenario reader, and
 //! checking their key paths and prior ranges against the base scenario.
 
+use crate::input::{Document, Read, Table, Value};
 use crate::model::metrics;
-use crate::scenario::reader::{Document, Read, Table, Value};
 use crate::scenario::{Diagnostic, Diagnostics, Scenario};
 use crate::sweep::{apply, KeyPath};
 use std::ops::Range;

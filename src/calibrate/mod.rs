@@ -241,7 +241,7 @@ pub fn calibration_json(loaded: &Loaded, scenario_file: &str, posterior: &abc::P
         scenario: ScenarioRef {
             name: &loaded.scenario.name,
             file: scenario_file,
-            sha256: crate::output::sha256_hex(&loaded.base_bytes),
+            sha256: crate::results::sha256_hex(&loaded.base_bytes),
         },
         seed: c.seed,
         replications_per_particle: c.replications,
@@ -267,7 +267,7 @@ pub fn calibration_json(loaded: &Loaded, scenario_file: &str, posterior: &abc::P
 
 /// The posterior table for the terminal.
 pub fn table(loaded: &Loaded, posterior: &abc::Posterior) -> String {
-    use crate::output::figure;
+    use crate::results::figure;
     let c = &loaded.calibration;
     let mut out = String::new();
     let _ = writeln!(
@@ -277,7 +277,7 @@ pub fn table(loaded: &Loaded, posterior: &abc::Posterior) -> String {
     );
     for (k, p) in c.parameters.iter().enumerate() {
         let m = marginal(posterior, |q| q.values[k]);
-        let prior = crate::output::interval(p.min, p.max);
+        let prior = crate::results::interval(p.min, p.max);
         let _ = writeln!(
             out,
             "{:<34} {:>21} {:>10} {:>10} {:>10} {:>10} {:>10}{}",

@@ -3,7 +3,7 @@
 
 use super::{say, thread_pool, Failure};
 use crate::calibrate::{self, Calibration};
-use crate::output::write_atomic;
+use crate::results::write_atomic;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -4,8 +4,8 @@
 use super::{guard_work, precision_targets, say, stopping_record, thread_pool, Failure, Progress};
 use crate::model::metrics::{self, MetricInfo};
 use crate::model::Prepared;
-use crate::output::compare::{AlternativeRef, CompareReport};
-use crate::output::{write_atomic, RunReport};
+use crate::results::compare::{AlternativeRef, CompareReport};
+use crate::results::{write_atomic, RunReport};
 use crate::runner::{self, Alternative};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};

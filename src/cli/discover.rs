@@ -1,10 +1,10 @@
 //! `feidi discover DIR --where "landing_rate >= 0.3"`: scenario discovery with PRIM over
-//! a finished sweep's points.csv (read with `output::points`).
+//! a finished sweep's points.csv (read with `results::points`).
 
 use super::{say, Failure};
 use crate::analysis::prim;
-use crate::output::points::PointsTable;
-use crate::output::write_atomic;
+use crate::results::points::PointsTable;
+use crate::results::write_atomic;
 use std::path::{Path, PathBuf};
 
 /// `feidi discover DIR --where CONDITION...`.
@@ -92,7 +92,7 @@ impl Condition {
     }
 
     fn holds(&self, row: &[String]) -> bool {
-        let x = crate::output::points::leading_number(&row[self.column]);
+        let x = crate::results::points::leading_number(&row[self.column]);
         match self.op {
             "<=" => x <= self.value,
             ">=" => x >= self.value,
@@ -250,11 +250,11 @@ fn report(
             let kept = if bhi > blo { (hi - lo) / (bhi - blo) } else { 1.0 };
             text.push_str(&format!(
                 "  {name:<width$}  {:>14}  {:>14}  {:>5.0}%    {} – {}\n",
-                crate::output::figure(lo),
-                crate::output::figure(hi),
+                crate::results::figure(lo),
+                crate::results::figure(hi),
                 100.0 * kept,
-                crate::output::figure(blo),
-                crate::output::figure(bhi)
+                crate::results::figure(blo),
+                crate::results::figure(bhi)
             ));
         }
         if !any {

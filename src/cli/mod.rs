@@ -3,7 +3,7 @@
 
 use crate::model::metrics;
 use crate::model::Prepared;
-use crate::output::{summary_table, RunReport};
+use crate::results::{summary_table, RunReport};
 use crate::runner::{self, RunSettings};
 use crate::scenario::{Diagnostics, Scenario};
 mod calibrate;
@@ -199,8 +199,8 @@ pub(crate) fn stopping_record(
     cap: u64,
     replications: u64,
     stop: runner::Stop,
-) -> crate::output::Stopping {
-    crate::output::Stopping {
+) -> crate::results::Stopping {
+    crate::results::Stopping {
         cap,
         replications,
         met: stop == runner::Stop::Met,
@@ -208,7 +208,7 @@ pub(crate) fn stopping_record(
             .iter()
             .map(|&(m, target)| {
                 let r = reached(m);
-                crate::output::StoppingTarget {
+                crate::results::StoppingTarget {
                     metric: names[m].name.clone(),
                     half_width: target,
                     reached: r.is_finite().then_some(r),
@@ -457,7 +457,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
             .iter()
             .zip(&results.totals)
             .enumerate()
-            .map(|(i, (info, a))| (i, info, a.summary(crate::output::CONFIDENCE)))
+            .map(|(i, (info, a))| (i, info, a.summary(crate::results::CONFIDENCE)))
             .partition(|(i, _, s)| *i <= metrics::total::SEAT_MONTHS || s.min != 0.0 || s.max != 0.0);
         let rows: Vec<_> = rows.into_iter().map(|(_, info, s)| (info, s)).collect();
         let note = if hidden.is_empty() {
@@ -525,7 +525,7 @@ fn replay(scenario: &Scenario, seed: u64, point: u32, replication: u64) -> Resul
         text.push_str(&format!(
             "{:<28} {:>16} {}\n",
             info.name,
-            crate::output::figure(*value),
+            crate::results::figure(*value),
             info.unit
         ));
     }

@@ -9,7 +9,7 @@
 
 use super::{guard_work, prepare_output_dir, say, thread_pool, Failure, SweepArgs};
 use crate::model::{metrics, Prepared};
-use crate::output::{points, sha256_hex, write_atomic, CONFIDENCE};
+use crate::results::{points, sha256_hex, write_atomic, CONFIDENCE};
 use crate::runner::{self, RunSettings};
 use crate::scenario::Scenario;
 use crate::sweep::{apply, Sweep};
@@ -378,7 +378,7 @@ fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Resu
             })
             .collect();
         // The series first: a committed row promises that its series is there too.
-        let series = crate::output::series_csv(
+        let series = crate::results::series_csv(
             &metrics::series(&scenario),
             &results.series,
             scenario.bin_width,
@@ -509,7 +509,7 @@ fn sensitivity(loaded: &Loaded, csv: &str) -> Result<Option<String>, Failure> {
     let Some(method) = sweep.design.sensitivity_method() else {
         return Ok(None);
     };
-    let table = crate::output::points::PointsTable::parse(csv)
+    let table = crate::results::points::PointsTable::parse(csv)
         .map_err(|why| Failure::Runtime(format!("cannot read back points.csv: {why}")))?;
     let names: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
     let k = names.len();

@@ -14,7 +14,7 @@ pub mod png;
 pub mod results;
 pub mod svg;
 
-use crate::output::write_atomic;
+use crate::results::write_atomic;
 use charts::Planned;
 use draw::{DrawError, Frame, ImageFormat, Provenance};
 pub use labels::Lang;
@@ -220,7 +220,7 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
             let hashes: String = alternatives.iter().map(|a| field_str(a, "sha256")).collect();
             loaded.provenance = Provenance {
                 name: names.join(" vs "),
-                sha256: crate::output::sha256_hex(hashes.as_bytes()),
+                sha256: crate::results::sha256_hex(hashes.as_bytes()),
                 seed: field_u64(&compare, "seed"),
                 replications: field_u64(&compare, "replications"),
                 version: field_str(&compare, "feidi_version"),

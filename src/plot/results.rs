@@ -1,7 +1,7 @@
 //! Reading result files back: the only input of charts and reports. Each reader names
 //! the file and what was wrong when a file is missing or not what feidi writes.
 
-use crate::output::points::{read_csv, PointsTable};
+use crate::results::points::{read_csv, PointsTable};
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::path::{Path, PathBuf};

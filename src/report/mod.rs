@@ -5,9 +5,9 @@
 
 mod html;
 
-use crate::output::write_atomic;
 use crate::plot::labels::{self, Lang, Word};
 use crate::plot::{self, ChartFile, Loaded, PlotError, ResultKind};
+use crate::results::write_atomic;
 use html::{escape, Html};
 use std::path::{Path, PathBuf};
 

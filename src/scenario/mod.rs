@@ -2,11 +2,9 @@
 //! in the file reported with its location. Nothing downstream sees raw TOML or names:
 //! cross-references are resolved to indices here.
 
-mod diagnostic;
 mod parse;
-pub mod reader;
 
-pub use diagnostic::{edit_distance, nearest, Diagnostic, Diagnostics, LineIndex};
+pub use crate::input::{nearest, Diagnostic, Diagnostics};
 
 use crate::dist::Distribution;
 use std::path::Path;
@@ -468,7 +466,7 @@ pub fn decode<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnostics> {
     std::str::from_utf8(bytes).map_err(|e| {
         let good = e.valid_up_to();
         let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
-        reader::Document::error_at(
+        crate::input::Document::error_at(
             file,
             prefix,
             good,

@@ -5,12 +5,12 @@
 //! every problem in the file. Items that fail to read are kept as `None` and skipped by
 //! the checks that need them; the scenario is built only when no error was recorded.
 
-use super::reader::{Dimension, Document, Read, Table, Value};
 use super::{
     Burst, City, Diagnostics, Economics, Enclave, Flow, Fund, Landing, LandingWeights, Link, Operator, OperatorKind,
     Place, RegistrationTarget, Role, Scenario, Stage, TaxSplit, Voucher, WhenFull,
 };
 use crate::dist::Distribution;
+use crate::input::{Dimension, Document, Read, Table, Value};
 use std::collections::HashMap;
 
 /// Longest horizon accepted: beyond this a scenario is almost surely a unit mistake.

@@ -8,7 +8,7 @@ mod overrides;
 
 pub use overrides::{apply, KeyPath};
 
-use crate::scenario::reader::{Document, Read, Table, Value};
+use crate::input::{Document, Read, Table, Value};
 use crate::scenario::Diagnostics;
 use std::path::{Path, PathBuf};
 
