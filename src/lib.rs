@@ -21,5 +21,6 @@ pub mod runner;
 pub mod scenario;
 pub mod special;
 pub mod stats;
+pub mod study;
 pub mod sweep;
 pub mod units;

@@ -3,8 +3,8 @@
 
 use crate::input::{Document, Read, Table, Value};
 use crate::model::metrics;
+use crate::scenario::{apply, with_overrides, KeyPath, OverrideError};
 use crate::scenario::{Diagnostic, Diagnostics, Scenario};
-use crate::sweep::{apply, KeyPath};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -271,43 +271,33 @@ impl Calibration {
 
     fn scenario_at_one(&self, base: &toml::Table, i: usize, x: f64) -> Result<Scenario, Diagnostics> {
         let p = &self.parameters[i];
-        let mut doc = base.clone();
-        apply(&mut doc, &p.path, p.setting(x)).map_err(|why| {
-            Diagnostics(vec![Diagnostic {
+        with_overrides(base, [(&p.path, p.setting(x))], "prior").map_err(|e| match e {
+            OverrideError::Invalid(d) => d,
+            other => Diagnostics(vec![Diagnostic {
                 file: String::new(),
                 line: 0,
                 column: 0,
                 path: p.path.to_string(),
                 expected: "a setting of the base scenario".to_string(),
-                found: why,
+                found: other.to_string(),
                 hint: None,
                 snippet: None,
-            }])
-        })?;
-        let text = toml::to_string(&doc).map_err(|e| {
-            Diagnostics(vec![Diagnostic {
-                file: String::new(),
-                line: 0,
-                column: 0,
-                path: p.path.to_string(),
-                expected: "a value TOML can write".to_string(),
-                found: e.to_string(),
-                hint: None,
-                snippet: None,
-            }])
-        })?;
-        Scenario::from_toml("prior", &text)
+            }]),
+        })
     }
 
     /// The base scenario with every parameter set to `values` (used values, in parameter
     /// order), validated; `name` names it in errors.
     pub fn scenario_at(&self, base: &toml::Table, values: &[f64], name: &str) -> Result<Scenario, String> {
-        let mut doc = base.clone();
-        for (p, &x) in self.parameters.iter().zip(values) {
-            apply(&mut doc, &p.path, p.setting(x)).map_err(|why| format!("{name}: {} = {x}: {why}", p.path))?;
-        }
-        let text = toml::to_string(&doc).map_err(|e| format!("{name}: cannot write the scenario: {e}"))?;
-        Scenario::from_toml(name, &text).map_err(|d| d.to_string())
+        let overrides = self
+            .parameters
+            .iter()
+            .zip(values)
+            .map(|(p, &x)| (&p.path, p.setting(x)));
+        with_overrides(base, overrides, name).map_err(|e| match e {
+            OverrideError::Invalid(d) => d.to_string(),
+            other => format!("{name}: {other}"),
+        })
     }
 }
 

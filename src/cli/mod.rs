@@ -1,238 +1,21 @@
-//! The `feidi` command line: argument parsing and the commands. This is the only module
-//! that touches the terminal, and with `output` the only one that touches files.
+//! The `feidi` command line: it parses arguments, calls a study ([`crate::study`]),
+//! prints what came back, and chooses the exit code. It holds no orchestration: every
+//! study is a library function. Only this module reads the environment (a cluster
+//! scheduler's shard variables) and writes to the terminal.
 
-use crate::model::metrics;
-use crate::model::Prepared;
-use crate::results::{summary_table, RunReport};
-use crate::runner::{self, RunSettings};
-use crate::scenario::{Diagnostics, Scenario};
-mod calibrate;
-mod compare;
-mod discover;
-mod sweep;
+mod args;
+mod progress;
 
-use clap::{Parser, Subcommand};
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+pub use args::Cli;
 
-/// Simulate science-and-technology enclaves (科创飞地): projects scouted in a host city,
-/// incubated there, and landed — or lost — at home.
-#[derive(Parser, Debug)]
-#[command(name = "feidi", version, about, long_about = None)]
-pub struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
+use crate::study::{self, Cancel, Error};
+use args::{Command, MergeArgs, PlotArgs, RunArgs, SweepAction, SweepCommand, SweepRunArgs};
+use progress::{duration_text, Terminal};
+use std::io::Write;
+use std::path::Path;
 
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Run replications of a scenario and write summary.json, series.csv and manifest.json.
-    Run(RunArgs),
-    /// Check scenario, sweep and calibration files and report every problem with its location.
-    Validate {
-        /// Scenario, sweep or calibration files to check.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-    },
-    /// Run every design point of a sweep file and write points.csv and manifest.json.
-    Sweep(SweepArgs),
-    /// Compare alternatives (scenario files) on common random numbers: each one's means,
-    /// paired differences with confidence intervals, wins, and a ranking.
-    Compare(compare::CompareArgs),
-    /// Combine the directories of a sharded sweep into what an unsharded run writes.
-    Merge {
-        /// The combined results directory.
-        #[arg(long)]
-        out: PathBuf,
-        /// The shards' results directories.
-        #[arg(required = true)]
-        shards: Vec<PathBuf>,
-        /// Start points.csv with a UTF-8 byte-order mark, so that Excel shows Chinese text.
-        #[arg(long)]
-        excel: bool,
-    },
-    /// Draw the charts of a run, sweep, comparison or calibration directory (PNG and SVG
-    /// in DIR/charts/), from its result files alone.
-    Plot(PlotArgs),
-    /// Write DIR/report.html: one self-contained page with the summary, every chart, the
-    /// assumptions and the method (charts are drawn too).
-    Report(PlotArgs),
-    /// Find the region of a finished sweep's parameters where conditions on the results
-    /// hold (PRIM scenario discovery); writes discovery.json.
-    Discover(discover::DiscoverArgs),
-    /// Find the settings that reproduce reported figures (ABC-SMC); write posterior.csv
-    /// and calibration.json.
-    Calibrate(calibrate::CalibrateArgs),
-    /// Measure model events per second of one replication's event loop (set-up excluded).
-    Bench {
-        /// The scenario to time.
-        #[arg(default_value = "scenarios/bench/four-stage.toml")]
-        scenario: PathBuf,
-        /// How many timed runs.
-        #[arg(long, default_value_t = 5)]
-        runs: u32,
-        /// Master seed.
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-    },
-}
-
-/// `feidi sweep SWEEP.toml`, `feidi sweep resume DIR`, `feidi sweep plan SWEEP.toml`.
-#[derive(clap::Args, Debug)]
-pub(crate) struct SweepArgs {
-    /// A sweep file to run; or `resume` followed by a results directory; or `plan`
-    /// followed by a sweep file.
-    #[arg(required = true, num_args = 1..=2, value_names = ["SWEEP | resume DIR | plan SWEEP"])]
-    words: Vec<PathBuf>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(short, long)]
-    threads: Option<usize>,
-    /// Output directory (default: results/<sweep name>).
-    #[arg(short, long)]
-    out: Option<PathBuf>,
-    /// Replace results already in the output directory.
-    #[arg(long)]
-    force: bool,
-    /// Start points.csv with a UTF-8 byte-order mark, so that Excel shows Chinese text.
-    #[arg(long)]
-    excel: bool,
-    /// Run only shard K of N (points p with p mod N = K, K from 0); taken from
-    /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, JOB_COMPLETION_INDEX/JOB_COMPLETIONS or
-    /// PBS_ARRAY_INDEX/PBS_ARRAY_COUNT when those are set.
-    #[arg(long, value_name = "K/N")]
-    shard: Option<String>,
-}
-
-/// `feidi plot DIR` and `feidi report DIR`.
-#[derive(clap::Args, Debug)]
-pub(crate) struct PlotArgs {
-    /// A results directory written by run, sweep, compare or calibrate.
-    dir: PathBuf,
-    /// Language of labels and titles: en or zh.
-    #[arg(long, default_value = "en", value_parser = crate::plot::Lang::parse)]
-    lang: crate::plot::Lang,
-}
-
-#[derive(clap::Args, Debug)]
-struct RunArgs {
-    /// The scenario file (TOML).
-    scenario: PathBuf,
-    /// Number of Monte Carlo replications.
-    #[arg(short = 'n', long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=crate::engine::rng::MAX_REPLICATIONS))]
-    replications: u64,
-    /// Master seed: the same seed gives byte-identical results.
-    #[arg(short, long, default_value_t = 1)]
-    seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(short, long)]
-    threads: Option<usize>,
-    /// Output directory (default: results/<scenario name>).
-    #[arg(short, long)]
-    out: Option<PathBuf>,
-    /// Print summary.json to standard output instead of the table.
-    #[arg(long)]
-    json: bool,
-    /// Replace results already in the output directory.
-    #[arg(long)]
-    force: bool,
-    /// Also draw the charts and write report.html in the output directory.
-    #[arg(long)]
-    report: bool,
-    /// Language of the charts and report: en or zh.
-    #[arg(long, default_value = "en", value_parser = crate::plot::Lang::parse)]
-    lang: crate::plot::Lang,
-    /// Re-run one replication alone, given as POINT:REPLICATION (or REPLICATION for
-    /// point 0), and print its totals; writes no files.
-    #[arg(long, value_name = "POINT:REP", value_parser = parse_replay)]
-    replay: Option<(u32, u64)>,
-    /// Stop early, in whole blocks of 64 replications, once METRIC's 95 % confidence
-    /// half-width is at or below HALFWIDTH (repeatable: every target must be met);
-    /// --replications is then the cap.
-    #[arg(long, value_name = "METRIC=HALFWIDTH", value_parser = parse_precision)]
-    precision: Vec<(String, f64)>,
-}
-
-/// Parses `METRIC=HALFWIDTH` of `--precision`.
-pub(crate) fn parse_precision(text: &str) -> Result<(String, f64), String> {
-    let (metric, width) = text
-        .split_once('=')
-        .ok_or_else(|| format!("`{text}` is not METRIC=HALFWIDTH, such as landing_rate=0.01"))?;
-    let width: f64 = width.trim().parse().map_err(|_| {
-        format!(
-            "`{}` is not a number (the target 95 % confidence half-width)",
-            width.trim()
-        )
-    })?;
-    if !(width.is_finite() && width > 0.0) {
-        return Err(format!("the target half-width must be a number above 0, found {width}"));
-    }
-    Ok((metric.trim().to_string(), width))
-}
-
-/// Resolves `--precision` metric names to indices in `names`, with a suggestion for a
-/// misspelt one.
-pub(crate) fn precision_targets(
-    precision: &[(String, f64)],
-    names: &[metrics::MetricInfo],
-    what: &str,
-) -> Result<Vec<(usize, f64)>, Failure> {
-    precision
-        .iter()
-        .map(|(name, target)| {
-            let index = names.iter().position(|m| &m.name == name).ok_or_else(|| {
-                let hint = crate::scenario::nearest(name, names.iter().map(|m| m.name.as_str()))
-                    .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-                Failure::Input(format!("--precision {name}={target}: {what} no metric `{name}`{hint}"))
-            })?;
-            Ok((index, *target))
-        })
-        .collect()
-}
-
-/// The stopping-rule record for `targets` (indices into `names`), with the half-width
-/// each reached.
-pub(crate) fn stopping_record(
-    names: &[metrics::MetricInfo],
-    targets: &[(usize, f64)],
-    reached: impl Fn(usize) -> f64,
-    cap: u64,
-    replications: u64,
-    stop: runner::Stop,
-) -> crate::results::Stopping {
-    crate::results::Stopping {
-        cap,
-        replications,
-        met: stop == runner::Stop::Met,
-        targets: targets
-            .iter()
-            .map(|&(m, target)| {
-                let r = reached(m);
-                crate::results::StoppingTarget {
-                    metric: names[m].name.clone(),
-                    half_width: target,
-                    reached: r.is_finite().then_some(r),
-                }
-            })
-            .collect(),
-    }
-}
-
-fn parse_replay(text: &str) -> Result<(u32, u64), String> {
-    let (point, replication) = match text.split_once(':') {
-        Some((p, r)) => (p, r),
-        None => ("0", text),
-    };
-    let point = point
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{point}` is not a design point number"))?;
-    let replication = replication
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{replication}` is not a replication number"))?;
-    Ok((point, replication))
-}
+/// Set by Ctrl-C: the study stops after the work in progress, keeping what is done.
+static CANCEL: Cancel = Cancel::new();
 
 /// A failure, with the exit code it deserves.
 #[derive(Debug)]
@@ -263,37 +46,40 @@ impl Failure {
     }
 }
 
-impl From<Diagnostics> for Failure {
-    fn from(d: Diagnostics) -> Self {
-        Failure::Input(d.to_string())
-    }
-}
-
-/// Writes to standard output; a reader that has gone away (`feidi run ... | head`) is
-/// not an error worth a panic, so output just stops.
-pub(crate) fn say(text: &str) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Failure::Runtime(format!("cannot write to standard output: {e}")))
+/// The one place where a study's error becomes a message in the command line's words
+/// (naming its flags) and an exit code.
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Input(m) => Failure::Input(m),
+            Error::Failed(m) => Failure::Runtime(m),
+            Error::ResultsExist { ref dir, resumable, .. } => Failure::Input(if resumable {
+                format!(
+                    "{e}; continue it with `feidi sweep resume {}`, or add --force to start over",
+                    dir.display()
+                )
+            } else {
+                format!("{e}; choose another --out or add --force to replace them")
+            }),
+            Error::TooMuchWork(_) => Failure::Input(format!(
+                "{e}; reduce the replications or the horizon, or add --force to run it anyway"
+            )),
+            Error::Replication {
+                ref failure,
+                ref scenario,
+                ..
+            } => Failure::Runtime(format!(
+                "{e}\n  re-run it alone with: feidi run {} --seed {} --replay {}:{}",
+                scenario.display(),
+                failure.seed,
+                failure.point,
+                failure.replication
+            )),
+            Error::Cancelled { dir: Some(ref dir), .. } => {
+                Failure::Interrupted(format!("{e}; continue with `feidi sweep resume {}`", dir.display()))
+            }
+            Error::Cancelled { dir: None, .. } => Failure::Interrupted(e.to_string()),
         }
-        _ => Ok(()),
-    }
-}
-
-/// Runs the parsed command line.
-pub fn main(cli: Cli) -> Result<(), Failure> {
-    match cli.command {
-        Command::Run(args) => run(args),
-        Command::Validate { files } => validate(&files),
-        Command::Sweep(args) => sweep::command(args),
-        Command::Compare(args) => compare::command(args),
-        Command::Merge { out, shards, excel } => sweep::merge(&out, &shards, excel),
-        Command::Plot(args) => plot(&args),
-        Command::Report(args) => write_report(&args).map(|_| ()),
-        Command::Discover(args) => discover::command(args),
-        Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
-        Command::Calibrate(args) => calibrate::command(args),
     }
 }
 
@@ -307,8 +93,281 @@ impl From<crate::plot::PlotError> for Failure {
     }
 }
 
+/// Writes to standard output; a reader that has gone away (`feidi run ... | head`) is
+/// not an error worth a panic, so output just stops.
+fn say(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Runtime(format!("cannot write to standard output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A first Ctrl-C asks the study to stop cleanly; a second quits at once.
+fn catch_ctrl_c() {
+    // The handler can be set once per process; a second call is harmless.
+    let _ = ctrlc::set_handler(|| {
+        if CANCEL.cancel() {
+            std::process::exit(130);
+        }
+        eprintln!("\nstopping after the work in progress; Ctrl-C again to quit at once");
+    });
+}
+
+/// Runs the parsed command line.
+pub fn main(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Validate { files } => validate(&files),
+        Command::Sweep(args) => sweep(args),
+        Command::Merge(args) => merge(&args),
+        Command::Compare(args) => compare(args),
+        Command::Plot(args) => plot(&args),
+        Command::Report(args) => write_report(&args).map(|_| ()),
+        Command::Discover(args) => discover(args),
+        Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
+        Command::Calibrate(args) => calibrate(args),
+    }
+}
+
+fn run(args: RunArgs) -> Result<(), Failure> {
+    if let Some((point, replication)) = args.replay {
+        let replayed = study::run::replay(&args.scenario, args.replicate.seed, point, replication)?;
+        let mut text = format!(
+            "replication {replication} of design point {point}, seed {}\n",
+            args.replicate.seed
+        );
+        for (info, value) in &replayed.totals {
+            text.push_str(&format!(
+                "{:<28} {:>16} {}\n",
+                info.name,
+                crate::results::figure(*value),
+                info.unit
+            ));
+        }
+        return say(&text);
+    }
+    let request = study::run::RunRequest {
+        scenario: args.scenario.clone(),
+        replications: args.replications,
+        seed: args.replicate.seed,
+        threads: args.threads.threads,
+        out: args.output.out.clone(),
+        force: args.output.force,
+        precision: args.replicate.precision.clone(),
+    };
+    catch_ctrl_c();
+    let outcome = study::run::run(&request, &Terminal::new(), &CANCEL)?;
+    if args.json {
+        say(&outcome.summary_json)?;
+    } else {
+        let elapsed = outcome.elapsed.as_secs_f64();
+        say(&format!(
+            "{} — {} replications, seed {}\n{}{}{elapsed:.1} s, {:.2} million model events per second; results in {}\n",
+            outcome.scenario.title,
+            outcome.results.replications,
+            args.replicate.seed,
+            crate::results::run_table(&outcome.totals, &outcome.results),
+            outcome.stopping.as_ref().map_or(String::new(), |s| s.describe()),
+            outcome.results.events as f64 / elapsed.max(1e-9) / 1e6,
+            outcome.out.display()
+        ))?;
+    }
+    if args.report {
+        write_report(&PlotArgs {
+            dir: outcome.out,
+            language: args.language,
+        })?;
+    }
+    Ok(())
+}
+
+fn validate(files: &[std::path::PathBuf]) -> Result<(), Failure> {
+    let mut problems = Vec::new();
+    for file in files {
+        match study::validate::check(file) {
+            Ok(checked) => say(&format!("{checked}\n"))?,
+            Err(e) => problems.push(Failure::from(e).message().to_string()),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Input(problems.join("\n")))
+    }
+}
+
+fn sweep(command: SweepCommand) -> Result<(), Failure> {
+    match command.action {
+        Some(SweepAction::Run(args)) => sweep_run(args),
+        None => sweep_run(command.run),
+        Some(SweepAction::Resume { dir, threads }) => {
+            catch_ctrl_c();
+            let outcome = study::sweep::resume(&dir, threads.threads, &Terminal::new(), &CANCEL)?;
+            sweep_done(&outcome)
+        }
+        Some(SweepAction::Plan { file }) => {
+            let e = study::sweep::estimate(&file)?;
+            say(&format!(
+                "{}: {} design points × {} replications = {} runs; about {} on {} threads \
+                 (from a trial of {} replications of point 0)\n",
+                e.name,
+                e.points,
+                e.replications,
+                e.points as u64 * e.replications,
+                duration_text(e.seconds),
+                e.threads,
+                e.trial
+            ))
+        }
+        Some(SweepAction::Merge(args)) => merge(&args),
+    }
+}
+
+fn sweep_run(args: SweepRunArgs) -> Result<(), Failure> {
+    let file = args
+        .file
+        .ok_or_else(|| Failure::Input("usage: feidi sweep [run] SWEEP.toml".to_string()))?;
+    let request = study::sweep::SweepRequest {
+        file,
+        out: args.output.out,
+        threads: args.threads.threads,
+        force: args.output.force,
+        excel: args.excel.excel,
+        shard: shard(args.shard.as_deref())?,
+    };
+    catch_ctrl_c();
+    let outcome = study::sweep::start(&request, &Terminal::new(), &CANCEL)?;
+    sweep_done(&outcome)
+}
+
+fn sweep_done(outcome: &study::sweep::SweepOutcome) -> Result<(), Failure> {
+    match outcome.shard {
+        Some((k, n)) => say(&format!(
+            "shard {k} of {n}: {} design points in {}; combine the shards with `feidi merge --out DIR SHARD_DIR...`\n",
+            outcome.mine,
+            outcome.dir.display()
+        )),
+        None => say(&format!(
+            "{} design points × {} replications in {:.1} s; results in {}\n",
+            outcome.points,
+            outcome.replications,
+            outcome.elapsed.as_secs_f64(),
+            outcome.dir.display()
+        )),
+    }
+}
+
+fn merge(args: &MergeArgs) -> Result<(), Failure> {
+    let (shards, points) = study::sweep::merge(&args.out, &args.shards, args.excel.excel)?;
+    say(&format!(
+        "{shards} shards merged: {points} design points; results in {}\n",
+        args.out.display()
+    ))
+}
+
+/// Shard K of N from `--shard K/N` or a cluster scheduler's array variables (Slurm,
+/// Kubernetes indexed jobs, PBS).
+fn shard(flag: Option<&str>) -> Result<Option<(usize, usize)>, Failure> {
+    let env = |k: &str| std::env::var(k).ok();
+    let (k, n, from) = match flag {
+        Some(text) => {
+            let (k, n) = text
+                .split_once('/')
+                .ok_or_else(|| Failure::Input(format!("--shard takes K/N, found `{text}`")))?;
+            (k.to_string(), n.to_string(), "--shard")
+        }
+        None => match [
+            ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT"),
+            ("JOB_COMPLETION_INDEX", "JOB_COMPLETIONS"),
+            ("PBS_ARRAY_INDEX", "PBS_ARRAY_COUNT"),
+        ]
+        .iter()
+        .find_map(|(k, n)| Some((env(k)?, env(n)?, *k)))
+        {
+            Some(found) => found,
+            None => return Ok(None),
+        },
+    };
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<usize>()
+            .map_err(|_| Failure::Input(format!("{from}: `{s}` is not a whole number")))
+    };
+    let (k, n) = (parse(&k)?, parse(&n)?);
+    if n == 0 || k >= n {
+        return Err(Failure::Input(format!(
+            "{from}: shard {k} of {n} does not exist (shards count from 0 to N-1; for Slurm use --array=0-{})",
+            n.saturating_sub(1)
+        )));
+    }
+    Ok(Some((k, n)))
+}
+
+fn compare(args: args::CompareArgs) -> Result<(), Failure> {
+    let request = study::compare::CompareRequest {
+        scenarios: args.scenarios,
+        replications: args.replications,
+        seed: args.replicate.seed,
+        threads: args.threads.threads,
+        out: args.out,
+        force: args.force,
+        excel: args.excel.excel,
+        rank_by: args.rank_by,
+        precision: args.replicate.precision,
+    };
+    catch_ctrl_c();
+    let outcome = study::compare::compare(&request, &Terminal::new(), &CANCEL)?;
+    let elapsed = outcome.elapsed.as_secs_f64();
+    say(&format!(
+        "{}{}{elapsed:.1} s, {:.2} million model events per second; results in {}\n",
+        outcome.table,
+        outcome.stopping.as_ref().map_or(String::new(), |s| s.describe()),
+        outcome.events as f64 / elapsed.max(1e-9) / 1e6,
+        outcome.out.display()
+    ))
+}
+
+fn calibrate(args: args::CalibrateArgs) -> Result<(), Failure> {
+    let request = study::calibrate::CalibrateRequest {
+        file: args.file,
+        out: args.output.out,
+        threads: args.threads.threads,
+        force: args.output.force,
+    };
+    catch_ctrl_c();
+    let o = study::calibrate::calibrate(&request, &Terminal::new(), &CANCEL)?;
+    say(&format!(
+        "calibration \"{}\" of {} — {} particles, {} replication(s) each, seed {}\n{}{:.1} s, {} simulated parameter sets; results in {}\n",
+        o.name,
+        o.scenario_file,
+        o.particles,
+        o.replications,
+        o.seed,
+        o.table,
+        o.elapsed.as_secs_f64(),
+        o.simulated,
+        o.out.display()
+    ))
+}
+
+fn discover(args: args::DiscoverArgs) -> Result<(), Failure> {
+    let request = study::discover::DiscoverRequest {
+        dir: args.dir,
+        conditions: args.conditions,
+        alpha: args.alpha,
+        min_support: args.min_support,
+        min_coverage: args.min_coverage,
+        paste: args.paste,
+        boxes: args.boxes,
+    };
+    say(&study::discover::discover(&request)?.table)
+}
+
 fn plot(args: &PlotArgs) -> Result<(), Failure> {
-    let files = crate::plot::plot(&args.dir, args.lang)?;
+    let files = crate::plot::plot(&args.dir, args.language.lang)?;
     say(&format!(
         "{} charts (PNG and SVG) in {}\n",
         files.len(),
@@ -316,28 +375,21 @@ fn plot(args: &PlotArgs) -> Result<(), Failure> {
     ))
 }
 
-fn write_report(args: &PlotArgs) -> Result<PathBuf, Failure> {
-    let path = crate::report::report(&args.dir, args.lang)?;
+fn write_report(args: &PlotArgs) -> Result<std::path::PathBuf, Failure> {
+    let path = crate::report::report(&args.dir, args.language.lang)?;
     say(&format!("report: {}\n", path.display()))?;
     Ok(path)
 }
 
 fn bench(path: &Path, runs: u32, seed: u64) -> Result<(), Failure> {
-    let (scenario, _) = Scenario::from_file(path)?;
-    let prepared = Prepared::new(&scenario);
+    let (scenario, timings) = study::run::bench(path, runs, seed)?;
     let mut rates = Vec::new();
-    for run in 0..runs.max(1) {
-        let key = crate::engine::rng::StreamKey {
-            seed,
-            point: 0,
-            replication: run as u64,
-        };
-        let (outcome, loop_time) = prepared.simulate_timed(key);
-        let rate = outcome.events as f64 / loop_time.as_secs_f64().max(1e-12);
+    for (run, t) in timings.iter().enumerate() {
+        let rate = t.events as f64 / t.loop_time.as_secs_f64().max(1e-12);
         say(&format!(
             "run {run}: model events {}  loop {:.4} s  {:.2} M events/s\n",
-            outcome.events,
-            loop_time.as_secs_f64(),
+            t.events,
+            t.loop_time.as_secs_f64(),
             rate / 1e6
         ))?;
         rates.push(rate);
@@ -349,263 +401,4 @@ fn bench(path: &Path, runs: u32, seed: u64) -> Result<(), Failure> {
         rates.len(),
         scenario.name
     ))
-}
-
-fn validate(files: &[PathBuf]) -> Result<(), Failure> {
-    let mut problems = Vec::new();
-    for file in files {
-        if sweep::is_sweep_file(file) {
-            match sweep::check(file) {
-                Ok(text) => say(&text)?,
-                Err(e) => problems.push(e.message().to_string()),
-            }
-            continue;
-        }
-        if calibrate::is_calibration_file(file) {
-            match calibrate::check(file) {
-                Ok(text) => say(&text)?,
-                Err(e) => problems.push(e.message().to_string()),
-            }
-            continue;
-        }
-        match Scenario::from_file(file) {
-            Ok((scenario, _)) => say(&format!(
-                "{}: ok — scenario \"{}\": {} cities, {} enclaves, {} stages\n",
-                file.display(),
-                scenario.name,
-                scenario.cities.len(),
-                scenario.enclaves.len(),
-                scenario.stages.len()
-            ))?,
-            Err(d) => problems.push(d.to_string()),
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Failure::Input(problems.join("\n")))
-    }
-}
-
-fn run(args: RunArgs) -> Result<(), Failure> {
-    let (scenario, bytes) = Scenario::from_file(&args.scenario)?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("results").join(&scenario.name));
-    if let Some((point, replication)) = args.replay {
-        return replay(&scenario, args.seed, point, replication);
-    }
-    let totals = metrics::totals_for(&scenario);
-    let targets = precision_targets(&args.precision, &totals, "the scenario reports")?;
-    guard_work(scenario.expected_candidates(), args.replications, args.force)?;
-    prepare_output_dir(&out, args.force)?;
-    let pool = thread_pool(args.threads)?;
-    let prepared = Prepared::new(&scenario);
-    let settings = RunSettings {
-        seed: args.seed,
-        point: 0,
-        replications: args.replications,
-    };
-    let progress = Progress::new(args.replications);
-    let started = Instant::now();
-    let (results, stopping) = if targets.is_empty() {
-        let results = runner::run(&pool, &prepared, settings, &|done| progress.update(done))
-            .map_err(|e| Failure::Runtime(e.to_string()))?;
-        (results, None)
-    } else {
-        let (results, stop) =
-            runner::run_until_parallel(&pool, &prepared, settings, &targets, &|done| progress.update(done))
-                .map_err(|e| Failure::Runtime(e.to_string()))?;
-        let record = stopping_record(
-            &totals,
-            &targets,
-            |m| runner::half_width(&results.totals[m]),
-            args.replications,
-            results.replications,
-            stop,
-        );
-        (results, Some(record))
-    };
-    progress.finish();
-    let elapsed = started.elapsed();
-
-    let series = metrics::series(&scenario);
-    let file = args.scenario.display().to_string();
-    let report = RunReport {
-        scenario_name: &scenario.name,
-        scenario_title: &scenario.title,
-        scenario_file: &file,
-        scenario_bytes: &bytes,
-        seed: args.seed,
-        horizon_months: scenario.horizon,
-        bin_months: scenario.bin_width,
-        totals: &totals,
-        series: &series,
-        results: &results,
-        stopping: stopping.as_ref(),
-    };
-    report
-        .write(&out)
-        .map_err(|e| Failure::Runtime(format!("cannot write results to {}: {e}", out.display())))?;
-    if args.json {
-        say(&report.summary_json())?;
-    } else {
-        // Metrics of mechanisms the scenario does not use are zero throughout: the
-        // table leaves them out (summary.json keeps every one).
-        let (rows, hidden): (Vec<_>, Vec<_>) = totals
-            .iter()
-            .zip(&results.totals)
-            .enumerate()
-            .map(|(i, (info, a))| (i, info, a.summary(crate::results::CONFIDENCE)))
-            .partition(|(i, _, s)| *i <= metrics::total::SEAT_MONTHS || s.min != 0.0 || s.max != 0.0);
-        let rows: Vec<_> = rows.into_iter().map(|(_, info, s)| (info, s)).collect();
-        let note = if hidden.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "({} metrics zero in every replication are left out here; see summary.json)\n",
-                hidden.len()
-            )
-        };
-        let stopped = stopping.as_ref().map_or(String::new(), |s| s.describe());
-        say(&format!(
-            "{} — {} replications, seed {}\n{}{note}{stopped}{:.1} s, {:.2} million model events per second; results in {}\n",
-            scenario.title,
-            results.replications,
-            args.seed,
-            summary_table(&rows),
-            elapsed.as_secs_f64(),
-            results.events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
-            out.display()
-        ))?;
-    }
-    if args.report {
-        write_report(&PlotArgs {
-            dir: out,
-            lang: args.lang,
-        })?;
-    }
-    Ok(())
-}
-
-/// Model events per second per thread assumed for estimates: the reference model's
-/// measured speed on a modest machine (BENCHMARKS.md), rounded down.
-const EVENTS_PER_SECOND: f64 = 5e6;
-/// Model events per candidate assumed for estimates: an arrival and about four stages.
-const EVENTS_PER_CANDIDATE: f64 = 5.0;
-/// Longest estimated run accepted without `--force`.
-const MAX_ESTIMATED_HOURS: f64 = 24.0;
-
-/// Refuses, with the estimate, a run whose expected work is absurd, unless forced.
-pub(crate) fn guard_work(candidates_per_replication: f64, replications: u64, force: bool) -> Result<(), Failure> {
-    let events = candidates_per_replication * EVENTS_PER_CANDIDATE * replications as f64;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
-    let hours = events / EVENTS_PER_SECOND / threads / 3600.0;
-    if hours > MAX_ESTIMATED_HOURS && !force {
-        return Err(Failure::Input(format!(
-            "this run would handle about {events:.2e} model events ({candidates_per_replication:.2e} candidates per replication × {replications} replications), \
-             roughly {hours:.0} hours on {threads} threads; reduce the replications or the horizon, or add --force to run it anyway"
-        )));
-    }
-    Ok(())
-}
-
-/// Runs one replication alone and prints its totals.
-fn replay(scenario: &Scenario, seed: u64, point: u32, replication: u64) -> Result<(), Failure> {
-    let prepared = Prepared::new(scenario);
-    let key = crate::engine::rng::StreamKey {
-        seed,
-        point,
-        replication,
-    };
-    let outcome = runner::run_one(&prepared, key).map_err(|e| Failure::Runtime(e.to_string()))?;
-    let mut text = format!("replication {replication} of design point {point}, seed {seed}\n");
-    for (info, value) in metrics::totals_for(scenario).iter().zip(&outcome.totals) {
-        text.push_str(&format!(
-            "{:<28} {:>16} {}\n",
-            info.name,
-            crate::results::figure(*value),
-            info.unit
-        ));
-    }
-    say(&text)
-}
-
-/// A pool of `threads` workers (all cores when `None`).
-pub(crate) fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
-    let threads = threads.unwrap_or(0);
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Failure::Runtime(format!("cannot start {threads} worker threads: {e}")))
-}
-
-/// Creates the output directory and checks it is writable before any work starts; a
-/// directory that already holds results is replaced only with `--force`.
-pub(crate) fn prepare_output_dir(dir: &Path, force: bool) -> Result<(), Failure> {
-    if !force && dir.join("manifest.json").exists() {
-        return Err(Failure::Input(format!(
-            "{} already holds results (manifest.json); choose another --out or add --force to replace them",
-            dir.display()
-        )));
-    }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Failure::Runtime(format!("cannot create output directory {}: {e}", dir.display())))?;
-    let probe = dir.join(format!(".feidi-write-test-{}", std::process::id()));
-    std::fs::write(&probe, b"")
-        .and_then(|_| std::fs::remove_file(&probe))
-        .map_err(|e| Failure::Runtime(format!("output directory {} is not writable: {e}", dir.display())))
-}
-
-/// Progress on standard error: a live counter on a terminal, a line every few seconds
-/// in a log, nothing for short runs.
-struct Progress {
-    total: u64,
-    terminal: bool,
-    started: Instant,
-    last: std::sync::Mutex<Instant>,
-}
-
-impl Progress {
-    fn new(total: u64) -> Self {
-        let now = Instant::now();
-        Progress {
-            total,
-            terminal: std::io::stderr().is_terminal(),
-            started: now,
-            last: std::sync::Mutex::new(now),
-        }
-    }
-
-    fn update(&self, done: u64) {
-        let every = if self.terminal {
-            Duration::from_millis(200)
-        } else {
-            Duration::from_secs(10)
-        };
-        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        if last.elapsed() < every || done >= self.total {
-            return;
-        }
-        *last = Instant::now();
-        let elapsed = self.started.elapsed().as_secs_f64();
-        let eta = elapsed / done.max(1) as f64 * (self.total - done) as f64;
-        let line = format!(
-            "{done}/{} replications, {:.0}%, about {eta:.0} s left",
-            self.total,
-            100.0 * done as f64 / self.total as f64
-        );
-        if self.terminal {
-            eprint!("\r{line}   ");
-        } else {
-            eprintln!("{line}");
-        }
-    }
-
-    fn finish(&self) {
-        if self.terminal && self.started.elapsed() > Duration::from_millis(200) {
-            eprint!("\r{}\r", " ".repeat(60));
-        }
-    }
 }

@@ -8,4 +8,4 @@ mod table;
 
 pub use compare::{Stopping, StoppingTarget};
 pub use files::{series_csv, sha256_hex, write_atomic, RunReport, CONFIDENCE};
-pub use table::{figure, interval, summary_table};
+pub use table::{figure, interval, run_table, summary_table};

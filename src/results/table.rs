@@ -70,3 +70,25 @@ pub fn summary_table(metrics: &[(&MetricInfo, Summary)]) -> String {
     }
     out
 }
+
+/// A run's summary table for the terminal. Metrics of mechanisms the scenario does not
+/// use are zero throughout: the table leaves them out, with a note (summary.json keeps
+/// every one).
+pub fn run_table(totals: &[MetricInfo], results: &crate::runner::Results) -> String {
+    let (rows, hidden): (Vec<_>, Vec<_>) = totals
+        .iter()
+        .zip(&results.totals)
+        .enumerate()
+        .map(|(i, (info, a))| (i, info, a.summary(super::CONFIDENCE)))
+        .partition(|(i, _, s)| *i <= crate::model::metrics::total::SEAT_MONTHS || s.min != 0.0 || s.max != 0.0);
+    let rows: Vec<_> = rows.into_iter().map(|(_, info, s)| (info, s)).collect();
+    let mut text = summary_table(&rows);
+    if !hidden.is_empty() {
+        let _ = writeln!(
+            text,
+            "({} metrics zero in every replication are left out here; see summary.json)",
+            hidden.len()
+        );
+    }
+    text
+}

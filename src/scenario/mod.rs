@@ -2,7 +2,10 @@
 //! in the file reported with its location. Nothing downstream sees raw TOML or names:
 //! cross-references are resolved to indices here.
 
+mod overrides;
 mod parse;
+
+pub use overrides::{apply, with_overrides, KeyPath, OverrideError};
 
 pub use crate::input::{nearest, Diagnostic, Diagnostics};
 

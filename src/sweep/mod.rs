@@ -4,9 +4,8 @@
 //! like any scenario, and run with its own random streams (seed, point, replication).
 
 mod design;
-mod overrides;
 
-pub use overrides::{apply, KeyPath};
+pub use crate::scenario::KeyPath;
 
 use crate::input::{Document, Read, Table, Value};
 use crate::scenario::Diagnostics;

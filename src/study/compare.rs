@@ -1,48 +1,53 @@
 //! `feidi compare A.toml B.toml [C.toml ...]`: alternatives run on common random
 //! numbers, block by block in lockstep, with paired differences and a ranking.
 
-use super::{guard_work, precision_targets, say, stopping_record, thread_pool, Failure, Progress};
+use super::{check_work, precision_targets, stopping_record, thread_pool, write_file, Cancel, Error, Progress, Unit};
 use crate::model::metrics::{self, MetricInfo};
 use crate::model::Prepared;
 use crate::results::compare::{AlternativeRef, CompareReport};
-use crate::results::{write_atomic, RunReport};
+use crate::results::{RunReport, Stopping};
 use crate::runner::{self, Alternative};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-/// `feidi compare`'s arguments.
-#[derive(clap::Args, Debug)]
-pub(crate) struct CompareArgs {
-    /// Two or more scenario files: the alternatives (their scenario names must differ).
-    #[arg(required = true, num_args = 2.., value_name = "SCENARIO")]
-    scenarios: Vec<PathBuf>,
-    /// Replications of each alternative (the cap when --precision is given).
-    #[arg(short = 'n', long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=crate::engine::rng::MAX_REPLICATIONS))]
-    replications: u64,
-    /// Master seed, shared by every alternative: the same seed gives byte-identical results.
-    #[arg(short, long, default_value_t = 1)]
-    seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(short, long)]
-    threads: Option<usize>,
+/// Alternatives to compare.
+#[derive(Clone, Debug)]
+pub struct CompareRequest {
+    /// Two or more scenario files (their scenario names must differ).
+    pub scenarios: Vec<PathBuf>,
+    /// Replications of each alternative (the cap when there are precision targets).
+    pub replications: u64,
+    /// Master seed, shared by every alternative.
+    pub seed: u64,
+    /// Worker threads (all cores when `None`); results do not depend on it.
+    pub threads: Option<usize>,
     /// Output directory: compare.json, compare.csv and alternatives/<name>/.
-    #[arg(short, long)]
-    out: PathBuf,
-    /// Replace results already in the output directory.
-    #[arg(long)]
-    force: bool,
+    pub out: PathBuf,
+    /// Replace a comparison already there, and run work estimated at over a day.
+    pub force: bool,
     /// Start compare.csv with a UTF-8 byte-order mark, so that Excel shows Chinese text.
-    #[arg(long)]
-    excel: bool,
+    pub excel: bool,
     /// The metric that ranks the alternatives (one with a better direction).
-    #[arg(long, value_name = "METRIC", default_value = "landing_rate")]
-    rank_by: String,
-    /// Stop early, in whole blocks of 64 replications, once the 95 % confidence
-    /// half-width of METRIC's paired difference is at or below HALFWIDTH for every pair
-    /// (repeatable); --replications is then the cap.
-    #[arg(long, value_name = "METRIC=HALFWIDTH", value_parser = super::parse_precision)]
-    precision: Vec<(String, f64)>,
+    pub rank_by: String,
+    /// Stop once every pair's paired difference of each (metric, half-width) is precise.
+    pub precision: Vec<(String, f64)>,
+}
+
+/// A finished comparison.
+pub struct CompareOutcome {
+    /// The ranking and paired-difference table, as the terminal shows it.
+    pub table: String,
+    /// How the stopping rule ended, when there were precision targets.
+    pub stopping: Option<Stopping>,
+    /// Wall-clock time of the replications.
+    pub elapsed: Duration,
+    /// Model events handled over all alternatives.
+    pub events: u64,
+    /// Replications of each alternative.
+    pub replications: u64,
+    /// Where the results are.
+    pub out: PathBuf,
 }
 
 /// One loaded alternative.
@@ -52,13 +57,15 @@ struct Loaded {
     bytes: Vec<u8>,
 }
 
-/// Runs `feidi compare`.
-pub(crate) fn command(args: CompareArgs) -> Result<(), Failure> {
+/// Runs the alternatives in lockstep on common random numbers, ranks them, and writes
+/// compare.json, compare.csv and each alternative's run files.
+pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cancel) -> Result<CompareOutcome, Error> {
+    let args = request;
     let loaded = load(&args.scenarios)?;
     let first = &loaded[0];
     for other in &loaded[1..] {
         if other.scenario.horizon != first.scenario.horizon || other.scenario.bin_width != first.scenario.bin_width {
-            return Err(Failure::Input(format!(
+            return Err(Error::Input(format!(
                 "{} and {} cannot be compared replication by replication: horizon {} and bin {} months against horizon {} and bin {} months; give every alternative the same [scenario] horizon and bin",
                 first.file.display(),
                 other.file.display(),
@@ -94,8 +101,8 @@ pub(crate) fn command(args: CompareArgs) -> Result<(), Failure> {
     let rank_by = compared.iter().position(|m| m.name == args.rank_by).ok_or_else(|| {
         let hint = crate::scenario::nearest(&args.rank_by, compared.iter().map(|m| m.name.as_str()))
             .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
-        Failure::Input(format!(
-            "--rank-by {}: not a metric every alternative reports{hint}",
+        Error::Input(format!(
+            "rank by {}: not a metric every alternative reports{hint}",
             args.rank_by
         ))
     })?;
@@ -105,16 +112,19 @@ pub(crate) fn command(args: CompareArgs) -> Result<(), Failure> {
             .filter(|m| metrics::better(&m.name).is_some())
             .map(|m| m.name.as_str())
             .collect();
-        return Err(Failure::Input(format!(
-            "--rank-by {}: this metric has no better direction, so it cannot rank; choose one of {}",
+        return Err(Error::Input(format!(
+            "rank by {}: this metric has no better direction, so it cannot rank; choose one of {}",
             args.rank_by,
             ranked.join(", ")
         )));
     }
     let targets = precision_targets(&args.precision, &compared, "every alternative must report; there is")?;
     let candidates: f64 = loaded.iter().map(|l| l.scenario.expected_candidates()).sum();
-    guard_work(candidates, args.replications, args.force)?;
+    check_work(candidates, args.replications, args.force)?;
     prepare_compare_dir(&args.out, args.force)?;
+    if cancel.is_cancelled() {
+        return Err(Error::Cancelled { dir: None, kept: 0 });
+    }
 
     let pool = thread_pool(args.threads)?;
     let prepared: Vec<Prepared<'_>> = loaded.iter().map(|l| Prepared::new(&l.scenario)).collect();
@@ -127,14 +137,16 @@ pub(crate) fn command(args: CompareArgs) -> Result<(), Failure> {
             metrics: metrics.clone(),
         })
         .collect();
-    let progress = Progress::new(args.replications);
     let started = Instant::now();
-    let (comparison, stop) =
-        runner::run_compare(&pool, &alternatives, args.seed, args.replications, &targets, &|done| {
-            progress.update(done)
-        })
-        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let outcome = runner::run_compare(&pool, &alternatives, args.seed, args.replications, &targets, &|done| {
+        progress.advance(Unit::Replications, done, args.replications)
+    });
     progress.finish();
+    let (comparison, stop) = outcome.map_err(|failure| Error::Replication {
+        scenario: args.scenarios[failure_alternative(&failure, &alternatives)].clone(),
+        failure,
+        design_point: None,
+    })?;
     let elapsed = started.elapsed();
     let stopping = (!targets.is_empty()).then(|| {
         stopping_record(
@@ -159,8 +171,7 @@ pub(crate) fn command(args: CompareArgs) -> Result<(), Failure> {
         )
     });
 
-    let write_error =
-        |path: &Path, e: std::io::Error| Failure::Runtime(format!("cannot write {}: {e}", path.display()));
+    let write_error = |path: &Path, e: std::io::Error| Error::Failed(format!("cannot write {}: {e}", path.display()));
     let files: Vec<String> = loaded.iter().map(|l| l.file.display().to_string()).collect();
     for (i, l) in loaded.iter().enumerate() {
         let dir = args.out.join("alternatives").join(&l.scenario.name);
@@ -200,20 +211,31 @@ pub(crate) fn command(args: CompareArgs) -> Result<(), Failure> {
         comparison: &comparison,
         stopping: stopping.as_ref(),
     };
-    let csv_path = args.out.join("compare.csv");
-    write_atomic(&csv_path, report.csv(args.excel).as_bytes()).map_err(|e| write_error(&csv_path, e))?;
+    write_file(&args.out, "compare.csv", report.csv(args.excel).as_bytes())?;
     // compare.json last: its presence says the comparison is complete.
-    let json_path = args.out.join("compare.json");
-    write_atomic(&json_path, report.json().as_bytes()).map_err(|e| write_error(&json_path, e))?;
-    let events: u64 = comparison.alternatives.iter().map(|r| r.events).sum();
-    say(&format!(
-        "{}{}{:.1} s, {:.2} million model events per second; results in {}\n",
-        report.table(),
-        stopping.as_ref().map_or(String::new(), |s| s.describe()),
-        elapsed.as_secs_f64(),
-        events as f64 / elapsed.as_secs_f64().max(1e-9) / 1e6,
-        args.out.display()
-    ))
+    write_file(&args.out, "compare.json", report.json().as_bytes())?;
+    Ok(CompareOutcome {
+        table: report.table(),
+        stopping,
+        elapsed,
+        events: comparison.alternatives.iter().map(|r| r.events).sum(),
+        replications: comparison.replications,
+        out: args.out.clone(),
+    })
+}
+
+/// Which alternative a failing replication belongs to: replications are deterministic,
+/// so the failing one is found by running that replication of each alternative again.
+fn failure_alternative(failure: &runner::ReplicationFailure, alternatives: &[Alternative<'_>]) -> usize {
+    let key = crate::engine::rng::StreamKey {
+        seed: failure.seed,
+        point: failure.point,
+        replication: failure.replication,
+    };
+    alternatives
+        .iter()
+        .position(|alt| runner::run_one(alt.prepared, key).is_err())
+        .unwrap_or(0)
 }
 
 fn months(horizon: Option<f64>) -> String {
@@ -222,7 +244,7 @@ fn months(horizon: Option<f64>) -> String {
 
 /// Reads and validates every alternative (reporting every file's problems together) and
 /// checks that their scenario names, which name them in the results, are unique.
-fn load(files: &[PathBuf]) -> Result<Vec<Loaded>, Failure> {
+fn load(files: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
     for file in files {
@@ -236,11 +258,11 @@ fn load(files: &[PathBuf]) -> Result<Vec<Loaded>, Failure> {
         }
     }
     if !problems.is_empty() {
-        return Err(Failure::Input(problems.join("\n")));
+        return Err(Error::Input(problems.join("\n")));
     }
     for (i, a) in loaded.iter().enumerate() {
         if let Some(b) = loaded[..i].iter().find(|b| b.scenario.name == a.scenario.name) {
-            return Err(Failure::Input(format!(
+            return Err(Error::Input(format!(
                 "{} and {} both have [scenario] name = \"{}\"; alternatives are named by it in the results, so give each a different name",
                 b.file.display(),
                 a.file.display(),
@@ -253,12 +275,11 @@ fn load(files: &[PathBuf]) -> Result<Vec<Loaded>, Failure> {
 
 /// Creates the output directory and checks it is writable; one that already holds a
 /// comparison is replaced only with `--force`.
-fn prepare_compare_dir(dir: &Path, force: bool) -> Result<(), Failure> {
-    if !force && (dir.join("compare.json").exists() || dir.join("alternatives").exists()) {
-        return Err(Failure::Input(format!(
-            "{} already holds a comparison (compare.json or alternatives/); choose another --out or add --force to replace it",
-            dir.display()
-        )));
-    }
-    super::prepare_output_dir(dir, force)
+fn prepare_compare_dir(dir: &Path, force: bool) -> Result<(), Error> {
+    super::prepare_output_dir(
+        dir,
+        force,
+        &["compare.json", "alternatives", "manifest.json"],
+        "a comparison (compare.json or alternatives/)",
+    )
 }

@@ -1,6 +1,9 @@
-//! Key paths into a scenario file ("enclave[0].operator.admission_bar") and setting
-//! values at them.
+//! Key paths into a scenario file ("enclave[0].operator.admission_bar"), setting values
+//! at them, and [`with_overrides`]: a base scenario plus overrides becomes a validated
+//! scenario. Sweep points and calibration particles are built this one way.
 
+use super::Scenario;
+use crate::input::Diagnostics;
 use std::fmt;
 
 /// One step of a key path.
@@ -96,6 +99,54 @@ pub fn apply(doc: &mut toml::Table, path: &KeyPath, value: toml::Value) -> Resul
         }
         _ => Err(format!("`{path}` does not name a setting of the base scenario")),
     }
+}
+
+/// Why a base scenario with overrides is not a scenario.
+#[derive(Debug)]
+pub enum OverrideError {
+    /// An override names no setting of the base scenario (`path`, the value, why).
+    Path {
+        /// The key path.
+        path: String,
+        /// The value being set, as TOML.
+        value: String,
+        /// What is wrong with the path.
+        why: String,
+    },
+    /// The overridden table cannot be written as TOML text.
+    Unwritable(String),
+    /// The overridden scenario does not validate.
+    Invalid(Diagnostics),
+}
+
+impl fmt::Display for OverrideError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OverrideError::Path { path, value, why } => write!(f, "{path} = {value}: {why}"),
+            OverrideError::Unwritable(why) => write!(f, "cannot write the scenario: {why}"),
+            OverrideError::Invalid(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// The base scenario's table `base` with each `(path, value)` set, validated as a
+/// scenario named `name` in messages.
+pub fn with_overrides<'p>(
+    base: &toml::Table,
+    overrides: impl IntoIterator<Item = (&'p KeyPath, toml::Value)>,
+    name: &str,
+) -> Result<Scenario, OverrideError> {
+    let mut doc = base.clone();
+    for (path, value) in overrides {
+        let shown = value.to_string();
+        apply(&mut doc, path, value).map_err(|why| OverrideError::Path {
+            path: path.to_string(),
+            value: shown,
+            why,
+        })?;
+    }
+    let text = toml::to_string(&doc).map_err(|e| OverrideError::Unwritable(e.to_string()))?;
+    Scenario::from_toml(name, &text).map_err(OverrideError::Invalid)
 }
 
 fn describe(so_far: &str, walk: &[Step], step: &Step) -> String {

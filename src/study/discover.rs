@@ -1,37 +1,37 @@
 //! `feidi discover DIR --where "landing_rate >= 0.3"`: scenario discovery with PRIM over
 //! a finished sweep's points.csv (read with `results::points`).
 
-use super::{say, Failure};
+use super::{write_file, Error};
 use crate::analysis::prim;
 use crate::results::points::PointsTable;
-use crate::results::write_atomic;
 use std::path::{Path, PathBuf};
 
-/// `feidi discover DIR --where CONDITION...`.
-#[derive(clap::Args, Debug)]
-pub(crate) struct DiscoverArgs {
+/// What to discover in a finished sweep.
+#[derive(Clone, Debug)]
+pub struct DiscoverRequest {
     /// A finished sweep's results directory (with points.csv).
-    dir: PathBuf,
-    /// A condition on a metric's mean per design point, such as "landing_rate >= 0.3"
-    /// (operators >=, <=, >, <); give several to require all of them. A column of
-    /// points.csv such as "landing_rate.p95" may be named instead of a metric.
-    #[arg(long = "where", value_name = "CONDITION", required = true)]
-    conditions: Vec<String>,
+    pub dir: PathBuf,
+    /// Conditions on a metric's mean per design point, such as "landing_rate >= 0.3";
+    /// all must hold. A column of points.csv such as "landing_rate.p95" may be named.
+    pub conditions: Vec<String>,
     /// Share of the box's points removed by each peel.
-    #[arg(long, default_value_t = 0.05)]
-    alpha: f64,
+    pub alpha: f64,
     /// Smallest share of all points a box may hold.
-    #[arg(long, default_value_t = 0.05)]
-    min_support: f64,
+    pub min_support: f64,
     /// The box shown is the densest with at least this coverage.
-    #[arg(long, default_value_t = 0.5)]
-    min_coverage: f64,
+    pub min_coverage: f64,
     /// Widen the chosen box again while that raises its density (pasting).
-    #[arg(long)]
-    paste: bool,
+    pub paste: bool,
     /// Most boxes to find (each further one among the points outside the earlier ones).
-    #[arg(long, default_value_t = 1)]
-    boxes: usize,
+    pub boxes: usize,
+}
+
+/// A finished discovery.
+pub struct DiscoverOutcome {
+    /// The boxes as the terminal shows them.
+    pub table: String,
+    /// discovery.json's path.
+    pub file: PathBuf,
 }
 
 /// A parsed `--where` condition.
@@ -43,10 +43,10 @@ struct Condition {
 }
 
 impl Condition {
-    fn parse(text: &str, table: &PointsTable) -> Result<Condition, Failure> {
+    fn parse(text: &str, table: &PointsTable) -> Result<Condition, Error> {
         let bad = |why: String| {
-            Failure::Input(format!(
-                "--where \"{text}\": {why}; write a metric, an operator (>=, <=, >, <) and a number, such as \"landing_rate >= 0.3\""
+            Error::Input(format!(
+                "condition \"{text}\": {why}; write a metric, an operator (>=, <=, >, <) and a number, such as \"landing_rate >= 0.3\""
             ))
         };
         let at = text
@@ -102,16 +102,18 @@ impl Condition {
     }
 }
 
-/// Runs `feidi discover`.
-pub(super) fn command(args: DiscoverArgs) -> Result<(), Failure> {
+/// Finds the region of the sweep's parameters where the conditions hold (PRIM), and
+/// writes discovery.json beside points.csv.
+pub fn discover(request: &DiscoverRequest) -> Result<DiscoverOutcome, Error> {
+    let args = request;
     let path = args.dir.join("points.csv");
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Failure::Input(format!(
-            "{}: cannot read it ({e}); `feidi discover` needs the results directory of a finished sweep",
+        Error::Input(format!(
+            "{}: cannot read it ({e}); discovery needs the results directory of a finished sweep",
             path.display()
         ))
     })?;
-    let table = PointsTable::parse(&text).map_err(|why| Failure::Input(format!("{}: {why}", path.display())))?;
+    let table = PointsTable::parse(&text).map_err(|why| Error::Input(format!("{}: {why}", path.display())))?;
     let conditions: Vec<Condition> = args
         .conditions
         .iter()
@@ -131,7 +133,7 @@ pub(super) fn command(args: DiscoverArgs) -> Result<(), Failure> {
         }
     }
     if names.is_empty() {
-        return Err(Failure::Input(format!(
+        return Err(Error::Input(format!(
             "{}: no varied parameter has a number at every point (a variants sweep?); PRIM needs numeric parameters",
             path.display()
         )));
@@ -151,7 +153,7 @@ pub(super) fn command(args: DiscoverArgs) -> Result<(), Failure> {
         .collect::<Vec<_>>()
         .join(" and ");
     if hits == 0 {
-        return Err(Failure::Input(format!(
+        return Err(Error::Input(format!(
             "no design point of {} meets {described}; there is no region to describe (loosen the conditions)",
             path.display()
         )));
@@ -163,7 +165,7 @@ pub(super) fn command(args: DiscoverArgs) -> Result<(), Failure> {
         paste: args.paste,
         boxes: args.boxes,
     };
-    let found = prim::discover(&x, &interest, settings).map_err(Failure::Input)?;
+    let found = prim::discover(&x, &interest, settings).map_err(Error::Input)?;
     let limits = |b: &prim::Found| -> Vec<(usize, f64, f64)> {
         b.limits
             .iter()
@@ -199,9 +201,11 @@ pub(super) fn command(args: DiscoverArgs) -> Result<(), Failure> {
     });
     let out = args.dir.join("discovery.json");
     let bytes = serde_json::to_string_pretty(&json).expect("discovery serializes") + "\n";
-    write_atomic(&out, bytes.as_bytes())
-        .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.display())))?;
-    say(&report(&table, &names, &skipped, &described, hits, &found, &out))
+    write_file(&args.dir, "discovery.json", bytes.as_bytes())?;
+    Ok(DiscoverOutcome {
+        table: report(&table, &names, &skipped, &described, hits, &found, &out),
+        file: out,
+    })
 }
 
 fn report(
@@ -293,9 +297,9 @@ mod tests {
             ">= 3",
             "landing_rate",
         ] {
-            assert!(matches!(Condition::parse(bad, &t), Err(Failure::Input(_))), "{bad}");
+            assert!(matches!(Condition::parse(bad, &t), Err(Error::Input(_))), "{bad}");
         }
-        let Err(Failure::Input(m)) = Condition::parse("landing_rat >= 0.3", &t) else {
+        let Err(Error::Input(m)) = Condition::parse("landing_rat >= 0.3", &t) else {
             unreachable!()
         };
         assert!(m.contains("did you mean `landing_rate`?"), "{m}");

@@ -1,0 +1,97 @@
+//! Calibration as a study: the calibration file read and checked, approximate Bayesian
+//! computation run ([`crate::calibrate`]), and posterior.csv and calibration.json written.
+
+use super::{thread_pool, write_file, Cancel, Error, Progress, Unit};
+use crate::calibrate::{self, Calibration};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// A calibration to run.
+#[derive(Clone, Debug)]
+pub struct CalibrateRequest {
+    /// The calibration file.
+    pub file: PathBuf,
+    /// Output directory (`results/<calibration name>` when `None`).
+    pub out: Option<PathBuf>,
+    /// Worker threads (all cores when `None`); results do not depend on it.
+    pub threads: Option<usize>,
+    /// Replace a calibration already in the output directory.
+    pub force: bool,
+}
+
+/// A finished calibration.
+pub struct CalibrateOutcome {
+    /// The calibration's name.
+    pub name: String,
+    /// The base scenario file.
+    pub scenario_file: String,
+    /// Particles per generation.
+    pub particles: usize,
+    /// Replications per particle.
+    pub replications: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// The posterior table, as the terminal shows it.
+    pub table: String,
+    /// Parameter sets simulated in all.
+    pub simulated: usize,
+    /// Wall-clock time.
+    pub elapsed: Duration,
+    /// Where the results are.
+    pub out: PathBuf,
+}
+
+/// Runs the calibration and writes posterior.csv and calibration.json.
+pub fn calibrate(
+    request: &CalibrateRequest,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<CalibrateOutcome, Error> {
+    let loaded = Calibration::load(&request.file)?;
+    let c = &loaded.calibration;
+    let out = request.out.clone().unwrap_or_else(|| super::default_out(&c.name));
+    super::prepare_output_dir(
+        &out,
+        request.force,
+        &["calibration.json"],
+        "a calibration (calibration.json)",
+    )?;
+    if cancel.is_cancelled() {
+        return Err(Error::Cancelled { dir: None, kept: 0 });
+    }
+    let pool = thread_pool(request.threads)?;
+    let report = |generation: usize, accepted: usize, simulated: usize| {
+        progress.advance(
+            Unit::Particles { generation, simulated },
+            accepted as u64,
+            c.particles as u64,
+        )
+    };
+    let started = Instant::now();
+    let posterior = calibrate::run(&loaded, &pool, &report);
+    progress.finish();
+    let posterior = posterior.map_err(Error::Failed)?;
+    let elapsed = started.elapsed();
+    let scenario_file = c.scenario.display().to_string();
+    write_file(
+        &out,
+        "posterior.csv",
+        calibrate::posterior_csv(&loaded, &posterior).as_bytes(),
+    )?;
+    write_file(
+        &out,
+        "calibration.json",
+        calibrate::calibration_json(&loaded, &scenario_file, &posterior).as_bytes(),
+    )?;
+    Ok(CalibrateOutcome {
+        name: c.name.clone(),
+        scenario_file,
+        particles: c.particles,
+        replications: c.replications,
+        seed: c.seed,
+        table: calibrate::table(&loaded, &posterior),
+        simulated: posterior.generations.iter().map(|g| g.simulated).sum(),
+        elapsed,
+        out,
+    })
+}

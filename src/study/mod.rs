@@ -1,0 +1,288 @@
+//! Studies: what a planner asks feidi to do — run a scenario, sweep its levers, compare
+//! alternatives, calibrate to reported figures, discover where conditions hold, and
+//! validate files — each a library function that any front end (the command line, a
+//! browser, a binding) drives.
+//!
+//! A study takes a request, a [`Progress`] to report to and a [`Cancel`] flag, writes its
+//! result files through [`crate::results`], and returns a typed outcome or a typed
+//! [`Error`]. It never prints, never reads environment variables and never chooses an
+//! exit code: those are the front end's.
+
+pub mod calibrate;
+pub mod compare;
+pub mod discover;
+pub mod run;
+pub mod sweep;
+pub mod validate;
+
+use crate::model::metrics::MetricInfo;
+use crate::runner::ReplicationFailure;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// What a study counts as it works.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Replications of one scenario (or of every alternative in lockstep).
+    Replications,
+    /// Design points of a sweep.
+    DesignPoints,
+    /// Accepted particles of a calibration generation.
+    Particles {
+        /// The generation, from 0.
+        generation: usize,
+        /// Parameter sets simulated so far in this generation.
+        simulated: usize,
+    },
+}
+
+/// Where a study reports how far it has got. Calls may come from several threads.
+pub trait Progress: Sync {
+    /// `done` of `total` units are finished.
+    fn advance(&self, unit: Unit, done: u64, total: u64);
+    /// Something the user should know before the work goes on (such as points already
+    /// done when a sweep resumes).
+    fn note(&self, _text: &str) {}
+    /// The work is over (finished, failed or cancelled).
+    fn finish(&self) {}
+}
+
+/// A [`Progress`] that shows nothing: for tests and quiet callers.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn advance(&self, _unit: Unit, _done: u64, _total: u64) {}
+}
+
+/// A request to stop, set by the front end (Ctrl-C, a button) and read by the study
+/// between units of work; work already finished and written is kept.
+#[derive(Debug, Default)]
+pub struct Cancel(AtomicBool);
+
+impl Cancel {
+    /// A flag not yet set.
+    pub const fn new() -> Self {
+        Cancel(AtomicBool::new(false))
+    }
+
+    /// Asks the study to stop; gives whether it had been asked already.
+    pub fn cancel(&self) -> bool {
+        self.0.swap(true, Ordering::Relaxed)
+    }
+
+    /// Whether a stop has been asked for.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// The expected size of a run refused as absurd.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkEstimate {
+    /// Model events expected in all.
+    pub events: f64,
+    /// Expected candidate projects per replication.
+    pub candidates_per_replication: f64,
+    /// Replications (per design point for a sweep).
+    pub replications: u64,
+    /// Estimated wall-clock hours.
+    pub hours: f64,
+    /// Threads the estimate assumes.
+    pub threads: usize,
+}
+
+/// Why a study did not finish.
+#[derive(Debug)]
+pub enum Error {
+    /// Bad input: a file, a setting or a request; the message says where and what.
+    Input(String),
+    /// The output directory already holds results of this kind (`holds` names the file
+    /// that shows it); they are replaced only when the request forces it.
+    ResultsExist {
+        /// The directory.
+        dir: PathBuf,
+        /// What it holds, such as "results (manifest.json)".
+        holds: &'static str,
+        /// Whether the work there can be continued instead (a sweep).
+        resumable: bool,
+    },
+    /// The expected work exceeds a day; run only when the request forces it.
+    TooMuchWork(WorkEstimate),
+    /// A replication failed (a bug in feidi), with what is needed to run it alone.
+    Replication {
+        /// The failing replication and its random streams' design point.
+        failure: ReplicationFailure,
+        /// The scenario file that replays it.
+        scenario: PathBuf,
+        /// The sweep's design point, when it differs from the streams' point (points of
+        /// sensitivity designs share the streams of point 0).
+        design_point: Option<usize>,
+    },
+    /// Something failed while working, such as a directory that cannot be written.
+    Failed(String),
+    /// The study was cancelled; finished work is kept in `dir`.
+    Cancelled {
+        /// Where the finished work is.
+        dir: Option<PathBuf>,
+        /// How many units (design points) are kept.
+        kept: usize,
+    },
+}
+
+impl Error {
+    /// Whether the error is the user's input rather than a failure while working.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            Error::Input(_) | Error::ResultsExist { .. } | Error::TooMuchWork(_)
+        )
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Input(m) | Error::Failed(m) => f.write_str(m),
+            Error::ResultsExist { dir, holds, .. } => {
+                write!(f, "{} already holds {holds}", dir.display())
+            }
+            Error::TooMuchWork(w) => write!(
+                f,
+                "this work would handle about {:.2e} model events ({:.2e} candidates per replication × {} replications), roughly {:.0} hours on {} threads",
+                w.events, w.candidates_per_replication, w.replications, w.hours, w.threads
+            ),
+            Error::Replication {
+                failure, design_point, ..
+            } => match design_point {
+                Some(p) => write!(f, "design point {p}: {failure}"),
+                None => write!(f, "{failure}"),
+            },
+            Error::Cancelled { dir, kept } => match dir {
+                Some(dir) => write!(f, "stopped: {kept} design points are done and kept in {}", dir.display()),
+                None => f.write_str("stopped"),
+            },
+        }
+    }
+}
+
+impl From<crate::input::Diagnostics> for Error {
+    fn from(d: crate::input::Diagnostics) -> Self {
+        Error::Input(d.to_string())
+    }
+}
+
+/// A pool of `threads` workers (all cores when `None`).
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    let threads = threads.unwrap_or(0);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Failed(format!("cannot start {threads} worker threads: {e}")))
+}
+
+/// Where results go when the request names no directory: `results/<name>`.
+pub fn default_out(name: &str) -> PathBuf {
+    Path::new("results").join(name)
+}
+
+/// Creates the output directory and checks it is writable before any work starts; a
+/// directory that already holds results (`marker`, shown as `holds`) is replaced only
+/// when `force` is set.
+pub(crate) fn prepare_output_dir(dir: &Path, force: bool, marker: &[&str], holds: &'static str) -> Result<(), Error> {
+    if !force && marker.iter().any(|m| dir.join(m).exists()) {
+        return Err(Error::ResultsExist {
+            dir: dir.to_path_buf(),
+            holds,
+            resumable: false,
+        });
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Failed(format!("cannot create output directory {}: {e}", dir.display())))?;
+    let probe = dir.join(format!(".feidi-write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"")
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| Error::Failed(format!("output directory {} is not writable: {e}", dir.display())))
+}
+
+/// Model events per second per thread assumed for estimates: the reference model's
+/// measured speed on a modest machine (BENCHMARKS.md), rounded down.
+const EVENTS_PER_SECOND: f64 = 5e6;
+/// Model events per candidate assumed for estimates: an arrival and about four stages.
+const EVENTS_PER_CANDIDATE: f64 = 5.0;
+/// Longest estimated run accepted without forcing.
+const MAX_ESTIMATED_HOURS: f64 = 24.0;
+
+/// Refuses, with the estimate, work whose expected size is absurd, unless forced.
+pub(crate) fn check_work(candidates_per_replication: f64, replications: u64, force: bool) -> Result<(), Error> {
+    let events = candidates_per_replication * EVENTS_PER_CANDIDATE * replications as f64;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let hours = events / EVENTS_PER_SECOND / threads as f64 / 3600.0;
+    if hours > MAX_ESTIMATED_HOURS && !force {
+        return Err(Error::TooMuchWork(WorkEstimate {
+            events,
+            candidates_per_replication,
+            replications,
+            hours,
+            threads,
+        }));
+    }
+    Ok(())
+}
+
+/// Resolves precision targets (metric name, half-width) to indices in `names`, with a
+/// suggestion for a misspelt name; `what` says whose metrics these are.
+pub(crate) fn precision_targets(
+    precision: &[(String, f64)],
+    names: &[MetricInfo],
+    what: &str,
+) -> Result<Vec<(usize, f64)>, Error> {
+    precision
+        .iter()
+        .map(|(name, target)| {
+            let index = names.iter().position(|m| &m.name == name).ok_or_else(|| {
+                let hint = crate::input::nearest(name, names.iter().map(|m| m.name.as_str()))
+                    .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+                Error::Input(format!(
+                    "precision target {name}={target}: {what} no metric `{name}`{hint}"
+                ))
+            })?;
+            Ok((index, *target))
+        })
+        .collect()
+}
+
+/// Writes `bytes` to `dir/name` whole (temporary name and rename).
+pub(crate) fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    let path = dir.join(name);
+    crate::results::write_atomic(&path, bytes)
+        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", path.display())))
+}
+
+/// The stopping-rule record for `targets` (indices into `names`), with the half-width
+/// each reached.
+pub(crate) fn stopping_record(
+    names: &[MetricInfo],
+    targets: &[(usize, f64)],
+    reached: impl Fn(usize) -> f64,
+    cap: u64,
+    replications: u64,
+    stop: crate::runner::Stop,
+) -> crate::results::Stopping {
+    crate::results::Stopping {
+        cap,
+        replications,
+        met: stop == crate::runner::Stop::Met,
+        targets: targets
+            .iter()
+            .map(|&(m, target)| {
+                let r = reached(m);
+                crate::results::StoppingTarget {
+                    metric: names[m].name.clone(),
+                    half_width: target,
+                    reached: r.is_finite().then_some(r),
+                }
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,649 @@
+//! Sweeps: every design point of a sweep file run, resumed after a stop, split into
+//! shards and merged, and a sensitivity design's indices assembled.
+//!
+//! A sweep's results directory holds its plan (what is being run, with the hashes of the
+//! sweep and scenario files) and one row file per finished design point, each written
+//! whole and renamed into place. Killing the process loses at most the points in
+//! progress; `resume` runs only the missing ones; shards write the same row files for
+//! their share of the points, and `merge` assembles them. The final points.csv is built
+//! from the row files in point order, so every route gives the same bytes.
+
+use super::{check_work, prepare_output_dir, thread_pool, write_file, Cancel, Error, Progress, Unit};
+use crate::model::{metrics, Prepared};
+use crate::results::{points, sha256_hex, write_atomic, CONFIDENCE};
+use crate::runner::{self, RunSettings};
+use crate::scenario::{with_overrides, OverrideError, Scenario};
+use crate::sweep::Sweep;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const PLAN: &str = "sweep-plan.json";
+const ROWS: &str = "rows";
+const SERIES: &str = "series";
+
+/// What a results directory is running, to resume it or merge it safely.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// The feidi version that started the sweep.
+    pub feidi_version: String,
+    /// The sweep file, as an absolute path.
+    pub sweep_file: PathBuf,
+    /// SHA-256 of the sweep file.
+    pub sweep_sha256: String,
+    /// SHA-256 of the base scenario file.
+    pub scenario_sha256: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications of each point (the cap under a precision rule).
+    pub replications_per_point: u64,
+    /// Design points of the whole sweep.
+    pub points: usize,
+    /// (K, N) when this directory holds shard K of N.
+    pub shard: Option<(usize, usize)>,
+    /// Whether points.csv starts with a byte-order mark for Excel.
+    pub excel: bool,
+}
+
+/// A sweep file with its base scenario, every point validated.
+pub struct Loaded {
+    path: PathBuf,
+    /// The sweep.
+    pub sweep: Sweep,
+    sweep_bytes: Vec<u8>,
+    base: toml::Table,
+    base_bytes: Vec<u8>,
+    first: Scenario,
+    header: String,
+    expected_candidates: f64,
+}
+
+/// The base scenario with a design point's values set, validated; errors name the point.
+fn point_scenario(base: &toml::Table, sweep: &Sweep, point: usize) -> Result<Scenario, String> {
+    let label = &sweep.points[point].label;
+    let name = format!("{} (point {point}, {label})", sweep.scenario.display());
+    let overrides = sweep
+        .parameters
+        .iter()
+        .zip(&sweep.points[point].values)
+        .filter_map(|(parameter, value)| Some((&parameter.path, value.clone()?)));
+    with_overrides(base, overrides, &name).map_err(|e| match e {
+        OverrideError::Invalid(d) => d.to_string(),
+        other => format!("error: {name}: {other}"),
+    })
+}
+
+/// Reads a sweep file and its base scenario, and validates every design point.
+pub fn load(path: &Path) -> Result<Loaded, Error> {
+    let (sweep, sweep_bytes) = Sweep::from_file(path)?;
+    let (_, base_bytes) = Scenario::from_file(&sweep.scenario)?;
+    let text = std::str::from_utf8(&base_bytes).unwrap_or_default();
+    let base: toml::Table =
+        toml::from_str(text).map_err(|e| Error::Input(format!("{}: {e}", sweep.scenario.display())))?;
+    // Every point is validated before any runs: a night's work never stops at point 700.
+    let mut problems = Vec::new();
+    let mut expected_candidates = 0.0;
+    for p in 0..sweep.points.len() {
+        match point_scenario(&base, &sweep, p) {
+            Ok(sc) => expected_candidates += sc.expected_candidates(),
+            Err(e) => problems.push(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(problems.join("\n")));
+    }
+    let first = point_scenario(&base, &sweep, 0).map_err(Error::Input)?;
+    let parameters: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
+    let header = points::header(&parameters, &metrics::totals_for(&first));
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        sweep,
+        sweep_bytes,
+        base,
+        base_bytes,
+        first,
+        header,
+        expected_candidates,
+    })
+}
+
+fn read_plan(dir: &Path) -> Result<Plan, Error> {
+    let path = dir.join(PLAN);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Error::Input(format!(
+            "{} is not a sweep's results directory ({PLAN}: {e})",
+            dir.display()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|e| Error::Input(format!("{}: unreadable plan: {e}", path.display())))
+}
+
+/// The size of a sweep and the time it will take, from a short trial.
+#[derive(Clone, Debug)]
+pub struct Estimate {
+    /// The sweep's name.
+    pub name: String,
+    /// Design points.
+    pub points: usize,
+    /// Replications per point.
+    pub replications: u64,
+    /// Replications timed in the trial (of point 0).
+    pub trial: u64,
+    /// Threads the estimate assumes (all cores).
+    pub threads: usize,
+    /// Estimated wall-clock seconds for the whole sweep.
+    pub seconds: f64,
+}
+
+/// Estimates a sweep's size and time from a trial of up to one block of point 0.
+pub fn estimate(path: &Path) -> Result<Estimate, Error> {
+    let loaded = load(path)?;
+    let sweep = &loaded.sweep;
+    let prepared = Prepared::new(&loaded.first);
+    let trial = sweep.replications.min(runner::BLOCK);
+    let started = Instant::now();
+    runner::run_serial(
+        &prepared,
+        RunSettings {
+            seed: sweep.seed,
+            point: 0,
+            replications: trial,
+        },
+    )
+    .map_err(|failure| Error::Replication {
+        failure,
+        scenario: sweep.scenario.clone(),
+        design_point: None,
+    })?;
+    let per_replication = started.elapsed().as_secs_f64() / trial as f64;
+    let runs = sweep.points.len() as u64 * sweep.replications;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Ok(Estimate {
+        name: sweep.name.clone(),
+        points: sweep.points.len(),
+        replications: sweep.replications,
+        trial,
+        threads,
+        seconds: per_replication * runs as f64 / threads as f64,
+    })
+}
+
+/// A sweep to start.
+#[derive(Clone, Debug)]
+pub struct SweepRequest {
+    /// The sweep file.
+    pub file: PathBuf,
+    /// Output directory (`results/<sweep name>` when `None`).
+    pub out: Option<PathBuf>,
+    /// Worker threads (all cores when `None`); results do not depend on it.
+    pub threads: Option<usize>,
+    /// Start over in a directory that holds a sweep, and run work estimated at over a day.
+    pub force: bool,
+    /// Start points.csv with a UTF-8 byte-order mark, so that Excel shows Chinese text.
+    pub excel: bool,
+    /// Run only shard K of N (points p with p mod N = K).
+    pub shard: Option<(usize, usize)>,
+}
+
+/// A sweep (or a shard of one) whose points are all done.
+#[derive(Clone, Debug)]
+pub struct SweepOutcome {
+    /// The results directory.
+    pub dir: PathBuf,
+    /// Design points of the whole sweep.
+    pub points: usize,
+    /// Replications per point.
+    pub replications: u64,
+    /// The shard this directory holds, if any (then points.csv waits for a merge).
+    pub shard: Option<(usize, usize)>,
+    /// Points this directory is responsible for.
+    pub mine: usize,
+    /// Wall-clock time of this call.
+    pub elapsed: Duration,
+}
+
+/// Starts a sweep: checks every point, writes the plan, runs the points, and (for a
+/// whole sweep) assembles points.csv and manifest.json.
+pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -> Result<SweepOutcome, Error> {
+    let loaded = load(&request.file)?;
+    if let Some((k, n)) = request.shard {
+        if n == 0 || k >= n {
+            return Err(Error::Input(format!(
+                "shard {k} of {n} does not exist (shards count from 0 to N-1)"
+            )));
+        }
+    }
+    // One replication of every point is the sweep's unit of work.
+    check_work(loaded.expected_candidates, loaded.sweep.replications, request.force)?;
+    let out = request
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_out(&loaded.sweep.name));
+    if out.join(PLAN).exists() && !request.force {
+        return Err(Error::ResultsExist {
+            dir: out,
+            holds: "a sweep (sweep-plan.json)",
+            resumable: true,
+        });
+    }
+    prepare_output_dir(&out, request.force, &["manifest.json"], "results (manifest.json)")?;
+    if request.force {
+        // Starting over: earlier rows must not be mistaken for this run's.
+        let _ = std::fs::remove_dir_all(out.join(ROWS));
+        let _ = std::fs::remove_file(out.join(PLAN));
+    }
+    let plan = Plan {
+        feidi_version: env!("CARGO_PKG_VERSION").to_string(),
+        sweep_file: std::fs::canonicalize(&loaded.path).unwrap_or(loaded.path.clone()),
+        sweep_sha256: sha256_hex(&loaded.sweep_bytes),
+        scenario_sha256: sha256_hex(&loaded.base_bytes),
+        seed: loaded.sweep.seed,
+        replications_per_point: loaded.sweep.replications,
+        points: loaded.sweep.points.len(),
+        shard: request.shard,
+        excel: request.excel,
+    };
+    let text = serde_json::to_string_pretty(&plan).expect("plan serializes") + "\n";
+    write_file(&out, PLAN, text.as_bytes())?;
+    run(&loaded, &plan, &out, request.threads, progress, cancel)
+}
+
+/// Continues the sweep in `dir`: runs only the points without a row yet.
+pub fn resume(
+    dir: &Path,
+    threads: Option<usize>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<SweepOutcome, Error> {
+    let plan = read_plan(dir)?;
+    let loaded = load(&plan.sweep_file)?;
+    let check = |what: &str, then: &str, now: String| {
+        if then == now {
+            Ok(())
+        } else {
+            Err(Error::Input(format!(
+                "{what} has changed since this sweep started (SHA-256 {} then, {} now); \
+                 resuming would mix results of two different sweeps. Start a new sweep, or restore the file",
+                &then[..12.min(then.len())],
+                &now[..12]
+            )))
+        }
+    };
+    check(
+        &format!("the sweep file {}", plan.sweep_file.display()),
+        &plan.sweep_sha256,
+        sha256_hex(&loaded.sweep_bytes),
+    )?;
+    check(
+        &format!("the scenario file {}", loaded.sweep.scenario.display()),
+        &plan.scenario_sha256,
+        sha256_hex(&loaded.base_bytes),
+    )?;
+    run(&loaded, &plan, dir, threads, progress, cancel)
+}
+
+fn row_path(dir: &Path, point: usize) -> PathBuf {
+    dir.join(ROWS).join(format!("{point:08}.csv"))
+}
+
+fn series_path(dir: &Path, point: usize) -> PathBuf {
+    dir.join(SERIES).join(format!("{point:08}.csv"))
+}
+
+/// Where a failing design point's scenario is written, so that its replication can be
+/// run alone.
+fn failed_point_path(dir: &Path, point: usize) -> PathBuf {
+    dir.join("failed-points").join(format!("{point:08}.toml"))
+}
+
+/// Runs one design point and commits its row (and series) to `dir`.
+fn run_point(loaded: &Loaded, dir: &Path, p: usize, metric_names: &[metrics::MetricInfo]) -> Result<(), Error> {
+    let sweep = &loaded.sweep;
+    let scenario = point_scenario(&loaded.base, sweep, p).map_err(Error::Input)?;
+    if metrics::totals_for(&scenario) != metric_names {
+        return Err(Error::Input(format!(
+            "point {p} reports other metrics than point 0 (a tax party differs?); points.csv needs the same columns for every point"
+        )));
+    }
+    let prepared = Prepared::new(&scenario);
+    // Sensitivity designs compare points, so every point runs on the streams of point 0
+    // (common random numbers); other designs keep one stream set per point.
+    let stream_point = if sweep.design.common_random_numbers() {
+        0
+    } else {
+        p as u32
+    };
+    let settings = RunSettings {
+        seed: sweep.seed,
+        point: stream_point,
+        replications: sweep.replications,
+    };
+    let results = if sweep.precision.is_empty() {
+        runner::run_serial(&prepared, settings)
+    } else {
+        let targets: Vec<(usize, f64)> = sweep
+            .precision
+            .iter()
+            .map(|(name, target)| {
+                let index = metric_names.iter().position(|m| &m.name == name).ok_or_else(|| {
+                    Error::Input(format!(
+                        "sweep.precision names `{name}`, which point {p} does not report"
+                    ))
+                })?;
+                Ok((index, *target))
+            })
+            .collect::<Result<_, Error>>()?;
+        runner::run_until(&prepared, settings, &targets)
+    };
+    let results = match results {
+        Ok(results) => results,
+        Err(failure) => {
+            // The point's own scenario file, so that the failing replication can be
+            // replayed alone.
+            let replay = failed_point_path(dir, p);
+            let text = toml::to_string(&point_table(&loaded.base, sweep, p)).unwrap_or_default();
+            let _ = std::fs::create_dir_all(replay.parent().unwrap_or(dir));
+            let _ = write_atomic(&replay, text.as_bytes());
+            return Err(Error::Replication {
+                failure,
+                scenario: replay,
+                design_point: Some(p),
+            });
+        }
+    };
+    let summaries: Vec<_> = results.totals.iter().map(|a| a.summary(CONFIDENCE)).collect();
+    let values: Vec<String> = sweep.points[p]
+        .values
+        .iter()
+        .map(|v| match v {
+            Some(toml::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        })
+        .collect();
+    // The series first: a committed row promises that its series is there too.
+    let series = crate::results::series_csv(
+        &metrics::series(&scenario),
+        &results.series,
+        scenario.bin_width,
+        scenario.horizon,
+    );
+    write_atomic(&series_path(dir, p), series.as_bytes())
+        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", series_path(dir, p).display())))?;
+    let row = points::row(p, &sweep.points[p].label, results.replications, &values, &summaries);
+    write_atomic(&row_path(dir, p), row.as_bytes())
+        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", row_path(dir, p).display())))
+}
+
+/// The base scenario's table with design point `p`'s values set (unvalidated).
+fn point_table(base: &toml::Table, sweep: &Sweep, p: usize) -> toml::Table {
+    let mut doc = base.clone();
+    for (parameter, value) in sweep.parameters.iter().zip(&sweep.points[p].values) {
+        if let Some(value) = value {
+            let _ = crate::scenario::apply(&mut doc, &parameter.path, value.clone());
+        }
+    }
+    doc
+}
+
+/// Runs the points of `plan` that have no row yet, then assembles the results (for a
+/// whole sweep; a shard waits for [`merge`]).
+fn run(
+    loaded: &Loaded,
+    plan: &Plan,
+    dir: &Path,
+    threads: Option<usize>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<SweepOutcome, Error> {
+    let sweep = &loaded.sweep;
+    for sub in [ROWS, SERIES] {
+        std::fs::create_dir_all(dir.join(sub))
+            .map_err(|e| Error::Failed(format!("cannot create {}: {e}", dir.join(sub).display())))?;
+    }
+    let mine = |p: &usize| plan.shard.is_none_or(|(k, n)| p % n == k);
+    let todo: Vec<usize> = (0..sweep.points.len())
+        .filter(mine)
+        .filter(|&p| !row_path(dir, p).exists())
+        .collect();
+    let total_mine = (0..sweep.points.len()).filter(mine).count();
+    let already = total_mine - todo.len();
+    if already > 0 {
+        progress.note(&format!(
+            "{already} of {total_mine} design points already done; running the other {}",
+            todo.len()
+        ));
+    }
+    let metric_names = metrics::totals_for(&loaded.first);
+    let started = Instant::now();
+    let done = AtomicUsize::new(0);
+    let outcome: Result<(), Error> = {
+        use rayon::prelude::*;
+        thread_pool(threads)?.install(|| {
+            todo.par_iter().try_for_each(|&p| {
+                // After a cancel no new point starts; points in progress are abandoned.
+                if cancel.is_cancelled() {
+                    return Err(Error::Cancelled { dir: None, kept: 0 });
+                }
+                run_point(loaded, dir, p, &metric_names)?;
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                progress.advance(Unit::DesignPoints, finished as u64, todo.len() as u64);
+                Ok(())
+            })
+        })
+    };
+    progress.finish();
+    if let Err(Error::Cancelled { .. }) = outcome {
+        let kept = std::fs::read_dir(dir.join(ROWS)).map_or(0, |d| d.count());
+        return Err(Error::Cancelled {
+            dir: Some(dir.to_path_buf()),
+            kept,
+        });
+    }
+    outcome?;
+    if plan.shard.is_none() {
+        assemble(loaded, plan, dir, &[dir.to_path_buf()], plan.excel)?;
+    }
+    Ok(SweepOutcome {
+        dir: dir.to_path_buf(),
+        points: sweep.points.len(),
+        replications: sweep.replications,
+        shard: plan.shard,
+        mine: total_mine,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Writes points.csv and manifest.json into `out` from the row files in `sources`.
+fn assemble(loaded: &Loaded, plan: &Plan, out: &Path, sources: &[PathBuf], excel: bool) -> Result<(), Error> {
+    let mut csv = if excel { String::from("\u{feff}") } else { String::new() };
+    csv.push_str(&loaded.header);
+    for p in 0..plan.points {
+        let row = sources
+            .iter()
+            .map(|d| row_path(d, p))
+            .find(|path| path.exists())
+            .ok_or_else(|| Error::Input(format!("design point {p} has no results in {}", describe(sources))))?;
+        let text =
+            std::fs::read_to_string(&row).map_err(|e| Error::Failed(format!("cannot read {}: {e}", row.display())))?;
+        csv.push_str(&text);
+    }
+    let write = |name: &str, bytes: &[u8]| {
+        write_atomic(&out.join(name), bytes)
+            .map_err(|e| Error::Failed(format!("cannot write {}: {e}", out.join(name).display())))
+    };
+    write("points.csv", csv.as_bytes())?;
+    let mut files =
+        vec![serde_json::json!({ "name": "points.csv", "bytes": csv.len(), "sha256": sha256_hex(csv.as_bytes()) })];
+    if let Some(json) = sensitivity(loaded, &csv)? {
+        write("sensitivity.json", json.as_bytes())?;
+        files.push(serde_json::json!({ "name": "sensitivity.json", "bytes": json.len(), "sha256": sha256_hex(json.as_bytes()) }));
+    }
+    let manifest = serde_json::json!({
+        "feidi_version": env!("CARGO_PKG_VERSION"),
+        "sweep_sha256": plan.sweep_sha256,
+        "scenario_sha256": plan.scenario_sha256,
+        "seed": plan.seed,
+        "replications_per_point": plan.replications_per_point,
+        "points": plan.points,
+        "replications_per_block": runner::BLOCK,
+        "files": files,
+    });
+    let text = serde_json::to_string_pretty(&manifest).expect("manifest serializes") + "\n";
+    write("manifest.json", text.as_bytes())
+}
+
+/// sensitivity.json for a sensitivity design: the indices of every total metric,
+/// computed from the per-point means in points.csv (`csv`); `None` for other designs.
+fn sensitivity(loaded: &Loaded, csv: &str) -> Result<Option<String>, Error> {
+    use crate::analysis::{morris, oat, sobol};
+    use crate::sweep::{Design, Values};
+    use serde_json::json;
+    let sweep = &loaded.sweep;
+    let Some(method) = sweep.design.sensitivity_method() else {
+        return Ok(None);
+    };
+    let table = crate::results::points::PointsTable::parse(csv)
+        .map_err(|why| Error::Failed(format!("cannot read back points.csv: {why}")))?;
+    let names: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
+    let k = names.len();
+    let morris_design = match sweep.design {
+        Design::Morris { trajectories, levels } => {
+            Some(morris::design(k, trajectories, levels, sweep.seed).map_err(Error::Input)?)
+        }
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for info in metrics::totals_for(&loaded.first) {
+        let column = table
+            .column(&format!("{}.mean", info.name))
+            .ok_or_else(|| Error::Failed(format!("points.csv has no column {}.mean", info.name)))?;
+        let y = table.numbers(column);
+        let effects: Vec<serde_json::Value> = match &sweep.design {
+            Design::Oat { .. } => oat::effects(k, &y)
+                .map_err(Error::Failed)?
+                .iter()
+                .zip(&sweep.parameters)
+                .zip(&names)
+                .map(|((e, p), name)| {
+                    let (low, high) = match p.values {
+                        Values::Range {
+                            min,
+                            max,
+                            integer: true,
+                            ..
+                        } => (min.round(), max.round()),
+                        Values::Range { min, max, .. } => (min, max),
+                        Values::List(_) => (f64::NAN, f64::NAN),
+                    };
+                    json!({
+                        "parameter": name, "low": low, "high": high,
+                        "baseline_output": e.baseline, "output_at_low": e.at_low, "output_at_high": e.at_high,
+                    })
+                })
+                .collect(),
+            Design::Morris { .. } => {
+                let design = morris_design.as_ref().expect("a Morris design was built");
+                morris::effects(design, &y)
+                    .map_err(Error::Failed)?
+                    .iter()
+                    .zip(&names)
+                    .map(|(e, name)| json!({ "parameter": name, "mu": e.mu, "mu_star": e.mu_star, "sigma": e.sigma }))
+                    .collect()
+            }
+            _ => sobol::indices(k, &y, CONFIDENCE, sweep.seed)
+                .map_err(Error::Failed)?
+                .iter()
+                .zip(&names)
+                .map(|(s, name)| {
+                    json!({
+                        "parameter": name,
+                        "first": s.first, "first_low": s.first_low, "first_high": s.first_high,
+                        "total": s.total, "total_low": s.total_low, "total_high": s.total_high,
+                    })
+                })
+                .collect(),
+        };
+        out.push(json!({ "metric": info.name, "unit": info.unit, "effects": effects }));
+    }
+    let json = json!({
+        "method": method,
+        "confidence": CONFIDENCE,
+        "parameters": names,
+        "metrics": out,
+    });
+    Ok(Some(
+        serde_json::to_string_pretty(&json).expect("sensitivity serializes") + "\n",
+    ))
+}
+
+fn describe(dirs: &[PathBuf]) -> String {
+    dirs.iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Merges the directories of a sharded sweep into `out`: checks that the shards belong
+/// to one sweep and cover it, then writes exactly what an unsharded run writes. Gives
+/// the number of shards and of design points.
+pub fn merge(out: &Path, shards: &[PathBuf], excel: bool) -> Result<(usize, usize), Error> {
+    if shards.is_empty() {
+        return Err(Error::Input("no shard directories to merge".to_string()));
+    }
+    let plans: Vec<Plan> = shards.iter().map(|d| read_plan(d)).collect::<Result<_, _>>()?;
+    let first = &plans[0];
+    let n = first.shard.map_or(1, |(_, n)| n);
+    let mut seen = vec![false; n];
+    for (dir, plan) in shards.iter().zip(&plans) {
+        let same = Plan {
+            shard: first.shard,
+            excel: first.excel,
+            sweep_file: first.sweep_file.clone(),
+            ..plan.clone()
+        };
+        if &same != first || plan.shard.map_or(1, |(_, m)| m) != n {
+            return Err(Error::Input(format!(
+                "{} belongs to another sweep than {} (its plan differs)",
+                dir.display(),
+                shards[0].display()
+            )));
+        }
+        let k = plan.shard.map_or(0, |(k, _)| k);
+        if std::mem::replace(&mut seen[k], true) {
+            return Err(Error::Input(format!("shard {k} is given twice")));
+        }
+    }
+    if let Some(missing) = seen.iter().position(|s| !s) {
+        return Err(Error::Input(format!("shard {missing} of {n} is missing from the list")));
+    }
+    let loaded = load(&first.sweep_file)?;
+    if sha256_hex(&loaded.sweep_bytes) != first.sweep_sha256 || sha256_hex(&loaded.base_bytes) != first.scenario_sha256
+    {
+        return Err(Error::Input(format!(
+            "the sweep or scenario file has changed since the shards ran ({})",
+            first.sweep_file.display()
+        )));
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::Failed(format!("cannot create {}: {e}", out.display())))?;
+    let whole = Plan {
+        shard: None,
+        excel,
+        ..first.clone()
+    };
+    std::fs::create_dir_all(out.join(SERIES))
+        .map_err(|e| Error::Failed(format!("cannot create {}: {e}", out.join(SERIES).display())))?;
+    for p in 0..first.points {
+        let from = shards
+            .iter()
+            .map(|d| series_path(d, p))
+            .find(|f| f.exists())
+            .ok_or_else(|| Error::Input(format!("design point {p} has no series in {}", describe(shards))))?;
+        let bytes = std::fs::read(&from).map_err(|e| Error::Failed(format!("cannot read {}: {e}", from.display())))?;
+        write_atomic(&series_path(out, p), &bytes)
+            .map_err(|e| Error::Failed(format!("cannot write {}: {e}", series_path(out, p).display())))?;
+    }
+    assemble(&loaded, &whole, out, shards, excel)?;
+    Ok((n, first.points))
+}

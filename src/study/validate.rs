@@ -1,0 +1,139 @@
+//! Checking scenario, sweep and calibration files before a run: the kind of file is told
+//! by its top-level table, and every problem is reported with its location.
+
+use super::Error;
+use crate::scenario::Scenario;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// What a valid file holds.
+#[derive(Clone, Debug)]
+pub enum Checked {
+    /// A scenario file.
+    Scenario {
+        /// The file.
+        file: PathBuf,
+        /// The scenario's short name.
+        name: String,
+        /// Cities, enclaves and stages.
+        cities: usize,
+        /// Enclaves.
+        enclaves: usize,
+        /// Stages of a project's life.
+        stages: usize,
+    },
+    /// A sweep file, its base scenario and every design point.
+    Sweep {
+        /// The file.
+        file: PathBuf,
+        /// The sweep's name.
+        name: String,
+        /// Design points.
+        points: usize,
+        /// Replications per point.
+        replications: u64,
+        /// The base scenario file.
+        scenario: PathBuf,
+    },
+    /// A calibration file, its base scenario, key paths and prior ranges.
+    Calibration {
+        /// The file.
+        file: PathBuf,
+        /// The calibration's name.
+        name: String,
+        /// Reported figures to match.
+        targets: usize,
+        /// Calibrated settings.
+        parameters: usize,
+        /// Particles per generation.
+        particles: usize,
+        /// Generations.
+        generations: usize,
+        /// The base scenario file.
+        scenario: PathBuf,
+    },
+}
+
+impl fmt::Display for Checked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Checked::Scenario {
+                file,
+                name,
+                cities,
+                enclaves,
+                stages,
+            } => write!(
+                f,
+                "{}: ok — scenario \"{name}\": {cities} cities, {enclaves} enclaves, {stages} stages",
+                file.display()
+            ),
+            Checked::Sweep {
+                file,
+                name,
+                points,
+                replications,
+                scenario,
+            } => write!(
+                f,
+                "{}: ok — sweep \"{name}\": {points} design points × {replications} replications of {}",
+                file.display(),
+                scenario.display()
+            ),
+            Checked::Calibration {
+                file,
+                name,
+                targets,
+                parameters,
+                particles,
+                generations,
+                scenario,
+            } => write!(
+                f,
+                "{}: ok — calibration \"{name}\": {targets} targets, {parameters} parameters, {particles} particles × {generations} generations of {}",
+                file.display(),
+                scenario.display()
+            ),
+        }
+    }
+}
+
+/// Whether `path` has a top-level `[table]` line.
+fn has_table(path: &Path, table: &[u8]) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| bytes.split(|&b| b == b'\n').any(|line| line.trim_ascii() == table))
+}
+
+/// Checks one file, of whichever kind it is.
+pub fn check(path: &Path) -> Result<Checked, Error> {
+    if has_table(path, b"[sweep]") {
+        let loaded = super::sweep::load(path)?;
+        return Ok(Checked::Sweep {
+            file: path.to_path_buf(),
+            name: loaded.sweep.name.clone(),
+            points: loaded.sweep.points.len(),
+            replications: loaded.sweep.replications,
+            scenario: loaded.sweep.scenario.clone(),
+        });
+    }
+    if has_table(path, b"[calibration]") {
+        let loaded = crate::calibrate::Calibration::load(path)?;
+        let c = &loaded.calibration;
+        return Ok(Checked::Calibration {
+            file: path.to_path_buf(),
+            name: c.name.clone(),
+            targets: c.targets.len(),
+            parameters: c.parameters.len(),
+            particles: c.particles,
+            generations: c.generations,
+            scenario: c.scenario.clone(),
+        });
+    }
+    let (scenario, _) = Scenario::from_file(path)?;
+    Ok(Checked::Scenario {
+        file: path.to_path_buf(),
+        name: scenario.name,
+        cities: scenario.cities.len(),
+        enclaves: scenario.enclaves.len(),
+        stages: scenario.stages.len(),
+    })
+}
