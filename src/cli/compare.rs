@@ -129,30 +129,18 @@ pub(crate) fn command(args: CompareArgs) -> Result<(), Failure> {
         .collect();
     let progress = Progress::new(args.replications);
     let started = Instant::now();
-    let (comparison, stop) =
-        runner::run_compare(&pool, &alternatives, args.seed, args.replications, &targets, &|done| {
-            progress.update(done)
-        })
-        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let rule = runner::Precision::new(targets);
+    let (comparison, stop) = runner::run_compare(&pool, &alternatives, args.seed, args.replications, &rule, &|done| {
+        progress.update(done)
+    })
+    .map_err(super::replication_failure)?;
     progress.finish();
     let elapsed = started.elapsed();
-    let stopping = (!targets.is_empty()).then(|| {
+    let stopping = (!rule.targets.is_empty()).then(|| {
         stopping_record(
             &compared,
-            &targets,
-            |m| {
-                comparison
-                    .pairs
-                    .iter()
-                    .map(|p| runner::moments_half_width(&p.differences[m]))
-                    .fold(f64::NEG_INFINITY, |a, b| {
-                        if a.is_nan() || b.is_nan() {
-                            f64::NAN
-                        } else {
-                            a.max(b)
-                        }
-                    })
-            },
+            &rule.targets,
+            |m| comparison.widest_half_width(m, rule.confidence),
             args.replications,
             comparison.replications,
             stop,

@@ -218,6 +218,14 @@ pub(crate) fn stopping_record(
     }
 }
 
+/// The failure of a run's replication, with the command that re-runs it alone.
+pub(crate) fn replication_failure(e: runner::ReplicationFailure) -> Failure {
+    Failure::Runtime(format!(
+        "{e}\n  re-run it alone with: feidi run SCENARIO --seed {} --replay {}:{}",
+        e.seed, e.point, e.replication
+    ))
+}
+
 fn parse_replay(text: &str) -> Result<(u32, u64), String> {
     let (point, replication) = match text.split_once(':') {
         Some((p, r)) => (p, r),
@@ -409,23 +417,21 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let progress = Progress::new(args.replications);
     let started = Instant::now();
-    let (results, stopping) = if targets.is_empty() {
-        let results = runner::run(&pool, &prepared, settings, &|done| progress.update(done))
-            .map_err(|e| Failure::Runtime(e.to_string()))?;
-        (results, None)
+    let rule = runner::Precision::new(targets);
+    let (results, stop) =
+        runner::run(&pool, &prepared, settings, &rule, &|done| progress.update(done)).map_err(replication_failure)?;
+    let stopping = if rule.targets.is_empty() {
+        None
     } else {
-        let (results, stop) =
-            runner::run_until_parallel(&pool, &prepared, settings, &targets, &|done| progress.update(done))
-                .map_err(|e| Failure::Runtime(e.to_string()))?;
         let record = stopping_record(
             &totals,
-            &targets,
-            |m| runner::half_width(&results.totals[m]),
+            &rule.targets,
+            |m| results.totals[m].half_width(rule.confidence),
             args.replications,
             results.replications,
             stop,
         );
-        (results, Some(record))
+        Some(record)
     };
     progress.finish();
     let elapsed = started.elapsed();

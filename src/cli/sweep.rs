@@ -194,8 +194,9 @@ fn plan(path: &Path) -> Result<(), Failure> {
             point: 0,
             replications: trial,
         },
+        &runner::Precision::default(),
     )
-    .map_err(|e| Failure::Runtime(e.to_string()))?;
+    .map_err(super::replication_failure)?;
     let per_replication = started.elapsed().as_secs_f64() / trial as f64;
     let runs = sweep.points.len() as u64 * sweep.replications;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -349,7 +350,7 @@ fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Resu
             replications: sweep.replications,
         };
         let results = if sweep.precision.is_empty() {
-            runner::run_serial(&prepared, settings)
+            runner::run_serial(&prepared, settings, &runner::Precision::default())
         } else {
             let names = metrics::totals_for(&scenario);
             let targets: Vec<(usize, f64)> = sweep
@@ -364,9 +365,10 @@ fn run(loaded: &Loaded, plan: &Plan, dir: &Path, threads: Option<usize>) -> Resu
                     Ok((index, *target))
                 })
                 .collect::<Result<_, Failure>>()?;
-            runner::run_until(&prepared, settings, &targets)
+            runner::run_serial(&prepared, settings, &runner::Precision::new(targets))
         }
-        .map_err(|e| Failure::Runtime(e.to_string()))?;
+        .map(|(results, _)| results)
+        .map_err(super::replication_failure)?;
         let summaries: Vec<_> = results.totals.iter().map(|a| a.summary(CONFIDENCE)).collect();
         let values: Vec<String> = sweep.points[p]
             .values
