@@ -63,6 +63,8 @@ fn dazu_chengdu_10k_replications(bencher: divan::Bencher) {
             point: 0,
             replications: 10_000,
         };
-        runner::run(&pool, &prepared, settings, &|_| {}).expect("no replication fails")
+        runner::run(&pool, &prepared, settings, &runner::Precision::default(), &|_| {})
+            .expect("no replication fails")
+            .0
     });
 }

@@ -7,7 +7,7 @@
 
 use crate::engine::rng::StreamKey;
 use crate::model::Prepared;
-use crate::stats::{Accumulator, Moments};
+use crate::stats::{Accumulator, Moments, DEFAULT_CONFIDENCE};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -74,6 +74,58 @@ impl Results {
     }
 }
 
+/// A stopping rule: run whole blocks until every target half-width is reached, or to
+/// the replication cap. With no targets the run goes to the cap.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Precision {
+    /// Confidence level of the intervals whose half-widths are compared with the targets.
+    pub confidence: f64,
+    /// Each `(metric, target)`: a metric index (into the totals for a run, into the
+    /// compared metrics for a comparison) and the half-width it must reach.
+    pub targets: Vec<(usize, f64)>,
+}
+
+impl Default for Precision {
+    /// No targets (run to the cap), at [`DEFAULT_CONFIDENCE`].
+    fn default() -> Self {
+        Precision::new(Vec::new())
+    }
+}
+
+impl Precision {
+    /// The rule with `targets` at [`DEFAULT_CONFIDENCE`].
+    pub fn new(targets: Vec<(usize, f64)>) -> Self {
+        Precision {
+            confidence: DEFAULT_CONFIDENCE,
+            targets,
+        }
+    }
+
+    /// Whether the rule is met, given the half-width reached by each target's metric, in
+    /// the order of `targets`: true when there is at least one target and none of them
+    /// is above its target (an undefined, NaN, half-width is never met).
+    pub fn met(&self, half_widths: &[f64]) -> bool {
+        debug_assert_eq!(half_widths.len(), self.targets.len());
+        !self.targets.is_empty()
+            && self
+                .targets
+                .iter()
+                .zip(half_widths)
+                .all(|(&(_, target), &reached)| reached <= target)
+    }
+
+    /// Whether the rule is met by `results`: each target's total has a half-width at or
+    /// below its target.
+    fn met_by(&self, results: &Results) -> bool {
+        let reached: Vec<f64> = self
+            .targets
+            .iter()
+            .map(|&(metric, _)| results.totals[metric].half_width(self.confidence))
+            .collect();
+        self.met(&reached)
+    }
+}
+
 /// A replication that failed: which one, so that it can be re-run alone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplicationFailure {
@@ -91,8 +143,8 @@ impl std::fmt::Display for ReplicationFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "replication {} of design point {} (seed {}) failed: {}\n  re-run it alone with: feidi run SCENARIO --seed {} --replay {}:{}",
-            self.replication, self.point, self.seed, self.message, self.seed, self.point, self.replication
+            "replication {} of design point {} (seed {}) failed: {}",
+            self.replication, self.point, self.seed, self.message
         )
     }
 }
@@ -133,70 +185,24 @@ pub fn run_block(prepared: &Prepared<'_>, settings: RunSettings, block: u64) -> 
     Ok(results)
 }
 
-/// Runs every replication of `settings` on the calling thread, block after block: for
-/// callers that parallelize over something else (the points of a sweep). Gives the same
-/// bits as [`run`].
-pub fn run_serial(prepared: &Prepared<'_>, settings: RunSettings) -> Result<Results, ReplicationFailure> {
-    let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
-    for block in 0..settings.replications.div_ceil(BLOCK) {
-        results.merge(&run_block(prepared, settings, block)?);
-    }
-    Ok(results)
-}
-
-/// Like [`run_serial`], but stops at the first block boundary where every `(total,
-/// target)` in `targets` has a 95 % confidence half-width at or below its target;
-/// `settings.replications` is the cap. The decision depends only on the blocks merged so
-/// far, so it is the same whatever else runs in parallel.
-pub fn run_until(
+/// Runs whole blocks of `settings` on the calling thread, block after block, until
+/// `rule` is met or `settings.replications` (the cap) is reached: for callers that
+/// parallelize over something else (the points of a sweep). The decision is taken after
+/// each block, on the blocks merged so far, so the results are the same bits as
+/// [`run`]'s whatever else runs in parallel.
+pub fn run_serial(
     prepared: &Prepared<'_>,
     settings: RunSettings,
-    targets: &[(usize, f64)],
-) -> Result<Results, ReplicationFailure> {
+    rule: &Precision,
+) -> Result<(Results, Stop), ReplicationFailure> {
     let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
     for block in 0..settings.replications.div_ceil(BLOCK) {
         results.merge(&run_block(prepared, settings, block)?);
-        let precise = targets.iter().all(|&(metric, target)| {
-            let s = results.totals[metric].summary(0.95);
-            s.n >= 2 && (s.ci_high - s.ci_low) / 2.0 <= target
-        });
-        if precise {
-            break;
+        if rule.met_by(&results) {
+            return Ok((results, Stop::Met));
         }
     }
-    Ok(results)
-}
-
-/// Runs every replication of `settings` on `pool`, calling `progress` with the number
-/// finished as blocks are merged.
-///
-/// Blocks are merged strictly in block order (see [`run_ordered`]): there is no barrier
-/// between groups of blocks, memory stays bounded by a few blocks per worker, and the
-/// calling thread must not be one of `pool`'s threads.
-pub fn run(
-    pool: &rayon::ThreadPool,
-    prepared: &Prepared<'_>,
-    settings: RunSettings,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Results, ReplicationFailure> {
-    run_until_parallel(pool, prepared, settings, &[], progress).map(|(results, _)| results)
-}
-
-/// Half-width of the 95 % confidence interval of the mean of `acc` (NaN below two
-/// values): what a stopping rule compares with its target.
-pub fn half_width(acc: &Accumulator) -> f64 {
-    let s = acc.summary(0.95);
-    (s.ci_high - s.ci_low) / 2.0
-}
-
-/// Half-width of the 95 % Student t confidence interval of the mean of `m` (NaN below
-/// two values).
-pub fn moments_half_width(m: &Moments) -> f64 {
-    let n = m.count();
-    if n < 2 {
-        return f64::NAN;
-    }
-    crate::stats::student::t_quantile(0.975, (n - 1) as f64) * m.sd() / (n as f64).sqrt()
+    Ok((results, Stop::Cap))
 }
 
 /// Runs blocks `0..blocks` on `pool` with `work` and hands each result to `merge`
@@ -269,16 +275,19 @@ pub enum Stop {
     Cap,
 }
 
-/// The parallel form of [`run_until`]: runs whole blocks of `settings` on `pool` until
-/// every `(total, target)` in `targets` has a 95 % confidence half-width at or below its
-/// target, or `settings.replications` (the cap) is reached. The decision is taken after
-/// each block is merged in block order, so the results are the same bits as
-/// [`run_until`]'s for any thread count. With no targets it runs to the cap, like [`run`].
-pub fn run_until_parallel(
+/// Runs whole blocks of `settings` on `pool` until `rule` is met or
+/// `settings.replications` (the cap) is reached, calling `progress` with the number of
+/// replications finished as blocks are merged. With no targets it runs to the cap.
+///
+/// Blocks are merged strictly in block order (see [`run_ordered`]) and the rule is
+/// checked after each one, so the results are the same bits as [`run_serial`]'s for any
+/// thread count. There is no barrier between groups of blocks, memory stays bounded by a
+/// few blocks per worker, and the calling thread must not be one of `pool`'s threads.
+pub fn run(
     pool: &rayon::ThreadPool,
     prepared: &Prepared<'_>,
     settings: RunSettings,
-    targets: &[(usize, f64)],
+    rule: &Precision,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Results, Stop), ReplicationFailure> {
     let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
@@ -290,10 +299,7 @@ pub fn run_until_parallel(
         &mut |block_results| {
             results.merge(&block_results);
             progress(results.replications);
-            let met = !targets.is_empty()
-                && targets
-                    .iter()
-                    .all(|&(metric, target)| half_width(&results.totals[metric]) <= target);
+            let met = rule.met_by(&results);
             if met {
                 stop = Stop::Met;
             }
@@ -403,6 +409,21 @@ impl Comparison {
         }
         self.replications += later.replications;
     }
+
+    /// The widest half-width at `confidence` over every pair's difference of compared
+    /// metric `metric`: NaN when any is undefined, −∞ when there is no pair.
+    pub fn widest_half_width(&self, metric: usize, confidence: f64) -> f64 {
+        self.pairs
+            .iter()
+            .map(|p| p.differences[metric].half_width(confidence))
+            .fold(f64::NEG_INFINITY, |a, b| {
+                if a.is_nan() || b.is_nan() {
+                    f64::NAN
+                } else {
+                    a.max(b)
+                }
+            })
+    }
 }
 
 /// Runs block `block` of every alternative, replication by replication, folding each
@@ -448,17 +469,17 @@ pub fn compare_block(
 }
 
 /// Runs `alternatives` in lockstep on `pool`, block by block (each block the same
-/// replications of every alternative), merging blocks in block order. With `targets`
-/// (compared metric, half-width) it stops at the first block boundary where every
-/// pair's difference of every named metric has a 95 % confidence half-width at or below
-/// its target; `replications` is the cap. Results are the same bits for any thread
-/// count.
+/// replications of every alternative), merging blocks in block order. It stops at the
+/// first block boundary where `rule` is met, its targets (indices into the compared
+/// metrics) applying to every pair's difference (see
+/// [`Comparison::widest_half_width`]); `replications` is the cap. Results are the same
+/// bits for any thread count.
 pub fn run_compare(
     pool: &rayon::ThreadPool,
     alternatives: &[Alternative<'_>],
     seed: u64,
     replications: u64,
-    targets: &[(usize, f64)],
+    rule: &Precision,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Comparison, Stop), ReplicationFailure> {
     let mut comparison = Comparison::empty(alternatives);
@@ -470,13 +491,12 @@ pub fn run_compare(
         &mut |block_results| {
             comparison.merge(&block_results);
             progress(comparison.replications);
-            let met = !targets.is_empty()
-                && targets.iter().all(|&(metric, target)| {
-                    comparison
-                        .pairs
-                        .iter()
-                        .all(|p| moments_half_width(&p.differences[metric]) <= target)
-                });
+            let reached: Vec<f64> = rule
+                .targets
+                .iter()
+                .map(|&(metric, _)| comparison.widest_half_width(metric, rule.confidence))
+                .collect();
+            let met = rule.met(&reached);
             if met {
                 stop = Stop::Met;
             }
@@ -484,4 +504,32 @@ pub fn run_compare(
         },
     )?;
     Ok((comparison, stop))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_is_met_only_when_every_target_is_reached() {
+        let rule = Precision::new(vec![(0, 1.0), (3, 0.5)]);
+        assert!(rule.met(&[1.0, 0.25]));
+        assert!(!rule.met(&[1.5, 0.25]));
+        assert!(!rule.met(&[f64::NAN, 0.25]), "an undefined half-width is never met");
+        assert!(!Precision::default().met(&[]), "no targets: run to the cap");
+        assert_eq!(Precision::default().confidence, DEFAULT_CONFIDENCE);
+    }
+
+    #[test]
+    fn a_failure_names_the_replication_but_no_command_line() {
+        let failure = ReplicationFailure {
+            seed: 7,
+            point: 2,
+            replication: 130,
+            message: "boom".to_string(),
+        };
+        let text = failure.to_string();
+        assert_eq!(text, "replication 130 of design point 2 (seed 7) failed: boom");
+        assert!(!text.contains("--"));
+    }
 }

@@ -6,7 +6,7 @@
 
 use feidi::model::metrics::total;
 use feidi::model::Prepared;
-use feidi::runner::{run_serial, RunSettings};
+use feidi::runner::{run_serial, Precision, RunSettings};
 use feidi::scenario::Scenario;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -48,8 +48,10 @@ fn truth(text: &str, metric: usize, n: u64) -> (f64, f64) {
             point: 0,
             replications: n,
         },
+        &Precision::default(),
     )
-    .expect("the truth runs");
+    .expect("the truth runs")
+    .0;
     let s = results.totals[metric].summary(0.95);
     (s.mean, s.sd)
 }

@@ -8,6 +8,7 @@ use feidi::model::metrics::{total, totals_for};
 use feidi::model::Prepared;
 use feidi::runner::{self, Alternative, RunSettings, Stop};
 use feidi::scenario::Scenario;
+use feidi::stats::DEFAULT_CONFIDENCE;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -92,12 +93,13 @@ fn common_random_numbers_narrow_the_interval_of_a_difference() {
                 metrics: metrics.to_vec(),
             },
         ];
-        let (c, stop) = runner::run_compare(&pool, &alternatives, 5, 256, &[], &|_| {}).unwrap();
+        let (c, stop) =
+            runner::run_compare(&pool, &alternatives, 5, 256, &runner::Precision::default(), &|_| {}).unwrap();
         assert_eq!((c.replications, stop), (256, Stop::Cap));
         c.pairs[0]
             .differences
             .iter()
-            .map(runner::moments_half_width)
+            .map(|m| m.half_width(DEFAULT_CONFIDENCE))
             .collect::<Vec<_>>()
     };
     // Same streams for both (common random numbers) against B on the streams of
@@ -392,15 +394,15 @@ fn the_parallel_stopping_rule_gives_the_serial_rules_bits() {
         point: 2,
         replications: 1000,
     };
-    let targets = [(total::LANDING_RATE, 0.0012)];
-    let serial = runner::run_until(&prepared, settings, &targets).unwrap();
+    let rule = runner::Precision::new(vec![(total::LANDING_RATE, 0.0012)]);
+    let (serial, serial_stop) = runner::run_serial(&prepared, settings, &rule).unwrap();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-    let (parallel, stop) = runner::run_until_parallel(&pool, &prepared, settings, &targets, &|_| {}).unwrap();
-    assert_eq!(stop, Stop::Met);
+    let (parallel, stop) = runner::run(&pool, &prepared, settings, &rule, &|_| {}).unwrap();
+    assert_eq!((serial_stop, stop), (Stop::Met, Stop::Met));
     assert_eq!(serial.replications, parallel.replications);
     assert!(serial.replications < 1000);
     for (x, y) in serial.totals.iter().zip(&parallel.totals) {
-        let (x, y) = (x.summary(0.95), y.summary(0.95));
+        let (x, y) = (x.summary(DEFAULT_CONFIDENCE), y.summary(DEFAULT_CONFIDENCE));
         assert_eq!(format!("{x:?}"), format!("{y:?}"));
     }
 }

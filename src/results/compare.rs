@@ -5,7 +5,6 @@ use super::files::{csv_field, sha256_hex, CONFIDENCE};
 use super::table::{figure, interval};
 use crate::model::metrics::{self, Better, MetricInfo};
 use crate::runner::{Comparison, Pair};
-use crate::stats::student::t_quantile;
 use crate::stats::Moments;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -114,13 +113,8 @@ pub struct CompareReport<'a> {
 
 /// Mean and confidence interval of per-replication values from their moments.
 fn mean_and_interval(m: &Moments) -> (f64, f64, f64) {
-    let n = m.count();
-    let mean = m.mean();
-    if n < 2 {
-        return (mean, f64::NAN, f64::NAN);
-    }
-    let half = t_quantile(0.5 + CONFIDENCE / 2.0, (n - 1) as f64) * m.sd() / (n as f64).sqrt();
-    (mean, mean - half, mean + half)
+    let (low, high) = m.interval(CONFIDENCE);
+    (m.mean(), low, high)
 }
 
 fn finite(x: f64) -> Option<f64> {

@@ -11,7 +11,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 /// Confidence level of every reported interval.
-pub const CONFIDENCE: f64 = 0.95;
+pub use crate::stats::DEFAULT_CONFIDENCE as CONFIDENCE;
 
 /// Everything needed to write a run's result files.
 pub struct RunReport<'a> {

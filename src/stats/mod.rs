@@ -11,6 +11,10 @@ pub use sketch::Sketch;
 
 use serde::Serialize;
 
+/// The confidence level of the intervals feidi reports and of its stopping rules unless
+/// told otherwise.
+pub const DEFAULT_CONFIDENCE: f64 = 0.95;
+
 /// Everything kept about one metric across replications.
 #[derive(Clone, Debug, Default)]
 pub struct Accumulator {
@@ -39,24 +43,27 @@ impl Accumulator {
         self.undefined += other.undefined;
     }
 
+    /// Half-width of the confidence interval of the mean at `confidence` (NaN below two
+    /// defined values): [`Moments::half_width`] of the defined values, the same bits as
+    /// `(ci_high - ci_low) / 2` of [`Accumulator::summary`].
+    pub fn half_width(&self, confidence: f64) -> f64 {
+        self.moments.half_width(confidence)
+    }
+
     /// Mean, confidence interval at `confidence` and quantiles.
     pub fn summary(&self, confidence: f64) -> Summary {
         let n = self.moments.count();
         let mean = self.moments.mean();
         let sd = self.moments.sd();
-        let half = if n >= 2 {
-            student::t_quantile(0.5 + confidence / 2.0, (n - 1) as f64) * sd / (n as f64).sqrt()
-        } else {
-            f64::NAN
-        };
+        let (ci_low, ci_high) = self.moments.interval(confidence);
         let q = |p| self.sketch.quantile(p);
         Summary {
             n,
             undefined: self.undefined,
             mean,
             sd,
-            ci_low: mean - half,
-            ci_high: mean + half,
+            ci_low,
+            ci_high,
             p5: q(0.05),
             p25: q(0.25),
             p50: q(0.5),
@@ -113,7 +120,7 @@ mod tests {
         xs[..400].iter().for_each(|&x| a.push(x));
         xs[400..].iter().for_each(|&x| b.push(x));
         a.merge(&b);
-        let (s, t) = (whole.summary(0.95), a.summary(0.95));
+        let (s, t) = (whole.summary(DEFAULT_CONFIDENCE), a.summary(DEFAULT_CONFIDENCE));
         assert_eq!(
             (s.n, s.p5, s.p50, s.p95, s.min, s.max),
             (t.n, t.p5, t.p50, t.p95, t.min, t.max)
@@ -132,6 +139,7 @@ mod tests {
         // mean 3, sd sqrt(2.5), t(0.975, 4) = 2.776445
         let half = 2.776_445_105_2 * 2.5f64.sqrt() / 5f64.sqrt();
         assert!((s.ci_high - 3.0 - half).abs() < 1e-6, "{s:?}");
+        assert_eq!((s.ci_high - s.ci_low) / 2.0, acc.half_width(0.95));
         assert_eq!((s.n, s.undefined, s.p50), (5, 1, 3.0));
     }
 }

@@ -75,6 +75,25 @@ impl Moments {
         }
     }
 
+    /// The Student t confidence interval of the mean at `confidence` (such as
+    /// [`super::DEFAULT_CONFIDENCE`]), as `(low, high)`; NaN ends with fewer than two
+    /// values. The one interval formula behind every interval feidi reports.
+    pub fn interval(&self, confidence: f64) -> (f64, f64) {
+        let n = self.n;
+        if n < 2 {
+            return (f64::NAN, f64::NAN);
+        }
+        let half = super::student::t_quantile(0.5 + confidence / 2.0, (n - 1) as f64) * self.sd() / (n as f64).sqrt();
+        (self.mean - half, self.mean + half)
+    }
+
+    /// Half-width of [`Moments::interval`] at `confidence`, `(high − low) / 2` (NaN with
+    /// fewer than two values): what stopping rules compare with their targets.
+    pub fn half_width(&self, confidence: f64) -> f64 {
+        let (low, high) = self.interval(confidence);
+        (high - low) / 2.0
+    }
+
     /// Smallest value (NaN when empty).
     pub fn min(&self) -> f64 {
         if self.n == 0 {

@@ -138,7 +138,8 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
         })
         .collect();
     let started = Instant::now();
-    let outcome = runner::run_compare(&pool, &alternatives, args.seed, args.replications, &targets, &|done| {
+    let rule = runner::Precision::new(targets);
+    let outcome = runner::run_compare(&pool, &alternatives, args.seed, args.replications, &rule, &|done| {
         progress.advance(Unit::Replications, done, args.replications)
     });
     progress.finish();
@@ -148,23 +149,11 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
         design_point: None,
     })?;
     let elapsed = started.elapsed();
-    let stopping = (!targets.is_empty()).then(|| {
+    let stopping = (!rule.targets.is_empty()).then(|| {
         stopping_record(
             &compared,
-            &targets,
-            |m| {
-                comparison
-                    .pairs
-                    .iter()
-                    .map(|p| runner::moments_half_width(&p.differences[m]))
-                    .fold(f64::NEG_INFINITY, |a, b| {
-                        if a.is_nan() || b.is_nan() {
-                            f64::NAN
-                        } else {
-                            a.max(b)
-                        }
-                    })
-            },
+            &rule.targets,
+            |m| comparison.widest_half_width(m, rule.confidence),
             args.replications,
             comparison.replications,
             stop,

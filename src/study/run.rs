@@ -74,7 +74,8 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
     };
     let report = |done: u64| progress.advance(Unit::Replications, done, request.replications);
     let started = Instant::now();
-    let outcome = runner::run_until_parallel(&pool, &prepared, settings, &targets, &report);
+    let rule = runner::Precision::new(targets);
+    let outcome = runner::run(&pool, &prepared, settings, &rule, &report);
     progress.finish();
     let (results, stop) = outcome.map_err(|failure| Error::Replication {
         failure,
@@ -82,11 +83,11 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
         design_point: None,
     })?;
     let elapsed = started.elapsed();
-    let stopping = (!targets.is_empty()).then(|| {
+    let stopping = (!rule.targets.is_empty()).then(|| {
         stopping_record(
             &totals,
-            &targets,
-            |m| runner::half_width(&results.totals[m]),
+            &rule.targets,
+            |m| results.totals[m].half_width(rule.confidence),
             request.replications,
             results.replications,
             stop,

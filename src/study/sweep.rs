@@ -150,6 +150,7 @@ pub fn estimate(path: &Path) -> Result<Estimate, Error> {
             point: 0,
             replications: trial,
         },
+        &runner::Precision::default(),
     )
     .map_err(|failure| Error::Replication {
         failure,
@@ -319,25 +320,20 @@ fn run_point(loaded: &Loaded, dir: &Path, p: usize, metric_names: &[metrics::Met
         point: stream_point,
         replications: sweep.replications,
     };
-    let results = if sweep.precision.is_empty() {
-        runner::run_serial(&prepared, settings)
-    } else {
-        let targets: Vec<(usize, f64)> = sweep
-            .precision
-            .iter()
-            .map(|(name, target)| {
-                let index = metric_names.iter().position(|m| &m.name == name).ok_or_else(|| {
-                    Error::Input(format!(
-                        "sweep.precision names `{name}`, which point {p} does not report"
-                    ))
-                })?;
-                Ok((index, *target))
-            })
-            .collect::<Result<_, Error>>()?;
-        runner::run_until(&prepared, settings, &targets)
-    };
-    let results = match results {
-        Ok(results) => results,
+    let targets: Vec<(usize, f64)> = sweep
+        .precision
+        .iter()
+        .map(|(name, target)| {
+            let index = metric_names.iter().position(|m| &m.name == name).ok_or_else(|| {
+                Error::Input(format!(
+                    "sweep.precision names `{name}`, which point {p} does not report"
+                ))
+            })?;
+            Ok((index, *target))
+        })
+        .collect::<Result<_, Error>>()?;
+    let results = match runner::run_serial(&prepared, settings, &runner::Precision::new(targets)) {
+        Ok((results, _)) => results,
         Err(failure) => {
             // The point's own scenario file, so that the failing replication can be
             // replayed alone.
