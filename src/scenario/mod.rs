@@ -4,6 +4,8 @@
 
 mod parse;
 
+pub use parse::{MAX_FLOWS, MAX_PLACES, MAX_STAGES};
+
 pub use crate::input::{nearest, Diagnostic, Diagnostics};
 
 use crate::dist::Distribution;
