@@ -6,17 +6,6 @@ use super::streams::{keyed, slot};
 use super::Prepared;
 use crate::engine::rng::open01;
 
-/// Whom a candidate met by the scouts goes with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Meeting {
-    /// No open enclave that scouts the sector met it.
-    Unmet,
-    /// It joins enclave `.0`.
-    Joins(u16),
-    /// It was met but chose a rival enclave.
-    ChoseRival,
-}
-
 /// State of the competition between enclaves over one replication.
 pub(super) struct Competition {
     /// Enclaves that met the current candidate (kept to avoid an allocation per choice).
@@ -36,10 +25,10 @@ impl Competition {
         }
     }
 
-    /// Whom a city-wide candidate with `key` arriving in `host` at `now` goes with;
-    /// `closed_at` holds each enclave's closing time. The list of enclaves that met it
-    /// is built only when there is a choice to make: one enclave and no rivals is common.
-    pub fn meet(
+    /// The enclave a city-wide candidate with `key` arriving in `host` at `now` joins
+    /// when several enclaves met it or rivals bid too (the core scans for the common
+    /// case of one enclave and no rivals); `None` when it chose a rival.
+    pub fn choose(
         &mut self,
         p: &Prepared<'_>,
         closed_at: &[f64],
@@ -47,24 +36,7 @@ impl Competition {
         sector: usize,
         key: u64,
         now: f64,
-    ) -> Meeting {
-        let mut first = None;
-        let mut several = false;
-        for &e in &p.host_enclaves[host] {
-            if meets(p, closed_at, e, now, sector, key) {
-                if first.is_some() {
-                    several = true;
-                    break;
-                }
-                first = Some(e);
-            }
-        }
-        let Some(first) = first else {
-            return Meeting::Unmet;
-        };
-        if !(several || p.scenario.cities[host].rival_enclaves > 0) {
-            return Meeting::Joins(first);
-        }
+    ) -> Option<u16> {
         let mut met = std::mem::take(&mut self.met);
         met.clear();
         met.extend(
@@ -73,19 +45,19 @@ impl Competition {
                 .copied()
                 .filter(|&e| meets(p, closed_at, e, now, sector, key)),
         );
-        let chosen = self.choose(p, host, key, &met);
+        let chosen = self.logit_choice(p, host, key, &met);
         self.met = met;
         chosen
     }
 
     /// The enclave a candidate joins among those in `met`, by the logit over their
     /// attractiveness and the rivals' (the rivals as one option weighing their number).
-    fn choose(&mut self, p: &Prepared<'_>, host: usize, key: u64, met: &[u16]) -> Meeting {
+    fn logit_choice(&mut self, p: &Prepared<'_>, host: usize, key: u64, met: &[u16]) -> Option<u16> {
         let city = &p.scenario.cities[host];
         let enclaves = &p.scenario.enclaves;
         match (met, city.rival_enclaves) {
-            ([], _) => return Meeting::Unmet,
-            ([only], 0) => return Meeting::Joins(*only),
+            ([], _) => return None,
+            ([only], 0) => return Some(*only),
             _ => {}
         }
         let rivals = (city.rival_enclaves > 0).then(|| city.rival_attractiveness + (city.rival_enclaves as f64).ln());
@@ -104,11 +76,11 @@ impl Competition {
         for &e in met {
             u -= (utility(e) - top).exp();
             if u < 0.0 {
-                return Meeting::Joins(e);
+                return Some(e);
             }
         }
         self.lost_to_rivals += 1;
-        Meeting::ChoseRival
+        None
     }
 
     /// The warm-up ends: later losses count.
@@ -122,9 +94,10 @@ impl Competition {
     }
 }
 
-/// Whether enclave `e` is open, scouts `sector` and its scouts meet the candidate.
+/// Whether enclave `e` is open (`closed_at` holds each enclave's closing time), scouts
+/// `sector` and its scouts meet the candidate with `key`.
 #[inline]
-fn meets(p: &Prepared<'_>, closed_at: &[f64], e: u16, now: f64, sector: usize, key: u64) -> bool {
+pub(super) fn meets(p: &Prepared<'_>, closed_at: &[f64], e: u16, now: f64, sector: usize, key: u64) -> bool {
     let enclave = &p.scenario.enclaves[e as usize];
     now >= enclave.opens
         && now < closed_at[e as usize]

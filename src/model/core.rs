@@ -5,7 +5,7 @@
 //! replication, called where the stage plan or the event says so.
 
 use super::breakdowns::Breakdowns;
-use super::competition::{Competition, Meeting};
+use super::competition::{self, Competition};
 use super::events::{Event, PackedEvent, MAX_PROJECTS};
 use super::funds::Funds;
 use super::metrics::{series, Total};
@@ -285,21 +285,12 @@ impl<'p, 's> Replication<'p, 's> {
             // The enclave's own event: every entrant meets it, and only it.
             Some(e) => {
                 let enclave = &sc.enclaves[e];
-                if now >= enclave.opens && now < self.breakdowns.closed_at()[e] && enclave.focus[sector] {
-                    Meeting::Joins(e as u16)
-                } else {
-                    Meeting::Unmet
-                }
+                (now >= enclave.opens && now < self.breakdowns.closed_at()[e] && enclave.focus[sector])
+                    .then_some(e as u16)
             }
-            None => self
-                .competition
-                .meet(self.p, self.breakdowns.closed_at(), host, sector, key, now),
+            None => self.competing_enclave(host, sector, key, now),
         };
-        if let Meeting::ChoseRival = chosen {
-            // Met by an enclave, so a candidate, though lost to a rival.
-            self.counts[Total::Candidates] += 1;
-        }
-        if let Meeting::Joins(e) = chosen {
+        if let Some(e) = chosen {
             let enclave = &sc.enclaves[e as usize];
             self.counts[Total::Candidates] += 1;
             let mut project = Project {
@@ -382,6 +373,33 @@ impl<'p, 's> Replication<'p, 's> {
                 }
             }
         }
+    }
+
+    /// The enclave a city-wide candidate joins, if any. The competition is asked only
+    /// when there is a choice to make: one enclave and no rivals is common.
+    fn competing_enclave(&mut self, host: usize, sector: usize, key: u64, now: f64) -> Option<u16> {
+        let p = self.p;
+        let closed_at = self.breakdowns.closed_at();
+        let mut first = None;
+        let mut several = false;
+        for &e in &p.host_enclaves[host] {
+            if competition::meets(p, closed_at, e, now, sector, key) {
+                if first.is_some() {
+                    several = true;
+                    break;
+                }
+                first = Some(e);
+            }
+        }
+        if first.is_none() || !(several || p.scenario.cities[host].rival_enclaves > 0) {
+            return first;
+        }
+        let chosen = self.competition.choose(p, closed_at, host, sector, key, now);
+        if chosen.is_none() {
+            // Met by an enclave, so a candidate, though lost to a rival.
+            self.counts[Total::Candidates] += 1;
+        }
+        chosen
     }
 
     fn take_seat(&mut self, sim: &mut Simulation<PackedEvent>, id: u32) {
@@ -552,7 +570,7 @@ impl<'p, 's> Replication<'p, 's> {
             true
         } else {
             let stage = &sc.stages[s];
-            let boost = Vouchers::success_boost(sc, &project, s);
+            let boost = Vouchers::success_boost(sc, project.voucher, s);
             let chance = success_chance(stage.success, stage.quality_effect * project.quality + boost);
             open01(project.stream(slot::success(s)).next_raw()) < chance
         };
@@ -565,7 +583,7 @@ impl<'p, 's> Replication<'p, 's> {
             self.release_slot(sim, pool);
         }
         if !succeeded {
-            self.funds.on_failure(sc, &project);
+            self.funds.on_failure(sc, project.fund);
             self.counts[Total::Failed] += 1;
             self.projects[id as usize].status = Status::Gone;
         } else if plan.last {

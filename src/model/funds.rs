@@ -79,11 +79,13 @@ impl Funds {
         }
     }
 
-    /// `project` failed a stage: its fund's government money is lost.
+    /// A project held by fund `fund` (or [`NONE`]) failed a stage: the fund's
+    /// government money in it is lost. Takes the index, not the record, so that the
+    /// caller's copy of the record need not live in memory.
     #[inline]
-    pub fn on_failure(&mut self, scenario: &Scenario, project: &Project) {
-        if project.fund != NONE {
-            let fund = &scenario.funds[project.fund as usize];
+    pub fn on_failure(&mut self, scenario: &Scenario, fund: u16) {
+        if fund != NONE {
+            let fund = &scenario.funds[fund as usize];
             self.lost += fund.government_share * fund.ticket_yuan;
         }
     }

@@ -40,13 +40,13 @@ impl Vouchers {
         1.0
     }
 
-    /// The shift in log-odds of passing stage `s` that `project`'s voucher gives (0
-    /// without a voucher for that stage).
+    /// The shift in log-odds of passing stage `s` that voucher `voucher` (an index, or
+    /// `NONE`) gives: 0 without a voucher for that stage.
     #[inline]
-    pub fn success_boost(scenario: &Scenario, project: &Project, s: usize) -> f64 {
+    pub fn success_boost(scenario: &Scenario, voucher: u16, s: usize) -> f64 {
         scenario
             .vouchers
-            .get(project.voucher as usize)
+            .get(voucher as usize)
             .filter(|v| v.stage == s)
             .map_or(0.0, |v| v.success_boost)
     }
