@@ -1,5 +1,9 @@
 //! The catalogue of what one replication reports: totals (one number per replication)
 //! and series (one number per time bin). Names here are the names in result files.
+//!
+//! Each fixed total is a [`Total`]; its index, name, unit, meaning and better direction
+//! come from one row of [`CATALOGUE`], checked at compile time to sit at the variant's
+//! index, so they cannot drift apart.
 
 use crate::scenario::Scenario;
 
@@ -22,202 +26,530 @@ fn info(name: &str, unit: &'static str, description: &str) -> MetricInfo {
     }
 }
 
-/// Indices of the per-replication totals, in the order of [`totals`].
-pub mod total {
+/// The fixed per-replication totals; a variant's discriminant is its index in
+/// [`crate::model::Outcome::totals`]. Per-party tax and per-stage entries follow them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Total {
     /// Candidates arriving in the host cities, from flows and bursts (met or not).
-    pub const HOST_CANDIDATES: usize = 0;
+    HostCandidates,
     /// Candidates met by an enclave's scouts.
-    pub const CANDIDATES: usize = 1;
+    Candidates,
     /// Candidates screened out below the admission bar.
-    pub const REJECTED: usize = 2;
+    Rejected,
     /// Candidates that took a seat.
-    pub const ADMITTED: usize = 3;
+    Admitted,
     /// Candidates turned away by full seats or who gave up waiting.
-    pub const TURNED_AWAY: usize = 4;
+    TurnedAway,
     /// Projects that started the first home stage.
-    pub const LANDED_HOME: usize = 5;
+    LandedHome,
     /// Projects that settled in the host city.
-    pub const LEAKED_HOST: usize = 6;
+    LeakedHost,
     /// Projects that went elsewhere.
-    pub const LEAKED_ELSEWHERE: usize = 7;
+    LeakedElsewhere,
     /// Projects that failed a stage.
-    pub const FAILED: usize = 8;
+    Failed,
     /// Projects that finished the last stage.
-    pub const COMPLETED: usize = 9;
+    Completed,
     /// Candidates still waiting or in a stage at the end.
-    pub const IN_PROGRESS: usize = 10;
+    InProgress,
     /// landed_home / admitted.
-    pub const LANDING_RATE: usize = 11;
+    LandingRate,
     /// Mean months from admission to landing.
-    pub const MONTHS_TO_LANDING: usize = 12;
+    MonthsToLanding,
     /// Time-average share of open seats in use.
-    pub const SEAT_OCCUPANCY: usize = 13;
+    SeatOccupancy,
     /// Time-average number of seats in use.
-    pub const SEATS_BUSY: usize = 14;
+    SeatsBusy,
     /// Time-average number of candidates waiting for a seat.
-    pub const SEAT_QUEUE: usize = 15;
+    SeatQueue,
     /// Mean months a seated project waited for its seat.
-    pub const QUEUE_WAIT_MONTHS: usize = 16;
+    QueueWaitMonths,
     /// Mean months a project held its seat.
-    pub const SEAT_MONTHS: usize = 17;
+    SeatMonths,
     /// Real landings: projects that started the first home stage.
-    pub const LANDED_HOME_REAL: usize = 18;
+    LandedHomeReal,
     /// Landings on paper: shell firms registered to meet a target, with no output.
-    pub const LANDED_HOME_PAPER: usize = 19;
+    LandedHomePaper,
     /// Output of industrialized firms over the horizon, yuan.
-    pub const OUTPUT_YUAN: usize = 20;
+    OutputYuan,
     /// Tax on that output, all parties, yuan.
-    pub const TAX_YUAN: usize = 21;
+    TaxYuan,
     /// The home cities' part of that tax, yuan.
-    pub const HOME_TAX_YUAN: usize = 22;
+    HomeTaxYuan,
     /// Jobs in industrialized firms at the horizon.
-    pub const JOBS: usize = 23;
+    Jobs,
     /// Everything the home budget paid, yuan.
-    pub const COST_YUAN: usize = 24;
+    CostYuan,
     /// Landing subsidies paid (real and paper landings), yuan.
-    pub const SUBSIDY_YUAN: usize = 25;
+    SubsidyYuan,
     /// Cost per real landing, yuan.
-    pub const COST_PER_REAL_LANDING_YUAN: usize = 26;
+    CostPerRealLandingYuan,
     /// Month at whose bin end home tax income first covers the outlay.
-    pub const PAYBACK_MONTH: usize = 27;
+    PaybackMonth,
     /// 1 when the outlay was paid back within the horizon, else 0.
-    pub const PAID_BACK: usize = 28;
+    PaidBack,
     /// Projects stranded when cooperation broke down and their enclave closed.
-    pub const STRANDED: usize = 29;
+    Stranded,
     /// Government money the funds invested, yuan.
-    pub const FUND_DEPLOYED_YUAN: usize = 30;
+    FundDeployedYuan,
     /// Social co-investment drawn in alongside, yuan.
-    pub const SOCIAL_CAPITAL_YUAN: usize = 31;
+    SocialCapitalYuan,
     /// Investment that investees brought home on landing, yuan.
-    pub const RETURN_INVESTMENT_YUAN: usize = 32;
+    ReturnInvestmentYuan,
     /// Government money lost in investees that failed, yuan.
-    pub const FUND_LOSSES_YUAN: usize = 33;
+    FundLossesYuan,
     /// Projects the funds invested in.
-    pub const FUND_INVESTMENTS: usize = 34;
+    FundInvestments,
     /// Candidates met by an enclave who chose a rival enclave instead.
-    pub const LOST_TO_RIVALS: usize = 35;
+    LostToRivals,
     /// Innovation vouchers spent, yuan.
-    pub const VOUCHERS_YUAN: usize = 36;
+    VouchersYuan,
     /// Projects that received a voucher.
-    pub const VOUCHER_PROJECTS: usize = 37;
-    /// Number of fixed totals; per-party tax totals follow.
-    pub const COUNT: usize = 38;
+    VoucherProjects,
 }
 
-/// The per-replication totals, indexed by the constants in [`total`].
+/// Which way a total is better, for comparing alternatives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    /// More is better (landings, tax, jobs).
+    Higher,
+    /// Less is better (leaks, costs, waiting).
+    Lower,
+}
+
+impl Better {
+    /// `"higher"` or `"lower"`, as result files write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        }
+    }
+}
+
+/// One row of the catalogue: everything known about a fixed total.
+#[derive(Clone, Copy, Debug)]
+pub struct TotalSpec {
+    /// The total this row describes (its index is the row's position).
+    pub total: Total,
+    /// Name used in result files.
+    pub name: &'static str,
+    /// Unit of the value.
+    pub unit: &'static str,
+    /// One-line meaning.
+    pub description: &'static str,
+    /// Which way is better from the home city's point of view; `None` for volumes whose
+    /// size is a choice rather than a result (such as `admitted`).
+    pub better: Option<Better>,
+}
+
+const fn row(
+    total: Total,
+    name: &'static str,
+    unit: &'static str,
+    description: &'static str,
+    better: Option<Better>,
+) -> TotalSpec {
+    TotalSpec {
+        total,
+        name,
+        unit,
+        description,
+        better,
+    }
+}
+
+use Better::{Higher, Lower};
+
+/// Every fixed total, in index order.
+pub const CATALOGUE: [TotalSpec; Total::COUNT] = [
+    row(
+        Total::HostCandidates,
+        "host_candidates",
+        "projects",
+        "candidate projects arriving in the host cities (flows and bursts)",
+        None,
+    ),
+    row(
+        Total::Candidates,
+        "candidates",
+        "projects",
+        "candidates met by an enclave's scouts",
+        Some(Higher),
+    ),
+    row(
+        Total::Rejected,
+        "rejected",
+        "projects",
+        "candidates screened out below the admission bar",
+        None,
+    ),
+    row(
+        Total::Admitted,
+        "admitted",
+        "projects",
+        "candidates that took an enclave seat",
+        None,
+    ),
+    row(
+        Total::TurnedAway,
+        "turned_away",
+        "projects",
+        "candidates turned away by full seats or who gave up waiting",
+        Some(Lower),
+    ),
+    row(
+        Total::LandedHome,
+        "landed_home",
+        "projects",
+        "landings reported at home: real plus paper",
+        None,
+    ),
+    row(
+        Total::LeakedHost,
+        "leaked_host",
+        "projects",
+        "projects that settled in the host city",
+        Some(Lower),
+    ),
+    row(
+        Total::LeakedElsewhere,
+        "leaked_elsewhere",
+        "projects",
+        "projects that went to a third place",
+        Some(Lower),
+    ),
+    row(
+        Total::Failed,
+        "failed",
+        "projects",
+        "projects that failed a stage",
+        None,
+    ),
+    row(
+        Total::Completed,
+        "completed",
+        "projects",
+        "projects that finished the last stage",
+        Some(Higher),
+    ),
+    row(
+        Total::InProgress,
+        "in_progress",
+        "projects",
+        "candidates still queued or in a stage at the end",
+        None,
+    ),
+    row(
+        Total::LandingRate,
+        "landing_rate",
+        "share",
+        "landed at home / admitted",
+        Some(Higher),
+    ),
+    row(
+        Total::MonthsToLanding,
+        "months_to_landing",
+        "months",
+        "mean time from admission to landing",
+        Some(Lower),
+    ),
+    row(
+        Total::SeatOccupancy,
+        "seat_occupancy",
+        "share",
+        "time-average share of open enclave seats in use",
+        None,
+    ),
+    row(
+        Total::SeatsBusy,
+        "seats_busy",
+        "seats",
+        "time-average number of enclave seats in use",
+        None,
+    ),
+    row(
+        Total::SeatQueue,
+        "seat_queue",
+        "projects",
+        "time-average number of candidates waiting for a seat",
+        Some(Lower),
+    ),
+    row(
+        Total::QueueWaitMonths,
+        "queue_wait_months",
+        "months",
+        "mean wait for a seat among projects that got one",
+        Some(Lower),
+    ),
+    row(
+        Total::SeatMonths,
+        "seat_months",
+        "months",
+        "mean time a project held its seat",
+        None,
+    ),
+    row(
+        Total::LandedHomeReal,
+        "landed_home_real",
+        "projects",
+        "real landings: projects that started the first home stage",
+        Some(Higher),
+    ),
+    row(
+        Total::LandedHomePaper,
+        "landed_home_paper",
+        "projects",
+        "landings on paper: shell firms with no output",
+        Some(Lower),
+    ),
+    row(
+        Total::OutputYuan,
+        "output_yuan",
+        "yuan",
+        "output of industrialized firms over the horizon",
+        Some(Higher),
+    ),
+    row(
+        Total::TaxYuan,
+        "tax_yuan",
+        "yuan",
+        "tax on that output, all parties",
+        Some(Higher),
+    ),
+    row(
+        Total::HomeTaxYuan,
+        "home_tax_yuan",
+        "yuan",
+        "the home cities' share of that tax",
+        Some(Higher),
+    ),
+    row(
+        Total::Jobs,
+        "jobs",
+        "jobs",
+        "jobs in industrialized firms at the horizon",
+        Some(Higher),
+    ),
+    row(
+        Total::CostYuan,
+        "cost_yuan",
+        "yuan",
+        "home budget outlay: rent, operator fees, landing subsidies, vouchers, fund losses",
+        Some(Lower),
+    ),
+    row(
+        Total::SubsidyYuan,
+        "subsidy_yuan",
+        "yuan",
+        "landing subsidies paid, real and paper landings",
+        None,
+    ),
+    row(
+        Total::CostPerRealLandingYuan,
+        "cost_per_real_landing_yuan",
+        "yuan",
+        "outlay per real landing",
+        Some(Lower),
+    ),
+    row(
+        Total::PaybackMonth,
+        "payback_month",
+        "months",
+        "month by which home tax income covers the outlay (replications that paid back)",
+        Some(Lower),
+    ),
+    row(
+        Total::PaidBack,
+        "paid_back",
+        "share",
+        "share of replications whose outlay is paid back within the horizon",
+        Some(Higher),
+    ),
+    row(
+        Total::Stranded,
+        "stranded",
+        "projects",
+        "projects stranded when cooperation broke down and their enclave closed",
+        Some(Lower),
+    ),
+    row(
+        Total::FundDeployedYuan,
+        "fund_deployed_yuan",
+        "yuan",
+        "government money the funds invested",
+        None,
+    ),
+    row(
+        Total::SocialCapitalYuan,
+        "social_capital_yuan",
+        "yuan",
+        "social co-investment drawn in alongside",
+        None,
+    ),
+    row(
+        Total::ReturnInvestmentYuan,
+        "return_investment_yuan",
+        "yuan",
+        "investment that investees brought home on landing",
+        Some(Higher),
+    ),
+    row(
+        Total::FundLossesYuan,
+        "fund_losses_yuan",
+        "yuan",
+        "government money lost in investees that failed",
+        Some(Lower),
+    ),
+    row(
+        Total::FundInvestments,
+        "fund_investments",
+        "projects",
+        "projects the funds invested in",
+        None,
+    ),
+    row(
+        Total::LostToRivals,
+        "lost_to_rivals",
+        "projects",
+        "candidates met by an enclave who chose a rival enclave",
+        Some(Lower),
+    ),
+    row(
+        Total::VouchersYuan,
+        "vouchers_yuan",
+        "yuan",
+        "innovation vouchers spent",
+        None,
+    ),
+    row(
+        Total::VoucherProjects,
+        "voucher_projects",
+        "projects",
+        "projects that received an innovation voucher",
+        None,
+    ),
+];
+
+// A row out of place would give a total another's name: refuse to compile.
+const _: () = {
+    let mut i = 0;
+    while i < Total::COUNT {
+        assert!(CATALOGUE[i].total as usize == i);
+        i += 1;
+    }
+};
+
+impl Total {
+    /// Number of fixed totals; per-party tax totals follow.
+    pub const COUNT: usize = Total::VoucherProjects as usize + 1;
+
+    /// Index in [`crate::model::Outcome::totals`].
+    #[inline]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The catalogue row of this total.
+    pub const fn spec(self) -> &'static TotalSpec {
+        &CATALOGUE[self as usize]
+    }
+
+    /// Name used in result files.
+    pub const fn name(self) -> &'static str {
+        self.spec().name
+    }
+}
+
+/// Indices of the per-replication totals, for callers that index
+/// [`crate::model::Outcome::totals`] by number; each is its [`Total`]'s index.
+pub mod total {
+    use super::Total;
+
+    /// Candidates arriving in the host cities, from flows and bursts (met or not).
+    pub const HOST_CANDIDATES: usize = Total::HostCandidates.index();
+    /// Candidates met by an enclave's scouts.
+    pub const CANDIDATES: usize = Total::Candidates.index();
+    /// Candidates screened out below the admission bar.
+    pub const REJECTED: usize = Total::Rejected.index();
+    /// Candidates that took a seat.
+    pub const ADMITTED: usize = Total::Admitted.index();
+    /// Candidates turned away by full seats or who gave up waiting.
+    pub const TURNED_AWAY: usize = Total::TurnedAway.index();
+    /// Projects that started the first home stage.
+    pub const LANDED_HOME: usize = Total::LandedHome.index();
+    /// Projects that settled in the host city.
+    pub const LEAKED_HOST: usize = Total::LeakedHost.index();
+    /// Projects that went elsewhere.
+    pub const LEAKED_ELSEWHERE: usize = Total::LeakedElsewhere.index();
+    /// Projects that failed a stage.
+    pub const FAILED: usize = Total::Failed.index();
+    /// Projects that finished the last stage.
+    pub const COMPLETED: usize = Total::Completed.index();
+    /// Candidates still waiting or in a stage at the end.
+    pub const IN_PROGRESS: usize = Total::InProgress.index();
+    /// landed_home / admitted.
+    pub const LANDING_RATE: usize = Total::LandingRate.index();
+    /// Mean months from admission to landing.
+    pub const MONTHS_TO_LANDING: usize = Total::MonthsToLanding.index();
+    /// Time-average share of open seats in use.
+    pub const SEAT_OCCUPANCY: usize = Total::SeatOccupancy.index();
+    /// Time-average number of seats in use.
+    pub const SEATS_BUSY: usize = Total::SeatsBusy.index();
+    /// Time-average number of candidates waiting for a seat.
+    pub const SEAT_QUEUE: usize = Total::SeatQueue.index();
+    /// Mean months a seated project waited for its seat.
+    pub const QUEUE_WAIT_MONTHS: usize = Total::QueueWaitMonths.index();
+    /// Mean months a project held its seat.
+    pub const SEAT_MONTHS: usize = Total::SeatMonths.index();
+    /// Real landings: projects that started the first home stage.
+    pub const LANDED_HOME_REAL: usize = Total::LandedHomeReal.index();
+    /// Landings on paper: shell firms registered to meet a target, with no output.
+    pub const LANDED_HOME_PAPER: usize = Total::LandedHomePaper.index();
+    /// Output of industrialized firms over the horizon, yuan.
+    pub const OUTPUT_YUAN: usize = Total::OutputYuan.index();
+    /// Tax on that output, all parties, yuan.
+    pub const TAX_YUAN: usize = Total::TaxYuan.index();
+    /// The home cities' part of that tax, yuan.
+    pub const HOME_TAX_YUAN: usize = Total::HomeTaxYuan.index();
+    /// Jobs in industrialized firms at the horizon.
+    pub const JOBS: usize = Total::Jobs.index();
+    /// Everything the home budget paid, yuan.
+    pub const COST_YUAN: usize = Total::CostYuan.index();
+    /// Landing subsidies paid (real and paper landings), yuan.
+    pub const SUBSIDY_YUAN: usize = Total::SubsidyYuan.index();
+    /// Cost per real landing, yuan.
+    pub const COST_PER_REAL_LANDING_YUAN: usize = Total::CostPerRealLandingYuan.index();
+    /// Month at whose bin end home tax income first covers the outlay.
+    pub const PAYBACK_MONTH: usize = Total::PaybackMonth.index();
+    /// 1 when the outlay was paid back within the horizon, else 0.
+    pub const PAID_BACK: usize = Total::PaidBack.index();
+    /// Projects stranded when cooperation broke down and their enclave closed.
+    pub const STRANDED: usize = Total::Stranded.index();
+    /// Government money the funds invested, yuan.
+    pub const FUND_DEPLOYED_YUAN: usize = Total::FundDeployedYuan.index();
+    /// Social co-investment drawn in alongside, yuan.
+    pub const SOCIAL_CAPITAL_YUAN: usize = Total::SocialCapitalYuan.index();
+    /// Investment that investees brought home on landing, yuan.
+    pub const RETURN_INVESTMENT_YUAN: usize = Total::ReturnInvestmentYuan.index();
+    /// Government money lost in investees that failed, yuan.
+    pub const FUND_LOSSES_YUAN: usize = Total::FundLossesYuan.index();
+    /// Projects the funds invested in.
+    pub const FUND_INVESTMENTS: usize = Total::FundInvestments.index();
+    /// Candidates met by an enclave who chose a rival enclave instead.
+    pub const LOST_TO_RIVALS: usize = Total::LostToRivals.index();
+    /// Innovation vouchers spent, yuan.
+    pub const VOUCHERS_YUAN: usize = Total::VouchersYuan.index();
+    /// Projects that received a voucher.
+    pub const VOUCHER_PROJECTS: usize = Total::VoucherProjects.index();
+    /// Number of fixed totals; per-party tax totals follow.
+    pub const COUNT: usize = Total::COUNT;
+}
+
+/// The fixed per-replication totals, indexed by [`Total`].
 pub fn totals() -> Vec<MetricInfo> {
-    vec![
-        info(
-            "host_candidates",
-            "projects",
-            "candidate projects arriving in the host cities (flows and bursts)",
-        ),
-        info("candidates", "projects", "candidates met by an enclave's scouts"),
-        info(
-            "rejected",
-            "projects",
-            "candidates screened out below the admission bar",
-        ),
-        info("admitted", "projects", "candidates that took an enclave seat"),
-        info(
-            "turned_away",
-            "projects",
-            "candidates turned away by full seats or who gave up waiting",
-        ),
-        info("landed_home", "projects", "landings reported at home: real plus paper"),
-        info("leaked_host", "projects", "projects that settled in the host city"),
-        info("leaked_elsewhere", "projects", "projects that went to a third place"),
-        info("failed", "projects", "projects that failed a stage"),
-        info("completed", "projects", "projects that finished the last stage"),
-        info(
-            "in_progress",
-            "projects",
-            "candidates still queued or in a stage at the end",
-        ),
-        info("landing_rate", "share", "landed at home / admitted"),
-        info("months_to_landing", "months", "mean time from admission to landing"),
-        info(
-            "seat_occupancy",
-            "share",
-            "time-average share of open enclave seats in use",
-        ),
-        info("seats_busy", "seats", "time-average number of enclave seats in use"),
-        info(
-            "seat_queue",
-            "projects",
-            "time-average number of candidates waiting for a seat",
-        ),
-        info(
-            "queue_wait_months",
-            "months",
-            "mean wait for a seat among projects that got one",
-        ),
-        info("seat_months", "months", "mean time a project held its seat"),
-        info(
-            "landed_home_real",
-            "projects",
-            "real landings: projects that started the first home stage",
-        ),
-        info(
-            "landed_home_paper",
-            "projects",
-            "landings on paper: shell firms with no output",
-        ),
-        info("output_yuan", "yuan", "output of industrialized firms over the horizon"),
-        info("tax_yuan", "yuan", "tax on that output, all parties"),
-        info("home_tax_yuan", "yuan", "the home cities' share of that tax"),
-        info("jobs", "jobs", "jobs in industrialized firms at the horizon"),
-        info(
-            "cost_yuan",
-            "yuan",
-            "home budget outlay: rent, operator fees, landing subsidies, vouchers, fund losses",
-        ),
-        info(
-            "subsidy_yuan",
-            "yuan",
-            "landing subsidies paid, real and paper landings",
-        ),
-        info("cost_per_real_landing_yuan", "yuan", "outlay per real landing"),
-        info(
-            "payback_month",
-            "months",
-            "month by which home tax income covers the outlay (replications that paid back)",
-        ),
-        info(
-            "paid_back",
-            "share",
-            "share of replications whose outlay is paid back within the horizon",
-        ),
-        info(
-            "stranded",
-            "projects",
-            "projects stranded when cooperation broke down and their enclave closed",
-        ),
-        info("fund_deployed_yuan", "yuan", "government money the funds invested"),
-        info("social_capital_yuan", "yuan", "social co-investment drawn in alongside"),
-        info(
-            "return_investment_yuan",
-            "yuan",
-            "investment that investees brought home on landing",
-        ),
-        info(
-            "fund_losses_yuan",
-            "yuan",
-            "government money lost in investees that failed",
-        ),
-        info("fund_investments", "projects", "projects the funds invested in"),
-        info(
-            "lost_to_rivals",
-            "projects",
-            "candidates met by an enclave who chose a rival enclave",
-        ),
-        info("vouchers_yuan", "yuan", "innovation vouchers spent"),
-        info(
-            "voucher_projects",
-            "projects",
-            "projects that received an innovation voucher",
-        ),
-    ]
+    CATALOGUE.iter().map(|r| info(r.name, r.unit, r.description)).collect()
 }
 
 /// Every total for `scenario`: the fixed ones, the tax of each party, then the
@@ -246,57 +578,10 @@ pub fn first_stage_entry_total(scenario: &Scenario) -> usize {
     total::COUNT + parties(scenario).len()
 }
 
-/// Which way a total is better, for comparing alternatives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Better {
-    /// More is better (landings, tax, jobs).
-    Higher,
-    /// Less is better (leaks, costs, waiting).
-    Lower,
-}
-
-impl Better {
-    /// `"higher"` or `"lower"`, as result files write it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Better::Higher => "higher",
-            Better::Lower => "lower",
-        }
-    }
-}
-
-/// The totals with a clear better direction from the home city's point of view. Totals
-/// not listed (volumes such as `admitted` or `fund_deployed_yuan`, whose size is a
-/// choice rather than a result, and the per-party tax) have none.
-const BETTER: [(&str, Better); 23] = [
-    ("turned_away", Better::Lower),
-    ("leaked_host", Better::Lower),
-    ("leaked_elsewhere", Better::Lower),
-    ("completed", Better::Higher),
-    ("landing_rate", Better::Higher),
-    ("months_to_landing", Better::Lower),
-    ("seat_queue", Better::Lower),
-    ("queue_wait_months", Better::Lower),
-    ("landed_home_real", Better::Higher),
-    ("landed_home_paper", Better::Lower),
-    ("output_yuan", Better::Higher),
-    ("tax_yuan", Better::Higher),
-    ("home_tax_yuan", Better::Higher),
-    ("jobs", Better::Higher),
-    ("cost_yuan", Better::Lower),
-    ("cost_per_real_landing_yuan", Better::Lower),
-    ("payback_month", Better::Lower),
-    ("paid_back", Better::Higher),
-    ("stranded", Better::Lower),
-    ("return_investment_yuan", Better::Higher),
-    ("fund_losses_yuan", Better::Lower),
-    ("lost_to_rivals", Better::Lower),
-    ("candidates", Better::Higher),
-];
-
-/// Which way the total named `name` is better, or `None` when it has no clear direction.
+/// Which way the total named `name` is better, or `None` when it has no clear direction
+/// (or is not a fixed total).
 pub fn better(name: &str) -> Option<Better> {
-    BETTER.iter().find(|(n, _)| *n == name).map(|&(_, b)| b)
+    CATALOGUE.iter().find(|r| r.name == name).and_then(|r| r.better)
 }
 
 /// Tax-sharing parties of `scenario` (none when money is off).
@@ -306,18 +591,34 @@ fn parties(scenario: &Scenario) -> &[String] {
 
 /// Layout of the per-bin series: cumulative counts, then levels, then stage occupancy.
 pub mod series {
+    use super::Total;
+
     /// Counts cumulated to the end of each bin (same names as the totals).
-    pub const COUNTS: [usize; 9] = [
-        super::total::CANDIDATES,
-        super::total::REJECTED,
-        super::total::ADMITTED,
-        super::total::TURNED_AWAY,
-        super::total::LANDED_HOME,
-        super::total::LEAKED_HOST,
-        super::total::LEAKED_ELSEWHERE,
-        super::total::FAILED,
-        super::total::COMPLETED,
+    pub const COUNTS: [Total; 9] = [
+        Total::Candidates,
+        Total::Rejected,
+        Total::Admitted,
+        Total::TurnedAway,
+        Total::LandedHome,
+        Total::LeakedHost,
+        Total::LeakedElsewhere,
+        Total::Failed,
+        Total::Completed,
     ];
+
+    /// Column of the cumulative count of `total` in a series row; fails to compile when
+    /// used in a constant for a total that is not one of [`COUNTS`].
+    pub const fn column_of(total: Total) -> usize {
+        let mut i = 0;
+        while i < COUNTS.len() {
+            if COUNTS[i] as usize == total as usize {
+                return i;
+            }
+            i += 1;
+        }
+        panic!("the total is not a series count")
+    }
+
     /// Offset of seat occupancy (time average within the bin).
     pub const SEAT_OCCUPANCY: usize = COUNTS.len();
     /// Offset of the seat queue length at the end of the bin.
@@ -335,9 +636,9 @@ pub fn series(scenario: &Scenario) -> Vec<MetricInfo> {
     let all = totals();
     let mut out: Vec<MetricInfo> = series::COUNTS
         .iter()
-        .map(|&i| MetricInfo {
-            description: format!("{} (cumulative)", all[i].description),
-            ..all[i].clone()
+        .map(|&t| MetricInfo {
+            description: format!("{} (cumulative)", all[t.index()].description),
+            ..all[t.index()].clone()
         })
         .collect();
     out.push(info(
@@ -416,10 +717,7 @@ mod tests {
 
     #[test]
     fn every_direction_names_a_total() {
-        let all = totals();
-        for (name, _) in BETTER {
-            assert!(all.iter().any(|m| m.name == name), "{name} is not a total");
-        }
+        assert_eq!(CATALOGUE.iter().filter(|r| r.better.is_some()).count(), 23);
         assert_eq!(better("landing_rate"), Some(Better::Higher));
         assert_eq!(better("cost_per_real_landing_yuan"), Some(Better::Lower));
         assert_eq!(better("admitted"), None);
@@ -436,5 +734,7 @@ mod tests {
         assert_eq!(all[total::STRANDED].name, "stranded");
         assert_eq!(all[total::FUND_INVESTMENTS].name, "fund_investments");
         assert_eq!(all[total::PAYBACK_MONTH].name, "payback_month");
+        assert_eq!(Total::LandedHome.name(), "landed_home");
+        assert_eq!(series::column_of(Total::Admitted), 2);
     }
 }

@@ -3,12 +3,22 @@
 //! at home or leaks. The model reads a validated [`Scenario`] and returns numbers; it
 //! knows nothing about files or the command line.
 
+mod breakdowns;
+mod competition;
+mod core;
+mod events;
+mod funds;
 pub mod metrics;
-mod pipeline;
+mod money;
+mod project;
+mod streams;
+mod targets;
+mod vouchers;
 
-pub use pipeline::{logit, success_chance, Event, PackedEvent, MAX_PROJECTS};
+pub use self::core::{logit, success_chance};
+pub use events::{Event, PackedEvent, MAX_PROJECTS};
 
-use crate::engine::rng::StreamKey;
+use crate::engine::rng::{KeyedStream, StreamKey};
 use crate::engine::Simulation;
 use crate::scenario::{Place, Scenario};
 
@@ -58,8 +68,9 @@ struct StagePlan<'s> {
     duration_salt: u64,
     /// Some city limits the stage, so its pool must be looked up.
     pooled: bool,
-    /// Some fund invests or some voucher scheme pays at the stage's start.
-    money: bool,
+    /// Some fund invests or some voucher scheme pays at the stage's start (one flag, so
+    /// that the common stage start checks once).
+    funds_or_vouchers: bool,
     /// The stage is the first at home: starting it is a landing.
     handoff: bool,
     /// The next stage is the first at home: the landing choice follows this one.
@@ -106,9 +117,9 @@ impl<'s> Prepared<'s> {
                 let next_in_enclave = scenario.stages.get(s + 1).is_some_and(|n| n.place == Place::Enclave);
                 StagePlan {
                     duration: &stage.duration,
-                    duration_salt: pipeline::duration_salt(s),
+                    duration_salt: KeyedStream::salt(streams::slot::duration(s)),
                     pooled: (0..scenario.cities.len()).any(|c| pool_of[c * stages + s] != NO_POOL),
-                    money: scenario.funds.iter().any(|f| f.stage == s)
+                    funds_or_vouchers: scenario.funds.iter().any(|f| f.stage == s)
                         || scenario.vouchers.iter().any(|v| v.stage == s),
                     handoff: handoff == Some(s),
                     before_handoff: handoff == Some(s + 1),
@@ -166,7 +177,7 @@ impl<'s> Prepared<'s> {
     /// Runs one replication and also returns the wall time of its event loop alone
     /// (set-up and the final tally excluded), for throughput measurements.
     pub fn simulate_timed(&self, key: StreamKey) -> (Outcome, std::time::Duration) {
-        let mut replication = pipeline::Replication::new(self, key);
+        let mut replication = self::core::Replication::new(self, key);
         let mut sim: Simulation<PackedEvent> = Simulation::with_capacity(256);
         replication.start(&mut sim);
         let until = match self.scenario.horizon {

@@ -1,0 +1,87 @@
+//! The model's events and their 32-bit packing for the event queue.
+
+/// Events of the enclave model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The next candidate of flow `.0` arrives.
+    Arrival(u32),
+    /// The next batch of burst `.0` arrives.
+    Burst(u32),
+    /// Project `.0` finishes its current stage.
+    StageEnd(u32),
+    /// Project `.0` gives up waiting, if it is still waiting with this deadline.
+    GiveUp(u32),
+    /// Time bin `.0` ends.
+    BinEnd(u32),
+    /// The warm-up ends: totals start counting.
+    WarmupEnd,
+    /// The horizon is reached: time averages stop.
+    HorizonEnd,
+    /// Cooperation on link `.0` breaks down.
+    Breakdown(u32),
+    /// Year `.0` of the simulation ends (registration targets are checked).
+    YearEnd(u32),
+}
+
+/// Bits of a packed event that hold its index (project, flow, burst or bin).
+const INDEX_BITS: u32 = 29;
+/// Most projects one replication can hold: indices must fit in [`INDEX_BITS`].
+/// Validation caps expected candidates per replication far below this.
+pub const MAX_PROJECTS: usize = 1 << INDEX_BITS;
+
+/// An [`Event`] packed into 32 bits (3 bits of kind, 29 of index), so that an entry of
+/// the event queue is 16 bytes: the queue's speed depends on the size of its entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PackedEvent(u32);
+
+impl Event {
+    /// The event packed into 32 bits.
+    #[inline]
+    pub(super) fn pack(self) -> PackedEvent {
+        let (kind, index) = match self {
+            Event::Arrival(i) => (0, i),
+            Event::Burst(i) => (1, i),
+            Event::StageEnd(i) => (2, i),
+            Event::GiveUp(i) => (3, i),
+            Event::BinEnd(i) => (4, i),
+            // The two marks share a kind, to keep eight kinds in three bits.
+            Event::WarmupEnd => (5, 0),
+            Event::HorizonEnd => (5, 1),
+            Event::Breakdown(i) => (6, i),
+            Event::YearEnd(i) => (7, i),
+        };
+        debug_assert!(index < 1 << INDEX_BITS);
+        PackedEvent((kind << INDEX_BITS) | index)
+    }
+}
+
+impl crate::engine::Event for PackedEvent {
+    #[inline]
+    fn to_bits(self) -> u32 {
+        self.0
+    }
+
+    #[inline]
+    fn from_bits(bits: u32) -> Self {
+        PackedEvent(bits)
+    }
+}
+
+impl PackedEvent {
+    /// The event this stands for.
+    #[inline]
+    pub fn unpack(self) -> Event {
+        let index = self.0 & ((1 << INDEX_BITS) - 1);
+        match self.0 >> INDEX_BITS {
+            0 => Event::Arrival(index),
+            1 => Event::Burst(index),
+            2 => Event::StageEnd(index),
+            3 => Event::GiveUp(index),
+            4 => Event::BinEnd(index),
+            5 if index == 0 => Event::WarmupEnd,
+            5 => Event::HorizonEnd,
+            6 => Event::Breakdown(index),
+            _ => Event::YearEnd(index),
+        }
+    }
+}
