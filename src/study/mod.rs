@@ -155,8 +155,14 @@ impl fmt::Display for Error {
             Error::Replication {
                 failure, design_point, ..
             } => match design_point {
-                Some(p) => write!(f, "design point {p}: {failure}"),
-                None => write!(f, "{failure}"),
+                // Points of a sensitivity design share point 0's streams: the message
+                // names the real design point and the streams it drew.
+                Some(p) if *p as u64 != failure.point as u64 => write!(
+                    f,
+                    "replication {} of design point {p} (seed {}, on the random streams of point {}) failed: {}",
+                    failure.replication, failure.seed, failure.point, failure.message
+                ),
+                _ => write!(f, "{failure}"),
             },
             Error::Cancelled { dir, kept } => match dir {
                 Some(dir) => write!(f, "stopped: {kept} design points are done and kept in {}", dir.display()),
