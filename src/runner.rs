@@ -170,7 +170,7 @@ pub fn run_until(
 /// Runs every replication of `settings` on `pool`, calling `progress` with the number
 /// finished as blocks are merged.
 ///
-/// Blocks are merged strictly in block order (see [`run_ordered`]): there is no barrier
+/// Blocks are merged strictly in block order (see `run_ordered`): there is no barrier
 /// between groups of blocks, memory stays bounded by a few blocks per worker, and the
 /// calling thread must not be one of `pool`'s threads.
 pub fn run(
