@@ -7,6 +7,8 @@
 //! statistics ([`stats`]) → result files ([`results`]) → charts and the report
 //! ([`plot`], [`report`]), which read result files only.
 
+#![deny(missing_docs)]
+
 pub mod analysis;
 pub mod calibrate;
 pub mod cli;

@@ -279,7 +279,7 @@ pub enum Stop {
 /// `settings.replications` (the cap) is reached, calling `progress` with the number of
 /// replications finished as blocks are merged. With no targets it runs to the cap.
 ///
-/// Blocks are merged strictly in block order (see [`run_ordered`]) and the rule is
+/// Blocks are merged strictly in block order (see `run_ordered`) and the rule is
 /// checked after each one, so the results are the same bits as [`run_serial`]'s for any
 /// thread count. There is no barrier between groups of blocks, memory stays bounded by a
 /// few blocks per worker, and the calling thread must not be one of `pool`'s threads.

@@ -5,6 +5,8 @@
 //!
 //! Run with `cargo test --test analysis`.
 
+mod common;
+
 use feidi::analysis::{morris, oat, prim, sobol};
 use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
@@ -258,50 +260,14 @@ fn prim_with_noise_and_pasting_still_finds_the_box() {
 
 // ---- End to end: sensitivity sweeps and `feidi discover` -------------------------------
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn feidi(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_feidi"))
-        .args(args)
-        .output()
-        .expect("feidi runs")
-}
-
-fn run_ok(args: &[&str]) -> String {
-    let out = feidi(args);
-    assert!(
-        out.status.success(),
-        "feidi {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("feidi-analysis-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use common::{example_sweep, feidi, json, run_ok, temp_path};
+use std::path::PathBuf;
 
 /// A shipped example sweep made light (few replications and points), as a temporary file.
 fn light(example: &str, name: &str, edits: &[(&str, &str)]) -> PathBuf {
-    let scenario = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
-    let mut text = std::fs::read_to_string(format!("scenarios/sweeps/{example}"))
-        .unwrap()
-        .replace("../dazu-chengdu.toml", &scenario.display().to_string())
-        .replace("replications = 100", "replications = 8");
-    for (from, to) in edits {
-        assert!(text.contains(from), "{example} has no `{from}`");
-        text = text.replace(from, to);
-    }
-    let file = temp(name).with_extension("toml");
-    std::fs::write(&file, text).unwrap();
-    file
-}
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    let mut edits = edits.to_vec();
+    edits.insert(0, ("replications = 100", "replications = 8"));
+    example_sweep(example, name, &edits)
 }
 
 #[test]
@@ -313,7 +279,7 @@ fn one_at_a_time_points_share_their_random_numbers() {
         "oat-crn",
         &[("integer = true\nbase = 110", "integer = true\nbase = 40")],
     );
-    let dir = temp("oat-crn");
+    let dir = temp_path("oat-crn");
     run_ok(&["sweep", file.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
     let s = json(&dir.join("sensitivity.json"));
     assert_eq!(s["method"], "oat");
@@ -345,11 +311,11 @@ fn sensitivity_results_are_the_same_bytes_for_threads_shards_and_merge() {
         &[("trajectories = 10", "trajectories = 3")],
     );
     let sweep = file.to_str().unwrap();
-    let one = temp("morris-1");
-    let two = temp("morris-2");
+    let one = temp_path("morris-1");
+    let two = temp_path("morris-2");
     run_ok(&["sweep", sweep, "--out", one.to_str().unwrap(), "--threads", "1"]);
     run_ok(&["sweep", sweep, "--out", two.to_str().unwrap(), "--threads", "2"]);
-    let shards: Vec<PathBuf> = (0..2).map(|k| temp(&format!("morris-shard{k}"))).collect();
+    let shards: Vec<PathBuf> = (0..2).map(|k| temp_path(&format!("morris-shard{k}"))).collect();
     for (k, dir) in shards.iter().enumerate() {
         run_ok(&[
             "sweep",
@@ -361,7 +327,7 @@ fn sensitivity_results_are_the_same_bytes_for_threads_shards_and_merge() {
         ]);
         assert!(!dir.join("sensitivity.json").exists(), "a shard alone has no indices");
     }
-    let merged = temp("morris-merged");
+    let merged = temp_path("morris-merged");
     run_ok(&[
         "merge",
         "--out",
@@ -406,7 +372,7 @@ fn sensitivity_results_are_the_same_bytes_for_threads_shards_and_merge() {
     }
     let none = feidi(&[
         "discover",
-        temp("nothing").to_str().unwrap(),
+        temp_path("nothing").to_str().unwrap(),
         "--where",
         "landing_rate >= 0",
     ]);
@@ -416,7 +382,7 @@ fn sensitivity_results_are_the_same_bytes_for_threads_shards_and_merge() {
 #[test]
 fn a_sobol_indices_sweep_writes_intervals_for_every_parameter() {
     let file = light("dazu-sobol-indices.toml", "sobol", &[("samples = 64", "samples = 4")]);
-    let dir = temp("sobol");
+    let dir = temp_path("sobol");
     run_ok(&["sweep", file.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
     let csv = std::fs::read_to_string(dir.join("points.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 4 * 7);

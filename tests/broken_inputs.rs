@@ -12,8 +12,11 @@
 //!
 //! Run with `cargo test --test broken_inputs`.
 
+mod common;
+
+use common::temp_path;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -417,13 +420,6 @@ fn broken(file: &str) -> String {
     format!("tests/broken/{file}")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("broken_inputs").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.parent().expect("has a parent")).expect("create scratch directory");
-    dir
-}
-
 fn files_in(dir: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(manifest_dir().join(dir))
         .unwrap_or_else(|e| panic!("read {dir}: {e}"))
@@ -543,7 +539,7 @@ fn run_rejects_broken_files_and_writes_no_results() {
         "warmup_ge_horizon.toml",
     ] {
         let case = CASES.iter().find(|c| c.file == file).expect("the file is a case");
-        let out = scratch(&format!("run-{file}"));
+        let out = temp_path(&format!("run-{file}"));
         let shown = broken(file);
         let run = feidi(&[
             "run".as_ref(),
@@ -573,7 +569,7 @@ fn an_error_after_five_megabytes_of_comments_is_located() {
     let mut text = padding_line.repeat(lines);
     text.push_str(&minimal);
     assert!(text.len() > 5 * 1024 * 1024);
-    let dir = scratch("huge");
+    let dir = temp_path("huge");
     std::fs::create_dir_all(&dir).expect("create scratch directory");
     let path = dir.join("huge.toml");
     std::fs::write(&path, &text).expect("write the huge file");

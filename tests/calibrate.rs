@@ -4,12 +4,14 @@
 //!
 //! Run with `cargo test --test calibrate`.
 
+mod common;
+
+use common::{feidi, json, temp_dir};
 use feidi::model::metrics::total;
 use feidi::model::Prepared;
 use feidi::runner::{run_serial, Precision, RunSettings};
 use feidi::scenario::Scenario;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 /// tests/valid/minimal.toml with 200 seats and no limit on pilot lines, so that
 /// admissions follow the flow of candidates and landings follow the landing choice
@@ -20,21 +22,6 @@ fn base_scenario() -> String {
     assert!(text.contains("seats = 20\n") && text.contains("capacity = { pilot = 4 }\n"));
     text.replace("seats = 20\n", "seats = 200\n")
         .replace("capacity = { pilot = 4 }\n", "")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("calibrate").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch directory");
-    dir
-}
-
-fn feidi(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_feidi"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run feidi")
 }
 
 /// Mean and standard deviation of `metric` over `n` replications of `text`.
@@ -121,7 +108,7 @@ fn calibration_recovers_the_parameters_that_produced_its_targets() {
     // prior or drift off the truth, and the test would fail.
     let tol_admitted = admitted_sd / (REPLICATIONS as f64).sqrt();
     let tol_landed = landed_sd / (REPLICATIONS as f64).sqrt();
-    let dir = scratch("recovery");
+    let dir = temp_dir("recovery");
     let scenario = dir.join("base.toml");
     std::fs::write(&scenario, &base).unwrap();
     let cal = dir.join("recovery.toml");
@@ -140,8 +127,7 @@ fn calibration_recovers_the_parameters_that_produced_its_targets() {
     let out = dir.join("out");
     let run = feidi(&["calibrate".as_ref(), cal.as_os_str(), "--out".as_ref(), out.as_os_str()]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("calibration.json")).unwrap()).unwrap();
+    let json = json(&out.join("calibration.json"));
     let report = format!(
         "targets admitted {admitted:.2} ± {tol_admitted:.2}, landed {landed:.2} ± {tol_landed:.2}\n{}",
         String::from_utf8_lossy(&run.stdout)
@@ -177,7 +163,7 @@ fn calibration_recovers_the_parameters_that_produced_its_targets() {
 #[test]
 fn calibration_gives_the_same_bytes_for_one_and_two_threads() {
     let base = base_scenario();
-    let dir = scratch("threads");
+    let dir = temp_dir("threads");
     let scenario = dir.join("base.toml");
     std::fs::write(&scenario, &base).unwrap();
     let cal = dir.join("threads.toml");
@@ -215,7 +201,7 @@ fn calibration_gives_the_same_bytes_for_one_and_two_threads() {
 
 #[test]
 fn a_broken_calibration_file_writes_nothing_and_exits_with_code_2() {
-    let dir = scratch("broken");
+    let dir = temp_dir("broken");
     let out = dir.join("out");
     let run = feidi(&[
         "calibrate".as_ref(),
@@ -234,7 +220,7 @@ fn a_broken_calibration_file_writes_nothing_and_exits_with_code_2() {
 
 #[test]
 fn the_shipped_kunshan_calibration_validates() {
-    let run = feidi(&["validate".as_ref(), "scenarios/calibration/kunshan-sjtu.toml".as_ref()]);
+    let run = feidi(&["validate", "scenarios/calibration/kunshan-sjtu.toml"]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     assert!(String::from_utf8_lossy(&run.stdout).contains("ok — calibration \"kunshan-sjtu\""));
 }

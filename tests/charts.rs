@@ -4,33 +4,11 @@
 //! every section, that charts are byte-identical when drawn twice, and that bad
 //! directories are refused with exit code 2.
 
+mod common;
+
+use common::{feidi, ok, temp_dir, temp_path};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn feidi(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_feidi"))
-        .args(args)
-        // A fixed results date, so that chart footers (and bytes) do not depend on the day.
-        .env("SOURCE_DATE_EPOCH", "1795305600")
-        .output()
-        .expect("feidi runs")
-}
-
-fn ok(out: std::process::Output) -> String {
-    assert!(
-        out.status.success(),
-        "feidi failed: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("feidi-charts-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use std::sync::OnceLock;
 
 /// Decodes a PNG and returns its size and `Title` text.
 fn png_info(path: &Path) -> ((u32, u32), String) {
@@ -84,7 +62,7 @@ fn assert_chart(dir: &Path, file_stem: &str, title: &str) {
 }
 
 fn run_with_report(dir: &Path, threads: &str) {
-    ok(feidi(&[
+    ok(&feidi(&[
         "run",
         "scenarios/dazu-chengdu.toml",
         "-n",
@@ -97,10 +75,20 @@ fn run_with_report(dir: &Path, threads: &str) {
     ]));
 }
 
+/// One run with its report on two threads, shared by the tests that look at its files
+/// (none of them changes a file another one reads).
+fn run_on_two_threads() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = temp_path("run-2");
+        run_with_report(&dir, "2");
+        dir
+    })
+}
+
 #[test]
 fn a_run_gets_every_chart_in_both_languages_and_a_complete_report() {
-    let dir = temp_dir("run");
-    run_with_report(&dir, "2");
+    let dir = run_on_two_threads();
     for (stem, title) in [
         ("landings", "Cumulative landings at home"),
         ("stages", "Projects in each stage"),
@@ -109,7 +97,7 @@ fn a_run_gets_every_chart_in_both_languages_and_a_complete_report() {
         ("funnel", "Pipeline funnel (per replication)"),
         ("months-to-landing", "Months from admission to landing"),
     ] {
-        assert_chart(&dir, stem, title);
+        assert_chart(dir, stem, title);
     }
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     for id in ["summary", "charts", "assumptions", "method", "files"] {
@@ -126,26 +114,24 @@ fn a_run_gets_every_chart_in_both_languages_and_a_complete_report() {
     }
     assert!(html.contains("[assumption]"), "the scenario's assumptions are listed");
 
-    ok(feidi(&["report", dir.to_str().unwrap(), "--lang", "zh"]));
+    ok(&feidi(&["report", dir.to_str().unwrap(), "--lang", "zh"]));
     for (stem, title) in [
         ("landings.zh", "累计落地家乡项目"),
         ("funnel.zh", "项目漏斗（每次模拟平均）"),
     ] {
-        assert_chart(&dir, stem, title);
+        assert_chart(dir, stem, title);
     }
     let zh = std::fs::read_to_string(dir.join("report.zh.html")).unwrap();
     assert!(zh.contains("<html lang=\"zh-CN\">"));
     assert!(zh.contains("<h2>结果摘要</h2>") && zh.contains("<h2>方法说明</h2>"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn charts_are_byte_identical_whatever_the_thread_count_and_when_redrawn() {
-    let (a, b) = (temp_dir("same-1"), temp_dir("same-2"));
+    let (a, b) = (temp_path("same-1"), run_on_two_threads());
     run_with_report(&a, "1");
-    run_with_report(&b, "2");
     let first = std::fs::read(a.join("charts/landings.png")).unwrap();
-    ok(feidi(&["plot", a.to_str().unwrap()]));
+    ok(&feidi(&["plot", a.to_str().unwrap()]));
     for name in ["landings.png", "landings.svg", "funnel.png", "money.svg"] {
         let x = std::fs::read(a.join("charts").join(name)).unwrap();
         let y = std::fs::read(b.join("charts").join(name)).unwrap();
@@ -160,13 +146,11 @@ fn charts_are_byte_identical_whatever_the_thread_count_and_when_redrawn() {
         "reports differ"
     );
     let _ = std::fs::remove_dir_all(&a);
-    let _ = std::fs::remove_dir_all(&b);
 }
 
 #[test]
 fn a_two_lever_sweep_gets_a_heatmap_and_a_report() {
     let dir = temp_dir("sweep");
-    std::fs::create_dir_all(&dir).unwrap();
     let sweep = dir.join("grid.toml");
     let base = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
     std::fs::write(
@@ -180,13 +164,13 @@ fn a_two_lever_sweep_gets_a_heatmap_and_a_report() {
     )
     .unwrap();
     let out = dir.join("results");
-    ok(feidi(&[
+    ok(&feidi(&[
         "sweep",
         sweep.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
     ]));
-    ok(feidi(&["report", out.to_str().unwrap()]));
+    ok(&feidi(&["report", out.to_str().unwrap()]));
     assert_chart(&out, "heatmap-landing_rate", "Two-lever sweep: landing rate (share)");
     assert_chart(&out, "points-landing_rate", "Design points: landing rate");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
@@ -196,8 +180,8 @@ fn a_two_lever_sweep_gets_a_heatmap_and_a_report() {
 
 #[test]
 fn a_comparison_gets_bars_with_intervals_and_paired_differences() {
-    let dir = temp_dir("compare");
-    ok(feidi(&[
+    let dir = temp_path("compare");
+    ok(&feidi(&[
         "compare",
         "scenarios/dazu-chengdu.toml",
         "scenarios/compare/dazu-chongqing.toml",
@@ -206,7 +190,7 @@ fn a_comparison_gets_bars_with_intervals_and_paired_differences() {
         "--out",
         dir.to_str().unwrap(),
     ]));
-    ok(feidi(&["plot", dir.to_str().unwrap(), "--lang", "zh"]));
+    ok(&feidi(&["plot", dir.to_str().unwrap(), "--lang", "zh"]));
     assert_chart(&dir, "compare-landing_rate.zh", "选址比较：落地率");
     assert_chart(&dir, "differences-landing_rate.zh", "配对差值（共同随机数）：落地率");
     assert_chart(&dir, "compare-landings.zh", "累计落地家乡项目 — 方案比较");
@@ -216,7 +200,6 @@ fn a_comparison_gets_bars_with_intervals_and_paired_differences() {
 #[test]
 fn directories_without_results_or_with_broken_files_are_refused_with_code_2() {
     let dir = temp_dir("empty");
-    std::fs::create_dir_all(&dir).unwrap();
     let out = feidi(&["plot", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no results here"));

@@ -1,24 +1,13 @@
 //! `feidi run` end to end: the files it writes, their required content, and that the
 //! same seed gives the same bytes whatever the thread count.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn feidi(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_feidi"))
-        .args(args)
-        .output()
-        .expect("feidi runs")
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("feidi-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use common::{assert_same_files, feidi, json, run_ok, temp_path};
+use std::path::Path;
 
 fn run_into(dir: &Path, threads: &str) {
-    let out = feidi(&[
+    run_ok(&[
         "run",
         "scenarios/dazu-chengdu.toml",
         "--replications",
@@ -30,31 +19,21 @@ fn run_into(dir: &Path, threads: &str) {
         "--out",
         dir.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "feidi run failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]
 fn same_seed_gives_identical_bytes_with_one_or_two_threads() {
-    let (one, two) = (temp_dir("t1"), temp_dir("t2"));
+    let (one, two) = (temp_path("t1"), temp_path("t2"));
     run_into(&one, "1");
     run_into(&two, "2");
-    for file in ["summary.json", "series.csv", "manifest.json"] {
-        let a = std::fs::read(one.join(file)).unwrap();
-        let b = std::fs::read(two.join(file)).unwrap();
-        assert!(!a.is_empty(), "{file} is empty");
-        assert!(a == b, "{file} differs between 1 and 2 threads");
-    }
+    assert_same_files(&one, &two, &["summary.json", "series.csv", "manifest.json"]);
     let _ = std::fs::remove_dir_all(&one);
     let _ = std::fs::remove_dir_all(&two);
 }
 
 #[test]
 fn summary_holds_every_required_metric_with_its_statistics() {
-    let dir = temp_dir("json");
+    let dir = temp_path("json");
     let out = feidi(&[
         "run",
         "scenarios/dazu-chengdu.toml",
@@ -66,7 +45,7 @@ fn summary_holds_every_required_metric_with_its_statistics() {
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
-    let written: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    let written = json(&dir.join("summary.json"));
     assert_eq!(printed, written);
     let metrics = &written["metrics"];
     for name in [
@@ -97,8 +76,7 @@ fn summary_holds_every_required_metric_with_its_statistics() {
         assert!(lo <= mean && mean <= hi, "metrics.{name}: CI {lo}..{hi} around {mean}");
     }
     assert_eq!(written["replications"], 40);
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let manifest = json(&dir.join("manifest.json"));
     assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
     assert_eq!(manifest["seed"], 1);
     let series = std::fs::read_to_string(dir.join("series.csv")).unwrap();
@@ -110,7 +88,7 @@ fn summary_holds_every_required_metric_with_its_statistics() {
 
 #[test]
 fn an_invalid_scenario_exits_with_code_2_and_writes_nothing() {
-    let dir = temp_dir("bad");
+    let dir = temp_path("bad");
     let bad = dir.with_extension("toml");
     std::fs::write(&bad, "[scenario]\nname = \"x\"\nhorizon = 120\nsectors = [\"a\"]\n").unwrap();
     let out = feidi(&["run", bad.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
@@ -126,7 +104,7 @@ fn an_invalid_scenario_exits_with_code_2_and_writes_nothing() {
 
 #[test]
 fn existing_results_are_replaced_only_with_force() {
-    let dir = temp_dir("force");
+    let dir = temp_path("force");
     let args = [
         "run",
         "scenarios/dazu-chengdu.toml",
@@ -147,7 +125,7 @@ fn existing_results_are_replaced_only_with_force() {
 
 #[test]
 fn replay_reruns_one_replication_without_writing_files() {
-    let dir = temp_dir("replay");
+    let dir = temp_path("replay");
     let out = feidi(&[
         "run",
         "scenarios/dazu-chengdu.toml",
@@ -167,7 +145,7 @@ fn replay_reruns_one_replication_without_writing_files() {
 
 #[test]
 fn an_absurd_amount_of_work_is_refused_with_its_estimate() {
-    let dir = temp_dir("guard");
+    let dir = temp_path("guard");
     let out = feidi(&[
         "run",
         "scenarios/dazu-chengdu.toml",

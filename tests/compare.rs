@@ -4,28 +4,16 @@
 //! ranks first, bad input is refused before anything is written, and runs stop when
 //! their targets are met (or at the cap) identically for any thread count.
 
+mod common;
+
+use common::{assert_same_files, feidi, json, ok, temp_dir};
 use feidi::model::metrics::{total, totals_for};
 use feidi::model::Prepared;
 use feidi::runner::{self, Alternative, RunSettings, Stop};
 use feidi::scenario::Scenario;
 use feidi::stats::DEFAULT_CONFIDENCE;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn feidi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_feidi"))
-        .args(args)
-        .output()
-        .expect("feidi runs")
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("feidi-compare-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::path::Path;
 
 /// Dazu over five years (to keep debug-build tests quick), named `name`, with `seats`.
 fn dazu(name: &str, seats: u32) -> String {
@@ -43,19 +31,6 @@ fn write(dir: &Path, file: &str, text: &str) -> String {
     let path = dir.join(file);
     std::fs::write(&path, text).unwrap();
     path.to_str().unwrap().to_string()
-}
-
-fn ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "feidi failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-}
-
-fn json(path: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
 fn metric<'v>(compare: &'v Value, name: &str) -> &'v Value {
@@ -175,20 +150,7 @@ fn compare_into(dir: &Path, a: &str, b: &str, threads: &str, n: &str, extra: &[&
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    let run = feidi(&args);
-    ok(&run);
-    String::from_utf8_lossy(&run.stdout).to_string()
-}
-
-fn assert_same_files(one: &Path, two: &Path, names: &[&str]) {
-    for name in names {
-        let (x, y) = (
-            std::fs::read(one.join(name)).unwrap(),
-            std::fs::read(two.join(name)).unwrap(),
-        );
-        assert!(!x.is_empty(), "{name} is empty");
-        assert!(x == y, "{name} differs between 1 and 2 threads");
-    }
+    ok(&feidi(&args))
 }
 
 const COMPARE_FILES: [&str; 5] = [

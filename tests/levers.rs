@@ -7,7 +7,6 @@ mod common;
 use common::{assert_accounted, ci99, outcomes, scenario};
 use feidi::model::metrics::{total, totals_for};
 use feidi::model::Outcome;
-use feidi::stats::student::t_quantile;
 
 /// One candidate at month 0; 6 months in the enclave, 6 at home; constant output.
 const ONE_FIRM: &str = r#"
@@ -122,10 +121,7 @@ fn paired(a: &[Outcome], b: &[Outcome], metric: usize) -> (f64, f64) {
         .zip(b)
         .map(|(x, y)| y.totals[metric] - x.totals[metric])
         .collect();
-    let n = d.len() as f64;
-    let mean = d.iter().sum::<f64>() / n;
-    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, t_quantile(0.995, n - 1.0) * (var / n).sqrt())
+    ci99(&d)
 }
 
 #[test]

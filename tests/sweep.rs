@@ -1,34 +1,21 @@
 //! `feidi sweep`: designs run, outputs are the same bytes whatever the thread count, and
 //! bad sweep files or bad points are refused before anything runs.
 
+mod common;
+
+use common::{assert_same_files, example_sweep, feidi, run_ok, temp_path};
 use std::path::PathBuf;
-use std::process::Command;
-
-fn feidi(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_feidi"))
-        .args(args)
-        .output()
-        .expect("feidi runs")
-}
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("feidi-sweep-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
 
 #[test]
 fn a_grid_sweep_gives_one_row_per_point_and_the_same_bytes_with_one_or_two_threads() {
-    let (one, two) = (temp("t1"), temp("t2"));
-    let scenario = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
-    let grid = temp("grid").with_extension("toml");
-    let text = std::fs::read_to_string("scenarios/sweeps/dazu-seats-subsidy.toml")
-        .unwrap()
-        .replace("../dazu-chengdu.toml", &scenario.display().to_string())
-        .replace("replications = 200", "replications = 30");
-    std::fs::write(&grid, text).unwrap();
+    let (one, two) = (temp_path("t1"), temp_path("t2"));
+    let grid = example_sweep(
+        "dazu-seats-subsidy.toml",
+        "grid",
+        &[("replications = 200", "replications = 30")],
+    );
     for (dir, threads) in [(&one, "1"), (&two, "2")] {
-        let out = feidi(&[
+        run_ok(&[
             "sweep",
             grid.to_str().unwrap(),
             "-t",
@@ -36,19 +23,13 @@ fn a_grid_sweep_gives_one_row_per_point_and_the_same_bytes_with_one_or_two_threa
             "--out",
             dir.to_str().unwrap(),
         ]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
     let csv = std::fs::read_to_string(one.join("points.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 9);
     assert!(
         csv.starts_with("point,label,replications,enclave[0].seats,city[1].landing_subsidy_yuan,host_candidates.mean,")
     );
-    for file in ["points.csv", "manifest.json"] {
-        assert!(
-            std::fs::read(one.join(file)).unwrap() == std::fs::read(two.join(file)).unwrap(),
-            "{file} differs"
-        );
-    }
+    assert_same_files(&one, &two, &["points.csv", "manifest.json"]);
     // More seats admit more projects: the points differ the way the grid says.
     let admitted = |row: &str| -> f64 {
         let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
@@ -63,7 +44,7 @@ fn a_grid_sweep_gives_one_row_per_point_and_the_same_bytes_with_one_or_two_threa
 
 #[test]
 fn a_point_that_breaks_the_scenario_is_refused_before_anything_runs() {
-    let dir = temp("badpoint");
+    let dir = temp_path("badpoint");
     let file = dir.with_extension("toml");
     let scenario = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
     std::fs::write(
@@ -87,7 +68,7 @@ fn a_point_that_breaks_the_scenario_is_refused_before_anything_runs() {
 
 #[test]
 fn a_misspelt_sweep_key_is_located() {
-    let file = temp("typo").with_extension("toml");
+    let file = temp_path("typo").with_extension("toml");
     std::fs::write(
         &file,
         "[sweep]\nname = \"x\"\nscenario = \"a.toml\"\nreplication = 10\ndesign = \"grid\"\n",
@@ -105,49 +86,35 @@ fn a_misspelt_sweep_key_is_located() {
 
 /// The operators sweep with 40 replications per point, as a temporary file.
 fn light_sweep(name: &str) -> PathBuf {
-    let scenario = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
-    let text = std::fs::read_to_string("scenarios/sweeps/dazu-operators.toml")
-        .unwrap()
-        .replace("../dazu-chengdu.toml", &scenario.display().to_string())
-        .replace("replications = 500", "replications = 40");
-    let file = temp(name).with_extension("toml");
-    std::fs::write(&file, text).unwrap();
-    file
+    example_sweep(
+        "dazu-operators.toml",
+        name,
+        &[("replications = 500", "replications = 40")],
+    )
 }
 
-fn run_ok(args: &[&str]) {
-    let out = feidi(args);
-    assert!(
-        out.status.success(),
-        "feidi {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
+/// Asserts that a sweep's result files are the same bytes in `a` and `b`.
 fn same_files(a: &std::path::Path, b: &std::path::Path) {
-    for file in [
-        "points.csv",
-        "manifest.json",
-        "series/00000000.csv",
-        "series/00000003.csv",
-    ] {
-        assert!(
-            std::fs::read(a.join(file)).unwrap() == std::fs::read(b.join(file)).unwrap(),
-            "{file} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
+    assert_same_files(
+        a,
+        b,
+        &[
+            "points.csv",
+            "manifest.json",
+            "series/00000000.csv",
+            "series/00000003.csv",
+        ],
+    );
 }
 
 #[test]
 fn one_three_or_seven_shards_merged_give_the_same_bytes() {
     let file = light_sweep("shards");
     let sweep = file.to_str().unwrap();
-    let whole = temp("whole");
+    let whole = temp_path("whole");
     run_ok(&["sweep", sweep, "--out", whole.to_str().unwrap()]);
     // Seven shards of a four-point sweep: some shards are empty, and still merge.
-    let seven: Vec<PathBuf> = (0..7).map(|k| temp(&format!("seven{k}"))).collect();
+    let seven: Vec<PathBuf> = (0..7).map(|k| temp_path(&format!("seven{k}"))).collect();
     for (k, dir) in seven.iter().enumerate() {
         run_ok(&[
             "sweep",
@@ -158,7 +125,7 @@ fn one_three_or_seven_shards_merged_give_the_same_bytes() {
             dir.to_str().unwrap(),
         ]);
     }
-    let merged7 = temp("merged7");
+    let merged7 = temp_path("merged7");
     let mut args = vec!["merge", "--out", merged7.to_str().unwrap()];
     args.extend(seven.iter().map(|d| d.to_str().unwrap()));
     run_ok(&args);
@@ -166,7 +133,7 @@ fn one_three_or_seven_shards_merged_give_the_same_bytes() {
     for d in seven.iter().chain([&merged7]) {
         let _ = std::fs::remove_dir_all(d);
     }
-    let shards: Vec<PathBuf> = (0..3).map(|k| temp(&format!("shard{k}"))).collect();
+    let shards: Vec<PathBuf> = (0..3).map(|k| temp_path(&format!("shard{k}"))).collect();
     for (k, dir) in shards.iter().enumerate() {
         run_ok(&[
             "sweep",
@@ -178,7 +145,7 @@ fn one_three_or_seven_shards_merged_give_the_same_bytes() {
         ]);
         assert!(!dir.join("points.csv").exists(), "a shard waits for the merge");
     }
-    let merged = temp("merged");
+    let merged = temp_path("merged");
     let mut args = vec!["merge", "--out", merged.to_str().unwrap()];
     args.extend(shards.iter().map(|d| d.to_str().unwrap()));
     run_ok(&args);
@@ -202,7 +169,7 @@ fn one_three_or_seven_shards_merged_give_the_same_bytes() {
 fn an_interrupted_sweep_resumed_gives_the_same_bytes_and_refuses_a_changed_file() {
     let file = light_sweep("resume");
     let sweep = file.to_str().unwrap();
-    let (whole, broken) = (temp("ref"), temp("resumed"));
+    let (whole, broken) = (temp_path("ref"), temp_path("resumed"));
     run_ok(&["sweep", sweep, "--out", whole.to_str().unwrap()]);
     run_ok(&["sweep", sweep, "--out", broken.to_str().unwrap()]);
     // As if killed after two points: their rows survive, the rest and the final files do not.
@@ -217,7 +184,7 @@ fn an_interrupted_sweep_resumed_gives_the_same_bytes_and_refuses_a_changed_file(
     let again = feidi(&["sweep", sweep, "--out", broken.to_str().unwrap()]);
     assert_eq!(again.status.code(), Some(2));
     // A changed sweep file is refused on resume.
-    let copy = temp("changed").with_extension("toml");
+    let copy = temp_path("changed").with_extension("toml");
     let text = std::fs::read_to_string(sweep).unwrap().replace(
         "../dazu-chengdu.toml",
         &std::fs::canonicalize("scenarios/dazu-chengdu.toml")
@@ -226,7 +193,7 @@ fn an_interrupted_sweep_resumed_gives_the_same_bytes_and_refuses_a_changed_file(
             .to_string(),
     );
     std::fs::write(&copy, &text).unwrap();
-    let dir = temp("changed-run");
+    let dir = temp_path("changed-run");
     run_ok(&["sweep", copy.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
     std::fs::remove_file(dir.join("rows/00000000.csv")).unwrap();
     std::fs::write(&copy, text.replace("replications = 40", "replications = 30")).unwrap();
@@ -242,7 +209,7 @@ fn an_interrupted_sweep_resumed_gives_the_same_bytes_and_refuses_a_changed_file(
 #[test]
 fn a_precision_target_stops_each_point_once_its_interval_is_narrow_enough() {
     let scenario = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
-    let file = temp("precision").with_extension("toml");
+    let file = temp_path("precision").with_extension("toml");
     let write = |target: &str| {
         std::fs::write(
             &file,
@@ -263,11 +230,11 @@ fn a_precision_target_stops_each_point_once_its_interval_is_narrow_enough() {
     };
     // A loose target is met after the first block of 64; a tight one runs to the cap.
     write("0.01");
-    let loose = temp("loose");
+    let loose = temp_path("loose");
     run_ok(&["sweep", file.to_str().unwrap(), "--out", loose.to_str().unwrap()]);
     assert_eq!(replications(&loose), [64, 64]);
     write("0.0001");
-    let tight = temp("tight");
+    let tight = temp_path("tight");
     run_ok(&["sweep", file.to_str().unwrap(), "--out", tight.to_str().unwrap()]);
     assert_eq!(replications(&tight), [640, 640]);
     // A metric that does not exist is refused with its location.

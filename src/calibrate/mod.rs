@@ -1,6 +1,6 @@
 //! Calibration: find the settings of a scenario that reproduce reported figures.
 //!
-//! A calibration file ([`file`]) names a base scenario, the reported figures (targets:
+//! A calibration file ([`mod@file`]) names a base scenario, the reported figures (targets:
 //! totals of `feidi run` with tolerances) and the settings to calibrate (key paths with
 //! uniform prior ranges). [`abc`] runs approximate Bayesian computation over them,
 //! knowing nothing of files; this module joins the two — each particle's values are set

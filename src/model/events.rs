@@ -25,7 +25,7 @@ pub enum Event {
 
 /// Bits of a packed event that hold its index (project, flow, burst or bin).
 const INDEX_BITS: u32 = 29;
-/// Most projects one replication can hold: indices must fit in [`INDEX_BITS`].
+/// Most projects one replication can hold: indices must fit in `INDEX_BITS` bits.
 /// Validation caps expected candidates per replication far below this.
 pub const MAX_PROJECTS: usize = 1 << INDEX_BITS;
 

@@ -28,7 +28,7 @@ impl fmt::Display for KeyPath {
 }
 
 impl KeyPath {
-    /// Parses "enclave[0].seats".
+    /// Parses a key path such as `enclave[0].seats`.
     pub fn parse(text: &str) -> Result<KeyPath, String> {
         let mut steps = Vec::new();
         for part in text.split('.') {

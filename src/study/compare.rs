@@ -22,7 +22,7 @@ pub struct CompareRequest {
     pub seed: u64,
     /// Worker threads (all cores when `None`); results do not depend on it.
     pub threads: Option<usize>,
-    /// Output directory: compare.json, compare.csv and alternatives/<name>/.
+    /// Output directory: compare.json, compare.csv and `alternatives/<name>/`.
     pub out: PathBuf,
     /// Replace a comparison already there, and run work estimated at over a day.
     pub force: bool,
