@@ -558,14 +558,16 @@ impl<'p, 's> Replication<'p, 's> {
     /// Returns false when the project had been stranded (a stale event).
     fn stage_end(&mut self, sim: &mut Simulation<PackedEvent>, id: u32) -> bool {
         let sc = self.p.scenario;
-        let project = self.projects[id as usize];
+        // The record is read where each field is needed rather than copied whole: a
+        // copy would have to be kept across the calls below. Those calls never change
+        // this project's key, sector, fund (on failure) or deadline (when it ends here).
+        let project = &self.projects[id as usize];
         if project.status != Status::InStage {
             // Stranded by a breakdown while in the stage: its end no longer matters.
             return false;
         }
         let s = project.stage as usize;
         let plan = &self.p.stage_plan[s];
-        self.in_stage[s] -= 1;
         let succeeded = if plan.certain {
             true
         } else {
@@ -574,6 +576,7 @@ impl<'p, 's> Replication<'p, 's> {
             let chance = success_chance(stage.success, stage.quality_effect * project.quality + boost);
             open01(project.stream(slot::success(s)).next_raw()) < chance
         };
+        self.in_stage[s] -= 1;
         let next = s + 1;
         if plan.in_enclave && (!succeeded || plan.leaves_on_success) {
             self.release_seat(sim, id);
@@ -583,12 +586,14 @@ impl<'p, 's> Replication<'p, 's> {
             self.release_slot(sim, pool);
         }
         if !succeeded {
+            let project = &mut self.projects[id as usize];
+            project.status = Status::Gone;
             self.funds.on_failure(sc, project.fund);
             self.counts[Total::Failed] += 1;
-            self.projects[id as usize].status = Status::Gone;
         } else if plan.last {
             self.counts[Total::Completed] += 1;
-            self.projects[id as usize].status = Status::Gone;
+            let project = &mut self.projects[id as usize];
+            project.status = Status::Gone;
             if let (Some(economics), Place::Home) = (&sc.economics, sc.stages[s].place) {
                 let output_per_year = economics.output[project.sector as usize]
                     .sample(&mut project.stream(slot::OUTPUT))
@@ -603,9 +608,8 @@ impl<'p, 's> Replication<'p, 's> {
         // A project that ends here was in no queue (it held its stage), and this was its
         // stage's end; only a give-up timer from an earlier wait may still be pending, and
         // one that lay before now has fired. Then nothing refers to the slot any more.
-        if self.projects[id as usize].status == Status::Gone
-            && (project.deadline < sim.now() || project.deadline == f64::INFINITY)
-        {
+        let project = &self.projects[id as usize];
+        if project.status == Status::Gone && (project.deadline < sim.now() || project.deadline == f64::INFINITY) {
             self.free.push(id);
         }
         true
