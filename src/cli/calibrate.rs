@@ -3,7 +3,8 @@
 
 use super::{say, thread_pool, Failure};
 use crate::calibrate::{self, Calibration};
-use crate::results::write_atomic;
+use crate::results::calibration::CalibrationFile;
+use crate::results::{write_atomic, ResultFile};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -85,10 +86,13 @@ pub(super) fn command(args: CalibrateArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.join(name).display())))
     };
     write("posterior.csv", calibrate::posterior_csv(&loaded, &posterior))?;
-    write(
-        "calibration.json",
-        calibrate::calibration_json(&loaded, &scenario_file, &posterior),
-    )?;
+    let calibration = calibrate::calibration_file(&loaded, &scenario_file, &posterior);
+    calibration.write(&out).map_err(|e| {
+        Failure::Runtime(format!(
+            "cannot write {}: {e}",
+            out.join(CalibrationFile::NAME).display()
+        ))
+    })?;
     let simulated: usize = posterior.generations.iter().map(|g| g.simulated).sum();
     say(&format!(
         "calibration \"{}\" of {} — {} particles, {} replication(s) each, seed {}\n{}{:.1} s, {} simulated parameter sets; results in {}\n",

@@ -5,7 +5,7 @@ use super::{guard_work, precision_targets, say, stopping_record, thread_pool, Fa
 use crate::model::metrics::{self, MetricInfo};
 use crate::model::Prepared;
 use crate::results::compare::{AlternativeRef, CompareReport};
-use crate::results::{write_atomic, RunReport};
+use crate::results::{write_atomic, CompareFile, ResultFile, RunReport};
 use crate::runner::{self, Alternative};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -203,8 +203,8 @@ pub(crate) fn command(args: CompareArgs) -> Result<(), Failure> {
     let csv_path = args.out.join("compare.csv");
     write_atomic(&csv_path, report.csv(args.excel).as_bytes()).map_err(|e| write_error(&csv_path, e))?;
     // compare.json last: its presence says the comparison is complete.
-    let json_path = args.out.join("compare.json");
-    write_atomic(&json_path, report.json().as_bytes()).map_err(|e| write_error(&json_path, e))?;
+    let json_path = args.out.join(CompareFile::NAME);
+    report.file().write(&args.out).map_err(|e| write_error(&json_path, e))?;
     let events: u64 = comparison.alternatives.iter().map(|r| r.events).sum();
     say(&format!(
         "{}{}{:.1} s, {:.2} million model events per second; results in {}\n",
