@@ -4,7 +4,7 @@
 use super::{say, thread_pool, Failure};
 use crate::calibrate::{self, Calibration};
 use crate::results::calibration::CalibrationFile;
-use crate::results::{write_atomic, ResultFile};
+use crate::results::{sha256_hex, write_atomic, FileRecord, Manifest, ResultFile, Study};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -81,18 +81,32 @@ pub(super) fn command(args: CalibrateArgs) -> Result<(), Failure> {
     }
     let elapsed = started.elapsed();
     let scenario_file = c.scenario.display().to_string();
-    let write = |name: &str, text: String| {
-        write_atomic(&out.join(name), text.as_bytes())
-            .map_err(|e| Failure::Runtime(format!("cannot write {}: {e}", out.join(name).display())))
-    };
-    write("posterior.csv", calibrate::posterior_csv(&loaded, &posterior))?;
+    let cannot =
+        |name: &str, e: std::io::Error| Failure::Runtime(format!("cannot write {}: {e}", out.join(name).display()));
+    let posterior_csv = calibrate::posterior_csv(&loaded, &posterior);
+    write_atomic(&out.join("posterior.csv"), posterior_csv.as_bytes()).map_err(|e| cannot("posterior.csv", e))?;
     let calibration = calibrate::calibration_file(&loaded, &scenario_file, &posterior);
-    calibration.write(&out).map_err(|e| {
-        Failure::Runtime(format!(
-            "cannot write {}: {e}",
-            out.join(CalibrationFile::NAME).display()
-        ))
-    })?;
+    let calibration_record = calibration.write(&out).map_err(|e| cannot(CalibrationFile::NAME, e))?;
+    // The manifest last: it lists what the directory holds.
+    let manifest = Manifest {
+        feidi_version: env!("CARGO_PKG_VERSION").to_string(),
+        study: Study::Calibration,
+        scenario_file: Some(scenario_file.clone()),
+        sweep_sha256: None,
+        calibration_sha256: Some(sha256_hex(&loaded.bytes)),
+        scenario_sha256: sha256_hex(&loaded.base_bytes),
+        seed: c.seed,
+        replications: None,
+        replications_per_point: None,
+        replications_per_particle: Some(c.replications),
+        points: None,
+        replications_per_block: crate::runner::BLOCK,
+        files: vec![
+            FileRecord::of("posterior.csv", posterior_csv.as_bytes()),
+            calibration_record,
+        ],
+    };
+    manifest.write(&out).map_err(|e| cannot(Manifest::NAME, e))?;
     let simulated: usize = posterior.generations.iter().map(|g| g.simulated).sum();
     say(&format!(
         "calibration \"{}\" of {} — {} particles, {} replication(s) each, seed {}\n{}{:.1} s, {} simulated parameter sets; results in {}\n",
