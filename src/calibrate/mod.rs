@@ -14,7 +14,7 @@ pub use file::{Calibration, Loaded, Parameter, Statistic, Target};
 
 use crate::engine::rng::StreamKey;
 use crate::model::Prepared;
-use serde::Serialize;
+use crate::results::calibration::{CalibratedScenario, CalibrationFile, Generation, ParameterPosterior, TargetFit};
 use std::fmt::Write as _;
 
 /// Runs the calibration of `loaded` on `pool`; `progress(generation, accepted,
@@ -135,60 +135,6 @@ pub fn posterior_csv(loaded: &Loaded, posterior: &abc::Posterior) -> String {
     out
 }
 
-#[derive(Serialize)]
-struct ScenarioRef<'a> {
-    name: &'a str,
-    file: &'a str,
-    sha256: String,
-}
-
-#[derive(Serialize)]
-struct TargetEntry<'a> {
-    metric: &'a str,
-    statistic: &'static str,
-    value: f64,
-    tolerance: f64,
-    posterior_mean: Option<f64>,
-    posterior_p5: Option<f64>,
-    posterior_p95: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct ParameterEntry {
-    path: String,
-    prior_min: f64,
-    prior_max: f64,
-    integer: bool,
-    unit: Option<String>,
-    mean: Option<f64>,
-    sd: Option<f64>,
-    p5: Option<f64>,
-    p50: Option<f64>,
-    p95: Option<f64>,
-}
-
-#[derive(Serialize)]
-struct GenerationEntry {
-    epsilon: Option<f64>,
-    accepted: usize,
-    simulated: usize,
-}
-
-#[derive(Serialize)]
-struct CalibrationFile<'a> {
-    feidi_version: &'static str,
-    name: &'a str,
-    scenario: ScenarioRef<'a>,
-    seed: u64,
-    replications_per_particle: u64,
-    quantile: f64,
-    targets: Vec<TargetEntry<'a>>,
-    parameters: Vec<ParameterEntry>,
-    generations: Vec<GenerationEntry>,
-    particles: usize,
-    stopped_early: Option<&'a str>,
-}
-
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
@@ -196,7 +142,7 @@ fn finite(x: f64) -> Option<f64> {
 /// calibration.json: the run's settings, each target against its posterior predictive
 /// (the weighted mean and 5–95 % range of the accepted particles' statistics), each
 /// parameter's prior range and weighted posterior summary, and the tolerance schedule.
-pub fn calibration_json(loaded: &Loaded, scenario_file: &str, posterior: &abc::Posterior) -> String {
+pub fn calibration_file(loaded: &Loaded, scenario_file: &str, posterior: &abc::Posterior) -> CalibrationFile {
     let c = &loaded.calibration;
     let targets = c
         .targets
@@ -204,9 +150,9 @@ pub fn calibration_json(loaded: &Loaded, scenario_file: &str, posterior: &abc::P
         .enumerate()
         .map(|(k, t)| {
             let m = marginal(posterior, |p| p.statistics[k]);
-            TargetEntry {
-                metric: &t.metric,
-                statistic: t.statistic.name(),
+            TargetFit {
+                metric: t.metric.clone(),
+                statistic: t.statistic.name().to_string(),
                 value: t.value,
                 tolerance: t.tolerance,
                 posterior_mean: finite(m.mean),
@@ -221,7 +167,7 @@ pub fn calibration_json(loaded: &Loaded, scenario_file: &str, posterior: &abc::P
         .enumerate()
         .map(|(k, p)| {
             let m = marginal(posterior, |q| q.values[k]);
-            ParameterEntry {
+            ParameterPosterior {
                 path: p.path.to_string(),
                 prior_min: p.min,
                 prior_max: p.max,
@@ -235,12 +181,12 @@ pub fn calibration_json(loaded: &Loaded, scenario_file: &str, posterior: &abc::P
             }
         })
         .collect();
-    let file = CalibrationFile {
-        feidi_version: env!("CARGO_PKG_VERSION"),
-        name: &c.name,
-        scenario: ScenarioRef {
-            name: &loaded.scenario.name,
-            file: scenario_file,
+    CalibrationFile {
+        feidi_version: env!("CARGO_PKG_VERSION").to_string(),
+        name: c.name.clone(),
+        scenario: CalibratedScenario {
+            name: loaded.scenario.name.clone(),
+            file: scenario_file.to_string(),
             sha256: crate::results::sha256_hex(&loaded.base_bytes),
         },
         seed: c.seed,
@@ -251,18 +197,15 @@ pub fn calibration_json(loaded: &Loaded, scenario_file: &str, posterior: &abc::P
         generations: posterior
             .generations
             .iter()
-            .map(|g| GenerationEntry {
+            .map(|g| Generation {
                 epsilon: finite(g.epsilon),
                 accepted: g.accepted,
                 simulated: g.simulated,
             })
             .collect(),
         particles: posterior.particles.len(),
-        stopped_early: posterior.stopped_early.as_deref(),
-    };
-    let mut text = serde_json::to_string_pretty(&file).expect("the calibration report serializes");
-    text.push('\n');
-    text
+        stopped_early: posterior.stopped_early.clone(),
+    }
 }
 
 /// The posterior table for the terminal.

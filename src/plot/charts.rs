@@ -3,7 +3,9 @@
 
 use super::draw::{self, Bar, Chart, DrawResult, Fan, HBar};
 use super::labels::{self, Lang, Word};
-use super::results::{RunResults, RunSummary, Series, SeriesRow, SweepResults, Table};
+use super::results::{RunResults, Series, SeriesRow, SweepResults, Table};
+use crate::results::sensitivity::{Effects, Method};
+use crate::results::{CalibrationFile, CompareFile, SensitivityFile, SummaryFile};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -291,7 +293,7 @@ pub fn run_charts(results: &RunResults, lang: Lang) -> Vec<Planned> {
 }
 
 /// The pipeline funnel: the flow from candidates met to real landings, then the losses.
-fn funnel(summary: &RunSummary, lang: Lang) -> Option<Planned> {
+fn funnel(summary: &SummaryFile, lang: Lang) -> Option<Planned> {
     let mut flow: Vec<&str> = vec!["candidates", "admitted"];
     flow.extend(
         summary
@@ -493,75 +495,66 @@ fn grid_heatmap(sweep: &SweepResults, metric: &str, scale: f64) -> Option<Body> 
 }
 
 /// The tornado chart of a sweep's `sensitivity.json`, for `metric`.
-pub fn tornado(sensitivity: &serde_json::Value, metric: &str, lang: Lang) -> Option<Planned> {
-    let method = sensitivity.get("method")?.as_str()?;
-    let entry = sensitivity
-        .get("metrics")?
-        .as_array()?
-        .iter()
-        .find(|m| m.get("metric").and_then(|v| v.as_str()) == Some(metric))?;
-    let unit = entry.get("unit").and_then(|u| u.as_str()).unwrap_or("");
-    let (scale, unit_label) = labels::unit(lang, unit);
-    let num = |e: &serde_json::Value, k: &str| e.get(k).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+pub fn tornado(sensitivity: &SensitivityFile, metric: &str, lang: Lang) -> Option<Planned> {
+    let method = sensitivity.method;
+    let entry = sensitivity.metric(metric)?;
+    let (scale, unit_label) = labels::unit(lang, &entry.unit);
+    let num = |x: Option<f64>| x.unwrap_or(f64::NAN);
     let mut rows: Vec<(f64, HBar)> = Vec::new();
     let mut centre = None;
-    for e in entry.get("effects")?.as_array()? {
-        let name = e.get("parameter").and_then(|v| v.as_str()).unwrap_or("?").to_string();
-        let (size, bar) = match method {
-            "oat" => {
-                let (lo, hi) = (num(e, "output_at_low") / scale, num(e, "output_at_high") / scale);
-                centre = Some(num(e, "baseline_output") / scale);
+    match &entry.effects {
+        Effects::Oat(effects) => {
+            for e in effects {
+                let (lo, hi) = (num(e.output_at_low) / scale, num(e.output_at_high) / scale);
+                centre = Some(num(e.baseline_output) / scale);
                 let note = format!("{} → {}", draw::tick(lo), draw::tick(hi));
                 let bar = HBar {
-                    label: name,
+                    label: e.parameter.clone(),
                     start: lo,
                     end: hi,
                     note,
                     colour: if hi >= lo { 0 } else { 3 },
                     whisker: None,
                 };
-                ((hi - lo).abs(), bar)
+                rows.push(((hi - lo).abs(), bar));
             }
-            "morris" => {
-                let (mu_star, sigma) = (num(e, "mu_star") / scale, num(e, "sigma") / scale);
+        }
+        Effects::Morris(effects) => {
+            for e in effects {
+                let (mu_star, sigma) = (num(e.mu_star) / scale, num(e.sigma) / scale);
                 let note = format!("μ* {} σ {}", draw::tick(mu_star), draw::tick(sigma));
-                (
-                    mu_star,
-                    HBar {
-                        label: name,
-                        start: 0.0,
-                        end: mu_star,
-                        note,
-                        colour: 0,
-                        whisker: None,
-                    },
-                )
+                let bar = HBar {
+                    label: e.parameter.clone(),
+                    start: 0.0,
+                    end: mu_star,
+                    note,
+                    colour: 0,
+                    whisker: None,
+                };
+                rows.push((mu_star, bar));
             }
-            "sobol" => {
-                let (first, total) = (num(e, "first"), num(e, "total"));
+        }
+        Effects::Sobol(effects) => {
+            for e in effects {
+                let (first, total) = (num(e.first), num(e.total));
                 let note = format!("S1 {} ST {}", draw::tick(first), draw::tick(total));
-                let whisker = Some((num(e, "total_low"), num(e, "total_high")));
-                (
-                    total,
-                    HBar {
-                        label: name,
-                        start: 0.0,
-                        end: total,
-                        note,
-                        colour: 0,
-                        whisker,
-                    },
-                )
+                let bar = HBar {
+                    label: e.parameter.clone(),
+                    start: 0.0,
+                    end: total,
+                    note,
+                    colour: 0,
+                    whisker: Some((num(e.total_low), num(e.total_high))),
+                };
+                rows.push((total, bar));
             }
-            _ => return None,
-        };
-        rows.push((size, bar));
+        }
     }
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
     let x_label = match method {
-        "sobol" => format!("{} (Sobol ST)", labels::metric(lang, metric)),
-        "morris" => format!("{} (Morris μ*, {unit_label})", labels::metric(lang, metric)),
-        _ => format!("{} ({unit_label})", labels::metric(lang, metric)),
+        Method::Sobol => format!("{} (Sobol ST)", labels::metric(lang, metric)),
+        Method::Morris => format!("{} (Morris μ*, {unit_label})", labels::metric(lang, metric)),
+        Method::Oat => format!("{} ({unit_label})", labels::metric(lang, metric)),
     };
     Some(Planned {
         stem: format!("tornado-{metric}"),
@@ -576,38 +569,23 @@ pub fn tornado(sensitivity: &serde_json::Value, metric: &str, lang: Lang) -> Opt
 
 /// The charts of a comparison's `compare.json`: key metrics per alternative with 95 %
 /// CI, and the paired differences of the ranking metric.
-pub fn compare_charts(compare: &serde_json::Value, runs: &[(String, Series)], lang: Lang) -> Vec<Planned> {
+pub fn compare_charts(compare: &CompareFile, runs: &[(String, Series)], lang: Lang) -> Vec<Planned> {
     let mut out = Vec::new();
-    let metrics = compare
-        .get("metrics")
-        .and_then(|m| m.as_array())
-        .cloned()
-        .unwrap_or_default();
-    let find = |name: &str| {
-        metrics
-            .iter()
-            .find(|m| m.get("metric").and_then(|v| v.as_str()) == Some(name))
-    };
-    let num = |e: &serde_json::Value, k: &str| e.get(k).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
-    let s = |e: &serde_json::Value, k: &str| e.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let num = |x: Option<f64>| x.unwrap_or(f64::NAN);
     for metric in KEY_METRICS {
-        let Some(m) = find(metric) else { continue };
-        let (scale, unit_label) = labels::unit(lang, &s(m, "unit"));
+        let Some(m) = compare.metric(metric) else { continue };
+        let (scale, unit_label) = labels::unit(lang, &m.unit);
         let bars: Vec<Bar> = m
-            .get("alternatives")
-            .and_then(|a| a.as_array())
-            .map(|alts| {
-                alts.iter()
-                    .enumerate()
-                    .map(|(i, a)| Bar {
-                        label: s(a, "name"),
-                        value: num(a, "mean") / scale,
-                        whisker: Some((num(a, "ci_low") / scale, num(a, "ci_high") / scale)),
-                        colour: i,
-                    })
-                    .collect()
+            .alternatives
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Bar {
+                label: a.name.clone(),
+                value: num(a.mean) / scale,
+                whisker: Some((num(a.ci_low) / scale, num(a.ci_high) / scale)),
+                colour: i,
             })
-            .unwrap_or_default();
+            .collect();
         if bars.is_empty() {
             continue;
         }
@@ -620,43 +598,35 @@ pub fn compare_charts(compare: &serde_json::Value, runs: &[(String, Series)], la
             },
         });
     }
-    let rank_by = compare
-        .get("rank_by")
-        .and_then(|v| v.as_str())
-        .unwrap_or("landing_rate")
-        .to_string();
-    if let Some(m) = find(&rank_by) {
-        let (scale, unit_label) = labels::unit(lang, &s(m, "unit"));
+    let rank_by = &compare.rank_by;
+    if let Some(m) = compare.metric(rank_by) {
+        let (scale, unit_label) = labels::unit(lang, &m.unit);
         let bars: Vec<HBar> = m
-            .get("differences")
-            .and_then(|d| d.as_array())
-            .map(|ds| {
-                ds.iter()
-                    .map(|d| {
-                        let mean = num(d, "mean") / scale;
-                        // Wins are counted over the pair's replications.
-                        let wins = num(d, "wins_a") / num(d, "n");
-                        let note = if wins.is_finite() {
-                            format!("{} ({} {:.0} %)", draw::tick(mean), Word::Wins.get(lang), wins * 100.0)
-                        } else {
-                            draw::tick(mean)
-                        };
-                        HBar {
-                            label: format!("{} − {}", s(d, "a"), s(d, "b")),
-                            start: 0.0,
-                            end: mean,
-                            note,
-                            colour: if mean >= 0.0 { 2 } else { 3 },
-                            whisker: Some((num(d, "ci_low") / scale, num(d, "ci_high") / scale)),
-                        }
-                    })
-                    .collect()
+            .differences
+            .iter()
+            .map(|d| {
+                let mean = num(d.mean) / scale;
+                // Wins are counted over the pair's replications.
+                let wins = d.wins_a.map_or(f64::NAN, |w| w as f64) / d.n as f64;
+                let note = if wins.is_finite() {
+                    format!("{} ({} {:.0} %)", draw::tick(mean), Word::Wins.get(lang), wins * 100.0)
+                } else {
+                    draw::tick(mean)
+                };
+                HBar {
+                    label: format!("{} − {}", d.a, d.b),
+                    start: 0.0,
+                    end: mean,
+                    note,
+                    colour: if mean >= 0.0 { 2 } else { 3 },
+                    whisker: Some((num(d.ci_low) / scale, num(d.ci_high) / scale)),
+                }
             })
-            .unwrap_or_default();
+            .collect();
         if !bars.is_empty() {
             out.push(Planned {
                 stem: format!("differences-{rank_by}"),
-                title: labels::titled(lang, Word::DifferencesTitle.get(lang), &labels::metric(lang, &rank_by)),
+                title: labels::titled(lang, Word::DifferencesTitle.get(lang), &labels::metric(lang, rank_by)),
                 body: Body::HBars {
                     bars,
                     x_label: format!("{} ({unit_label})", Word::Difference.get(lang)),
@@ -672,21 +642,13 @@ pub fn compare_charts(compare: &serde_json::Value, runs: &[(String, Series)], la
 
 /// One histogram per calibrated parameter, from `posterior.csv` (weighted by its
 /// `weight` column when there is one), over the prior range from `calibration.json`.
-pub fn posterior_charts(calibration: &serde_json::Value, posterior: &Table, lang: Lang) -> Vec<Planned> {
+pub fn posterior_charts(calibration: &CalibrationFile, posterior: &Table, lang: Lang) -> Vec<Planned> {
     let mut out = Vec::new();
     let weight = posterior.column("weight");
-    let parameters = calibration
-        .get("parameters")
-        .and_then(|p| p.as_array())
-        .cloned()
-        .unwrap_or_default();
-    for (k, p) in parameters.iter().enumerate() {
-        let Some(path) = p.get("path").and_then(|v| v.as_str()) else {
-            continue;
-        };
+    for (k, p) in calibration.parameters.iter().enumerate() {
+        let path = p.path.as_str();
         let Some(column) = posterior.column(path) else { continue };
-        let lo = p.get("prior_min").and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
-        let hi = p.get("prior_max").and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+        let (lo, hi) = (p.prior_min, p.prior_max);
         if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) {
             continue;
         }

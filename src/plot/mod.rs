@@ -15,10 +15,11 @@ pub mod results;
 pub mod svg;
 
 use crate::results::write_atomic;
+use crate::results::{CalibrationFile, CompareFile, DiscoveryFile, ReadError, ResultFile, SensitivityFile};
 use charts::Planned;
 use draw::{DrawError, Frame, ImageFormat, Provenance};
 pub use labels::Lang;
-use results::{read_json, ResultFileError, RunResults, Series, SweepResults, Table};
+use results::{RunResults, Series, SweepResults, Table};
 use std::path::{Path, PathBuf};
 
 /// Why charts could not be made.
@@ -26,7 +27,7 @@ use std::path::{Path, PathBuf};
 pub enum PlotError {
     /// A result file is missing or not what feidi writes (the user's input).
     #[error(transparent)]
-    Input(#[from] ResultFileError),
+    Input(#[from] ReadError),
     /// The directory holds no results feidi knows.
     #[error("{0}: no results here: expected summary.json (a run), sweep-plan.json (a sweep), compare.json (a comparison) or calibration.json (a calibration)")]
     NotResults(PathBuf),
@@ -130,39 +131,32 @@ pub struct Loaded {
     pub run: Option<RunResults>,
     /// A sweep's results.
     pub sweep: Option<SweepResults>,
-    /// `compare.json`, `sensitivity.json`, `calibration.json`, `discovery.json` as found.
-    pub json: Vec<(String, serde_json::Value)>,
+    /// `compare.json`, when present.
+    pub compare: Option<CompareFile>,
+    /// `sensitivity.json`, when present.
+    pub sensitivity: Option<SensitivityFile>,
+    /// `calibration.json`, when present.
+    pub calibration: Option<CalibrationFile>,
+    /// `discovery.json`, when present.
+    pub discovery: Option<DiscoveryFile>,
     /// Each compared alternative's series, by name.
     pub alternatives: Vec<(String, Series)>,
     /// `posterior.csv` of a calibration.
     pub posterior: Option<Table>,
 }
 
-impl Loaded {
-    /// A JSON file read from the directory, by name.
-    pub fn json(&self, name: &str) -> Option<&serde_json::Value> {
-        self.json.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+/// `T` read from `dir` if its file is there.
+fn optional<T: ResultFile>(dir: &Path) -> Result<Option<T>, ReadError> {
+    if dir.join(T::NAME).is_file() {
+        T::read(dir).map(Some)
+    } else {
+        Ok(None)
     }
-}
-
-fn field_str(v: &serde_json::Value, key: &str) -> String {
-    v.get(key).and_then(|x| x.as_str()).unwrap_or_default().to_string()
-}
-
-fn field_u64(v: &serde_json::Value, key: &str) -> u64 {
-    v.get(key).and_then(|x| x.as_u64()).unwrap_or_default()
 }
 
 /// Reads every result file of `dir` that charts and the report use.
 pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
     let kind = kind_of(dir)?;
-    let mut json = Vec::new();
-    for name in ["compare.json", "sensitivity.json", "calibration.json", "discovery.json"] {
-        let path = dir.join(name);
-        if path.is_file() {
-            json.push((name.to_string(), read_json::<serde_json::Value>(&path)?));
-        }
-    }
     let mut loaded = Loaded {
         dir: dir.to_path_buf(),
         kind,
@@ -170,7 +164,10 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
         title: String::new(),
         run: None,
         sweep: None,
-        json,
+        compare: optional(dir)?,
+        sensitivity: optional(dir)?,
+        calibration: optional(dir)?,
+        discovery: optional(dir)?,
         alternatives: Vec::new(),
         posterior: None,
     };
@@ -195,9 +192,10 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
         }
         ResultKind::Sweep => {
             let sweep = SweepResults::read(dir)?;
-            let name = Path::new(&sweep.plan.sweep_file)
-                .file_stem()
-                .map_or_else(|| sweep.plan.sweep_file.clone(), |s| s.to_string_lossy().into_owned());
+            let name = sweep.plan.sweep_file.file_stem().map_or_else(
+                || sweep.plan.sweep_file.display().to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            );
             loaded.provenance = Provenance {
                 name: name.clone(),
                 sha256: sweep.plan.sweep_sha256.clone(),
@@ -210,21 +208,16 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
             loaded.sweep = Some(sweep);
         }
         ResultKind::Compare => {
-            let compare = loaded.json("compare.json").cloned().unwrap_or_default();
-            let alternatives = compare
-                .get("alternatives")
-                .and_then(|a| a.as_array())
-                .cloned()
-                .unwrap_or_default();
-            let names: Vec<String> = alternatives.iter().map(|a| field_str(a, "name")).collect();
-            let hashes: String = alternatives.iter().map(|a| field_str(a, "sha256")).collect();
+            let compare = loaded.compare.as_ref().expect("a comparison has compare.json");
+            let names: Vec<String> = compare.alternatives.iter().map(|a| a.name.clone()).collect();
+            let hashes: String = compare.alternatives.iter().map(|a| a.sha256.as_str()).collect();
             loaded.provenance = Provenance {
                 name: names.join(" vs "),
                 sha256: crate::results::sha256_hex(hashes.as_bytes()),
-                seed: field_u64(&compare, "seed"),
-                replications: field_u64(&compare, "replications"),
-                version: field_str(&compare, "feidi_version"),
-                date: results_date(&dir.join("compare.json")),
+                seed: compare.seed,
+                replications: compare.replications,
+                version: compare.feidi_version.clone(),
+                date: results_date(&dir.join(CompareFile::NAME)),
             };
             loaded.title = names.join(" · ");
             for name in names {
@@ -235,23 +228,18 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
             }
         }
         ResultKind::Calibration => {
-            let cal = loaded.json("calibration.json").cloned().unwrap_or_default();
-            let scenario = cal.get("scenario").cloned().unwrap_or_default();
+            let cal = loaded.calibration.as_ref().expect("a calibration has calibration.json");
             // The footer's replications: every accepted particle's, together.
-            let per_particle = field_u64(&cal, "replications_per_particle").max(1);
+            let per_particle = cal.replications_per_particle.max(1);
             loaded.provenance = Provenance {
-                name: format!(
-                    "{} ({} particles)",
-                    field_str(&scenario, "name"),
-                    field_u64(&cal, "particles")
-                ),
-                sha256: field_str(&scenario, "sha256"),
-                seed: field_u64(&cal, "seed"),
-                replications: field_u64(&cal, "particles") * per_particle,
-                version: field_str(&cal, "feidi_version"),
-                date: results_date(&dir.join("calibration.json")),
+                name: format!("{} ({} particles)", cal.scenario.name, cal.particles),
+                sha256: cal.scenario.sha256.clone(),
+                seed: cal.seed,
+                replications: cal.particles as u64 * per_particle,
+                version: cal.feidi_version.clone(),
+                date: results_date(&dir.join(CalibrationFile::NAME)),
             };
-            loaded.title = field_str(&scenario, "name");
+            loaded.title = cal.scenario.name.clone();
             let path = dir.join("posterior.csv");
             if path.is_file() {
                 loaded.posterior = Some(Table::read(&path)?);
@@ -270,15 +258,15 @@ pub fn plan(loaded: &Loaded, lang: Lang) -> Vec<Planned> {
     if let Some(sweep) = &loaded.sweep {
         out.extend(charts::sweep_charts(sweep, lang));
     }
-    if let Some(sensitivity) = loaded.json("sensitivity.json") {
+    if let Some(sensitivity) = &loaded.sensitivity {
         for metric in charts::KEY_METRICS {
             out.extend(charts::tornado(sensitivity, metric, lang));
         }
     }
-    if let Some(compare) = loaded.json("compare.json") {
+    if let Some(compare) = &loaded.compare {
         out.extend(charts::compare_charts(compare, &loaded.alternatives, lang));
     }
-    if let (Some(cal), Some(posterior)) = (loaded.json("calibration.json"), &loaded.posterior) {
+    if let (Some(cal), Some(posterior)) = (&loaded.calibration, &loaded.posterior) {
         out.extend(charts::posterior_charts(cal, posterior, lang));
     }
     out

@@ -1,136 +1,15 @@
-//! Reading result files back: the only input of charts and reports. Each reader names
-//! the file and what was wrong when a file is missing or not what feidi writes.
+//! Reading result directories back: the only input of charts and reports. The JSON
+//! files are read through their types in [`crate::results`]; the CSV files here. Each
+//! reader names the file and what was wrong when a file is missing or not what feidi
+//! writes.
 
+use crate::results::file::read_text;
 use crate::results::points::{read_csv, PointsTable};
-use serde::de::{MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use crate::results::{ReadError, ResultFile, SummaryFile, SweepPlan};
 use std::path::{Path, PathBuf};
 
-/// A result file that could not be read or is not what feidi writes.
-#[derive(Debug, thiserror::Error)]
-#[error("{path}: {message}")]
-pub struct ResultFileError {
-    /// The file.
-    pub path: PathBuf,
-    /// What was wrong.
-    pub message: String,
-}
-
-fn error(path: &Path, message: impl Into<String>) -> ResultFileError {
-    ResultFileError {
-        path: path.to_path_buf(),
-        message: message.into(),
-    }
-}
-
-fn read_text(path: &Path) -> Result<String, ResultFileError> {
-    let bytes = std::fs::read(path).map_err(|e| error(path, format!("cannot read it: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|_| error(path, "expected UTF-8 text, found other bytes"))?;
-    // A byte-order mark is written for Excel on request.
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
-}
-
-/// Reads a JSON result file into `T`.
-pub fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, ResultFileError> {
-    let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|e| error(path, format!("not the JSON feidi writes: {e}")))
-}
-
-/// The scenario a run used, as `summary.json` names it.
-#[derive(Clone, Debug, Deserialize)]
-pub struct ScenarioId {
-    /// Short name.
-    pub name: String,
-    /// Title, often bilingual.
-    #[serde(default)]
-    pub title: String,
-    /// The file as given on the command line.
-    #[serde(default)]
-    pub file: String,
-    /// SHA-256 of the file.
-    #[serde(default)]
-    pub sha256: String,
-}
-
-/// One metric's statistics over replications, from `summary.json`.
-#[derive(Clone, Debug, Deserialize)]
-pub struct MetricSummary {
-    /// Unit.
-    pub unit: String,
-    /// Meaning.
-    #[serde(default)]
-    pub description: String,
-    /// Replications where it was defined.
-    pub n: u64,
-    /// Mean (absent when undefined in every replication).
-    pub mean: Option<f64>,
-    /// Lower end of the confidence interval of the mean.
-    pub ci_low: Option<f64>,
-    /// Upper end.
-    pub ci_high: Option<f64>,
-    /// 5th percentile over replications.
-    pub p5: Option<f64>,
-    /// Median.
-    pub p50: Option<f64>,
-    /// 95th percentile.
-    pub p95: Option<f64>,
-}
-
-/// `summary.json` of a run, its metrics in file order.
-#[derive(Clone, Debug, Deserialize)]
-pub struct RunSummary {
-    /// feidi version that wrote it.
-    pub feidi_version: String,
-    /// The scenario.
-    pub scenario: ScenarioId,
-    /// Master seed.
-    pub seed: u64,
-    /// Replications run.
-    pub replications: u64,
-    /// Confidence level of the intervals.
-    pub confidence: f64,
-    /// Horizon, when the scenario has one.
-    pub horizon_months: Option<f64>,
-    /// Width of a series bin.
-    pub bin_months: Option<f64>,
-    /// Every total, in the order of the file.
-    pub metrics: Ordered<MetricSummary>,
-}
-
-impl RunSummary {
-    /// The statistics of `name`, if the file has it.
-    pub fn metric(&self, name: &str) -> Option<&MetricSummary> {
-        self.metrics.0.iter().find(|(n, _)| n == name).map(|(_, m)| m)
-    }
-
-    /// The mean of `name`, if it is defined.
-    pub fn mean(&self, name: &str) -> Option<f64> {
-        self.metric(name).and_then(|m| m.mean)
-    }
-}
-
-/// A JSON object's entries in file order.
-#[derive(Clone, Debug, Default)]
-pub struct Ordered<T>(pub Vec<(String, T)>);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Ordered<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Entries<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for Entries<T> {
-            type Value = Ordered<T>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some((key, value)) = map.next_entry::<String, T>()? {
-                    out.push((key, value));
-                }
-                Ok(Ordered(out))
-            }
-        }
-        deserializer.deserialize_map(Entries(std::marker::PhantomData))
-    }
+fn error(path: &Path, message: impl Into<String>) -> ReadError {
+    ReadError::new(path, message)
 }
 
 /// One row of `series.csv`: a metric's statistics over replications in one time bin.
@@ -161,7 +40,7 @@ pub struct Series {
 
 impl Series {
     /// Reads a `series.csv` as feidi writes it.
-    pub fn read(path: &Path) -> Result<Series, ResultFileError> {
+    pub fn read(path: &Path) -> Result<Series, ReadError> {
         let mut lines = read_csv(&read_text(path)?).map_err(|why| error(path, why))?.into_iter();
         let expected = "metric,unit,bin,month_start,month_end,n,mean,ci_low,ci_high,p5,p25,p50,p75,p95";
         match lines.next() {
@@ -180,7 +59,7 @@ impl Series {
             if fields.len() != 14 {
                 return Err(bad(&format!("expected 14 fields, found {}", fields.len())));
             }
-            let number = |k: usize| -> Result<f64, ResultFileError> {
+            let number = |k: usize| -> Result<f64, ReadError> {
                 let f = fields[k].trim();
                 if f.is_empty() {
                     return Ok(f64::NAN);
@@ -229,7 +108,7 @@ pub struct Table {
 
 impl Table {
     /// Reads a CSV file that has a header line.
-    pub fn read(path: &Path) -> Result<Table, ResultFileError> {
+    pub fn read(path: &Path) -> Result<Table, ReadError> {
         let mut rows = read_csv(&read_text(path)?).map_err(|why| error(path, why))?;
         if rows.is_empty() {
             return Err(error(path, "the file is empty"));
@@ -263,7 +142,7 @@ pub struct RunResults {
     /// The directory.
     pub dir: PathBuf,
     /// `summary.json`.
-    pub summary: RunSummary,
+    pub summary: SummaryFile,
     /// `series.csv`.
     pub series: Series,
     /// The scenario file's text, if saved beside the results.
@@ -272,8 +151,8 @@ pub struct RunResults {
 
 impl RunResults {
     /// Reads the results of `feidi run` in `dir`.
-    pub fn read(dir: &Path) -> Result<RunResults, ResultFileError> {
-        let summary = read_json(&dir.join("summary.json"))?;
+    pub fn read(dir: &Path) -> Result<RunResults, ReadError> {
+        let summary = SummaryFile::read(dir)?;
         let series = Series::read(&dir.join("series.csv"))?;
         let scenario_path = dir.join("scenario.toml");
         let scenario_text = if scenario_path.exists() {
@@ -288,23 +167,6 @@ impl RunResults {
             scenario_text,
         })
     }
-}
-
-/// `sweep-plan.json` of a sweep directory (the parts charts use).
-#[derive(Clone, Debug, Deserialize)]
-pub struct SweepPlan {
-    /// feidi version.
-    pub feidi_version: String,
-    /// The sweep file.
-    pub sweep_file: String,
-    /// Its SHA-256.
-    pub sweep_sha256: String,
-    /// Master seed.
-    pub seed: u64,
-    /// Replications per point (the cap under a precision target).
-    pub replications_per_point: u64,
-    /// Number of design points.
-    pub points: u64,
 }
 
 /// A sweep's results directory: its plan and `points.csv`.
@@ -322,8 +184,8 @@ pub struct SweepResults {
 
 impl SweepResults {
     /// Reads a finished sweep's directory.
-    pub fn read(dir: &Path) -> Result<SweepResults, ResultFileError> {
-        let plan: SweepPlan = read_json(&dir.join("sweep-plan.json"))?;
+    pub fn read(dir: &Path) -> Result<SweepResults, ReadError> {
+        let plan = SweepPlan::read(dir)?;
         let path = dir.join("points.csv");
         if !path.exists() {
             return Err(error(

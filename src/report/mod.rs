@@ -7,7 +7,9 @@ mod html;
 
 use crate::plot::labels::{self, Lang, Word};
 use crate::plot::{self, ChartFile, Loaded, PlotError, ResultKind};
-use crate::results::write_atomic;
+use crate::results::compare::Difference;
+use crate::results::sensitivity::{Effects, Method};
+use crate::results::{write_atomic, CalibrationFile, CompareFile, DiscoveryFile, SensitivityFile, SummaryFile};
 use html::{escape, Html};
 use std::path::{Path, PathBuf};
 
@@ -55,16 +57,16 @@ pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
     if let Some(sweep) = &loaded.sweep {
         points_table(&mut h, sweep, lang);
     }
-    if let Some(compare) = loaded.json("compare.json") {
+    if let Some(compare) = &loaded.compare {
         compare_tables(&mut h, compare, lang);
     }
-    if let Some(cal) = loaded.json("calibration.json") {
+    if let Some(cal) = &loaded.calibration {
         calibration_tables(&mut h, cal, lang);
     }
-    if let Some(s) = loaded.json("sensitivity.json") {
+    if let Some(s) = &loaded.sensitivity {
         sensitivity_table(&mut h, s, lang);
     }
-    if let Some(d) = loaded.json("discovery.json") {
+    if let Some(d) = &loaded.discovery {
         discovery_table(&mut h, d, lang);
     }
     h.end_section();
@@ -96,7 +98,7 @@ fn number(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), crate::plot::draw::tick)
 }
 
-fn summary_table(h: &mut Html, summary: &crate::plot::results::RunSummary, lang: Lang) {
+fn summary_table(h: &mut Html, summary: &SummaryFile, lang: Lang) {
     let header = [
         Word::Metric.get(lang),
         Word::MeanCol.get(lang),
@@ -163,31 +165,22 @@ fn points_table(h: &mut Html, sweep: &crate::plot::results::SweepResults, lang: 
     h.table("points-table", &header, &rows);
 }
 
-fn str_of(v: &serde_json::Value, k: &str) -> String {
-    match v.get(k) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => number(n.as_f64()),
-        Some(serde_json::Value::Null) | None => "—".into(),
-        Some(other) => other.to_string(),
-    }
+/// A figure for a table: "—" when undefined.
+fn figure(x: f64) -> String {
+    number(Some(x))
 }
 
-fn compare_tables(h: &mut Html, compare: &serde_json::Value, lang: Lang) {
-    if let Some(ranking) = compare.get("ranking").and_then(|r| r.as_array()) {
-        let rank_by = compare
-            .get("rank_by")
-            .and_then(|r| r.as_str())
-            .unwrap_or("landing_rate");
-        h.raw(&format!(
-            "<h3>{} ({})</h3>\n<ol class=\"ranking\">{}</ol>\n",
-            Word::Ranking.get(lang),
-            escape(&labels::metric(lang, rank_by)),
-            ranking
-                .iter()
-                .map(|n| format!("<li>{}</li>", escape(n.as_str().unwrap_or("?"))))
-                .collect::<String>()
-        ));
-    }
+fn compare_tables(h: &mut Html, compare: &CompareFile, lang: Lang) {
+    h.raw(&format!(
+        "<h3>{} ({})</h3>\n<ol class=\"ranking\">{}</ol>\n",
+        Word::Ranking.get(lang),
+        escape(&labels::metric(lang, &compare.rank_by)),
+        compare
+            .ranking
+            .iter()
+            .map(|n| format!("<li>{}</li>", escape(n)))
+            .collect::<String>()
+    ));
     let header = [
         Word::Metric.get(lang),
         Word::Alternative.get(lang),
@@ -196,17 +189,16 @@ fn compare_tables(h: &mut Html, compare: &serde_json::Value, lang: Lang) {
         Word::Wins.get(lang),
     ];
     let mut rows = Vec::new();
-    for m in compare.get("metrics").and_then(|m| m.as_array()).into_iter().flatten() {
-        let metric = str_of(m, "metric");
-        if !crate::plot::charts::KEY_METRICS.contains(&metric.as_str()) {
+    for m in &compare.metrics {
+        if !crate::plot::charts::KEY_METRICS.contains(&m.metric.as_str()) {
             continue;
         }
-        for d in m.get("differences").and_then(|d| d.as_array()).into_iter().flatten() {
+        for d in &m.differences {
             rows.push(vec![
-                labels::metric(lang, &metric),
-                format!("{} − {}", str_of(d, "a"), str_of(d, "b")),
-                str_of(d, "mean"),
-                format!("{} – {}", str_of(d, "ci_low"), str_of(d, "ci_high")),
+                labels::metric(lang, &m.metric),
+                format!("{} − {}", d.a, d.b),
+                number(d.mean),
+                format!("{} – {}", number(d.ci_low), number(d.ci_high)),
                 wins(d),
             ]);
         }
@@ -215,16 +207,15 @@ fn compare_tables(h: &mut Html, compare: &serde_json::Value, lang: Lang) {
 }
 
 /// The shares of replications each side of a pair wins, from the counts.
-fn wins(d: &serde_json::Value) -> String {
-    let n = d.get("n").and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
-    let share = |k: &str| d.get(k).and_then(|v| v.as_f64()).map(|w| w / n);
-    match (share("wins_a"), share("wins_b")) {
+fn wins(d: &Difference) -> String {
+    let share = |w: Option<u64>| w.map(|w| w as f64 / d.n as f64);
+    match (share(d.wins_a), share(d.wins_b)) {
         (Some(a), Some(b)) => format!("{:.0} % / {:.0} %", a * 100.0, b * 100.0),
         _ => "—".into(),
     }
 }
 
-fn calibration_tables(h: &mut Html, cal: &serde_json::Value, lang: Lang) {
+fn calibration_tables(h: &mut Html, cal: &CalibrationFile, lang: Lang) {
     let header = [
         Word::Parameter.get(lang),
         Word::Prior.get(lang),
@@ -234,18 +225,16 @@ fn calibration_tables(h: &mut Html, cal: &serde_json::Value, lang: Lang) {
         "p95",
     ];
     let rows: Vec<Vec<String>> = cal
-        .get("parameters")
-        .and_then(|p| p.as_array())
-        .into_iter()
-        .flatten()
+        .parameters
+        .iter()
         .map(|p| {
             vec![
-                str_of(p, "path"),
-                format!("{} – {}", str_of(p, "prior_min"), str_of(p, "prior_max")),
-                str_of(p, "mean"),
-                str_of(p, "p5"),
-                str_of(p, "p50"),
-                str_of(p, "p95"),
+                p.path.clone(),
+                format!("{} – {}", figure(p.prior_min), figure(p.prior_max)),
+                number(p.mean),
+                number(p.p5),
+                number(p.p50),
+                number(p.p95),
             ]
         })
         .collect();
@@ -257,20 +246,18 @@ fn calibration_tables(h: &mut Html, cal: &serde_json::Value, lang: Lang) {
         Word::Posterior.get(lang),
     ];
     let rows: Vec<Vec<String>> = cal
-        .get("targets")
-        .and_then(|p| p.as_array())
-        .into_iter()
-        .flatten()
+        .targets
+        .iter()
         .map(|t| {
             vec![
-                labels::metric(lang, &str_of(t, "metric")),
-                str_of(t, "value"),
-                str_of(t, "tolerance"),
+                labels::metric(lang, &t.metric),
+                figure(t.value),
+                figure(t.tolerance),
                 format!(
                     "{} ({} – {})",
-                    str_of(t, "posterior_mean"),
-                    str_of(t, "posterior_p5"),
-                    str_of(t, "posterior_p95")
+                    number(t.posterior_mean),
+                    number(t.posterior_p5),
+                    number(t.posterior_p95)
                 ),
             ]
         })
@@ -278,47 +265,61 @@ fn calibration_tables(h: &mut Html, cal: &serde_json::Value, lang: Lang) {
     h.table("targets-table", &header, &rows);
 }
 
-fn sensitivity_table(h: &mut Html, s: &serde_json::Value, lang: Lang) {
-    let method = str_of(s, "method");
+fn sensitivity_table(h: &mut Html, s: &SensitivityFile, lang: Lang) {
     h.raw(&format!(
         "<h3>{} ({})</h3>\n",
         Word::Sensitivity.get(lang),
-        escape(&method)
+        escape(s.method.as_str())
     ));
-    let keys: &[&str] = match method.as_str() {
-        "oat" => &["output_at_low", "output_at_high", "baseline_output"],
-        "morris" => &["mu_star", "mu", "sigma"],
-        _ => &["first", "first_low", "first_high", "total", "total_low", "total_high"],
+    let keys: &[&str] = match s.method {
+        Method::Oat => &["output_at_low", "output_at_high", "baseline_output"],
+        Method::Morris => &["mu_star", "mu", "sigma"],
+        Method::Sobol => &["first", "first_low", "first_high", "total", "total_low", "total_high"],
     };
     let mut header = vec![Word::Metric.get(lang), Word::Parameter.get(lang)];
     header.extend(keys.iter().copied());
     let mut rows = Vec::new();
-    for m in s.get("metrics").and_then(|m| m.as_array()).into_iter().flatten() {
-        let metric = str_of(m, "metric");
-        if !crate::plot::charts::KEY_METRICS.contains(&metric.as_str()) {
+    for m in &s.metrics {
+        if !crate::plot::charts::KEY_METRICS.contains(&m.metric.as_str()) {
             continue;
         }
-        for e in m.get("effects").and_then(|e| e.as_array()).into_iter().flatten() {
-            let mut row = vec![labels::metric(lang, &metric), str_of(e, "parameter")];
-            row.extend(keys.iter().map(|k| str_of(e, k)));
+        let metric = labels::metric(lang, &m.metric);
+        let effects: Vec<(&str, Vec<Option<f64>>)> = match &m.effects {
+            Effects::Oat(es) => es
+                .iter()
+                .map(|e| {
+                    (
+                        e.parameter.as_str(),
+                        vec![e.output_at_low, e.output_at_high, e.baseline_output],
+                    )
+                })
+                .collect(),
+            Effects::Morris(es) => es
+                .iter()
+                .map(|e| (e.parameter.as_str(), vec![e.mu_star, e.mu, e.sigma]))
+                .collect(),
+            Effects::Sobol(es) => es
+                .iter()
+                .map(|e| {
+                    let figures = vec![e.first, e.first_low, e.first_high, e.total, e.total_low, e.total_high];
+                    (e.parameter.as_str(), figures)
+                })
+                .collect(),
+        };
+        for (parameter, figures) in effects {
+            let mut row = vec![metric.clone(), parameter.to_string()];
+            row.extend(figures.into_iter().map(number));
             rows.push(row);
         }
     }
     h.table("sensitivity-table", &header, &rows);
 }
 
-fn discovery_table(h: &mut Html, d: &serde_json::Value, lang: Lang) {
-    let conditions: Vec<String> = d
-        .get("conditions")
-        .and_then(|c| c.as_array())
-        .into_iter()
-        .flatten()
-        .map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_string))
-        .collect();
+fn discovery_table(h: &mut Html, d: &DiscoveryFile, lang: Lang) {
     h.raw(&format!(
         "<h3>{}: {}</h3>\n",
         Word::Discovery.get(lang),
-        escape(&conditions.join(", "))
+        escape(&d.conditions.join(", "))
     ));
     let header = [
         Word::Box.get(lang),
@@ -326,35 +327,24 @@ fn discovery_table(h: &mut Html, d: &serde_json::Value, lang: Lang) {
         Word::Coverage.get(lang),
         Word::Density.get(lang),
     ];
-    let mut rows = Vec::new();
-    for (i, b) in d
-        .get("boxes")
-        .and_then(|b| b.as_array())
-        .into_iter()
-        .flatten()
+    let rows: Vec<Vec<String>> = d
+        .boxes
+        .iter()
         .enumerate()
-    {
-        let limits: Vec<String> = b
-            .get("limits")
-            .and_then(|l| l.as_array())
-            .into_iter()
-            .flatten()
-            .map(|l| {
-                format!(
-                    "{} ∈ [{}, {}]",
-                    str_of(l, "parameter"),
-                    str_of(l, "min"),
-                    str_of(l, "max")
-                )
-            })
-            .collect();
-        rows.push(vec![
-            (i + 1).to_string(),
-            limits.join("; "),
-            str_of(b, "coverage"),
-            str_of(b, "density"),
-        ]);
-    }
+        .map(|(i, b)| {
+            let limits: Vec<String> = b
+                .limits
+                .iter()
+                .map(|l| format!("{} ∈ [{}, {}]", l.parameter, figure(l.min), figure(l.max)))
+                .collect();
+            vec![
+                (i + 1).to_string(),
+                limits.join("; "),
+                figure(b.coverage),
+                figure(b.density),
+            ]
+        })
+        .collect();
     h.table("discovery-table", &header, &rows);
 }
 
@@ -364,7 +354,7 @@ fn assumptions(h: &mut Html, loaded: &Loaded, lang: Lang) {
             h.raw(&format!(
                 "<p>{}: <code>{}</code></p>\n",
                 Word::Sweep.get(lang),
-                escape(&sweep.plan.sweep_file)
+                escape(&sweep.plan.sweep_file.display().to_string())
             ));
             let items: String = sweep
                 .parameters

@@ -1,17 +1,18 @@
 //! The formats of `feidi compare`: compare.json, compare.csv and the terminal ranking;
 //! and the stopping-rule record that summary.json and compare.json carry.
 
+use super::file::json_result_file;
 use super::files::{csv_field, sha256_hex, CONFIDENCE};
 use super::table::{figure, interval};
 use crate::model::metrics::{self, Better, MetricInfo};
 use crate::runner::{Comparison, Pair};
 use crate::stats::Moments;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// How a run with `--precision` ended: written as `"stopping"` in summary.json and
 /// compare.json.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stopping {
     /// The replication cap (`--replications`).
     pub cap: u64,
@@ -24,7 +25,7 @@ pub struct Stopping {
 }
 
 /// One `--precision METRIC=HALFWIDTH` target.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoppingTarget {
     /// The metric's name.
     pub metric: String,
@@ -121,67 +122,118 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-#[derive(Serialize)]
-struct CompareFile<'a> {
-    feidi_version: &'static str,
-    seed: u64,
-    replications: u64,
-    confidence: f64,
-    common_random_numbers: bool,
-    horizon_months: Option<f64>,
-    bin_months: f64,
-    rank_by: &'a str,
-    stopping: Option<&'a Stopping>,
-    alternatives: Vec<AlternativeJson<'a>>,
-    ranking: Vec<&'a str>,
-    metrics: Vec<MetricJson<'a>>,
+/// compare.json: every compared metric per alternative and per pair of alternatives
+/// (paired differences on common random numbers), with the ranking.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompareFile {
+    /// feidi version that wrote it.
+    pub feidi_version: String,
+    /// Master seed (shared by every alternative).
+    pub seed: u64,
+    /// Replications per alternative.
+    pub replications: u64,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
+    /// Whether the alternatives ran on common random numbers (always true).
+    pub common_random_numbers: bool,
+    /// Horizon in months, if any.
+    pub horizon_months: Option<f64>,
+    /// Width of a series bin.
+    pub bin_months: f64,
+    /// The metric that ranks the alternatives.
+    pub rank_by: String,
+    /// How a stopping rule ended (null when none was given).
+    pub stopping: Option<Stopping>,
+    /// The alternatives, in the order given.
+    pub alternatives: Vec<CompareAlternative>,
+    /// The alternatives' names, best first.
+    pub ranking: Vec<String>,
+    /// Every compared metric.
+    pub metrics: Vec<CompareMetric>,
 }
 
-#[derive(Serialize)]
-struct AlternativeJson<'a> {
-    name: &'a str,
-    title: &'a str,
-    file: &'a str,
-    sha256: String,
+json_result_file!(CompareFile, "compare.json");
+
+impl CompareFile {
+    /// The entry of `metric`, if the file has it.
+    pub fn metric(&self, metric: &str) -> Option<&CompareMetric> {
+        self.metrics.iter().find(|m| m.metric == metric)
+    }
 }
 
-#[derive(Serialize)]
-struct MetricJson<'a> {
-    metric: &'a str,
-    unit: &'a str,
-    description: &'a str,
-    better: Option<&'static str>,
-    alternatives: Vec<AlternativeStat<'a>>,
-    differences: Vec<Difference<'a>>,
+/// One alternative as compare.json names it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompareAlternative {
+    /// Scenario short name.
+    pub name: String,
+    /// Scenario title.
+    pub title: String,
+    /// Scenario file as given.
+    pub file: String,
+    /// SHA-256 of the scenario file.
+    pub sha256: String,
 }
 
-#[derive(Serialize)]
-struct AlternativeStat<'a> {
-    name: &'a str,
-    n: u64,
-    mean: Option<f64>,
-    ci_low: Option<f64>,
-    ci_high: Option<f64>,
+/// One metric of compare.json.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompareMetric {
+    /// Name.
+    pub metric: String,
+    /// Unit.
+    pub unit: String,
+    /// Meaning.
+    pub description: String,
+    /// `higher` or `lower` when one direction is better.
+    pub better: Option<String>,
+    /// Each alternative's statistics.
+    pub alternatives: Vec<AlternativeStat>,
+    /// Each pair's paired difference.
+    pub differences: Vec<Difference>,
 }
 
-#[derive(Serialize)]
-struct Difference<'a> {
-    a: &'a str,
-    b: &'a str,
-    n: u64,
-    mean: Option<f64>,
-    ci_low: Option<f64>,
-    ci_high: Option<f64>,
-    wins_a: Option<u64>,
-    wins_b: Option<u64>,
-    ties: u64,
+/// One alternative's statistics of one metric. Undefined figures are `None` (null).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlternativeStat {
+    /// The alternative.
+    pub name: String,
+    /// Replications where the metric was defined.
+    pub n: u64,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Lower end of the confidence interval.
+    pub ci_low: Option<f64>,
+    /// Upper end.
+    pub ci_high: Option<f64>,
+}
+
+/// The paired difference `a − b` of one metric.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Difference {
+    /// First alternative.
+    pub a: String,
+    /// Second alternative.
+    pub b: String,
+    /// Replications where both were defined.
+    pub n: u64,
+    /// Mean difference.
+    pub mean: Option<f64>,
+    /// Lower end of its confidence interval.
+    pub ci_low: Option<f64>,
+    /// Upper end.
+    pub ci_high: Option<f64>,
+    /// Replications where `a` did better (when one direction is better).
+    pub wins_a: Option<u64>,
+    /// Replications where `b` did better.
+    pub wins_b: Option<u64>,
+    /// Replications with equal values.
+    pub ties: u64,
 }
 
 impl<'a> CompareReport<'a> {
-    fn alternative_stat(&self, alternative: usize, metric: usize) -> AlternativeStat<'a> {
+    fn alternative_stat(&self, alternative: usize, metric: usize) -> AlternativeStat {
         let s = self.comparison.alternatives[alternative].totals[self.indices[alternative][metric]].summary(CONFIDENCE);
         AlternativeStat {
-            name: self.alternatives[alternative].name,
+            name: self.alternatives[alternative].name.to_string(),
             n: s.n,
             mean: finite(s.mean),
             ci_low: finite(s.ci_low),
@@ -189,7 +241,7 @@ impl<'a> CompareReport<'a> {
         }
     }
 
-    fn difference(&self, pair: &Pair, metric: usize) -> Difference<'a> {
+    fn difference(&self, pair: &Pair, metric: usize) -> Difference {
         let moments = &pair.differences[metric];
         let (mean, low, high) = mean_and_interval(moments);
         let (wins_a, wins_b) = match metrics::better(&self.metrics[metric].name) {
@@ -198,8 +250,8 @@ impl<'a> CompareReport<'a> {
             None => (None, None),
         };
         Difference {
-            a: self.alternatives[pair.a].name,
-            b: self.alternatives[pair.b].name,
+            a: self.alternatives[pair.a].name.to_string(),
+            b: self.alternatives[pair.b].name.to_string(),
             n: moments.count(),
             mean: finite(mean),
             ci_low: finite(low),
@@ -228,46 +280,47 @@ impl<'a> CompareReport<'a> {
         order
     }
 
-    /// compare.json as text.
-    pub fn json(&self) -> String {
+    /// compare.json.
+    pub fn file(&self) -> CompareFile {
         let metrics = (0..self.metrics.len())
-            .map(|m| MetricJson {
-                metric: &self.metrics[m].name,
-                unit: self.metrics[m].unit,
-                description: &self.metrics[m].description,
-                better: metrics::better(&self.metrics[m].name).map(Better::as_str),
+            .map(|m| CompareMetric {
+                metric: self.metrics[m].name.clone(),
+                unit: self.metrics[m].unit.to_string(),
+                description: self.metrics[m].description.clone(),
+                better: metrics::better(&self.metrics[m].name).map(|b| b.as_str().to_string()),
                 alternatives: (0..self.alternatives.len())
                     .map(|a| self.alternative_stat(a, m))
                     .collect(),
                 differences: self.comparison.pairs.iter().map(|p| self.difference(p, m)).collect(),
             })
             .collect();
-        let file = CompareFile {
-            feidi_version: env!("CARGO_PKG_VERSION"),
+        CompareFile {
+            feidi_version: env!("CARGO_PKG_VERSION").to_string(),
             seed: self.seed,
             replications: self.comparison.replications,
             confidence: CONFIDENCE,
             common_random_numbers: true,
             horizon_months: self.horizon_months,
             bin_months: self.bin_months,
-            rank_by: &self.metrics[self.rank_by].name,
-            stopping: self.stopping,
+            rank_by: self.metrics[self.rank_by].name.clone(),
+            stopping: self.stopping.cloned(),
             alternatives: self
                 .alternatives
                 .iter()
-                .map(|a| AlternativeJson {
-                    name: a.name,
-                    title: a.title,
-                    file: a.file,
+                .map(|a| CompareAlternative {
+                    name: a.name.to_string(),
+                    title: a.title.to_string(),
+                    file: a.file.to_string(),
                     sha256: sha256_hex(a.bytes),
                 })
                 .collect(),
-            ranking: self.ranking().into_iter().map(|a| self.alternatives[a].name).collect(),
+            ranking: self
+                .ranking()
+                .into_iter()
+                .map(|a| self.alternatives[a].name.to_string())
+                .collect(),
             metrics,
-        };
-        let mut text = serde_json::to_string_pretty(&file).expect("comparison serializes");
-        text.push('\n');
-        text
+        }
     }
 
     /// compare.csv as text: per metric, one row per alternative, then one per pair;
@@ -302,7 +355,7 @@ impl<'a> CompareReport<'a> {
             };
             for a in 0..self.alternatives.len() {
                 let s = self.alternative_stat(a, m);
-                start(&mut out, "alternative", s.name, "");
+                start(&mut out, "alternative", &s.name, "");
                 let _ = write!(out, ",{}", s.n);
                 for x in [s.mean, s.ci_low, s.ci_high] {
                     number(&mut out, x);
@@ -311,7 +364,7 @@ impl<'a> CompareReport<'a> {
             }
             for pair in &self.comparison.pairs {
                 let d = self.difference(pair, m);
-                start(&mut out, "difference", d.a, d.b);
+                start(&mut out, "difference", &d.a, &d.b);
                 let _ = write!(out, ",{}", d.n);
                 for x in [d.mean, d.ci_low, d.ci_high] {
                     number(&mut out, x);
@@ -364,14 +417,14 @@ impl<'a> CompareReport<'a> {
             };
             let verdict = match (d.ci_low, d.ci_high, metrics::better(&info.name)) {
                 _ if d.ties == d.n && d.n > 0 => "identical".to_string(),
-                (Some(low), _, Some(b)) if low > 0.0 => better_name(b, d.a, d.b).to_string() + " better",
-                (_, Some(high), Some(b)) if high < 0.0 => better_name(b, d.b, d.a).to_string() + " better",
+                (Some(low), _, Some(b)) if low > 0.0 => better_name(b, &d.a, &d.b).to_string() + " better",
+                (_, Some(high), Some(b)) if high < 0.0 => better_name(b, &d.b, &d.a).to_string() + " better",
                 (Some(low), Some(high), None) if low > 0.0 || high < 0.0 => "differ".to_string(),
                 _ => "no clear difference".to_string(),
             };
             rows.push([
-                d.a.to_string(),
-                d.b.to_string(),
+                d.a.clone(),
+                d.b.clone(),
                 figure(d.mean.unwrap_or(f64::NAN)),
                 interval(d.ci_low.unwrap_or(f64::NAN), d.ci_high.unwrap_or(f64::NAN)),
                 share(d.wins_a),
@@ -452,5 +505,52 @@ mod tests {
     fn better_name_follows_the_direction() {
         assert_eq!(better_name(Better::Higher, "a", "b"), "a");
         assert_eq!(better_name(Better::Lower, "a", "b"), "b");
+    }
+
+    #[test]
+    fn compare_json_reads_back_and_a_damaged_file_is_named() {
+        let file = CompareFile {
+            feidi_version: "0.1.0".into(),
+            seed: 1,
+            replications: 128,
+            confidence: 0.95,
+            common_random_numbers: true,
+            horizon_months: Some(120.0),
+            bin_months: 3.0,
+            rank_by: "landing_rate".into(),
+            stopping: None,
+            alternatives: vec![CompareAlternative {
+                name: "a".into(),
+                title: "A".into(),
+                file: "a.toml".into(),
+                sha256: "ff".into(),
+            }],
+            ranking: vec!["b".into(), "a".into()],
+            metrics: vec![CompareMetric {
+                metric: "landing_rate".into(),
+                unit: "share".into(),
+                description: "d".into(),
+                better: Some("higher".into()),
+                alternatives: vec![AlternativeStat {
+                    name: "a".into(),
+                    n: 128,
+                    mean: Some(0.25),
+                    ci_low: None,
+                    ci_high: Some(0.3),
+                }],
+                differences: vec![Difference {
+                    a: "a".into(),
+                    b: "b".into(),
+                    n: 128,
+                    mean: Some(-0.01),
+                    ci_low: Some(-0.02),
+                    ci_high: None,
+                    wins_a: Some(40),
+                    wins_b: None,
+                    ties: 3,
+                }],
+            }],
+        };
+        crate::results::file::testing::round_trip(&file, "compare");
     }
 }

@@ -1,10 +1,11 @@
 //! summary.json, series.csv and manifest.json of a run.
 
+use super::manifest::{FileRecord, Manifest, Study};
+use super::summary::{MetricSummary, Ordered, ScenarioId, SummaryFile};
+use super::ResultFile;
 use crate::model::metrics::MetricInfo;
 use crate::runner::Results;
-use crate::stats::{Accumulator, Summary};
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
+use crate::stats::Accumulator;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -70,105 +71,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-struct MetricEntry<'a> {
-    info: &'a MetricInfo,
-    summary: Summary,
-}
-
-impl Serialize for MetricEntry<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("unit", self.info.unit)?;
-        map.serialize_entry("description", &self.info.description)?;
-        let Summary {
-            n,
-            undefined,
-            mean,
-            sd,
-            ci_low,
-            ci_high,
-            p5,
-            p25,
-            p50,
-            p75,
-            p95,
-            min,
-            max,
-        } = self.summary;
-        map.serialize_entry("n", &n)?;
-        map.serialize_entry("undefined", &undefined)?;
-        for (k, v) in [
-            ("mean", mean),
-            ("sd", sd),
-            ("ci_low", ci_low),
-            ("ci_high", ci_high),
-            ("p5", p5),
-            ("p25", p25),
-            ("p50", p50),
-            ("p75", p75),
-            ("p95", p95),
-            ("min", min),
-            ("max", max),
-        ] {
-            // JSON has no NaN: an undefined figure is written as null.
-            map.serialize_entry(k, &(v.is_finite().then_some(v)))?;
-        }
-        map.end()
-    }
-}
-
-struct Metrics<'a>(Vec<MetricEntry<'a>>);
-
-impl Serialize for Metrics<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for entry in &self.0 {
-            map.serialize_entry(&entry.info.name, entry)?;
-        }
-        map.end()
-    }
-}
-
-#[derive(Serialize)]
-struct SummaryFile<'a> {
-    feidi_version: &'static str,
-    scenario: ScenarioRef<'a>,
-    seed: u64,
-    replications: u64,
-    confidence: f64,
-    horizon_months: Option<f64>,
-    bin_months: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stopping: Option<&'a super::Stopping>,
-    metrics: Metrics<'a>,
-}
-
-#[derive(Serialize)]
-struct ScenarioRef<'a> {
-    name: &'a str,
-    title: &'a str,
-    file: &'a str,
-    sha256: String,
-}
-
-#[derive(Serialize)]
-struct FileRecord {
-    name: &'static str,
-    bytes: usize,
-    sha256: String,
-}
-
-#[derive(Serialize)]
-struct Manifest<'a> {
-    feidi_version: &'static str,
-    scenario_file: &'a str,
-    scenario_sha256: String,
-    seed: u64,
-    replications: u64,
-    replications_per_block: u64,
-    files: Vec<FileRecord>,
-}
-
 fn csv_number(out: &mut String, x: f64) {
     if x.is_finite() {
         let _ = write!(out, "{x}");
@@ -216,23 +118,20 @@ pub(super) fn csv_field(out: &mut String, s: &str) {
 }
 
 impl RunReport<'_> {
-    /// The summary as JSON text.
-    pub fn summary_json(&self) -> String {
+    /// summary.json.
+    pub fn summary_file(&self) -> SummaryFile {
         let metrics = self
             .totals
             .iter()
             .zip(&self.results.totals)
-            .map(|(info, acc)| MetricEntry {
-                info,
-                summary: acc.summary(CONFIDENCE),
-            })
+            .map(|(info, acc)| (info.name.clone(), MetricSummary::new(info, &acc.summary(CONFIDENCE))))
             .collect();
-        let file = SummaryFile {
-            feidi_version: env!("CARGO_PKG_VERSION"),
-            scenario: ScenarioRef {
-                name: self.scenario_name,
-                title: self.scenario_title,
-                file: self.scenario_file,
+        SummaryFile {
+            feidi_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: ScenarioId {
+                name: self.scenario_name.to_string(),
+                title: self.scenario_title.to_string(),
+                file: self.scenario_file.to_string(),
                 sha256: sha256_hex(self.scenario_bytes),
             },
             seed: self.seed,
@@ -240,12 +139,14 @@ impl RunReport<'_> {
             confidence: CONFIDENCE,
             horizon_months: self.horizon_months,
             bin_months: self.bin_months,
-            stopping: self.stopping,
-            metrics: Metrics(metrics),
-        };
-        let mut text = serde_json::to_string_pretty(&file).expect("summary serializes");
-        text.push('\n');
-        text
+            stopping: self.stopping.cloned(),
+            metrics: Ordered(metrics),
+        }
+    }
+
+    /// The summary as JSON text.
+    pub fn summary_json(&self) -> String {
+        String::from_utf8(self.summary_file().to_bytes()).expect("JSON is UTF-8")
     }
 
     /// The series as CSV text: one row per (metric, bin).
@@ -257,40 +158,31 @@ impl RunReport<'_> {
     /// manifest.json into `dir` (created if needed).
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
-        let summary = self.summary_json();
+        let summary = self.summary_file().write(dir)?;
         let series = self.series_csv();
-        write_atomic(&dir.join("summary.json"), summary.as_bytes())?;
         write_atomic(&dir.join("series.csv"), series.as_bytes())?;
         // The scenario beside its results: the report shows its assumptions from here.
         write_atomic(&dir.join("scenario.toml"), self.scenario_bytes)?;
         let manifest = Manifest {
-            feidi_version: env!("CARGO_PKG_VERSION"),
-            scenario_file: self.scenario_file,
+            feidi_version: env!("CARGO_PKG_VERSION").to_string(),
+            study: Study::Run,
+            scenario_file: Some(self.scenario_file.to_string()),
+            sweep_sha256: None,
+            calibration_sha256: None,
             scenario_sha256: sha256_hex(self.scenario_bytes),
             seed: self.seed,
-            replications: self.results.replications,
+            replications: Some(self.results.replications),
+            replications_per_point: None,
+            replications_per_particle: None,
+            points: None,
             replications_per_block: crate::runner::BLOCK,
             files: vec![
-                FileRecord {
-                    name: "summary.json",
-                    bytes: summary.len(),
-                    sha256: sha256_hex(summary.as_bytes()),
-                },
-                FileRecord {
-                    name: "series.csv",
-                    bytes: series.len(),
-                    sha256: sha256_hex(series.as_bytes()),
-                },
-                FileRecord {
-                    name: "scenario.toml",
-                    bytes: self.scenario_bytes.len(),
-                    sha256: sha256_hex(self.scenario_bytes),
-                },
+                summary,
+                FileRecord::of("series.csv", series.as_bytes()),
+                FileRecord::of("scenario.toml", self.scenario_bytes),
             ],
         };
-        let mut text = serde_json::to_string_pretty(&manifest).expect("manifest serializes");
-        text.push('\n');
-        write_atomic(&dir.join("manifest.json"), text.as_bytes())
+        manifest.write(dir).map(|_| ())
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::{thread_pool, write_file, Cancel, Error, Progress, Unit};
 use crate::calibrate::{self, Calibration};
+use crate::results::{sha256_hex, CalibrationFile, FileRecord, Manifest, ResultFile, Study};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -73,16 +74,32 @@ pub fn calibrate(
     let posterior = posterior.map_err(Error::Failed)?;
     let elapsed = started.elapsed();
     let scenario_file = c.scenario.display().to_string();
-    write_file(
-        &out,
-        "posterior.csv",
-        calibrate::posterior_csv(&loaded, &posterior).as_bytes(),
-    )?;
-    write_file(
-        &out,
-        "calibration.json",
-        calibrate::calibration_json(&loaded, &scenario_file, &posterior).as_bytes(),
-    )?;
+    let cannot =
+        |name: &str, e: std::io::Error| Error::Failed(format!("cannot write {}: {e}", out.join(name).display()));
+    let posterior_csv = calibrate::posterior_csv(&loaded, &posterior);
+    write_file(&out, "posterior.csv", posterior_csv.as_bytes())?;
+    let calibration = calibrate::calibration_file(&loaded, &scenario_file, &posterior);
+    let calibration_record = calibration.write(&out).map_err(|e| cannot(CalibrationFile::NAME, e))?;
+    // The manifest last: it lists what the directory holds.
+    let manifest = Manifest {
+        feidi_version: env!("CARGO_PKG_VERSION").to_string(),
+        study: Study::Calibration,
+        scenario_file: Some(scenario_file.clone()),
+        sweep_sha256: None,
+        calibration_sha256: Some(sha256_hex(&loaded.bytes)),
+        scenario_sha256: sha256_hex(&loaded.base_bytes),
+        seed: c.seed,
+        replications: None,
+        replications_per_point: None,
+        replications_per_particle: Some(c.replications),
+        points: None,
+        replications_per_block: crate::runner::BLOCK,
+        files: vec![
+            FileRecord::of("posterior.csv", posterior_csv.as_bytes()),
+            calibration_record,
+        ],
+    };
+    manifest.write(&out).map_err(|e| cannot(Manifest::NAME, e))?;
     Ok(CalibrateOutcome {
         name: c.name.clone(),
         scenario_file,

@@ -5,7 +5,7 @@ use super::{check_work, precision_targets, stopping_record, thread_pool, write_f
 use crate::model::metrics::{self, MetricInfo};
 use crate::model::Prepared;
 use crate::results::compare::{AlternativeRef, CompareReport};
-use crate::results::{RunReport, Stopping};
+use crate::results::{ResultFile, RunReport, Stopping};
 use crate::runner::{self, Alternative};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -202,7 +202,10 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
     };
     write_file(&args.out, "compare.csv", report.csv(args.excel).as_bytes())?;
     // compare.json last: its presence says the comparison is complete.
-    write_file(&args.out, "compare.json", report.json().as_bytes())?;
+    report
+        .file()
+        .write(&args.out)
+        .map_err(|e| write_error(&args.out.join(crate::results::CompareFile::NAME), e))?;
     Ok(CompareOutcome {
         table: report.table(),
         stopping,

@@ -1,9 +1,11 @@
 //! `feidi discover DIR --where "landing_rate >= 0.3"`: scenario discovery with PRIM over
 //! a finished sweep's points.csv (read with `results::points`).
 
-use super::{write_file, Error};
+use super::Error;
 use crate::analysis::prim;
+use crate::results::discovery::{BoxFound, DiscoveryFile, DiscoverySettings, Range, TrajectoryStep};
 use crate::results::points::PointsTable;
+use crate::results::ResultFile;
 use std::path::{Path, PathBuf};
 
 /// What to discover in a finished sweep.
@@ -174,34 +176,44 @@ pub fn discover(request: &DiscoverRequest) -> Result<DiscoverOutcome, Error> {
             .map(|(d, &(lo, hi))| (d, lo, hi))
             .collect()
     };
-    let json = serde_json::json!({
-        "conditions": conditions.iter().map(|c| c.text.clone()).collect::<Vec<_>>(),
-        "base_density": found.base_density,
-        "points": table.rows.len(),
-        "settings": {
-            "alpha": args.alpha,
-            "min_support": args.min_support,
-            "min_coverage": args.min_coverage,
-            "paste": args.paste,
+    let range = |d: usize, (min, max): (f64, f64)| Range {
+        max,
+        min,
+        parameter: names[d].clone(),
+    };
+    let file = DiscoveryFile {
+        base_density: found.base_density,
+        boxes: found
+            .boxes
+            .iter()
+            .map(|b| BoxFound {
+                coverage: b.coverage,
+                density: b.density,
+                limits: limits(b).iter().map(|&(d, lo, hi)| range(d, (lo, hi))).collect(),
+                points: b.points,
+            })
+            .collect(),
+        conditions: conditions.iter().map(|c| c.text.clone()).collect(),
+        parameters: found.bounds.iter().enumerate().map(|(d, &b)| range(d, b)).collect(),
+        points: table.rows.len(),
+        settings: DiscoverySettings {
+            alpha: args.alpha,
+            min_coverage: args.min_coverage,
+            min_support: args.min_support,
+            paste: args.paste,
         },
-        "parameters": names.iter().zip(&found.bounds).map(|(n, (lo, hi))| serde_json::json!({
-            "parameter": n, "min": lo, "max": hi,
-        })).collect::<Vec<_>>(),
-        "boxes": found.boxes.iter().map(|b| serde_json::json!({
-            "limits": limits(b).iter().map(|&(d, lo, hi)| serde_json::json!({
-                "parameter": names[d], "min": lo, "max": hi,
-            })).collect::<Vec<_>>(),
-            "coverage": b.coverage,
-            "density": b.density,
-            "points": b.points,
-        })).collect::<Vec<_>>(),
-        "trajectory": found.trajectory.iter().map(|b| serde_json::json!({
-            "coverage": b.coverage, "density": b.density,
-        })).collect::<Vec<_>>(),
-    });
-    let out = args.dir.join("discovery.json");
-    let bytes = serde_json::to_string_pretty(&json).expect("discovery serializes") + "\n";
-    write_file(&args.dir, "discovery.json", bytes.as_bytes())?;
+        trajectory: found
+            .trajectory
+            .iter()
+            .map(|b| TrajectoryStep {
+                coverage: b.coverage,
+                density: b.density,
+            })
+            .collect(),
+    };
+    let out = args.dir.join(DiscoveryFile::NAME);
+    file.write(&args.dir)
+        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", out.display())))?;
     Ok(DiscoverOutcome {
         table: report(&table, &names, &skipped, &described, hits, &found, &out),
         file: out,

@@ -8,43 +8,23 @@
 //! their share of the points, and `merge` assembles them. The final points.csv is built
 //! from the row files in point order, so every route gives the same bytes.
 
-use super::{check_work, prepare_output_dir, thread_pool, write_file, Cancel, Error, Progress, Unit};
+use super::{check_work, prepare_output_dir, thread_pool, Cancel, Error, Progress, Unit};
 use crate::model::{metrics, Prepared};
-use crate::results::{points, sha256_hex, write_atomic, CONFIDENCE};
+use crate::results::sensitivity::{
+    Effects, Method, MetricEffects, MorrisEffect, OatEffect, SensitivityFile, SobolEffect,
+};
+use crate::results::SweepPlan as Plan;
+use crate::results::{points, sha256_hex, write_atomic, FileRecord, Manifest, ResultFile, Study, CONFIDENCE};
 use crate::runner::{self, RunSettings};
 use crate::scenario::{with_overrides, OverrideError, Scenario};
 use crate::sweep::Sweep;
-use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-const PLAN: &str = "sweep-plan.json";
+const PLAN: &str = Plan::NAME;
 const ROWS: &str = "rows";
 const SERIES: &str = "series";
-
-/// What a results directory is running, to resume it or merge it safely.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct Plan {
-    /// The feidi version that started the sweep.
-    pub feidi_version: String,
-    /// The sweep file, as an absolute path.
-    pub sweep_file: PathBuf,
-    /// SHA-256 of the sweep file.
-    pub sweep_sha256: String,
-    /// SHA-256 of the base scenario file.
-    pub scenario_sha256: String,
-    /// Master seed.
-    pub seed: u64,
-    /// Replications of each point (the cap under a precision rule).
-    pub replications_per_point: u64,
-    /// Design points of the whole sweep.
-    pub points: usize,
-    /// (K, N) when this directory holds shard K of N.
-    pub shard: Option<(usize, usize)>,
-    /// Whether points.csv starts with a byte-order mark for Excel.
-    pub excel: bool,
-}
 
 /// A sweep file with its base scenario, every point validated.
 pub struct Loaded {
@@ -109,14 +89,13 @@ pub fn load(path: &Path) -> Result<Loaded, Error> {
 }
 
 fn read_plan(dir: &Path) -> Result<Plan, Error> {
-    let path = dir.join(PLAN);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Error::Input(format!(
-            "{} is not a sweep's results directory ({PLAN}: {e})",
+    if !dir.join(PLAN).is_file() {
+        return Err(Error::Input(format!(
+            "{} is not a sweep's results directory (it has no {PLAN})",
             dir.display()
-        ))
-    })?;
-    serde_json::from_str(&text).map_err(|e| Error::Input(format!("{}: unreadable plan: {e}", path.display())))
+        )));
+    }
+    Plan::read(dir).map_err(|e| Error::Input(e.to_string()))
 }
 
 /// The size of a sweep and the time it will take, from a short trial.
@@ -245,8 +224,8 @@ pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -
         shard: request.shard,
         excel: request.excel,
     };
-    let text = serde_json::to_string_pretty(&plan).expect("plan serializes") + "\n";
-    write_file(&out, PLAN, text.as_bytes())?;
+    plan.write(&out)
+        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", out.join(PLAN).display())))?;
     run(&loaded, &plan, &out, request.threads, progress, cancel)
 }
 
@@ -470,36 +449,43 @@ fn assemble(loaded: &Loaded, plan: &Plan, out: &Path, sources: &[PathBuf], excel
             .map_err(|e| Error::Failed(format!("cannot write {}: {e}", out.join(name).display())))
     };
     write("points.csv", csv.as_bytes())?;
-    let mut files =
-        vec![serde_json::json!({ "name": "points.csv", "bytes": csv.len(), "sha256": sha256_hex(csv.as_bytes()) })];
-    if let Some(json) = sensitivity(loaded, &csv)? {
-        write("sensitivity.json", json.as_bytes())?;
-        files.push(serde_json::json!({ "name": "sensitivity.json", "bytes": json.len(), "sha256": sha256_hex(json.as_bytes()) }));
+    let mut files = vec![FileRecord::of("points.csv", csv.as_bytes())];
+    if let Some(file) = sensitivity(loaded, &csv)? {
+        let bytes = file.to_bytes();
+        write(SensitivityFile::NAME, &bytes)?;
+        files.push(FileRecord::of(SensitivityFile::NAME, &bytes));
     }
-    let manifest = serde_json::json!({
-        "feidi_version": env!("CARGO_PKG_VERSION"),
-        "sweep_sha256": plan.sweep_sha256,
-        "scenario_sha256": plan.scenario_sha256,
-        "seed": plan.seed,
-        "replications_per_point": plan.replications_per_point,
-        "points": plan.points,
-        "replications_per_block": runner::BLOCK,
-        "files": files,
-    });
-    let text = serde_json::to_string_pretty(&manifest).expect("manifest serializes") + "\n";
-    write("manifest.json", text.as_bytes())
+    let manifest = Manifest {
+        feidi_version: env!("CARGO_PKG_VERSION").to_string(),
+        study: Study::Sweep,
+        scenario_file: None,
+        sweep_sha256: Some(plan.sweep_sha256.clone()),
+        calibration_sha256: None,
+        scenario_sha256: plan.scenario_sha256.clone(),
+        seed: plan.seed,
+        replications: None,
+        replications_per_point: Some(plan.replications_per_point),
+        replications_per_particle: None,
+        points: Some(plan.points),
+        replications_per_block: runner::BLOCK,
+        files,
+    };
+    write(Manifest::NAME, &manifest.to_bytes())
 }
 
 /// sensitivity.json for a sensitivity design: the indices of every total metric,
 /// computed from the per-point means in points.csv (`csv`); `None` for other designs.
-fn sensitivity(loaded: &Loaded, csv: &str) -> Result<Option<String>, Error> {
+fn sensitivity(loaded: &Loaded, csv: &str) -> Result<Option<SensitivityFile>, Error> {
     use crate::analysis::{morris, oat, sobol};
     use crate::sweep::{Design, Values};
-    use serde_json::json;
     let sweep = &loaded.sweep;
-    let Some(method) = sweep.design.sensitivity_method() else {
-        return Ok(None);
+    let method = match sweep.design.sensitivity_method() {
+        Some("oat") => Method::Oat,
+        Some("morris") => Method::Morris,
+        Some(_) => Method::Sobol,
+        None => return Ok(None),
     };
+    let f = |x: f64| x.is_finite().then_some(x);
     let table = crate::results::points::PointsTable::parse(csv)
         .map_err(|why| Error::Failed(format!("cannot read back points.csv: {why}")))?;
     let names: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
@@ -516,62 +502,80 @@ fn sensitivity(loaded: &Loaded, csv: &str) -> Result<Option<String>, Error> {
             .column(&format!("{}.mean", info.name))
             .ok_or_else(|| Error::Failed(format!("points.csv has no column {}.mean", info.name)))?;
         let y = table.numbers(column);
-        let effects: Vec<serde_json::Value> = match &sweep.design {
-            Design::Oat { .. } => oat::effects(k, &y)
-                .map_err(Error::Failed)?
-                .iter()
-                .zip(&sweep.parameters)
-                .zip(&names)
-                .map(|((e, p), name)| {
-                    let (low, high) = match p.values {
-                        Values::Range {
-                            min,
-                            max,
-                            integer: true,
-                            ..
-                        } => (min.round(), max.round()),
-                        Values::Range { min, max, .. } => (min, max),
-                        Values::List(_) => (f64::NAN, f64::NAN),
-                    };
-                    json!({
-                        "parameter": name, "low": low, "high": high,
-                        "baseline_output": e.baseline, "output_at_low": e.at_low, "output_at_high": e.at_high,
+        let effects = match &sweep.design {
+            Design::Oat { .. } => Effects::Oat(
+                oat::effects(k, &y)
+                    .map_err(Error::Failed)?
+                    .iter()
+                    .zip(&sweep.parameters)
+                    .zip(&names)
+                    .map(|((e, p), name)| {
+                        let (low, high) = match p.values {
+                            Values::Range {
+                                min,
+                                max,
+                                integer: true,
+                                ..
+                            } => (min.round(), max.round()),
+                            Values::Range { min, max, .. } => (min, max),
+                            Values::List(_) => (f64::NAN, f64::NAN),
+                        };
+                        OatEffect {
+                            baseline_output: f(e.baseline),
+                            high: f(high),
+                            low: f(low),
+                            output_at_high: f(e.at_high),
+                            output_at_low: f(e.at_low),
+                            parameter: name.clone(),
+                        }
                     })
-                })
-                .collect(),
+                    .collect(),
+            ),
             Design::Morris { .. } => {
                 let design = morris_design.as_ref().expect("a Morris design was built");
-                morris::effects(design, &y)
+                Effects::Morris(
+                    morris::effects(design, &y)
+                        .map_err(Error::Failed)?
+                        .iter()
+                        .zip(&names)
+                        .map(|(e, name)| MorrisEffect {
+                            mu: f(e.mu),
+                            mu_star: f(e.mu_star),
+                            parameter: name.clone(),
+                            sigma: f(e.sigma),
+                        })
+                        .collect(),
+                )
+            }
+            _ => Effects::Sobol(
+                sobol::indices(k, &y, CONFIDENCE, sweep.seed)
                     .map_err(Error::Failed)?
                     .iter()
                     .zip(&names)
-                    .map(|(e, name)| json!({ "parameter": name, "mu": e.mu, "mu_star": e.mu_star, "sigma": e.sigma }))
-                    .collect()
-            }
-            _ => sobol::indices(k, &y, CONFIDENCE, sweep.seed)
-                .map_err(Error::Failed)?
-                .iter()
-                .zip(&names)
-                .map(|(s, name)| {
-                    json!({
-                        "parameter": name,
-                        "first": s.first, "first_low": s.first_low, "first_high": s.first_high,
-                        "total": s.total, "total_low": s.total_low, "total_high": s.total_high,
+                    .map(|(s, name)| SobolEffect {
+                        first: f(s.first),
+                        first_high: f(s.first_high),
+                        first_low: f(s.first_low),
+                        parameter: name.clone(),
+                        total: f(s.total),
+                        total_high: f(s.total_high),
+                        total_low: f(s.total_low),
                     })
-                })
-                .collect(),
+                    .collect(),
+            ),
         };
-        out.push(json!({ "metric": info.name, "unit": info.unit, "effects": effects }));
+        out.push(MetricEffects {
+            effects,
+            metric: info.name,
+            unit: info.unit.to_string(),
+        });
     }
-    let json = json!({
-        "method": method,
-        "confidence": CONFIDENCE,
-        "parameters": names,
-        "metrics": out,
-    });
-    Ok(Some(
-        serde_json::to_string_pretty(&json).expect("sensitivity serializes") + "\n",
-    ))
+    Ok(Some(SensitivityFile {
+        confidence: CONFIDENCE,
+        method,
+        metrics: out,
+        parameters: names,
+    }))
 }
 
 fn describe(dirs: &[PathBuf]) -> String {
