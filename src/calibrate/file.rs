@@ -1,10 +1,11 @@
 //! Calibration files: reading and validating them with the located scenario reader, and
 //! checking their key paths and prior ranges against the base scenario.
 
+use crate::input::{Diagnostic, Diagnostics};
 use crate::input::{Document, Read, Table, Value};
 use crate::model::metrics;
+use crate::scenario::Scenario;
 use crate::scenario::{apply, with_overrides, KeyPath, OverrideError};
-use crate::scenario::{Diagnostic, Diagnostics, Scenario};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -157,13 +158,13 @@ impl Calibration {
     pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
         let shown = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| unreadable(&shown, "calibration file", e))?;
-        let text = crate::scenario::decode(&shown, &bytes)?;
+        let text = crate::input::decode(&shown, &bytes)?;
         let folder = path.parent().unwrap_or(Path::new("."));
         let calibration = Calibration::from_toml(&shown, text, folder)?;
         let base_shown = calibration.scenario.display().to_string();
         let base_bytes =
             std::fs::read(&calibration.scenario).map_err(|e| unreadable(&base_shown, "scenario file", e))?;
-        let base_text = crate::scenario::decode(&base_shown, &base_bytes)?;
+        let base_text = crate::input::decode(&base_shown, &base_bytes)?;
         let (scenario, base, metrics) = calibration.against(&shown, text, &base_shown, base_text)?;
         Ok(Loaded {
             calibration,
@@ -212,7 +213,7 @@ impl Calibration {
             match names.iter().position(|n| *n == t.metric) {
                 Some(k) => indices.push(k),
                 None => {
-                    let hint = crate::scenario::nearest(&t.metric, names.iter().map(String::as_str))
+                    let hint = crate::input::nearest(&t.metric, names.iter().map(String::as_str))
                         .map(|n| format!("did you mean `{n}`?"));
                     doc.error(
                         t.metric_span.clone(),
@@ -376,7 +377,7 @@ fn read_targets(root: &Table<'_, '_>) -> Read<Vec<Target>> {
             .and_then(|v| {
                 let name = v.string()?;
                 if !known.iter().any(|k| k == name) && !name.starts_with("tax_yuan.") {
-                    let hint = crate::scenario::nearest(name, known.iter().map(String::as_str))
+                    let hint = crate::input::nearest(name, known.iter().map(String::as_str))
                         .map(|n| format!("did you mean `{n}`?"));
                     v.fail("the name of a total of `feidi run`", &format!("`{name}`"), hint);
                     return None;

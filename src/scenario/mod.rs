@@ -8,7 +8,7 @@ mod parse;
 pub use overrides::{apply, with_overrides, KeyPath, OverrideError};
 pub use parse::{MAX_FLOWS, MAX_PLACES, MAX_STAGES};
 
-pub use crate::input::{nearest, Diagnostic, Diagnostics};
+pub use crate::input::{decode, nearest, Diagnostic, Diagnostics};
 
 use crate::dist::Distribution;
 use std::path::Path;
@@ -463,22 +463,4 @@ impl Scenario {
     pub fn handoff_stage(&self) -> Option<usize> {
         self.stages.iter().position(|s| s.place == Place::Home)
     }
-}
-
-/// Checks that input bytes are UTF-8, locating the first bad byte if not.
-pub fn decode<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnostics> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let good = e.valid_up_to();
-        let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or("");
-        crate::input::Document::error_at(
-            file,
-            prefix,
-            good,
-            "UTF-8 text",
-            &format!(
-                "the byte 0x{:02x}, which is not UTF-8 (save the file as UTF-8)",
-                bytes[good]
-            ),
-        )
-    })
 }

@@ -7,8 +7,8 @@ mod design;
 
 pub use crate::scenario::KeyPath;
 
+use crate::input::Diagnostics;
 use crate::input::{Document, Read, Table, Value};
-use crate::scenario::Diagnostics;
 use std::path::{Path, PathBuf};
 
 /// How the design points are chosen.
@@ -149,7 +149,7 @@ impl Sweep {
     pub fn from_file(path: &Path) -> Result<(Sweep, Vec<u8>), Diagnostics> {
         let shown = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| {
-            Diagnostics(vec![crate::scenario::Diagnostic {
+            Diagnostics(vec![crate::input::Diagnostic {
                 file: shown.clone(),
                 line: 0,
                 column: 0,
@@ -160,7 +160,7 @@ impl Sweep {
                 snippet: None,
             }])
         })?;
-        let text = crate::scenario::decode(&shown, &bytes)?;
+        let text = crate::input::decode(&shown, &bytes)?;
         let folder = path.parent().unwrap_or(Path::new("."));
         Ok((Sweep::from_toml(&shown, text, folder)?, bytes))
     }
@@ -275,7 +275,7 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         let mut out = Vec::new();
         for (name, value) in table.entries() {
             if !known.iter().any(|k| k == name) && !name.starts_with("tax_yuan.") {
-                let hint = crate::scenario::nearest(name, known.iter().map(String::as_str))
+                let hint = crate::input::nearest(name, known.iter().map(String::as_str))
                     .map(|n| format!("did you mean `{n}`?"));
                 value.fail("the name of a metric of `feidi run`", &format!("`{name}`"), hint);
                 return None;
