@@ -61,12 +61,13 @@ fn assert_chart(dir: &Path, file_stem: &str, title: &str) {
     );
 }
 
+/// Three blocks of 64 replications, so that two threads really share the work.
 fn run_with_report(dir: &Path, threads: &str) {
     ok(&feidi(&[
         "run",
         "scenarios/dazu-chengdu.toml",
         "-n",
-        "64",
+        "192",
         "--threads",
         threads,
         "--out",
