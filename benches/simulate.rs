@@ -63,7 +63,7 @@ fn dazu_chengdu_10k_replications(bencher: divan::Bencher) {
             point: 0,
             replications: 10_000,
         };
-        runner::run(&pool, &prepared, settings, &runner::Precision::default(), &|_| {})
+        runner::run(&pool, &prepared, settings, &runner::Precision::default(), &|_| true)
             .expect("no replication fails")
             .0
     });

@@ -273,11 +273,15 @@ pub enum Stop {
     Met,
     /// The replication cap was reached first.
     Cap,
+    /// The caller asked to stop (its progress callback returned `false`); the results
+    /// hold the blocks merged before that.
+    Cancelled,
 }
 
 /// Runs whole blocks of `settings` on `pool` until `rule` is met or
 /// `settings.replications` (the cap) is reached, calling `progress` with the number of
-/// replications finished as blocks are merged. With no targets it runs to the cap.
+/// replications finished as blocks are merged; `progress` returns `false` to stop there
+/// (a cancel). With no targets it runs to the cap.
 ///
 /// Blocks are merged strictly in block order (see `run_ordered`) and the rule is
 /// checked after each one, so the results are the same bits as [`run_serial`]'s for any
@@ -288,7 +292,7 @@ pub fn run(
     prepared: &Prepared<'_>,
     settings: RunSettings,
     rule: &Precision,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<(Results, Stop), ReplicationFailure> {
     let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
     let mut stop = Stop::Cap;
@@ -298,7 +302,10 @@ pub fn run(
         &|block| run_block(prepared, settings, block),
         &mut |block_results| {
             results.merge(&block_results);
-            progress(results.replications);
+            if !progress(results.replications) {
+                stop = Stop::Cancelled;
+                return true;
+            }
             let met = rule.met_by(&results);
             if met {
                 stop = Stop::Met;
@@ -473,14 +480,15 @@ pub fn compare_block(
 /// first block boundary where `rule` is met, its targets (indices into the compared
 /// metrics) applying to every pair's difference (see
 /// [`Comparison::widest_half_width`]); `replications` is the cap. Results are the same
-/// bits for any thread count.
+/// bits for any thread count. `progress` returns `false` to stop after a block, as in
+/// [`run`].
 pub fn run_compare(
     pool: &rayon::ThreadPool,
     alternatives: &[Alternative<'_>],
     seed: u64,
     replications: u64,
     rule: &Precision,
-    progress: &(dyn Fn(u64) + Sync),
+    progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<(Comparison, Stop), ReplicationFailure> {
     let mut comparison = Comparison::empty(alternatives);
     let mut stop = Stop::Cap;
@@ -490,7 +498,10 @@ pub fn run_compare(
         &|block| compare_block(alternatives, seed, replications, block),
         &mut |block_results| {
             comparison.merge(&block_results);
-            progress(comparison.replications);
+            if !progress(comparison.replications) {
+                stop = Stop::Cancelled;
+                return true;
+            }
             let reached: Vec<f64> = rule
                 .targets
                 .iter()

@@ -69,7 +69,7 @@ fn common_random_numbers_narrow_the_interval_of_a_difference() {
             },
         ];
         let (c, stop) =
-            runner::run_compare(&pool, &alternatives, 5, 256, &runner::Precision::default(), &|_| {}).unwrap();
+            runner::run_compare(&pool, &alternatives, 5, 256, &runner::Precision::default(), &|_| true).unwrap();
         assert_eq!((c.replications, stop), (256, Stop::Cap));
         c.pairs[0]
             .differences
@@ -359,7 +359,7 @@ fn the_parallel_stopping_rule_gives_the_serial_rules_bits() {
     let rule = runner::Precision::new(vec![(total::LANDING_RATE, 0.0012)]);
     let (serial, serial_stop) = runner::run_serial(&prepared, settings, &rule).unwrap();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-    let (parallel, stop) = runner::run(&pool, &prepared, settings, &rule, &|_| {}).unwrap();
+    let (parallel, stop) = runner::run(&pool, &prepared, settings, &rule, &|_| true).unwrap();
     assert_eq!((serial_stop, stop), (Stop::Met, Stop::Met));
     assert_eq!(serial.replications, parallel.replications);
     assert!(serial.replications < 1000);

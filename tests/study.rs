@@ -199,3 +199,35 @@ fn a_failing_replication_of_a_sweep_names_its_design_point_and_a_file_that_repla
         "{text}"
     );
 }
+
+#[test]
+fn a_cancelled_run_stops_between_blocks_and_leaves_nothing_behind() {
+    let out = temp("cancelled-run");
+    let run = study::run::RunRequest {
+        scenario: "scenarios/dazu-chengdu.toml".into(),
+        replications: 640,
+        seed: 3,
+        threads: Some(1),
+        out: Some(out.clone()),
+        force: false,
+        precision: vec![],
+    };
+    // Cancel once the second block is merged: no later block is merged.
+    struct CancelAt<'a>(&'a Cancel, Mutex<u64>);
+    impl Progress for CancelAt<'_> {
+        fn advance(&self, _unit: Unit, done: u64, _total: u64) {
+            *self.1.lock().unwrap() = done;
+            if done >= 128 {
+                self.0.cancel();
+            }
+        }
+    }
+    let cancel = Cancel::new();
+    let progress = CancelAt(&cancel, Mutex::new(0));
+    match study::run::run(&run, &progress, &cancel) {
+        Err(Error::Cancelled { dir: None, kept: 0 }) => {}
+        other => panic!("expected a cancelled run, got {:?}", other.err()),
+    }
+    assert_eq!(*progress.1.lock().unwrap(), 128, "blocks merged after the cancel");
+    assert!(!out.exists(), "a cancelled run left {}", out.display());
+}

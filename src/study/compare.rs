@@ -140,7 +140,8 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
     let started = Instant::now();
     let rule = runner::Precision::new(targets);
     let outcome = runner::run_compare(&pool, &alternatives, args.seed, args.replications, &rule, &|done| {
-        progress.advance(Unit::Replications, done, args.replications)
+        progress.advance(Unit::Replications, done, args.replications);
+        !cancel.is_cancelled()
     });
     progress.finish();
     let (comparison, stop) = outcome.map_err(|failure| Error::Replication {
@@ -148,6 +149,9 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
         failure,
         design_point: None,
     })?;
+    if stop == runner::Stop::Cancelled {
+        return Err(Error::Cancelled { dir: None, kept: 0 });
+    }
     let elapsed = started.elapsed();
     let stopping = (!rule.targets.is_empty()).then(|| {
         stopping_record(

@@ -166,7 +166,7 @@ impl fmt::Display for Error {
             },
             Error::Cancelled { dir, kept } => match dir {
                 Some(dir) => write!(f, "stopped: {kept} design points are done and kept in {}", dir.display()),
-                None => f.write_str("stopped"),
+                None => f.write_str("stopped before any result was written"),
             },
         }
     }

@@ -61,6 +61,7 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
     let totals = metrics::totals_for(&scenario);
     let targets = precision_targets(&request.precision, &totals, "the scenario reports")?;
     check_work(scenario.expected_candidates(), request.replications, request.force)?;
+    let created = !out.exists();
     prepare_output_dir(&out, request.force, &["manifest.json"], "results (manifest.json)")?;
     if cancel.is_cancelled() {
         return Err(Error::Cancelled { dir: None, kept: 0 });
@@ -72,7 +73,10 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
         point: 0,
         replications: request.replications,
     };
-    let report = |done: u64| progress.advance(Unit::Replications, done, request.replications);
+    let report = |done: u64| {
+        progress.advance(Unit::Replications, done, request.replications);
+        !cancel.is_cancelled()
+    };
     let started = Instant::now();
     let rule = runner::Precision::new(targets);
     let outcome = runner::run(&pool, &prepared, settings, &rule, &report);
@@ -82,6 +86,14 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
         scenario: request.scenario.clone(),
         design_point: None,
     })?;
+    if stop == runner::Stop::Cancelled {
+        // Nothing is written: a cancelled run leaves no partial result files, and no
+        // empty folder it made itself.
+        if created {
+            let _ = std::fs::remove_dir(&out);
+        }
+        return Err(Error::Cancelled { dir: None, kept: 0 });
+    }
     let elapsed = started.elapsed();
     let stopping = (!rule.targets.is_empty()).then(|| {
         stopping_record(
