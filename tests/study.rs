@@ -39,6 +39,19 @@ impl Progress for Recorder {
     }
 }
 
+/// A run of the shipped Dazu scenario with seed 3 into `out`.
+fn dazu_run(out: &Path, replications: u64, threads: usize) -> study::run::RunRequest {
+    study::run::RunRequest {
+        scenario: "scenarios/dazu-chengdu.toml".into(),
+        replications,
+        seed: 3,
+        threads: Some(threads),
+        out: Some(out.to_path_buf()),
+        force: false,
+        precision: vec![],
+    }
+}
+
 fn request(file: &Path, out: &Path) -> study::sweep::SweepRequest {
     study::sweep::SweepRequest {
         file: file.to_path_buf(),
@@ -53,15 +66,7 @@ fn request(file: &Path, out: &Path) -> study::sweep::SweepRequest {
 #[test]
 fn a_run_reports_progress_writes_its_files_and_refuses_to_overwrite_them() {
     let out = temp("run");
-    let run = study::run::RunRequest {
-        scenario: "scenarios/dazu-chengdu.toml".into(),
-        replications: 200,
-        seed: 3,
-        threads: Some(2),
-        out: Some(out.clone()),
-        force: false,
-        precision: vec![],
-    };
+    let run = dazu_run(&out, 200, 2);
     let progress = Recorder::default();
     let outcome = study::run::run(&run, &progress, &Cancel::new()).unwrap();
     assert_eq!(outcome.results.replications, 200);
@@ -203,15 +208,7 @@ fn a_failing_replication_of_a_sweep_names_its_design_point_and_a_file_that_repla
 #[test]
 fn a_cancelled_run_stops_between_blocks_and_leaves_nothing_behind() {
     let out = temp("cancelled-run");
-    let run = study::run::RunRequest {
-        scenario: "scenarios/dazu-chengdu.toml".into(),
-        replications: 640,
-        seed: 3,
-        threads: Some(1),
-        out: Some(out.clone()),
-        force: false,
-        precision: vec![],
-    };
+    let run = dazu_run(&out, 640, 1);
     // Cancel once the second block is merged: no later block is merged.
     struct CancelAt<'a>(&'a Cancel, Mutex<u64>);
     impl Progress for CancelAt<'_> {
