@@ -1,41 +1,7 @@
 //! Every word a chart or report shows, in English and in Chinese. A label is one match
 //! arm holding both languages, so a label cannot exist in one language only.
 
-/// The language of labels and titles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Simplified Chinese.
-    Zh,
-}
-
-impl Lang {
-    /// Reads `en` or `zh` (also `cn`, `zh-cn`, `chinese`, `中文`).
-    pub fn parse(text: &str) -> Result<Lang, String> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "en" | "english" => Ok(Lang::En),
-            "zh" | "cn" | "zh-cn" | "zh_cn" | "chinese" | "中文" => Ok(Lang::Zh),
-            other => Err(format!("expected a language, `en` or `zh`, found `{other}`")),
-        }
-    }
-
-    /// The short code used in file names and HTML: `en` or `zh`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Zh => "zh-CN",
-        }
-    }
-
-    fn pick(self, en: &'static str, zh: &'static str) -> &'static str {
-        match self {
-            Lang::En => en,
-            Lang::Zh => zh,
-        }
-    }
-}
+pub use crate::results::format::Lang;
 
 /// Fixed words of charts and reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

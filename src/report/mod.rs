@@ -8,6 +8,7 @@ mod html;
 use crate::plot::labels::{self, Lang, Word};
 use crate::plot::{self, ChartFile, Loaded, PlotError, ResultKind};
 use crate::results::compare::Difference;
+use crate::results::format;
 use crate::results::sensitivity::{Effects, Method};
 use crate::results::{write_atomic, CalibrationFile, CompareFile, DiscoveryFile, SensitivityFile, SummaryFile};
 use html::{escape, Html};
@@ -95,7 +96,20 @@ pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
 }
 
 fn number(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".to_string(), crate::plot::draw::tick)
+    v.map_or_else(|| "—".to_string(), format::number)
+}
+
+/// A metric's column heading with its unit for people ("Home tax (万元)", "Landing rate
+/// (%)"), and the divisor that turns its values into that unit; `largest` picks 亿元 for
+/// large sums.
+fn scaled_heading(lang: Lang, metric: &str, unit: &str, largest: f64) -> (String, f64) {
+    let (scale, words) = format::money_column(unit, lang, largest);
+    let name = labels::metric(lang, metric);
+    if words.is_empty() {
+        (name, scale)
+    } else {
+        (format!("{name} ({words})"), scale)
+    }
 }
 
 fn summary_table(h: &mut Html, summary: &SummaryFile, lang: Lang) {
@@ -116,7 +130,9 @@ fn summary_table(h: &mut Html, summary: &SummaryFile, lang: Lang) {
         if all_zero && name != "landing_rate" {
             continue;
         }
-        let (scale, unit) = labels::unit(lang, &m.unit);
+        let largest = m.mean.map_or(0.0, f64::abs);
+        let (scale, unit) = format::money_column(&m.unit, lang, largest);
+        let unit = unit.to_string();
         let s = |v: Option<f64>| number(v.map(|x| x / scale));
         rows.push(vec![
             labels::metric(lang, name),
@@ -142,7 +158,17 @@ fn points_table(h: &mut Html, sweep: &crate::plot::results::SweepResults, lang: 
         .copied()
         .filter(|m| t.column(&format!("{m}.mean")).is_some())
         .collect();
-    header.extend(metrics.iter().map(|m| labels::metric(lang, m)));
+    let scales: Vec<f64> = metrics
+        .iter()
+        .map(|m| {
+            let largest = t
+                .column(&format!("{m}.mean"))
+                .map_or(0.0, |c| t.numbers(c).iter().fold(0.0, |a: f64, x| a.max(x.abs())));
+            let (heading, scale) = scaled_heading(lang, m, crate::plot::charts::metric_unit(m), largest);
+            header.push(heading);
+            scale
+        })
+        .collect();
     let rows: Vec<Vec<String>> = (0..t.rows.len())
         .map(|r| {
             let mut row = vec![label.map_or_else(|| r.to_string(), |c| t.rows[r][c].clone())];
@@ -152,11 +178,14 @@ fn points_table(h: &mut Html, sweep: &crate::plot::results::SweepResults, lang: 
                     .iter()
                     .map(|p| t.column(p).map_or_else(String::new, |c| t.rows[r][c].clone())),
             );
-            for m in &metrics {
-                let mean = t.column(&format!("{m}.mean")).map(|c| t.number(r, c));
-                let lo = t.column(&format!("{m}.ci_low")).map(|c| t.number(r, c));
-                let hi = t.column(&format!("{m}.ci_high")).map(|c| t.number(r, c));
-                row.push(format!("{} ({} – {})", number(mean), number(lo), number(hi)));
+            for (m, scale) in metrics.iter().zip(&scales) {
+                let value = |stat: &str| t.column(&format!("{m}.{stat}")).map(|c| t.number(r, c) / scale);
+                row.push(format!(
+                    "{} ({} – {})",
+                    number(value("mean")),
+                    number(value("ci_low")),
+                    number(value("ci_high"))
+                ));
             }
             row
         })
@@ -193,12 +222,18 @@ fn compare_tables(h: &mut Html, compare: &CompareFile, lang: Lang) {
         if !crate::plot::charts::KEY_METRICS.contains(&m.metric.as_str()) {
             continue;
         }
+        let largest = m
+            .differences
+            .iter()
+            .fold(0.0, |a: f64, d| a.max(d.mean.map_or(0.0, f64::abs)));
+        let (heading, scale) = scaled_heading(lang, &m.metric, crate::plot::charts::metric_unit(&m.metric), largest);
+        let s = |v: Option<f64>| number(v.map(|x| x / scale));
         for d in &m.differences {
             rows.push(vec![
-                labels::metric(lang, &m.metric),
+                heading.clone(),
                 format!("{} − {}", d.a, d.b),
-                number(d.mean),
-                format!("{} – {}", number(d.ci_low), number(d.ci_high)),
+                s(d.mean),
+                format!("{} – {}", s(d.ci_low), s(d.ci_high)),
                 wins(d),
             ]);
         }

@@ -68,14 +68,10 @@ impl Stopping {
     }
 }
 
-/// Like [`figure`], but with three significant digits below 0.01 (half-widths of
+/// Like [`figure`], with three significant digits below 0.01 too (half-widths of
 /// shares are often that small).
 fn small_figure(x: f64) -> String {
-    if x != 0.0 && x.abs() < 0.01 {
-        format!("{x:.2e}")
-    } else {
-        figure(x)
-    }
+    super::format::number(x)
 }
 
 /// One alternative as the comparison names it.
@@ -496,7 +492,7 @@ mod tests {
 
     #[test]
     fn small_half_widths_keep_their_digits() {
-        assert_eq!(small_figure(0.000_224_4), "2.24e-4");
+        assert_eq!(small_figure(0.000_224_4), "0.000224");
         assert_eq!(small_figure(0.5), "0.500");
         assert_eq!(small_figure(0.0), "0");
     }

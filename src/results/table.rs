@@ -9,38 +9,28 @@ pub fn interval(low: f64, high: f64) -> String {
     format!("{} – {}", figure(low), figure(high))
 }
 
-/// Formats a figure with about four significant digits, or "–" when undefined.
+/// Formats a figure for people (see [`super::format::number`]): separators, about four
+/// significant digits, "–" when undefined, never e-notation.
 pub fn figure(x: f64) -> String {
-    if !x.is_finite() {
-        return "–".to_string();
-    }
-    let a = x.abs();
-    if a == 0.0 {
-        "0".to_string()
-    } else if a >= 1e6 {
-        format!("{x:.3e}")
-    } else if a >= 100.0 {
-        format!("{x:.0}")
-    } else if a >= 1.0 {
-        format!("{x:.2}")
-    } else {
-        format!("{x:.3}")
-    }
+    super::format::number(x)
 }
 
-/// A table of every metric: mean, 95% confidence interval, 5th/50th/95th percentiles.
+/// A table of every metric: mean, 95% confidence interval, 5th/50th/95th percentiles,
+/// each row in its unit for people (money in million yuan, shares in percent).
 pub fn summary_table(metrics: &[(&MetricInfo, Summary)]) -> String {
     let rows: Vec<[String; 7]> = metrics
         .iter()
         .map(|(info, s)| {
+            let (scale, unit) = super::format::column(info.unit, super::format::Lang::En);
+            let f = |x: f64| figure(x / scale);
             [
                 info.name.clone(),
-                figure(s.mean),
-                interval(s.ci_low, s.ci_high),
-                figure(s.p5),
-                figure(s.p50),
-                figure(s.p95),
-                info.unit.to_string(),
+                f(s.mean),
+                format!("{} – {}", f(s.ci_low), f(s.ci_high)),
+                f(s.p5),
+                f(s.p50),
+                f(s.p95),
+                unit.to_string(),
             ]
         })
         .collect();
