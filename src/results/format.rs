@@ -68,7 +68,7 @@ pub fn number(x: f64) -> String {
         }
         grouped.push(digit);
     }
-    let sign = if x < 0.0 && text.trim_matches(['0', '.']).len() > 0 {
+    let sign = if x < 0.0 && !text.trim_matches(['0', '.']).is_empty() {
         "-"
     } else {
         ""
@@ -82,7 +82,7 @@ pub fn number(x: f64) -> String {
 
 /// How a column of values in `unit` (a metric's unit as result files name it: "yuan",
 /// "share", "months", "projects", …) is shown: the divisor and the unit's words. Money
-/// is in million yuan (English) or 万元 (Chinese) — `money_column` chooses 亿元 for a
+/// is in million yuan (English) or 万元 (Chinese) — [`money_column`] chooses 亿元 for a
 /// column of large sums; shares are percentages.
 pub fn column(unit: &str, lang: Lang) -> (f64, &'static str) {
     match unit {
@@ -96,7 +96,7 @@ pub fn column(unit: &str, lang: Lang) -> (f64, &'static str) {
     }
 }
 
-/// Like [`column`], but a Chinese money column whose largest value reaches 1 亿元 is shown
+/// Like [`column()`], but a Chinese money column whose largest value reaches 1 亿元 is shown
 /// in 亿元 rather than 万元, so that it reads "1.23" rather than "12,300".
 pub fn money_column(unit: &str, lang: Lang, largest: f64) -> (f64, &'static str) {
     if unit == "yuan" && lang == Lang::Zh && largest.abs() >= 1e8 {
@@ -138,7 +138,7 @@ mod tests {
             (4225.4, "4,225"),
             (-4225.4, "-4,225"),
             (24.544, "24.5"),
-            (3.14159, "3.14"),
+            (3.25159, "3.25"),
             (0.0779, "0.0779"),
             (0.000123456, "0.000123"),
             (1e-13, "0"),
