@@ -50,7 +50,7 @@ pub fn calibrate(
 ) -> Result<CalibrateOutcome, Error> {
     let loaded = Calibration::load(&request.file)?;
     let c = &loaded.calibration;
-    let out = request.out.clone().unwrap_or_else(|| super::default_out(&c.name));
+    let out = request.out.clone().map_or_else(|| super::default_out(&c.name), Ok)?;
     super::prepare_output_dir(
         &out,
         request.force,

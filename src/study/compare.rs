@@ -163,7 +163,7 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
     let write_error = |path: &Path, e: std::io::Error| Error::Failed(format!("cannot write {}: {e}", path.display()));
     let files: Vec<String> = loaded.iter().map(|l| l.file.display().to_string()).collect();
     for (i, l) in loaded.iter().enumerate() {
-        let dir = args.out.join("alternatives").join(&l.scenario.name);
+        let dir = super::named_path(&args.out.join("alternatives"), &l.scenario.name)?;
         let report = RunReport {
             scenario_name: &l.scenario.name,
             scenario_title: &l.scenario.title,

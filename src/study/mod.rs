@@ -187,9 +187,27 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error::Failed(format!("cannot start {threads} worker threads: {e}")))
 }
 
-/// Where results go when the request names no directory: `results/<name>`.
-pub fn default_out(name: &str) -> PathBuf {
-    Path::new("results").join(name)
+/// Where results go when the request names no directory: `results/<name>`, refused
+/// unless `name` is a plain file name (see [`named_path`]).
+pub fn default_out(name: &str) -> Result<PathBuf, Error> {
+    named_path(Path::new("results"), name)
+}
+
+/// `parent/name` for a name taken from an input file (a sweep's, a calibration's or a
+/// scenario's name): the one way such a name becomes a path. Anything but a plain file
+/// name ([`crate::input::check_plain_name`]: no `..`, `.`, empty, absolute, separators,
+/// control characters, Windows device names or over 100 characters) is refused, so a
+/// name can never lead outside `parent`.
+pub fn named_path(parent: &Path, name: &str) -> Result<PathBuf, Error> {
+    match crate::input::check_plain_name(name) {
+        Ok(()) => Ok(parent.join(name)),
+        Err(why) => Err(Error::Input(format!(
+            "the name \"{}\" cannot name a folder in {}: expected {}, found {why}",
+            name.escape_debug(),
+            parent.display(),
+            crate::input::PLAIN_NAME
+        ))),
+    }
 }
 
 /// Creates the output directory and checks it is writable before any work starts; a
@@ -290,5 +308,24 @@ pub(crate) fn stopping_record(
                 }
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_never_lead_outside_the_results_folder() {
+        for name in [
+            "../../x", "..", ".", "", "/etc", "a/b", "a\\b", "NUL", "x\0", "lpt1.txt",
+        ] {
+            let refused = default_out(name);
+            assert!(
+                matches!(refused, Err(Error::Input(ref m)) if m.contains("cannot name a folder in results")),
+                "{name:?} gave {refused:?}"
+            );
+        }
+        assert_eq!(default_out("dazu").expect("a plain name"), Path::new("results/dazu"));
     }
 }

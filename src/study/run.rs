@@ -57,7 +57,7 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
     let out = request
         .out
         .clone()
-        .unwrap_or_else(|| super::default_out(&scenario.name));
+        .map_or_else(|| super::default_out(&scenario.name), Ok)?;
     let totals = metrics::totals_for(&scenario);
     let targets = precision_targets(&request.precision, &totals, "the scenario reports")?;
     check_work(scenario.expected_candidates(), request.replications, request.force)?;

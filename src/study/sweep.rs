@@ -199,7 +199,7 @@ pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -
     let out = request
         .out
         .clone()
-        .unwrap_or_else(|| super::default_out(&loaded.sweep.name));
+        .map_or_else(|| super::default_out(&loaded.sweep.name), Ok)?;
     if out.join(PLAN).exists() && !request.force {
         return Err(Error::ResultsExist {
             dir: out,

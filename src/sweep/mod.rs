@@ -180,7 +180,7 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         .table()?;
     let name = header
         .required("name", "a short sweep name")
-        .and_then(|v| v.string().map(str::to_string));
+        .and_then(|v| v.plain_name("it names the results folder"));
     let scenario = header
         .required("scenario", "the base scenario file, relative to this file")
         .and_then(|v| v.string().map(|s| folder.join(s)));
