@@ -51,11 +51,12 @@ pub fn calibrate(
     let loaded = Calibration::load(&request.file)?;
     let c = &loaded.calibration;
     let out = request.out.clone().map_or_else(|| super::default_out(&c.name), Ok)?;
-    super::prepare_output_dir(
+    let _lock = super::prepare_output_dir(
         &out,
         request.force,
         &["calibration.json"],
         "a calibration (calibration.json)",
+        "feidi calibrate",
     )?;
     if cancel.is_cancelled() {
         return Err(Error::Cancelled { dir: None, kept: 0 });

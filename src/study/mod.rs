@@ -11,6 +11,7 @@
 pub mod calibrate;
 pub mod compare;
 pub mod discover;
+pub mod lock;
 pub mod run;
 pub mod sweep;
 pub mod validate;
@@ -107,6 +108,14 @@ pub enum Error {
         /// Whether the work there can be continued instead (a sweep).
         resumable: bool,
     },
+    /// Another running process holds the results directory (its lock file,
+    /// [`lock::LOCK_FILE`]); one writer at a time.
+    Locked {
+        /// The directory.
+        dir: PathBuf,
+        /// Who holds it.
+        holder: lock::Holder,
+    },
     /// The expected work exceeds a day; run only when the request forces it.
     TooMuchWork(WorkEstimate),
     /// A replication failed (a bug in feidi), with what is needed to run it alone.
@@ -135,7 +144,7 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            Error::Input(_) | Error::ResultsExist { .. } | Error::TooMuchWork(_)
+            Error::Input(_) | Error::ResultsExist { .. } | Error::Locked { .. } | Error::TooMuchWork(_)
         )
     }
 }
@@ -146,6 +155,14 @@ impl fmt::Display for Error {
             Error::Input(m) | Error::Failed(m) => f.write_str(m),
             Error::ResultsExist { dir, holds, .. } => {
                 write!(f, "{} already holds {holds}", dir.display())
+            }
+            Error::Locked { dir, holder } => {
+                write!(f, "{} is in use by another feidi", dir.display())?;
+                match holder.pid {
+                    0 => write!(f, " ({})", holder.command),
+                    pid if holder.host.is_empty() => write!(f, " (process {pid}: {})", holder.command),
+                    pid => write!(f, " (process {pid} on {}: {})", holder.host, holder.command),
+                }
             }
             Error::TooMuchWork(w) => write!(
                 f,
@@ -210,10 +227,17 @@ pub fn named_path(parent: &Path, name: &str) -> Result<PathBuf, Error> {
     }
 }
 
-/// Creates the output directory and checks it is writable before any work starts; a
-/// directory that already holds results (`marker`, shown as `holds`) is replaced only
-/// when `force` is set.
-pub(crate) fn prepare_output_dir(dir: &Path, force: bool, marker: &[&str], holds: &'static str) -> Result<(), Error> {
+/// Creates the output directory if needed and takes its lock for `command` (one writer
+/// at a time; see [`lock`]).
+pub(crate) fn open_output_dir(dir: &Path, command: &str) -> Result<lock::DirLock, Error> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Failed(format!("cannot create output directory {}: {e}", dir.display())))?;
+    lock::lock(dir, command)
+}
+
+/// Refuses a directory that already holds results (`marker`, shown as `holds`) unless
+/// `force` is set.
+pub(crate) fn check_no_results(dir: &Path, force: bool, marker: &[&str], holds: &'static str) -> Result<(), Error> {
     if !force && marker.iter().any(|m| dir.join(m).exists()) {
         return Err(Error::ResultsExist {
             dir: dir.to_path_buf(),
@@ -221,12 +245,32 @@ pub(crate) fn prepare_output_dir(dir: &Path, force: bool, marker: &[&str], holds
             resumable: false,
         });
     }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::Failed(format!("cannot create output directory {}: {e}", dir.display())))?;
+    Ok(())
+}
+
+/// Checks that `dir` can be written, by writing and removing a small file.
+pub(crate) fn check_writable(dir: &Path) -> Result<(), Error> {
     let probe = dir.join(format!(".feidi-write-test-{}", std::process::id()));
     std::fs::write(&probe, b"")
         .and_then(|_| std::fs::remove_file(&probe))
         .map_err(|e| Error::Failed(format!("output directory {} is not writable: {e}", dir.display())))
+}
+
+/// Creates the output directory, takes its lock for `command` and checks it is writable
+/// before any work starts; a directory that already holds results (`marker`, shown as
+/// `holds`) is replaced only when `force` is set. The lock is held until the returned
+/// guard is dropped.
+pub(crate) fn prepare_output_dir(
+    dir: &Path,
+    force: bool,
+    marker: &[&str],
+    holds: &'static str,
+    command: &str,
+) -> Result<lock::DirLock, Error> {
+    let lock = open_output_dir(dir, command)?;
+    check_no_results(dir, force, marker, holds)?;
+    check_writable(dir)?;
+    Ok(lock)
 }
 
 /// Model events per second per thread assumed for estimates: the reference model's

@@ -61,7 +61,13 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
     let totals = metrics::totals_for(&scenario);
     let targets = precision_targets(&request.precision, &totals, "the scenario reports")?;
     check_work(scenario.expected_candidates(), request.replications, request.force)?;
-    prepare_output_dir(&out, request.force, &["manifest.json"], "results (manifest.json)")?;
+    let _lock = prepare_output_dir(
+        &out,
+        request.force,
+        &["manifest.json"],
+        "results (manifest.json)",
+        "feidi run",
+    )?;
     if cancel.is_cancelled() {
         return Err(Error::Cancelled { dir: None, kept: 0 });
     }

@@ -8,7 +8,9 @@
 //! their share of the points, and `merge` assembles them. The final points.csv is built
 //! from the row files in point order, so every route gives the same bytes.
 
-use super::{check_work, prepare_output_dir, thread_pool, Cancel, Error, Progress, Unit};
+use super::{
+    check_no_results, check_work, check_writable, open_output_dir, thread_pool, Cancel, Error, Progress, Unit,
+};
 use crate::model::{metrics, Prepared};
 use crate::results::sensitivity::{
     Effects, Method, MetricEffects, MorrisEffect, OatEffect, SensitivityFile, SobolEffect,
@@ -200,6 +202,7 @@ pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -
         .out
         .clone()
         .map_or_else(|| super::default_out(&loaded.sweep.name), Ok)?;
+    let _lock = open_output_dir(&out, "feidi sweep")?;
     if out.join(PLAN).exists() && !request.force {
         return Err(Error::ResultsExist {
             dir: out,
@@ -207,7 +210,8 @@ pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -
             resumable: true,
         });
     }
-    prepare_output_dir(&out, request.force, &["manifest.json"], "results (manifest.json)")?;
+    check_no_results(&out, request.force, &["manifest.json"], "results (manifest.json)")?;
+    check_writable(&out)?;
     if request.force {
         // Starting over: earlier rows must not be mistaken for this run's.
         let _ = std::fs::remove_dir_all(out.join(ROWS));
@@ -237,6 +241,7 @@ pub fn resume(
     cancel: &Cancel,
 ) -> Result<SweepOutcome, Error> {
     let plan = read_plan(dir)?;
+    let _lock = super::lock::lock(dir, "feidi sweep resume")?;
     let loaded = load(&plan.sweep_file)?;
     let check = |what: &str, then: &str, now: String| {
         if then == now {
@@ -587,8 +592,9 @@ fn describe(dirs: &[PathBuf]) -> String {
 
 /// Merges the directories of a sharded sweep into `out`: checks that the shards belong
 /// to one sweep and cover it, then writes exactly what an unsharded run writes. Gives
-/// the number of shards and of design points.
-pub fn merge(out: &Path, shards: &[PathBuf], excel: bool) -> Result<(usize, usize), Error> {
+/// the number of shards and of design points. An `out` that already holds results is
+/// replaced only when `force` is set.
+pub fn merge(out: &Path, shards: &[PathBuf], excel: bool, force: bool) -> Result<(usize, usize), Error> {
     if shards.is_empty() {
         return Err(Error::Input("no shard directories to merge".to_string()));
     }
@@ -626,7 +632,29 @@ pub fn merge(out: &Path, shards: &[PathBuf], excel: bool) -> Result<(usize, usiz
             first.sweep_file.display()
         )));
     }
-    std::fs::create_dir_all(out).map_err(|e| Error::Failed(format!("cannot create {}: {e}", out.display())))?;
+    for dir in shards {
+        if let Some(holder) = super::lock::holder(dir) {
+            return Err(Error::Locked {
+                dir: dir.clone(),
+                holder,
+            });
+        }
+    }
+    let _lock = open_output_dir(out, "feidi merge")?;
+    check_no_results(
+        out,
+        force,
+        &[
+            Manifest::NAME,
+            "points.csv",
+            PLAN,
+            "summary.json",
+            "compare.json",
+            "calibration.json",
+        ],
+        "results (manifest.json, points.csv or another result file)",
+    )?;
+    check_writable(out)?;
     let whole = Plan {
         shard: None,
         excel,
