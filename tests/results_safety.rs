@@ -245,3 +245,91 @@ fn calibrate_checks_its_output_directory_before_any_work() {
     assert!(String::from_utf8_lossy(&out.stdout).is_empty());
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+/// Cuts the last `n` bytes off a file.
+fn cut(path: &Path, n: usize) {
+    let bytes = std::fs::read(path).unwrap();
+    std::fs::write(path, &bytes[..bytes.len().saturating_sub(n)]).unwrap();
+}
+
+#[test]
+fn resume_runs_damaged_points_again_and_says_so() {
+    let sweep = tiny_sweep("damaged", 4);
+    let (reference, dir) = (temp_path("damaged-ref"), temp_path("damaged"));
+    ok(&feidi(&["sweep", s(&sweep), "--out", s(&reference)]));
+    ok(&feidi(&["sweep", s(&sweep), "--out", s(&dir)]));
+    // As if killed before the final files, with rows damaged in four ways.
+    std::fs::remove_file(dir.join("points.csv")).unwrap();
+    std::fs::remove_file(dir.join("manifest.json")).unwrap();
+    cut(&dir.join("rows/00000000.csv"), 1);
+    std::fs::write(dir.join("rows/00000001.csv"), b"").unwrap();
+    let row = std::fs::read_to_string(dir.join("rows/00000002.csv")).unwrap();
+    // Same shape, one figure changed: only the checksum tells.
+    let changed = row.replacen(",4,", ",5,", 1);
+    assert_ne!(row, changed);
+    std::fs::write(dir.join("rows/00000002.csv"), changed).unwrap();
+    cut(&dir.join("series/00000003.csv"), 10);
+    let out = feidi(&["sweep", "resume", s(&dir)]);
+    ok(&out);
+    let err = stderr(&out);
+    for (p, why) in [
+        (0, "does not end with a newline"),
+        (1, "it is empty"),
+        (2, "SHA-256 is not the one recorded"),
+        (3, "series/00000003.csv: it does not end with a newline"),
+    ] {
+        assert!(
+            err.contains(&format!("design point {p} is damaged and runs again: ")) && err.contains(why),
+            "point {p}: {err}"
+        );
+    }
+    for f in ["points.csv", "manifest.json", "series/00000003.csv"] {
+        assert_eq!(
+            std::fs::read(reference.join(f)).unwrap(),
+            std::fs::read(dir.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn merge_refuses_a_damaged_shard_naming_the_file() {
+    let sweep = tiny_sweep("damaged-shards", 4);
+    let shards: Vec<PathBuf> = (0..2).map(|k| temp_path(&format!("damaged-shard-{k}"))).collect();
+    for (k, dir) in shards.iter().enumerate() {
+        ok(&feidi(&[
+            "sweep",
+            s(&sweep),
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            s(dir),
+        ]));
+    }
+    let out = temp_path("damaged-merged");
+    let merge = || feidi(&["merge", "--out", s(&out), s(&shards[0]), s(&shards[1])]);
+    for (file, damage, why) in [
+        ("rows/00000003.csv", 0, "it is empty"),
+        ("rows/00000001.csv", 1, "does not end with a newline"),
+        ("series/00000002.csv", 1, "does not end with a newline"),
+    ] {
+        let shard = &shards[if file.contains("2.csv") { 0 } else { 1 }];
+        let path = shard.join(file);
+        let bytes = std::fs::read(&path).unwrap();
+        if damage == 0 {
+            std::fs::write(&path, b"").unwrap();
+        } else {
+            cut(&path, damage);
+        }
+        let refused = merge();
+        let err = stderr(&refused);
+        assert_eq!(code(&refused), Some(2), "{err}");
+        assert!(
+            err.contains(&path.display().to_string()) && err.contains(why),
+            "{file}: {err}"
+        );
+        assert!(!out.join("points.csv").exists(), "a refused merge wrote points.csv");
+        std::fs::write(&path, bytes).unwrap();
+    }
+    ok(&merge());
+}

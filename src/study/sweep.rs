@@ -27,6 +27,9 @@ use std::time::{Duration, Instant};
 const PLAN: &str = Plan::NAME;
 const ROWS: &str = "rows";
 const SERIES: &str = "series";
+/// Folder of each committed point's checksums (its row's and its series'), written
+/// before the row, so that a committed row can be checked before it is used.
+const CHECKS: &str = "checks";
 
 /// A sweep file with its base scenario, every point validated.
 pub struct Loaded {
@@ -276,6 +279,56 @@ fn series_path(dir: &Path, point: usize) -> PathBuf {
     dir.join(SERIES).join(format!("{point:08}.csv"))
 }
 
+fn check_path(dir: &Path, point: usize) -> PathBuf {
+    dir.join(CHECKS).join(format!("{point:08}.sha256"))
+}
+
+/// The checksum file of a point's row and series, in `sha256sum`'s format.
+fn checks_text(point: usize, row: &[u8], series: &[u8]) -> String {
+    format!(
+        "{}  {ROWS}/{point:08}.csv\n{}  {SERIES}/{point:08}.csv\n",
+        sha256_hex(row),
+        sha256_hex(series)
+    )
+}
+
+/// Checks design point `p`'s committed row (and its series) in `dir`: the row is one
+/// whole row of `fields` fields, the series a whole table, and both have the checksums
+/// recorded when they were committed. Gives what is wrong, naming the file.
+fn verify_point(dir: &Path, p: usize, fields: usize) -> Result<(), String> {
+    let (row_file, series_file, check_file) = (row_path(dir, p), series_path(dir, p), check_path(dir, p));
+    let read = |path: &Path| std::fs::read(path).map_err(|e| format!("{}: cannot be read: {e}", path.display()));
+    let row = read(&row_file)?;
+    let text = std::str::from_utf8(&row).map_err(|_| format!("{}: it is not UTF-8 text", row_file.display()))?;
+    points::check_row(text, p, fields).map_err(|why| format!("{}: {why}", row_file.display()))?;
+    let series = read(&series_file)?;
+    let table = std::str::from_utf8(&series).map_err(|_| format!("{}: it is not UTF-8 text", series_file.display()))?;
+    points::check_table(table).map_err(|why| format!("{}: {why}", series_file.display()))?;
+    let recorded = read(&check_file)?;
+    if recorded != checks_text(p, &row, &series).as_bytes() {
+        let recorded = String::from_utf8_lossy(&recorded);
+        let mut lines = recorded.lines();
+        let wrong = if lines.next().and_then(|l| l.split_whitespace().next()) != Some(&sha256_hex(&row)) {
+            &row_file
+        } else if lines.next().and_then(|l| l.split_whitespace().next()) != Some(&sha256_hex(&series)) {
+            &series_file
+        } else {
+            &check_file
+        };
+        return Err(format!(
+            "{}: its SHA-256 is not the one recorded in {} when it was written",
+            wrong.display(),
+            check_file.display()
+        ));
+    }
+    Ok(())
+}
+
+/// The number of fields of a points.csv header.
+fn header_fields(header: &str) -> usize {
+    points::read_csv(header).map_or(0, |rows| rows.first().map_or(0, Vec::len))
+}
+
 /// Where a failing design point's scenario is written, so that its replication can be
 /// run alone.
 fn failed_point_path(dir: &Path, point: usize) -> PathBuf {
@@ -352,6 +405,10 @@ fn run_point(loaded: &Loaded, dir: &Path, p: usize, metric_names: &[metrics::Met
     write_atomic(&series_path(dir, p), series.as_bytes())
         .map_err(|e| Error::Failed(format!("cannot write {}: {e}", series_path(dir, p).display())))?;
     let row = points::row(p, &sweep.points[p].label, results.replications, &values, &summaries);
+    // The checksums before the row: a committed row always has them.
+    let checks = checks_text(p, row.as_bytes(), series.as_bytes());
+    write_atomic(&check_path(dir, p), checks.as_bytes())
+        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", check_path(dir, p).display())))?;
     write_atomic(&row_path(dir, p), row.as_bytes())
         .map_err(|e| Error::Failed(format!("cannot write {}: {e}", row_path(dir, p).display())))
 }
@@ -378,14 +435,26 @@ fn run(
     cancel: &Cancel,
 ) -> Result<SweepOutcome, Error> {
     let sweep = &loaded.sweep;
-    for sub in [ROWS, SERIES] {
+    for sub in [ROWS, SERIES, CHECKS] {
         std::fs::create_dir_all(dir.join(sub))
             .map_err(|e| Error::Failed(format!("cannot create {}: {e}", dir.join(sub).display())))?;
     }
     let mine = |p: &usize| plan.shard.is_none_or(|(k, n)| p % n == k);
+    let fields = header_fields(&loaded.header);
     let todo: Vec<usize> = (0..sweep.points.len())
         .filter(mine)
-        .filter(|&p| !row_path(dir, p).exists())
+        .filter(|&p| {
+            if !row_path(dir, p).exists() {
+                return true;
+            }
+            match verify_point(dir, p, fields) {
+                Ok(()) => false,
+                Err(why) => {
+                    progress.note(&format!("design point {p} is damaged and runs again: {why}"));
+                    true
+                }
+            }
+        })
         .collect();
     let total_mine = (0..sweep.points.len()).filter(mine).count();
     let already = total_mine - todo.len();
@@ -440,11 +509,7 @@ fn assemble(loaded: &Loaded, plan: &Plan, out: &Path, sources: &[PathBuf], excel
     let mut csv = if excel { String::from("\u{feff}") } else { String::new() };
     csv.push_str(&loaded.header);
     for p in 0..plan.points {
-        let row = sources
-            .iter()
-            .map(|d| row_path(d, p))
-            .find(|path| path.exists())
-            .ok_or_else(|| Error::Input(format!("design point {p} has no results in {}", describe(sources))))?;
+        let row = row_path(&committed(sources, p, header_fields(&loaded.header))?, p);
         let text =
             std::fs::read_to_string(&row).map_err(|e| Error::Failed(format!("cannot read {}: {e}", row.display())))?;
         csv.push_str(&text);
@@ -583,6 +648,23 @@ fn sensitivity(loaded: &Loaded, csv: &str) -> Result<Option<SensitivityFile>, Er
     }))
 }
 
+/// The directory among `sources` that holds design point `p`'s committed row, checked
+/// whole against its recorded checksums ([`verify_point`]); a damaged row is an error
+/// naming its file.
+fn committed(sources: &[PathBuf], p: usize, fields: usize) -> Result<PathBuf, Error> {
+    let dir = sources
+        .iter()
+        .find(|d| row_path(d, p).exists())
+        .ok_or_else(|| Error::Input(format!("design point {p} has no results in {}", describe(sources))))?;
+    verify_point(dir, p, fields).map_err(|why| {
+        Error::Input(format!(
+            "design point {p} is damaged: {why}; resume the sweep in {} to run it again",
+            dir.display()
+        ))
+    })?;
+    Ok(dir.clone())
+}
+
 fn describe(dirs: &[PathBuf]) -> String {
     dirs.iter()
         .map(|d| d.display().to_string())
@@ -640,6 +722,10 @@ pub fn merge(out: &Path, shards: &[PathBuf], excel: bool, force: bool) -> Result
             });
         }
     }
+    let fields = header_fields(&loaded.header);
+    let sources = (0..first.points)
+        .map(|p| committed(shards, p, fields))
+        .collect::<Result<Vec<_>, _>>()?;
     let _lock = open_output_dir(out, "feidi merge")?;
     check_no_results(
         out,
@@ -662,12 +748,8 @@ pub fn merge(out: &Path, shards: &[PathBuf], excel: bool, force: bool) -> Result
     };
     std::fs::create_dir_all(out.join(SERIES))
         .map_err(|e| Error::Failed(format!("cannot create {}: {e}", out.join(SERIES).display())))?;
-    for p in 0..first.points {
-        let from = shards
-            .iter()
-            .map(|d| series_path(d, p))
-            .find(|f| f.exists())
-            .ok_or_else(|| Error::Input(format!("design point {p} has no series in {}", describe(shards))))?;
+    for (p, source) in sources.iter().enumerate() {
+        let from = series_path(source, p);
         let bytes = std::fs::read(&from).map_err(|e| Error::Failed(format!("cannot read {}: {e}", from.display())))?;
         write_atomic(&series_path(out, p), &bytes)
             .map_err(|e| Error::Failed(format!("cannot write {}: {e}", series_path(out, p).display())))?;
