@@ -333,3 +333,24 @@ fn merge_refuses_a_damaged_shard_naming_the_file() {
     }
     ok(&merge());
 }
+
+#[test]
+fn variant_names_that_a_spreadsheet_would_run_are_neutralized_in_points_csv() {
+    let scenario = std::fs::canonicalize("tests/valid/minimal.toml").unwrap();
+    let file = temp_path("formula.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[sweep]\nname = \"formula\"\nscenario = \"{}\"\nreplications = 2\ndesign = \"variants\"\n\n[[variant]]\nname = \"=HYPERLINK(\\\"http://example.com\\\",\\\"x\\\")\"\nset = {{ \"enclave[0].seats\" = 30 }}\n\n[[variant]]\nname = \"-2+3\"\nset = {{}}\n\n[[variant]]\nname = \"@SUM(A1)\"\nset = {{}}\n",
+            scenario.display()
+        ),
+    )
+    .unwrap();
+    let dir = temp_path("formula-out");
+    ok(&feidi(&["sweep", s(&file), "--out", s(&dir)]));
+    let csv = std::fs::read_to_string(dir.join("points.csv")).unwrap();
+    let labels: Vec<&str> = csv.lines().skip(1).map(|l| l.split(",").nth(1).unwrap()).collect();
+    assert_eq!(labels[0], "\"'=HYPERLINK(\"\"http://example.com\"\"");
+    assert_eq!(labels[1], "\"'-2+3\"");
+    assert_eq!(labels[2], "\"'@SUM(A1)\"");
+}

@@ -27,15 +27,30 @@ pub fn header(parameters: &[String], metrics: &[MetricInfo]) -> String {
     out
 }
 
+/// Writes a text field that came from an input file (a variant's name, a parameter's
+/// value) so that a spreadsheet cannot take it for a formula: text beginning with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe inside quotes, as
+/// OWASP advises against CSV injection. A plain number ("-5", "+1.5e3") is kept as it is.
+fn csv_text_field(out: &mut String, s: &str) {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.trim().parse::<f64>().is_err();
+    if risky {
+        out.push_str("\"'");
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        super::files::csv_field(out, s);
+    }
+}
+
 /// One point's row; `values` are the parameter values as written in the file (empty
 /// where a variant keeps the base scenario's value).
 pub fn row(point: usize, label: &str, replications: u64, values: &[String], summaries: &[Summary]) -> String {
     let mut out = format!("{point},");
-    super::files::csv_field(&mut out, label);
+    csv_text_field(&mut out, label);
     let _ = write!(out, ",{replications}");
     for v in values {
         out.push(',');
-        super::files::csv_field(&mut out, v);
+        csv_text_field(&mut out, v);
     }
     for s in summaries {
         for x in [s.mean, s.ci_low, s.ci_high, s.p5, s.p50, s.p95] {
@@ -219,6 +234,31 @@ mod tests {
         let rows = read_csv("\u{feff}a,\"b,c\",\"say \"\"hi\"\"\"\r\n1,,3\n").unwrap();
         assert_eq!(rows, [vec!["a", "b,c", "say \"hi\""], vec!["1", "", "3"]]);
         assert!(read_csv("a,\"b\n").is_err());
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_as_a_formula_is_neutralized() {
+        let values: Vec<String> = [
+            "=1+1",
+            "-5",
+            "+2.5",
+            "@SUM(A1)",
+            "-cmd|' /C calc'!A0",
+            "government",
+            "18 months",
+        ]
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+        let line = row(0, "=HYPERLINK(\"http://x\",\"y\")", 4, &values, &[]);
+        assert_eq!(
+            line,
+            "0,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",4,\"'=1+1\",-5,+2.5,\"'@SUM(A1)\",\"'-cmd|' /C calc'!A0\",government,18 months\n"
+        );
+        let fields = &read_csv(&line).unwrap()[0];
+        assert_eq!(fields[1], "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(fields[4], "-5");
+        assert!(check_row(&line, 0, 10).is_ok());
     }
 
     #[test]
