@@ -354,3 +354,59 @@ fn variant_names_that_a_spreadsheet_would_run_are_neutralized_in_points_csv() {
     assert_eq!(labels[1], "\"'-2+3\"");
     assert_eq!(labels[2], "\"'@SUM(A1)\"");
 }
+
+#[test]
+fn force_leaves_nothing_of_the_results_it_replaces_and_keeps_other_files() {
+    let dir = temp_path("forced");
+    ok(&feidi(&[
+        "run",
+        "tests/valid/minimal.toml",
+        "-n",
+        "2",
+        "--out",
+        s(&dir),
+        "--report",
+    ]));
+    ok(&feidi(&["plot", s(&dir)]));
+    assert!(dir.join("report.html").exists() && dir.join("charts").is_dir());
+    std::fs::write(dir.join("notes.txt"), b"mine").unwrap();
+    let big = tiny_sweep("forced-big", 4);
+    ok(&feidi(&["sweep", s(&big), "--out", s(&dir), "--force"]));
+    for gone in ["summary.json", "series.csv", "scenario.toml", "report.html", "charts"] {
+        assert!(!dir.join(gone).exists(), "{gone} outlived --force");
+    }
+    let small = tiny_sweep("forced-small", 2);
+    ok(&feidi(&["sweep", s(&small), "--out", s(&dir), "--force"]));
+    for sub in ["rows", "series", "checks"] {
+        assert_eq!(std::fs::read_dir(dir.join(sub)).unwrap().count(), 2, "{sub}");
+    }
+    assert_eq!(std::fs::read(dir.join("notes.txt")).unwrap(), b"mine");
+    // A merge forced over the sweep keeps no series of the old points either.
+    let shards: Vec<PathBuf> = (0..2).map(|k| temp_path(&format!("forced-shard-{k}"))).collect();
+    let one = tiny_sweep("forced-one", 1);
+    for (k, shard) in shards.iter().enumerate() {
+        ok(&feidi(&[
+            "sweep",
+            s(&one),
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            s(shard),
+        ]));
+    }
+    ok(&feidi(&[
+        "merge",
+        "--out",
+        s(&dir),
+        s(&shards[0]),
+        s(&shards[1]),
+        "--force",
+    ]));
+    assert_eq!(std::fs::read_dir(dir.join("series")).unwrap().count(), 1);
+    assert!(!dir.join("rows").exists() && !dir.join("sweep-plan.json").exists());
+    assert_eq!(std::fs::read(dir.join("notes.txt")).unwrap(), b"mine");
+    // A shard is never the merge's output.
+    let into_shard = feidi(&["merge", "--out", s(&shards[0]), s(&shards[0]), s(&shards[1]), "--force"]);
+    assert_eq!(code(&into_shard), Some(2), "{}", stderr(&into_shard));
+    assert!(shards[0].join("rows").is_dir());
+}

@@ -256,10 +256,64 @@ pub(crate) fn check_writable(dir: &Path) -> Result<(), Error> {
         .map_err(|e| Error::Failed(format!("output directory {} is not writable: {e}", dir.display())))
 }
 
+/// Every file feidi writes into a results directory (run, sweep, merge, comparison,
+/// calibration, discovery, report).
+const OWN_FILES: [&str; 14] = [
+    "summary.json",
+    "series.csv",
+    "scenario.toml",
+    "manifest.json",
+    "points.csv",
+    "sensitivity.json",
+    "discovery.json",
+    "sweep-plan.json",
+    "compare.json",
+    "compare.csv",
+    "posterior.csv",
+    "calibration.json",
+    "report.html",
+    "report.zh.html",
+];
+/// Every folder feidi writes into a results directory.
+const OWN_DIRS: [&str; 6] = ["charts", "rows", "series", "checks", "failed-points", "alternatives"];
+/// Files that show a directory holds feidi's results.
+const RESULT_MARKERS: [&str; 6] = [
+    "manifest.json",
+    "sweep-plan.json",
+    "summary.json",
+    "compare.json",
+    "calibration.json",
+    "points.csv",
+];
+
+/// Removes the results feidi wrote into `dir` before, so that results written over them
+/// (with `--force`) leave nothing of the old ones: only feidi's own files and folders,
+/// and only in a directory that shows it holds feidi's results; anything else is kept.
+pub(crate) fn remove_own_results(dir: &Path) -> Result<(), Error> {
+    if !RESULT_MARKERS.iter().any(|m| dir.join(m).is_file()) {
+        return Ok(());
+    }
+    let failed = |path: &Path, e: std::io::Error| Error::Failed(format!("cannot remove {}: {e}", path.display()));
+    for name in OWN_FILES {
+        let path = dir.join(name);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(failed(&path, e)),
+            _ => {}
+        }
+    }
+    for name in OWN_DIRS {
+        let path = dir.join(name);
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(|e| failed(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
 /// Creates the output directory, takes its lock for `command` and checks it is writable
 /// before any work starts; a directory that already holds results (`marker`, shown as
-/// `holds`) is replaced only when `force` is set. The lock is held until the returned
-/// guard is dropped.
+/// `holds`) is replaced only when `force` is set, and then feidi's earlier result files
+/// there are removed first. The lock is held until the returned guard is dropped.
 pub(crate) fn prepare_output_dir(
     dir: &Path,
     force: bool,
@@ -270,6 +324,9 @@ pub(crate) fn prepare_output_dir(
     let lock = open_output_dir(dir, command)?;
     check_no_results(dir, force, marker, holds)?;
     check_writable(dir)?;
+    if force {
+        remove_own_results(dir)?;
+    }
     Ok(lock)
 }
 

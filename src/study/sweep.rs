@@ -216,9 +216,8 @@ pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -
     check_no_results(&out, request.force, &["manifest.json"], "results (manifest.json)")?;
     check_writable(&out)?;
     if request.force {
-        // Starting over: earlier rows must not be mistaken for this run's.
-        let _ = std::fs::remove_dir_all(out.join(ROWS));
-        let _ = std::fs::remove_file(out.join(PLAN));
+        // Starting over: earlier rows, series and reports must not outlive this run.
+        super::remove_own_results(&out)?;
     }
     let plan = Plan {
         feidi_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -726,6 +725,16 @@ pub fn merge(out: &Path, shards: &[PathBuf], excel: bool, force: bool) -> Result
     let sources = (0..first.points)
         .map(|p| committed(shards, p, fields))
         .collect::<Result<Vec<_>, _>>()?;
+    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(dir) = shards.iter().find(|d| same(d, out)) {
+        return Err(Error::Input(format!(
+            "{} is both a shard and the merged output; merge into another directory",
+            dir.display()
+        )));
+    }
     let _lock = open_output_dir(out, "feidi merge")?;
     check_no_results(
         out,
@@ -741,6 +750,9 @@ pub fn merge(out: &Path, shards: &[PathBuf], excel: bool, force: bool) -> Result
         "results (manifest.json, points.csv or another result file)",
     )?;
     check_writable(out)?;
+    if force {
+        super::remove_own_results(out)?;
+    }
     let whole = Plan {
         shard: None,
         excel,
