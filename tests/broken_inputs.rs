@@ -174,6 +174,19 @@ const CASES: &[Case] = &[
     case("sweep_grid_too_large.toml", 8, Some(1), "parameter", "expected at most 1000000 design points, found 1000000000 points in the full grid", Some("latin_hypercube")),
     case("sweep_lhs_too_many_values.toml", 9, Some(1), "parameter", "at most 5000000 values in the design (points × parameters), found 1000000 points × 30 parameters", None),
     case("sweep_lhs_slow_unit.toml", 9, Some(1), "parameter", "found 1000000 points × 19 parameters", None),
+    // Sweep files: settings that would mislabel rows or be silently ignored.
+    case("sweep_duplicate_parameter.toml", 13, Some(8), "parameter[1].path", "expected a key path not already varied, found \"enclave[0].seats\" again", Some("one [[parameter]]")),
+    case("sweep_variant_under_grid.toml", 12, Some(1), "variant", "expected [[parameter]] tables for design = \"grid\", found [[variant]] tables, which this design does not use", Some("design = \"variants\"")),
+    case("sweep_parameter_under_variants.toml", 12, Some(1), "parameter", "expected [[variant]] tables for design = \"variants\", found [[parameter]] tables, which this design does not use", None),
+    case("sweep_duplicate_variant_name.toml", 13, Some(8), "variant[1].name", "expected a unique variant name, found \"more seats\" again", None),
+    case("sweep_empty_variant_name.toml", 9, Some(8), "variant[0].name", "expected a variant name that is not empty, found \" \"", None),
+    // Names that become the results folder: only a plain file name.
+    case("sweep_name_escapes.toml", 3, Some(8), "sweep.name", "expected a plain file name (not empty, `.` or `..`; no `/`, `\\`, control characters or Windows device names such as CON; at most 100 characters) (it names the results folder), found \"../../x\" (it contains `/`, which separates folders)", None),
+    case("sweep_name_absolute.toml", 3, Some(8), "sweep.name", "found \"/tmp/feidi-escape\" (it contains `/`", None),
+    case("sweep_name_empty.toml", 3, Some(8), "sweep.name", "found \"\" (it is empty)", None),
+    case("sweep_name_reserved.toml", 3, Some(8), "sweep.name", "found \"con.csv\" (`con` is a device name on Windows)", None),
+    case("cal_name_dotdot.toml", 3, Some(8), "calibration.name", "found \"..\" (`..` names a folder, not a file)", None),
+    case("cal_name_backslash.toml", 3, Some(8), "calibration.name", "(it contains `\\`, which separates folders)", None),
     // Calibration files: errors in the file itself, and settings the base scenario
     // (tests/valid/minimal.toml) refuses, located in the calibration file.
     case("cal_empty.toml", 1, Some(1), "target", "expected the key `target`: at least one [[target]]", None),

@@ -314,7 +314,7 @@ fn read_calibration(root: &Table<'_, '_>, folder: &Path) -> Read<Calibration> {
         .table()?;
     let name = header
         .required("name", "a short calibration name")
-        .and_then(|v| v.string().map(str::to_string));
+        .and_then(|v| v.plain_name("it names the results folder"));
     let scenario = header
         .required("scenario", "the base scenario file, relative to this file")
         .and_then(|v| v.string().map(|s| folder.join(s)));

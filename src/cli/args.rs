@@ -190,6 +190,9 @@ pub(super) struct MergeArgs {
     /// The shards' results directories.
     #[arg(required = true)]
     pub shards: Vec<PathBuf>,
+    /// Replace results already in the combined directory.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub excel: Excel,
 }

@@ -61,6 +61,10 @@ impl From<Error> for Failure {
             } else {
                 format!("{e}; choose another --out or add --force to replace them")
             }),
+            Error::Locked { ref dir, .. } => Failure::Input(format!(
+                "{e}; wait for it to finish, or, if no such process is running, remove {}",
+                dir.join(study::lock::LOCK_FILE).display()
+            )),
             Error::TooMuchWork(_) => Failure::Input(format!(
                 "{e}; reduce the replications or the horizon, or add --force to run it anyway"
             )),
@@ -261,7 +265,7 @@ fn sweep_done(outcome: &study::sweep::SweepOutcome) -> Result<(), Failure> {
 }
 
 fn merge(args: &MergeArgs) -> Result<(), Failure> {
-    let (shards, points) = study::sweep::merge(&args.out, &args.shards, args.excel.excel)?;
+    let (shards, points) = study::sweep::merge(&args.out, &args.shards, args.excel.excel, args.force)?;
     say(&format!(
         "{shards} shards merged: {points} design points; results in {}\n",
         args.out.display()

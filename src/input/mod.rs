@@ -4,9 +4,11 @@
 //! (`file:line:column: key.path: expected …, found …`).
 
 mod diagnostic;
+mod name;
 mod reader;
 
 pub use diagnostic::{edit_distance, nearest, Diagnostic, Diagnostics, LineIndex};
+pub use name::{check_plain_name, MAX_NAME_CHARS, PLAIN_NAME};
 pub use reader::{Dimension, Document, Read, Table, Value};
 
 /// Checks that input bytes are UTF-8, locating the first bad byte if not.

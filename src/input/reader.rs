@@ -209,6 +209,23 @@ impl<'d, 'a> Value<'d, 'a> {
         }
     }
 
+    /// A string that becomes a file or folder name: a plain file name
+    /// ([`super::check_plain_name`]); `what` says what it names.
+    pub fn plain_name(&self, what: &str) -> Read<String> {
+        let s = self.string()?;
+        match super::check_plain_name(s) {
+            Ok(()) => Some(s.to_string()),
+            Err(why) => {
+                self.fail(
+                    &format!("{} ({what})", super::PLAIN_NAME),
+                    &format!("\"{}\" ({why})", s.escape_debug()),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
     /// One of `choices`, with the nearest one suggested on a typo.
     pub fn choice(&self, choices: &[&'static str]) -> Read<&'static str> {
         let s = self.string()?;

@@ -27,15 +27,30 @@ pub fn header(parameters: &[String], metrics: &[MetricInfo]) -> String {
     out
 }
 
+/// Writes a text field that came from an input file (a variant's name, a parameter's
+/// value) so that a spreadsheet cannot take it for a formula: text beginning with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe inside quotes, as
+/// OWASP advises against CSV injection. A plain number ("-5", "+1.5e3") is kept as it is.
+fn csv_text_field(out: &mut String, s: &str) {
+    let risky = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.trim().parse::<f64>().is_err();
+    if risky {
+        out.push_str("\"'");
+        out.push_str(&s.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        super::files::csv_field(out, s);
+    }
+}
+
 /// One point's row; `values` are the parameter values as written in the file (empty
 /// where a variant keeps the base scenario's value).
 pub fn row(point: usize, label: &str, replications: u64, values: &[String], summaries: &[Summary]) -> String {
     let mut out = format!("{point},");
-    super::files::csv_field(&mut out, label);
+    csv_text_field(&mut out, label);
     let _ = write!(out, ",{replications}");
     for v in values {
         out.push(',');
-        super::files::csv_field(&mut out, v);
+        csv_text_field(&mut out, v);
     }
     for s in summaries {
         for x in [s.mean, s.ci_low, s.ci_high, s.p5, s.p50, s.p95] {
@@ -91,6 +106,46 @@ pub fn read_csv(text: &str) -> Result<Vec<Vec<String>>, String> {
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// Checks one committed row file of design point `point` against a header of `fields`
+/// fields: one whole row (ending with a newline) of exactly that many fields, starting
+/// with the point's number. Gives what is wrong.
+pub fn check_row(text: &str, point: usize, fields: usize) -> Result<(), String> {
+    if text.is_empty() {
+        return Err("it is empty".to_string());
+    }
+    if !text.ends_with('\n') {
+        return Err("its row does not end with a newline (it was cut short)".to_string());
+    }
+    let rows = read_csv(text)?;
+    match rows.as_slice() {
+        [row] if row.len() != fields => Err(format!("its row has {} fields, expected {fields}", row.len())),
+        [row] if row[0] != point.to_string() => Err(format!(
+            "its row is of point {}, expected point {point}",
+            row[0].escape_debug()
+        )),
+        [_] => Ok(()),
+        rows => Err(format!("it holds {} rows, expected one", rows.len())),
+    }
+}
+
+/// Checks a CSV result file written whole (a series file): a header and rows of as many
+/// fields, ending with a newline. Gives what is wrong.
+pub fn check_table(text: &str) -> Result<(), String> {
+    if !text.ends_with('\n') {
+        return Err("it does not end with a newline (it was cut short)".to_string());
+    }
+    let rows = read_csv(text)?;
+    let width = rows.first().map_or(0, Vec::len);
+    match rows.iter().position(|r| r.len() != width) {
+        Some(n) => Err(format!(
+            "line {} has {} fields, the header {width}",
+            n + 1,
+            rows[n].len()
+        )),
+        None => Ok(()),
+    }
 }
 
 /// points.csv of a sweep: its header, rows, and which columns hold parameters.
@@ -179,5 +234,44 @@ mod tests {
         let rows = read_csv("\u{feff}a,\"b,c\",\"say \"\"hi\"\"\"\r\n1,,3\n").unwrap();
         assert_eq!(rows, [vec!["a", "b,c", "say \"hi\""], vec!["1", "", "3"]]);
         assert!(read_csv("a,\"b\n").is_err());
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_as_a_formula_is_neutralized() {
+        let values: Vec<String> = [
+            "=1+1",
+            "-5",
+            "+2.5",
+            "@SUM(A1)",
+            "-cmd|' /C calc'!A0",
+            "government",
+            "18 months",
+        ]
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+        let line = row(0, "=HYPERLINK(\"http://x\",\"y\")", 4, &values, &[]);
+        assert_eq!(
+            line,
+            "0,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",4,\"'=1+1\",-5,+2.5,\"'@SUM(A1)\",\"'-cmd|' /C calc'!A0\",government,18 months\n"
+        );
+        let fields = &read_csv(&line).unwrap()[0];
+        assert_eq!(fields[1], "'=HYPERLINK(\"http://x\",\"y\")");
+        assert_eq!(fields[4], "-5");
+        assert!(check_row(&line, 0, 10).is_ok());
+    }
+
+    #[test]
+    fn damaged_rows_are_told_apart_from_whole_ones() {
+        assert!(check_row("3,\"a,b\",10,1.5\n", 3, 4).is_ok());
+        assert!(check_row("", 3, 4).unwrap_err().contains("empty"));
+        assert!(check_row("3,x,10,1.", 3, 4).unwrap_err().contains("newline"));
+        assert!(check_row("3,x,10\n", 3, 4).unwrap_err().contains("3 fields"));
+        assert!(check_row("4,x,10,1\n", 3, 4).unwrap_err().contains("point 4"));
+        assert!(check_row("3,x,10,1\n3,x,10,1\n", 3, 4).unwrap_err().contains("2 rows"));
+        assert!(check_row("3,\"x,10,1\n", 3, 4).is_err());
+        assert!(check_table("a,b\n1,2\n").is_ok());
+        assert!(check_table("a,b\n1,2").is_err());
+        assert!(check_table("a,b\n1\n").unwrap_err().contains("line 2"));
     }
 }

@@ -332,6 +332,14 @@ fn valid_name(v: &Value<'_, '_>) -> Read<String> {
         );
         return None;
     }
+    if let Err(why) = crate::input::check_plain_name(s) {
+        v.fail(
+            &format!("{} (it names the results folder)", crate::input::PLAIN_NAME),
+            &format!("\"{s}\" ({why})"),
+            Some("put a longer description in `title`".to_string()),
+        );
+        return None;
+    }
     Some(s.to_string())
 }
 

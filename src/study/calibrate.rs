@@ -50,12 +50,13 @@ pub fn calibrate(
 ) -> Result<CalibrateOutcome, Error> {
     let loaded = Calibration::load(&request.file)?;
     let c = &loaded.calibration;
-    let out = request.out.clone().unwrap_or_else(|| super::default_out(&c.name));
-    super::prepare_output_dir(
+    let out = request.out.clone().map_or_else(|| super::default_out(&c.name), Ok)?;
+    let _lock = super::prepare_output_dir(
         &out,
         request.force,
         &["calibration.json"],
         "a calibration (calibration.json)",
+        "feidi calibrate",
     )?;
     if cancel.is_cancelled() {
         return Err(Error::Cancelled { dir: None, kept: 0 });

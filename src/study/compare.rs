@@ -121,7 +121,7 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
     let targets = precision_targets(&args.precision, &compared, "every alternative must report; there is")?;
     let candidates: f64 = loaded.iter().map(|l| l.scenario.expected_candidates()).sum();
     check_work(candidates, args.replications, args.force)?;
-    prepare_compare_dir(&args.out, args.force)?;
+    let _lock = prepare_compare_dir(&args.out, args.force)?;
     if cancel.is_cancelled() {
         return Err(Error::Cancelled { dir: None, kept: 0 });
     }
@@ -167,7 +167,7 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
     let write_error = |path: &Path, e: std::io::Error| Error::Failed(format!("cannot write {}: {e}", path.display()));
     let files: Vec<String> = loaded.iter().map(|l| l.file.display().to_string()).collect();
     for (i, l) in loaded.iter().enumerate() {
-        let dir = args.out.join("alternatives").join(&l.scenario.name);
+        let dir = super::named_path(&args.out.join("alternatives"), &l.scenario.name)?;
         let report = RunReport {
             scenario_name: &l.scenario.name,
             scenario_title: &l.scenario.title,
@@ -271,11 +271,12 @@ fn load(files: &[PathBuf]) -> Result<Vec<Loaded>, Error> {
 
 /// Creates the output directory and checks it is writable; one that already holds a
 /// comparison is replaced only with `--force`.
-fn prepare_compare_dir(dir: &Path, force: bool) -> Result<(), Error> {
+fn prepare_compare_dir(dir: &Path, force: bool) -> Result<super::lock::DirLock, Error> {
     super::prepare_output_dir(
         dir,
         force,
         &["compare.json", "alternatives", "manifest.json"],
         "a comparison (compare.json or alternatives/)",
+        "feidi compare",
     )
 }

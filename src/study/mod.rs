@@ -11,6 +11,7 @@
 pub mod calibrate;
 pub mod compare;
 pub mod discover;
+pub mod lock;
 pub mod run;
 pub mod sweep;
 pub mod validate;
@@ -107,6 +108,14 @@ pub enum Error {
         /// Whether the work there can be continued instead (a sweep).
         resumable: bool,
     },
+    /// Another running process holds the results directory (its lock file,
+    /// [`lock::LOCK_FILE`]); one writer at a time.
+    Locked {
+        /// The directory.
+        dir: PathBuf,
+        /// Who holds it.
+        holder: lock::Holder,
+    },
     /// The expected work exceeds a day; run only when the request forces it.
     TooMuchWork(WorkEstimate),
     /// A replication failed (a bug in feidi), with what is needed to run it alone.
@@ -135,7 +144,7 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         matches!(
             self,
-            Error::Input(_) | Error::ResultsExist { .. } | Error::TooMuchWork(_)
+            Error::Input(_) | Error::ResultsExist { .. } | Error::Locked { .. } | Error::TooMuchWork(_)
         )
     }
 }
@@ -146,6 +155,14 @@ impl fmt::Display for Error {
             Error::Input(m) | Error::Failed(m) => f.write_str(m),
             Error::ResultsExist { dir, holds, .. } => {
                 write!(f, "{} already holds {holds}", dir.display())
+            }
+            Error::Locked { dir, holder } => {
+                write!(f, "{} is in use by another feidi", dir.display())?;
+                match holder.pid {
+                    0 => write!(f, " ({})", holder.command),
+                    pid if holder.host.is_empty() => write!(f, " (process {pid}: {})", holder.command),
+                    pid => write!(f, " (process {pid} on {}: {})", holder.host, holder.command),
+                }
             }
             Error::TooMuchWork(w) => write!(
                 f,
@@ -187,15 +204,40 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error::Failed(format!("cannot start {threads} worker threads: {e}")))
 }
 
-/// Where results go when the request names no directory: `results/<name>`.
-pub fn default_out(name: &str) -> PathBuf {
-    Path::new("results").join(name)
+/// Where results go when the request names no directory: `results/<name>`, refused
+/// unless `name` is a plain file name (see [`named_path`]).
+pub fn default_out(name: &str) -> Result<PathBuf, Error> {
+    named_path(Path::new("results"), name)
 }
 
-/// Creates the output directory and checks it is writable before any work starts; a
-/// directory that already holds results (`marker`, shown as `holds`) is replaced only
-/// when `force` is set.
-pub(crate) fn prepare_output_dir(dir: &Path, force: bool, marker: &[&str], holds: &'static str) -> Result<(), Error> {
+/// `parent/name` for a name taken from an input file (a sweep's, a calibration's or a
+/// scenario's name): the one way such a name becomes a path. Anything but a plain file
+/// name ([`crate::input::check_plain_name`]: no `..`, `.`, empty, absolute, separators,
+/// control characters, Windows device names or over 100 characters) is refused, so a
+/// name can never lead outside `parent`.
+pub fn named_path(parent: &Path, name: &str) -> Result<PathBuf, Error> {
+    match crate::input::check_plain_name(name) {
+        Ok(()) => Ok(parent.join(name)),
+        Err(why) => Err(Error::Input(format!(
+            "the name \"{}\" cannot name a folder in {}: expected {}, found {why}",
+            name.escape_debug(),
+            parent.display(),
+            crate::input::PLAIN_NAME
+        ))),
+    }
+}
+
+/// Creates the output directory if needed and takes its lock for `command` (one writer
+/// at a time; see [`lock`]).
+pub(crate) fn open_output_dir(dir: &Path, command: &str) -> Result<lock::DirLock, Error> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Failed(format!("cannot create output directory {}: {e}", dir.display())))?;
+    lock::lock(dir, command)
+}
+
+/// Refuses a directory that already holds results (`marker`, shown as `holds`) unless
+/// `force` is set.
+pub(crate) fn check_no_results(dir: &Path, force: bool, marker: &[&str], holds: &'static str) -> Result<(), Error> {
     if !force && marker.iter().any(|m| dir.join(m).exists()) {
         return Err(Error::ResultsExist {
             dir: dir.to_path_buf(),
@@ -203,12 +245,89 @@ pub(crate) fn prepare_output_dir(dir: &Path, force: bool, marker: &[&str], holds
             resumable: false,
         });
     }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::Failed(format!("cannot create output directory {}: {e}", dir.display())))?;
+    Ok(())
+}
+
+/// Checks that `dir` can be written, by writing and removing a small file.
+pub(crate) fn check_writable(dir: &Path) -> Result<(), Error> {
     let probe = dir.join(format!(".feidi-write-test-{}", std::process::id()));
     std::fs::write(&probe, b"")
         .and_then(|_| std::fs::remove_file(&probe))
         .map_err(|e| Error::Failed(format!("output directory {} is not writable: {e}", dir.display())))
+}
+
+/// Every file feidi writes into a results directory (run, sweep, merge, comparison,
+/// calibration, discovery, report).
+const OWN_FILES: [&str; 14] = [
+    "summary.json",
+    "series.csv",
+    "scenario.toml",
+    "manifest.json",
+    "points.csv",
+    "sensitivity.json",
+    "discovery.json",
+    "sweep-plan.json",
+    "compare.json",
+    "compare.csv",
+    "posterior.csv",
+    "calibration.json",
+    "report.html",
+    "report.zh.html",
+];
+/// Every folder feidi writes into a results directory.
+const OWN_DIRS: [&str; 6] = ["charts", "rows", "series", "checks", "failed-points", "alternatives"];
+/// Files that show a directory holds feidi's results.
+const RESULT_MARKERS: [&str; 6] = [
+    "manifest.json",
+    "sweep-plan.json",
+    "summary.json",
+    "compare.json",
+    "calibration.json",
+    "points.csv",
+];
+
+/// Removes the results feidi wrote into `dir` before, so that results written over them
+/// (with `--force`) leave nothing of the old ones: only feidi's own files and folders,
+/// and only in a directory that shows it holds feidi's results; anything else is kept.
+pub(crate) fn remove_own_results(dir: &Path) -> Result<(), Error> {
+    if !RESULT_MARKERS.iter().any(|m| dir.join(m).is_file()) {
+        return Ok(());
+    }
+    let failed = |path: &Path, e: std::io::Error| Error::Failed(format!("cannot remove {}: {e}", path.display()));
+    for name in OWN_FILES {
+        let path = dir.join(name);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(failed(&path, e)),
+            _ => {}
+        }
+    }
+    for name in OWN_DIRS {
+        let path = dir.join(name);
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(|e| failed(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates the output directory, takes its lock for `command` and checks it is writable
+/// before any work starts; a directory that already holds results (`marker`, shown as
+/// `holds`) is replaced only when `force` is set, and then feidi's earlier result files
+/// there are removed first. The lock is held until the returned guard is dropped.
+pub(crate) fn prepare_output_dir(
+    dir: &Path,
+    force: bool,
+    marker: &[&str],
+    holds: &'static str,
+    command: &str,
+) -> Result<lock::DirLock, Error> {
+    let lock = open_output_dir(dir, command)?;
+    check_no_results(dir, force, marker, holds)?;
+    check_writable(dir)?;
+    if force {
+        remove_own_results(dir)?;
+    }
+    Ok(lock)
 }
 
 /// Model events per second per thread assumed for estimates: the reference model's
@@ -290,5 +409,24 @@ pub(crate) fn stopping_record(
                 }
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_never_lead_outside_the_results_folder() {
+        for name in [
+            "../../x", "..", ".", "", "/etc", "a/b", "a\\b", "NUL", "x\0", "lpt1.txt",
+        ] {
+            let refused = default_out(name);
+            assert!(
+                matches!(refused, Err(Error::Input(ref m)) if m.contains("cannot name a folder in results")),
+                "{name:?} gave {refused:?}"
+            );
+        }
+        assert_eq!(default_out("dazu").expect("a plain name"), Path::new("results/dazu"));
     }
 }

@@ -57,12 +57,18 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
     let out = request
         .out
         .clone()
-        .unwrap_or_else(|| super::default_out(&scenario.name));
+        .map_or_else(|| super::default_out(&scenario.name), Ok)?;
     let totals = metrics::totals_for(&scenario);
     let targets = precision_targets(&request.precision, &totals, "the scenario reports")?;
     check_work(scenario.expected_candidates(), request.replications, request.force)?;
     let created = !out.exists();
-    prepare_output_dir(&out, request.force, &["manifest.json"], "results (manifest.json)")?;
+    let lock = prepare_output_dir(
+        &out,
+        request.force,
+        &["manifest.json"],
+        "results (manifest.json)",
+        "feidi run",
+    )?;
     if cancel.is_cancelled() {
         return Err(Error::Cancelled { dir: None, kept: 0 });
     }
@@ -89,6 +95,7 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
     if stop == runner::Stop::Cancelled {
         // Nothing is written: a cancelled run leaves no partial result files, and no
         // empty folder it made itself.
+        drop(lock);
         if created {
             let _ = std::fs::remove_dir(&out);
         }

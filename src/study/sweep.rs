@@ -8,7 +8,9 @@
 //! their share of the points, and `merge` assembles them. The final points.csv is built
 //! from the row files in point order, so every route gives the same bytes.
 
-use super::{check_work, prepare_output_dir, thread_pool, Cancel, Error, Progress, Unit};
+use super::{
+    check_no_results, check_work, check_writable, open_output_dir, thread_pool, Cancel, Error, Progress, Unit,
+};
 use crate::model::{metrics, Prepared};
 use crate::results::sensitivity::{
     Effects, Method, MetricEffects, MorrisEffect, OatEffect, SensitivityFile, SobolEffect,
@@ -25,6 +27,9 @@ use std::time::{Duration, Instant};
 const PLAN: &str = Plan::NAME;
 const ROWS: &str = "rows";
 const SERIES: &str = "series";
+/// Folder of each committed point's checksums (its row's and its series'), written
+/// before the row, so that a committed row can be checked before it is used.
+const CHECKS: &str = "checks";
 
 /// A sweep file with its base scenario, every point validated.
 pub struct Loaded {
@@ -199,7 +204,8 @@ pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -
     let out = request
         .out
         .clone()
-        .unwrap_or_else(|| super::default_out(&loaded.sweep.name));
+        .map_or_else(|| super::default_out(&loaded.sweep.name), Ok)?;
+    let _lock = open_output_dir(&out, "feidi sweep")?;
     if out.join(PLAN).exists() && !request.force {
         return Err(Error::ResultsExist {
             dir: out,
@@ -207,11 +213,11 @@ pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -
             resumable: true,
         });
     }
-    prepare_output_dir(&out, request.force, &["manifest.json"], "results (manifest.json)")?;
+    check_no_results(&out, request.force, &["manifest.json"], "results (manifest.json)")?;
+    check_writable(&out)?;
     if request.force {
-        // Starting over: earlier rows must not be mistaken for this run's.
-        let _ = std::fs::remove_dir_all(out.join(ROWS));
-        let _ = std::fs::remove_file(out.join(PLAN));
+        // Starting over: earlier rows, series and reports must not outlive this run.
+        super::remove_own_results(&out)?;
     }
     let plan = Plan {
         feidi_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -237,6 +243,7 @@ pub fn resume(
     cancel: &Cancel,
 ) -> Result<SweepOutcome, Error> {
     let plan = read_plan(dir)?;
+    let _lock = super::lock::lock(dir, "feidi sweep resume")?;
     let loaded = load(&plan.sweep_file)?;
     let check = |what: &str, then: &str, now: String| {
         if then == now {
@@ -269,6 +276,56 @@ fn row_path(dir: &Path, point: usize) -> PathBuf {
 
 fn series_path(dir: &Path, point: usize) -> PathBuf {
     dir.join(SERIES).join(format!("{point:08}.csv"))
+}
+
+fn check_path(dir: &Path, point: usize) -> PathBuf {
+    dir.join(CHECKS).join(format!("{point:08}.sha256"))
+}
+
+/// The checksum file of a point's row and series, in `sha256sum`'s format.
+fn checks_text(point: usize, row: &[u8], series: &[u8]) -> String {
+    format!(
+        "{}  {ROWS}/{point:08}.csv\n{}  {SERIES}/{point:08}.csv\n",
+        sha256_hex(row),
+        sha256_hex(series)
+    )
+}
+
+/// Checks design point `p`'s committed row (and its series) in `dir`: the row is one
+/// whole row of `fields` fields, the series a whole table, and both have the checksums
+/// recorded when they were committed. Gives what is wrong, naming the file.
+fn verify_point(dir: &Path, p: usize, fields: usize) -> Result<(), String> {
+    let (row_file, series_file, check_file) = (row_path(dir, p), series_path(dir, p), check_path(dir, p));
+    let read = |path: &Path| std::fs::read(path).map_err(|e| format!("{}: cannot be read: {e}", path.display()));
+    let row = read(&row_file)?;
+    let text = std::str::from_utf8(&row).map_err(|_| format!("{}: it is not UTF-8 text", row_file.display()))?;
+    points::check_row(text, p, fields).map_err(|why| format!("{}: {why}", row_file.display()))?;
+    let series = read(&series_file)?;
+    let table = std::str::from_utf8(&series).map_err(|_| format!("{}: it is not UTF-8 text", series_file.display()))?;
+    points::check_table(table).map_err(|why| format!("{}: {why}", series_file.display()))?;
+    let recorded = read(&check_file)?;
+    if recorded != checks_text(p, &row, &series).as_bytes() {
+        let recorded = String::from_utf8_lossy(&recorded);
+        let mut lines = recorded.lines();
+        let wrong = if lines.next().and_then(|l| l.split_whitespace().next()) != Some(&sha256_hex(&row)) {
+            &row_file
+        } else if lines.next().and_then(|l| l.split_whitespace().next()) != Some(&sha256_hex(&series)) {
+            &series_file
+        } else {
+            &check_file
+        };
+        return Err(format!(
+            "{}: its SHA-256 is not the one recorded in {} when it was written",
+            wrong.display(),
+            check_file.display()
+        ));
+    }
+    Ok(())
+}
+
+/// The number of fields of a points.csv header.
+fn header_fields(header: &str) -> usize {
+    points::read_csv(header).map_or(0, |rows| rows.first().map_or(0, Vec::len))
 }
 
 /// Where a failing design point's scenario is written, so that its replication can be
@@ -347,6 +404,10 @@ fn run_point(loaded: &Loaded, dir: &Path, p: usize, metric_names: &[metrics::Met
     write_atomic(&series_path(dir, p), series.as_bytes())
         .map_err(|e| Error::Failed(format!("cannot write {}: {e}", series_path(dir, p).display())))?;
     let row = points::row(p, &sweep.points[p].label, results.replications, &values, &summaries);
+    // The checksums before the row: a committed row always has them.
+    let checks = checks_text(p, row.as_bytes(), series.as_bytes());
+    write_atomic(&check_path(dir, p), checks.as_bytes())
+        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", check_path(dir, p).display())))?;
     write_atomic(&row_path(dir, p), row.as_bytes())
         .map_err(|e| Error::Failed(format!("cannot write {}: {e}", row_path(dir, p).display())))
 }
@@ -373,14 +434,26 @@ fn run(
     cancel: &Cancel,
 ) -> Result<SweepOutcome, Error> {
     let sweep = &loaded.sweep;
-    for sub in [ROWS, SERIES] {
+    for sub in [ROWS, SERIES, CHECKS] {
         std::fs::create_dir_all(dir.join(sub))
             .map_err(|e| Error::Failed(format!("cannot create {}: {e}", dir.join(sub).display())))?;
     }
     let mine = |p: &usize| plan.shard.is_none_or(|(k, n)| p % n == k);
+    let fields = header_fields(&loaded.header);
     let todo: Vec<usize> = (0..sweep.points.len())
         .filter(mine)
-        .filter(|&p| !row_path(dir, p).exists())
+        .filter(|&p| {
+            if !row_path(dir, p).exists() {
+                return true;
+            }
+            match verify_point(dir, p, fields) {
+                Ok(()) => false,
+                Err(why) => {
+                    progress.note(&format!("design point {p} is damaged and runs again: {why}"));
+                    true
+                }
+            }
+        })
         .collect();
     let total_mine = (0..sweep.points.len()).filter(mine).count();
     let already = total_mine - todo.len();
@@ -435,11 +508,7 @@ fn assemble(loaded: &Loaded, plan: &Plan, out: &Path, sources: &[PathBuf], excel
     let mut csv = if excel { String::from("\u{feff}") } else { String::new() };
     csv.push_str(&loaded.header);
     for p in 0..plan.points {
-        let row = sources
-            .iter()
-            .map(|d| row_path(d, p))
-            .find(|path| path.exists())
-            .ok_or_else(|| Error::Input(format!("design point {p} has no results in {}", describe(sources))))?;
+        let row = row_path(&committed(sources, p, header_fields(&loaded.header))?, p);
         let text =
             std::fs::read_to_string(&row).map_err(|e| Error::Failed(format!("cannot read {}: {e}", row.display())))?;
         csv.push_str(&text);
@@ -578,6 +647,23 @@ fn sensitivity(loaded: &Loaded, csv: &str) -> Result<Option<SensitivityFile>, Er
     }))
 }
 
+/// The directory among `sources` that holds design point `p`'s committed row, checked
+/// whole against its recorded checksums ([`verify_point`]); a damaged row is an error
+/// naming its file.
+fn committed(sources: &[PathBuf], p: usize, fields: usize) -> Result<PathBuf, Error> {
+    let dir = sources
+        .iter()
+        .find(|d| row_path(d, p).exists())
+        .ok_or_else(|| Error::Input(format!("design point {p} has no results in {}", describe(sources))))?;
+    verify_point(dir, p, fields).map_err(|why| {
+        Error::Input(format!(
+            "design point {p} is damaged: {why}; resume the sweep in {} to run it again",
+            dir.display()
+        ))
+    })?;
+    Ok(dir.clone())
+}
+
 fn describe(dirs: &[PathBuf]) -> String {
     dirs.iter()
         .map(|d| d.display().to_string())
@@ -587,8 +673,9 @@ fn describe(dirs: &[PathBuf]) -> String {
 
 /// Merges the directories of a sharded sweep into `out`: checks that the shards belong
 /// to one sweep and cover it, then writes exactly what an unsharded run writes. Gives
-/// the number of shards and of design points.
-pub fn merge(out: &Path, shards: &[PathBuf], excel: bool) -> Result<(usize, usize), Error> {
+/// the number of shards and of design points. An `out` that already holds results is
+/// replaced only when `force` is set.
+pub fn merge(out: &Path, shards: &[PathBuf], excel: bool, force: bool) -> Result<(usize, usize), Error> {
     if shards.is_empty() {
         return Err(Error::Input("no shard directories to merge".to_string()));
     }
@@ -626,7 +713,46 @@ pub fn merge(out: &Path, shards: &[PathBuf], excel: bool) -> Result<(usize, usiz
             first.sweep_file.display()
         )));
     }
-    std::fs::create_dir_all(out).map_err(|e| Error::Failed(format!("cannot create {}: {e}", out.display())))?;
+    for dir in shards {
+        if let Some(holder) = super::lock::holder(dir) {
+            return Err(Error::Locked {
+                dir: dir.clone(),
+                holder,
+            });
+        }
+    }
+    let fields = header_fields(&loaded.header);
+    let sources = (0..first.points)
+        .map(|p| committed(shards, p, fields))
+        .collect::<Result<Vec<_>, _>>()?;
+    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(dir) = shards.iter().find(|d| same(d, out)) {
+        return Err(Error::Input(format!(
+            "{} is both a shard and the merged output; merge into another directory",
+            dir.display()
+        )));
+    }
+    let _lock = open_output_dir(out, "feidi merge")?;
+    check_no_results(
+        out,
+        force,
+        &[
+            Manifest::NAME,
+            "points.csv",
+            PLAN,
+            "summary.json",
+            "compare.json",
+            "calibration.json",
+        ],
+        "results (manifest.json, points.csv or another result file)",
+    )?;
+    check_writable(out)?;
+    if force {
+        super::remove_own_results(out)?;
+    }
     let whole = Plan {
         shard: None,
         excel,
@@ -634,12 +760,8 @@ pub fn merge(out: &Path, shards: &[PathBuf], excel: bool) -> Result<(usize, usiz
     };
     std::fs::create_dir_all(out.join(SERIES))
         .map_err(|e| Error::Failed(format!("cannot create {}: {e}", out.join(SERIES).display())))?;
-    for p in 0..first.points {
-        let from = shards
-            .iter()
-            .map(|d| series_path(d, p))
-            .find(|f| f.exists())
-            .ok_or_else(|| Error::Input(format!("design point {p} has no series in {}", describe(shards))))?;
+    for (p, source) in sources.iter().enumerate() {
+        let from = series_path(source, p);
         let bytes = std::fs::read(&from).map_err(|e| Error::Failed(format!("cannot read {}: {e}", from.display())))?;
         write_atomic(&series_path(out, p), &bytes)
             .map_err(|e| Error::Failed(format!("cannot write {}: {e}", series_path(out, p).display())))?;

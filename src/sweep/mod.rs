@@ -180,7 +180,7 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         .table()?;
     let name = header
         .required("name", "a short sweep name")
-        .and_then(|v| v.string().map(str::to_string));
+        .and_then(|v| v.plain_name("it names the results folder"));
     let scenario = header
         .required("scenario", "the base scenario file, relative to this file")
         .and_then(|v| v.string().map(|s| folder.join(s)));
@@ -291,6 +291,22 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
     });
     header.finish();
     let mut design = design?;
+    // Tables the design would silently ignore.
+    let (unused, wanted) = match design {
+        Design::Variants => ("parameter", "[[variant]] tables"),
+        _ => ("variant", "[[parameter]] tables"),
+    };
+    if let Some(v) = root.get(unused) {
+        v.fail(
+            &format!("{wanted} for design = \"{}\"", design_name(&design)),
+            &format!("[[{unused}]] tables, which this design does not use"),
+            Some(match design {
+                Design::Variants => "list each variant's settings in its `set`, or choose another design".to_string(),
+                _ => "use design = \"variants\" for named variants, or remove them".to_string(),
+            }),
+        );
+        return None;
+    }
     let parameters = match design {
         Design::Variants => Some(Vec::new()),
         _ => read_parameters(root, &mut design),
@@ -343,6 +359,19 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
     })
 }
 
+/// The design's name as written in a sweep file.
+fn design_name(design: &Design) -> &'static str {
+    match design {
+        Design::Grid => "grid",
+        Design::LatinHypercube { .. } => "latin_hypercube",
+        Design::Sobol { .. } => "sobol",
+        Design::Variants => "variants",
+        Design::Oat { .. } => "oat",
+        Design::Morris { .. } => "morris",
+        Design::SobolIndices { .. } => "sobol_indices",
+    }
+}
+
 fn key_path(v: &Value<'_, '_>) -> Read<KeyPath> {
     let text = v.string()?;
     match KeyPath::parse(text) {
@@ -367,10 +396,26 @@ fn read_parameters(root: &Table<'_, '_>, design: &mut Design) -> Read<Vec<Parame
     let method = design.sensitivity_method();
     let mut out = Vec::new();
     let mut bases = Vec::new();
+    let mut seen: Vec<KeyPath> = Vec::new();
     for t in &tables {
         let path = t
             .required("path", "the key path of the setting, such as \"enclave[0].seats\"")
-            .and_then(|v| key_path(&v));
+            .and_then(|v| {
+                let path = key_path(&v)?;
+                if seen.contains(&path) {
+                    // A second value for one setting would label points with values
+                    // that were not simulated.
+                    // Recorded, and the reading goes on so that other problems (such as
+                    // the design's size) are reported in the same pass.
+                    v.fail(
+                        "a key path not already varied",
+                        &format!("\"{path}\" again"),
+                        Some("vary each setting in one [[parameter]]".to_string()),
+                    );
+                }
+                seen.push(path.clone());
+                Some(path)
+            });
         let mut base = None;
         let values = match design {
             Design::Grid => t
@@ -495,10 +540,21 @@ fn read_variants(root: &Table<'_, '_>) -> Read<(Vec<Parameter>, Vec<Point>)> {
     }
     let mut paths: Vec<KeyPath> = Vec::new();
     let mut sets: Vec<Read<NamedSettings>> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     for t in &tables {
-        let name = t
-            .required("name", "the variant's name")
-            .and_then(|v| v.string().map(str::to_string));
+        let name = t.required("name", "the variant's name").and_then(|v| {
+            let name = v.string()?;
+            if name.trim().is_empty() {
+                v.fail("a variant name that is not empty", &format!("\"{name}\""), None);
+                return None;
+            }
+            if names.iter().any(|n| n == name) {
+                v.fail("a unique variant name", &format!("\"{name}\" again"), None);
+                return None;
+            }
+            names.push(name.to_string());
+            Some(name.to_string())
+        });
         let set = t
             .required("set", "the settings it changes, such as { \"enclave[0].seats\" = 60 }")
             .and_then(|v| {
