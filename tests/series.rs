@@ -1,10 +1,11 @@
 //! What series.csv means: bins hold their end and not their start, (a, b], for events
-//! exactly on a bin edge whatever order they were scheduled in.
+//! exactly on a bin edge whatever order they were scheduled in; and docs/scenario.md
+//! lists every series column and every total that feidi writes, in order.
 
 mod common;
 
 use common::{outcomes, scenario};
-use feidi::model::metrics;
+use feidi::model::metrics::{self, totals_for};
 use feidi::model::{Outcome, Prepared};
 use feidi::scenario::Scenario;
 
@@ -112,4 +113,57 @@ fn a_stage_that_ends_on_a_bin_edge_counts_in_the_bin_that_ends_there() {
     assert_eq!(series(&sc, &o, "landed_home"), [0.0, 1.0, 1.0, 1.0]);
     assert_eq!(series(&sc, &o, "in_stage.incubation"), [0.0, 0.0, 0.0, 0.0]);
     assert_eq!(series(&sc, &o, "in_stage.pilot"), [0.0, 1.0, 1.0, 1.0]);
+}
+
+/// The backquoted names in the first column of the markdown table that follows the
+/// heading line `heading` in docs/scenario.md, in order.
+fn documented_names(heading: &str) -> Vec<String> {
+    let doc = std::fs::read_to_string("docs/scenario.md").unwrap();
+    let section = &doc[doc.find(heading).unwrap_or_else(|| panic!("no heading {heading}"))..];
+    let mut lines = section.lines().skip_while(|l| !l.starts_with('|'));
+    // The header and the rule under it.
+    lines.next();
+    lines.next();
+    let mut names = Vec::new();
+    for line in lines.take_while(|l| l.starts_with('|')) {
+        let first = line.split('|').nth(1).unwrap();
+        names.extend(first.split('`').skip(1).step_by(2).map(str::to_string));
+    }
+    assert!(!names.is_empty(), "no table under {heading}");
+    names
+}
+
+/// Names with one entry per stage or party written as the doc writes them, once.
+fn generic(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let name = match name.split_once('.') {
+            Some(("in_stage", _)) => "in_stage.<stage name>".to_string(),
+            Some(("entered_stage", _)) => "entered_stage.<stage name>".to_string(),
+            Some(("tax_yuan", _)) => "tax_yuan.<party>".to_string(),
+            _ => name,
+        };
+        if out.last() != Some(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// The shipped Dazu scenario: stages, economics and a tax split, so every kind of
+/// column is written.
+fn dazu() -> Scenario {
+    scenario(&std::fs::read_to_string("scenarios/dazu-chengdu.toml").unwrap())
+}
+
+#[test]
+fn the_series_table_of_the_docs_lists_every_series_column_in_order() {
+    let written = generic(metrics::series(&dazu()).into_iter().map(|m| m.name));
+    assert_eq!(documented_names("### 7.3 `series.csv`"), written);
+}
+
+#[test]
+fn the_measures_table_of_the_docs_lists_every_total_in_order() {
+    let written = generic(totals_for(&dazu()).into_iter().map(|m| m.name));
+    assert_eq!(documented_names("### 7.1 The measures"), written);
 }
