@@ -85,6 +85,19 @@ fn one_firm_gives_the_hand_computed_output_tax_cost_and_payback() {
 }
 
 #[test]
+fn rent_and_fees_accrue_continuously_not_by_the_month() {
+    // A horizon half-way through month 61: rent and fee (1,500 a month) for 60.5 months,
+    // where monthly payments would give 60 or 61 of them (1.09 or 1.0915 million).
+    let sc = scenario(&ONE_FIRM.replace(r#"horizon = "60 months""#, r#"horizon = "60.5 months""#));
+    let t = &outcomes(&sc, 1, 3)[0].totals;
+    assert!(
+        (t[total::COST_YUAN] - 1_090_750.0).abs() < 1e-6,
+        "{}",
+        t[total::COST_YUAN]
+    );
+}
+
+#[test]
 fn the_floating_part_moves_tax_home_as_the_landing_rate_rises() {
     let sc = scenario(&ONE_FIRM.replace("other = 2 }", "other = 2, home_floating = 0.2 }"));
     let t = &outcomes(&sc, 1, 3)[0].totals;

@@ -89,6 +89,16 @@ impl<E: Event> Simulation<E> {
         self.queue.push(at.max(self.now), event);
     }
 
+    /// Schedules `event` at absolute time `at`, to be handled after every event that
+    /// [`Simulation::schedule_at`] puts at the same time, also those scheduled later (by
+    /// handlers at that very time): a mark that closes an interval (a, `at`] sees all
+    /// of the interval, whatever order the events were scheduled in.
+    #[inline]
+    pub fn schedule_last_at(&mut self, at: f64, event: E) {
+        debug_assert!(at >= self.now, "event scheduled in the past: {at} < {}", self.now);
+        self.queue.push_last(at.max(self.now), event);
+    }
+
     /// Schedules `event` after a delay `delay` (non-negative) from now.
     #[inline]
     pub fn schedule_in(&mut self, delay: f64, event: E) {
@@ -143,5 +153,16 @@ mod tests {
         assert_eq!(model.seen, vec![(1.0, 1), (1.5, 10), (2.0, 2), (2.0, 3)]);
         assert_eq!(sim.now(), 5.0);
         assert_eq!(sim.pending(), 1);
+    }
+
+    #[test]
+    fn an_event_scheduled_last_follows_events_scheduled_at_its_time_by_handlers() {
+        let mut sim = Simulation::new();
+        sim.schedule_last_at(1.5, 7);
+        sim.schedule_at(1.0, 1);
+        let mut model = Recorder { seen: Vec::new() };
+        sim.run(&mut model, 5.0);
+        // Event 10 is scheduled at 1.5 only when event 1 is handled, after event 7.
+        assert_eq!(model.seen, vec![(1.0, 1), (1.5, 10), (1.5, 7)]);
     }
 }

@@ -1,17 +1,25 @@
 //! The pending-event set: a binary min-heap keyed on (time, insertion number).
 //!
 //! The insertion number breaks ties first-in first-out, so the order of simultaneous
-//! events depends only on the order in which they were scheduled.
+//! events depends only on the order in which they were scheduled; an event pushed with
+//! [`EventQueue::push_last`] carries a mark in the insertion number's top bit, so it
+//! runs after every ordinary event at its time, whenever those were pushed.
 
 use super::Event;
 
 /// One pending event as a single integer: time bits (high 64), insertion number (next
-/// 32), event (low 32). Times are non-negative, so their IEEE bit patterns order like
-/// the numbers themselves; entries therefore order by time, then insertion number, with
-/// one integer comparison and no branches, and move as one 16-byte value. The insertion
-/// number wraps only after 2^32 events in one queue, and then only the order among
-/// exactly simultaneous events could change (still deterministically).
+/// 32, of which the top bit is the [`LAST`] mark), event (low 32). Times are
+/// non-negative, so their IEEE bit patterns order like the numbers themselves; entries
+/// therefore order by time, then insertion number, with one integer comparison and no
+/// branches, and move as one 16-byte value. The insertion
+/// number reaches the [`LAST`] bit only after 2^31 events in one queue, and wraps after
+/// 2^32; only the order among exactly simultaneous events could then change (still
+/// deterministically).
 type Entry = u128;
+
+/// Top bit of the insertion number: set, the event sorts after every unmarked event at
+/// the same time (a mark closing an interval that includes its end).
+const LAST: u32 = 1 << 31;
 
 #[inline(always)]
 fn time_of(entry: Entry) -> f64 {
@@ -46,10 +54,27 @@ impl<E: Event> EventQueue<E> {
     /// Adds `event` at `time` (finite and non-negative).
     #[inline(always)]
     pub fn push(&mut self, time: f64, event: E) {
+        self.push_marked(time, event, 0);
+    }
+
+    /// Adds `event` at `time`, to come after every event pushed with [`EventQueue::push`]
+    /// at the same time, including those pushed later; among themselves such events keep
+    /// their insertion order.
+    #[inline]
+    pub fn push_last(&mut self, time: f64, event: E) {
+        self.push_marked(time, event, LAST);
+    }
+
+    #[inline(always)]
+    fn push_marked(&mut self, time: f64, event: E, mark: u32) {
         debug_assert!(time.is_finite() && time >= 0.0, "bad event time {time}");
         // +0.0 turns a -0.0 into +0.0 so that its bit pattern sorts first.
         let time_bits = (time + 0.0).to_bits();
-        let entry = ((time_bits as u128) << 64) | ((self.next_seq as u128) << 32) | event.to_bits() as u128;
+        let seq = self.next_seq | mark;
+        let entry = ((time_bits as u128) << 64) | ((seq as u128) << 32) | event.to_bits() as u128;
+        // Not masked (that would cost an instruction per event): past 2^31 events the
+        // count reaches the mark's bit, which only the order among exactly simultaneous
+        // events can notice (see `Entry`).
         self.next_seq = self.next_seq.wrapping_add(1);
         if std::mem::take(&mut self.taken) {
             // The new entry takes the taken one's place: one sift from the top instead
@@ -180,6 +205,22 @@ mod tests {
         let popped: Vec<(f64, u32)> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(popped, expected);
         assert!(q.is_empty());
+    }
+
+    #[test]
+    fn events_pushed_last_follow_every_other_event_at_their_time() {
+        let mut q = EventQueue::with_capacity(4);
+        q.push_last(2.0, 20);
+        q.push(2.0, 21);
+        q.push(1.0, 10);
+        q.push_last(2.0, 22);
+        q.push(3.0, 30);
+        let (t, e) = q.take_until(f64::INFINITY).unwrap();
+        assert_eq!((t, e), (1.0, 10));
+        // Pushed after the marked ones, at the same time, and still before them.
+        q.push(2.0, 23);
+        let popped: Vec<(f64, u32)> = std::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(popped, vec![(2.0, 21), (2.0, 23), (2.0, 20), (2.0, 22), (3.0, 30)]);
     }
 
     #[test]

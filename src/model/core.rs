@@ -202,7 +202,8 @@ impl<'p, 's> Replication<'p, 's> {
     }
 
     /// Schedules the first events: arrivals, bursts, the warm-up's end, breakdowns,
-    /// year ends, the horizon and the first bin end (in this order, which fixes ties).
+    /// year ends, the horizon and the first bin end (in this order, which fixes ties;
+    /// a bin end comes after every other event at its time, whenever scheduled).
     pub(super) fn start(&mut self, sim: &mut Simulation<PackedEvent>) {
         let sc = self.p.scenario;
         for f in 0..sc.flows.len() {
@@ -223,7 +224,8 @@ impl<'p, 's> Replication<'p, 's> {
         if let Some(h) = sc.horizon {
             sim.schedule_at(h, Event::HorizonEnd.pack());
             if self.p.bins > 0 {
-                sim.schedule_at(sc.bin_width.min(h), Event::BinEnd(0).pack());
+                // Bins are (a, b]: a bin's end comes after every other event at its time.
+                sim.schedule_last_at(sc.bin_width.min(h), Event::BinEnd(0).pack());
             }
         }
     }
@@ -481,8 +483,9 @@ impl<'p, 's> Replication<'p, 's> {
             let months = now - project.admitted;
             self.sums.landing_months += months;
             self.sums.landings += 1;
-            // Longer than the histogram (possible only without a horizon): the last bin.
-            let bin = (months / self.p.scenario.bin_width) as usize;
+            // Bins of months taken are (a, b] like those of calendar time (0 goes in the
+            // first); longer than the histogram (only without a horizon): the last bin.
+            let bin = ((months / self.p.scenario.bin_width).ceil() as usize).saturating_sub(1);
             if let Some(last) = self.landing_times.len().checked_sub(1) {
                 self.landing_times[bin.min(last)] += 1;
             }
@@ -817,7 +820,7 @@ impl<'p, 's> Replication<'p, 's> {
         self.money.bin_ends(bin, self.one_off_outlay());
         if bin + 1 < self.p.bins {
             let horizon = sc.horizon.expect("bins exist only with a horizon");
-            sim.schedule_at(
+            sim.schedule_last_at(
                 ((bin + 2) as f64 * sc.bin_width).min(horizon),
                 Event::BinEnd(bin as u32 + 1).pack(),
             );

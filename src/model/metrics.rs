@@ -627,8 +627,10 @@ pub mod series {
     pub const PAPER_LANDINGS: usize = COUNTS.len() + 2;
     /// Offset of the first stage's project count at the end of the bin.
     pub const FIRST_STAGE: usize = COUNTS.len() + 3;
-    /// Name of the last series: landings counted by the months they took, bin by bin.
-    pub const LANDING_TIMES: &str = "landings_by_months_taken";
+    /// Name of the last series: a histogram of real landings by the months they took
+    /// from admission. Its `bin`, `month_start` and `month_end` are months taken, not
+    /// calendar time, and the name says so.
+    pub const LANDING_TIMES: &str = "months_to_landing_histogram";
 }
 
 /// The per-bin series for `scenario`, in storage order.
@@ -690,7 +692,7 @@ pub fn series(scenario: &Scenario) -> Vec<MetricInfo> {
     out.push(info(
         series::LANDING_TIMES,
         "projects",
-        "real landings by months from admission to landing (a histogram: the bin is the months taken)",
+        "real landings (measured, as in months_to_landing) that took the bin's months from admission to landing; the bin and its months are months taken, not calendar time",
     ));
     out
 }

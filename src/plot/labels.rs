@@ -199,7 +199,10 @@ fn known_metric(name: &str) -> Option<(&'static str, &'static str)> {
         "lost_to_rivals" => ("lost to rival enclaves", "被竞争飞地吸引"),
         "vouchers_yuan" => ("innovation vouchers", "创新券支出"),
         "voucher_projects" => ("projects with vouchers", "获创新券项目"),
-        "landings_by_months_taken" => ("landings by months taken", "按耗时统计的落地数"),
+        "months_to_landing_histogram" => (
+            "landings by months from admission to landing",
+            "按入驻至落地月数统计的落地数",
+        ),
         _ => return None,
     })
 }
