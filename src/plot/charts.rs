@@ -446,7 +446,7 @@ pub fn sweep_charts(sweep: &SweepResults, lang: Lang) -> Vec<Planned> {
 }
 
 /// A total's unit from the metric catalogue (points.csv has no unit column).
-fn metric_unit(metric: &str) -> &'static str {
+pub fn metric_unit(metric: &str) -> &'static str {
     crate::model::metrics::totals()
         .into_iter()
         .find(|m| m.name == metric)
