@@ -304,18 +304,19 @@ fn a_sweep_gets_a_points_sheet_with_durations_as_numbers_of_months() {
         assert_eq!(p.keys().map(|k| k.0).max(), Some(5), "one row per point");
         let (d, m) = (column(p, duration), column(p, rate));
         let seats = column(p, "enclave[0].seats");
-        for r in 1..=5 {
-            let months: f64 = rows[r][csv_column("stage[2].duration")]
+        assert_eq!(rows.len(), 6, "five points in points.csv");
+        for (r, fields) in rows.iter().enumerate().skip(1) {
+            let months: f64 = fields[csv_column("stage[2].duration")]
                 .strip_suffix(" months")
                 .unwrap()
                 .parse()
                 .unwrap();
             assert!(close(number(p, (r, d)), months));
-            let mean: f64 = rows[r][csv_column("landing_rate.mean")].parse().unwrap();
+            let mean: f64 = fields[csv_column("landing_rate.mean")].parse().unwrap();
             assert!(close(number(p, (r, m)), mean));
             assert!(close(
                 number(p, (r, seats)),
-                rows[r][csv_column("enclave[0].seats")].parse().unwrap()
+                fields[csv_column("enclave[0].seats")].parse().unwrap()
             ));
             number(p, (r, m + 1));
             number(p, (r, m + 2));
