@@ -4,8 +4,8 @@
 //!
 //! Data flows one way: TOML ([`scenario`]) → validated [`scenario::Scenario`] →
 //! [`model`] on the generic [`engine`] → replications ([`runner`]) → streaming
-//! statistics ([`stats`]) → result files ([`results`]) → charts and the report
-//! ([`plot`], [`report`]), which read result files only.
+//! statistics ([`stats`]) → result files ([`results`]) → charts, the report and the
+//! Excel workbook ([`plot`], [`report`], [`workbook`]), which read result files only.
 
 #![deny(missing_docs)]
 
@@ -26,3 +26,4 @@ pub mod stats;
 pub mod study;
 pub mod sweep;
 pub mod units;
+pub mod workbook;

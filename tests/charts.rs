@@ -114,6 +114,7 @@ fn a_run_gets_every_chart_in_both_languages_and_a_complete_report() {
         assert!(!html.contains(reference), "report refers outside itself: {reference}");
     }
     assert!(html.contains("[assumption]"), "the scenario's assumptions are listed");
+    assert!(dir.join("results.xlsx").is_file(), "--report writes the workbook too");
 
     ok(&feidi(&["report", dir.to_str().unwrap(), "--lang", "zh"]));
     for (stem, title) in [
@@ -123,6 +124,10 @@ fn a_run_gets_every_chart_in_both_languages_and_a_complete_report() {
         assert_chart(dir, stem, title);
     }
     let zh = std::fs::read_to_string(dir.join("report.zh.html")).unwrap();
+    assert!(
+        dir.join("results.zh.xlsx").is_file(),
+        "feidi report writes the workbook too"
+    );
     assert!(zh.contains("<html lang=\"zh-CN\">"));
     assert!(zh.contains("<h2>结果摘要</h2>") && zh.contains("<h2>方法说明</h2>"));
 }

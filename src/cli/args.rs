@@ -35,8 +35,11 @@ pub(super) enum Command {
     /// in DIR/charts/), from its result files alone.
     Plot(PlotArgs),
     /// Write DIR/report.html: one self-contained page with the summary, every chart, the
-    /// assumptions and the method (charts are drawn too).
+    /// assumptions and the method (charts and the workbook results.xlsx are written too).
     Report(PlotArgs),
+    /// Write DIR/results.xlsx (results.zh.xlsx with --lang zh): an Excel workbook of the
+    /// results, numbers as numbers, from the result files alone.
+    Workbook(PlotArgs),
     /// Find the region of a finished sweep's parameters where conditions on the results
     /// hold (PRIM scenario discovery); writes discovery.json.
     Discover(DiscoverArgs),
@@ -122,7 +125,7 @@ pub(super) struct RunArgs {
     /// Print summary.json to standard output instead of the table.
     #[arg(long)]
     pub json: bool,
-    /// Also draw the charts and write report.html in the output directory.
+    /// Also draw the charts and write report.html and results.xlsx in the output directory.
     #[arg(long)]
     pub report: bool,
     #[command(flatten)]
@@ -197,7 +200,7 @@ pub(super) struct MergeArgs {
     pub excel: Excel,
 }
 
-/// `feidi plot DIR` and `feidi report DIR`.
+/// `feidi plot DIR`, `feidi report DIR` and `feidi workbook DIR`.
 #[derive(Args, Debug)]
 pub(super) struct PlotArgs {
     /// A results directory written by run, sweep, compare or calibrate.

@@ -130,6 +130,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Compare(args) => compare(args),
         Command::Plot(args) => plot(&args),
         Command::Report(args) => write_report(&args).map(|_| ()),
+        Command::Workbook(args) => write_workbook(&args),
         Command::Discover(args) => discover(args),
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
         Command::Calibrate(args) => calibrate(args),
@@ -381,8 +382,17 @@ fn plot(args: &PlotArgs) -> Result<(), Failure> {
 
 fn write_report(args: &PlotArgs) -> Result<std::path::PathBuf, Failure> {
     let path = crate::report::report(&args.dir, args.language.lang)?;
-    say(&format!("report: {}\n", path.display()))?;
+    say(&format!(
+        "report: {}\nworkbook: {}\n",
+        path.display(),
+        crate::workbook::workbook_path(&args.dir, args.language.lang).display()
+    ))?;
     Ok(path)
+}
+
+fn write_workbook(args: &PlotArgs) -> Result<(), Failure> {
+    let path = crate::workbook::workbook(&args.dir, args.language.lang)?;
+    say(&format!("workbook: {}\n", path.display()))
 }
 
 fn bench(path: &Path, runs: u32, seed: u64) -> Result<(), Failure> {

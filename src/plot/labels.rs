@@ -75,6 +75,18 @@ pub enum Word {
     Generations,
     Accepted,
     Weight,
+    MetricId,
+    CiLow,
+    CiHigh,
+    DefinedN,
+    Bin,
+    MonthStart,
+    MonthEnd,
+    Label,
+    ReplicationsCol,
+    SeriesSheet,
+    PointsSheet,
+    PosteriorSheet,
 }
 
 impl Word {
@@ -153,6 +165,18 @@ impl Word {
             Generations => ("generations", "代数"),
             Accepted => ("accepted", "接受"),
             Weight => ("weight", "权重"),
+            MetricId => ("metric id", "指标代码"),
+            CiLow => ("95 % CI low", "95%置信下限"),
+            CiHigh => ("95 % CI high", "95%置信上限"),
+            DefinedN => ("n (replications with a value)", "有效模拟次数"),
+            Bin => ("bin", "时段"),
+            MonthStart => ("month start", "起始月"),
+            MonthEnd => ("month end", "结束月"),
+            Label => ("label", "标签"),
+            ReplicationsCol => ("replications", "模拟次数"),
+            SeriesSheet => ("Series", "时间序列"),
+            PointsSheet => ("Points", "设计点"),
+            PosteriorSheet => ("Posterior", "后验分布"),
         };
         lang.pick(en, zh)
     }

@@ -1,7 +1,8 @@
 //! The proposal report: `DIR/report.html`, one self-contained file (charts as inline
 //! PNG, styles and the embedded font inline, no script, nothing fetched) with the
 //! summary tables, the charts, the scenario's assumptions and a short method note.
-//! It reads result files only, through [`crate::plot`].
+//! It reads result files only, through [`crate::plot`]; the Excel workbook
+//! ([`crate::workbook`]) is written beside it.
 
 mod html;
 
@@ -22,10 +23,12 @@ pub fn report_path(dir: &Path, lang: Lang) -> PathBuf {
     }
 }
 
-/// Writes the charts of `dir` and then its report; returns the report's path.
+/// Writes the charts of `dir`, its Excel workbook ([`crate::workbook`]) and then its
+/// report; returns the report's path.
 pub fn report(dir: &Path, lang: Lang) -> Result<PathBuf, PlotError> {
     let loaded = plot::load(dir)?;
     let charts = plot::write_charts(&loaded, dir, lang)?;
+    crate::workbook::write(&loaded, dir, lang)?;
     let text = render(&loaded, &charts, lang);
     let path = report_path(dir, lang);
     write_atomic(&path, text.as_bytes()).map_err(|source| PlotError::Write {
@@ -459,6 +462,8 @@ fn files_list(h: &mut Html, loaded: &Loaded) {
         "discovery.json",
         "calibration.json",
         "posterior.csv",
+        "results.xlsx",
+        "results.zh.xlsx",
     ];
     let items: String = names
         .iter()

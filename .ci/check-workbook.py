@@ -1,0 +1,212 @@
+"""Opens feidi's Excel workbooks with a real reader (openpyxl) and fails unless figures
+are numbers and headers are the exact expected words, in English and Chinese.
+
+Usage: python check-workbook.py FEIDI_BINARY
+
+Makes a run (-n 50), a small Latin hypercube sweep (with a duration in months) and a
+comparison in a temporary directory with the given binary, writes each one's workbook in
+both languages (`feidi workbook DIR [--lang zh]`), and checks every sheet.
+"""
+
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+import openpyxl
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FAILURES = []
+
+
+def fail(message):
+    FAILURES.append(message)
+    print("FAIL:", message)
+
+
+def feidi(binary, *args):
+    subprocess.run([binary, *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+def is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def close(a, b):
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def rows(sheet):
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def expect_header(where, header, expected):
+    if header[: len(expected)] != expected:
+        fail(f"{where}: header {header[:len(expected)]} is not {expected}")
+
+
+def expect_numbers(where, table, columns, allow_blank=True):
+    """Every cell of `columns` below the header is a number (or blank when allowed)."""
+    count = 0
+    for r, row in enumerate(table[1:], start=2):
+        for c in columns:
+            value = row[c]
+            if value is None and allow_blank:
+                continue
+            if not is_number(value):
+                fail(f"{where}: row {r} column {c + 1} is {value!r} ({type(value).__name__}), not a number")
+            else:
+                count += 1
+    if count == 0:
+        fail(f"{where}: no numeric cells at all")
+    return count
+
+
+def workbook(binary, directory, lang):
+    feidi(binary, "workbook", directory, "--lang", lang)
+    name = "results.zh.xlsx" if lang == "zh" else "results.xlsx"
+    return openpyxl.load_workbook(os.path.join(directory, name))
+
+
+def check_run(binary, directory):
+    summary = json.load(open(os.path.join(directory, "summary.json"), encoding="utf-8"))
+    metrics = summary["metrics"]
+    words = {
+        "en": (["Summary", "Series"], ["metric", "metric id", "unit", "mean", "95 % CI low", "95 % CI high",
+                                        "p5", "p50", "p95", "n (replications with a value)"],
+               ["bin", "month start", "month end"], "landing rate", "million yuan", 1e6,
+               "landed at home (real + paper) (projects)"),
+        "zh": (["结果摘要", "时间序列"], ["指标", "指标代码", "单位", "均值", "95%置信下限", "95%置信上限",
+                                       "p5", "p50", "p95", "有效模拟次数"],
+               ["时段", "起始月", "结束月"], "落地率", "万元", 1e4, "落地家乡（实际+挂名）（个项目）"),
+    }
+    for lang, (sheets, summary_header, series_header, rate_label, money, scale, landed) in words.items():
+        book = workbook(binary, directory, lang)
+        where = f"run {lang}"
+        if book.sheetnames != sheets:
+            fail(f"{where}: sheets {book.sheetnames}, expected {sheets}")
+            continue
+        table = rows(book[sheets[0]])
+        expect_header(f"{where} {sheets[0]}", table[0], summary_header)
+        if len(table) != len(metrics) + 1:
+            fail(f"{where}: {len(table) - 1} metric rows, summary.json has {len(metrics)}")
+        expect_numbers(f"{where} {sheets[0]}", table, range(3, 10))
+        by_id = {row[1]: row for row in table[1:]}
+        rate = by_id["landing_rate"]
+        if rate[0] != rate_label:
+            fail(f"{where}: landing_rate is labelled {rate[0]!r}, expected {rate_label!r}")
+        for c, stat in enumerate(["mean", "ci_low", "ci_high", "p5", "p50", "p95", "n"], start=3):
+            if not (is_number(rate[c]) and close(rate[c], metrics["landing_rate"][stat])):
+                fail(f"{where}: landing_rate {stat} is {rate[c]!r}, summary.json {metrics['landing_rate'][stat]}")
+        tax = by_id["home_tax_yuan"]
+        if tax[2] != money or not close(tax[3], metrics["home_tax_yuan"]["mean"] / scale):
+            fail(f"{where}: home tax is {tax[3]!r} {tax[2]!r}")
+
+        series = rows(book[sheets[1]])
+        expect_header(f"{where} {sheets[1]}", series[0], series_header)
+        if landed not in series[0]:
+            fail(f"{where}: no series column {landed!r} in {series[0]}")
+        expect_numbers(f"{where} {sheets[1]}", series, range(0, 3), allow_blank=False)
+        expect_numbers(f"{where} {sheets[1]}", series, range(3, len(series[0])))
+        if book[sheets[0]].freeze_panes is None or book[sheets[1]].freeze_panes is None:
+            fail(f"{where}: the header row is not frozen")
+
+
+def check_sweep(binary, directory):
+    with open(os.path.join(directory, "points.csv"), encoding="utf-8-sig") as f:
+        csv = [line.rstrip("\n").split(",") for line in f]
+    duration = csv[0].index("stage[2].duration")
+    months = [float(r[duration].removesuffix(" months")) for r in csv[1:]]
+    words = {
+        "en": ("Points", ["point", "label", "replications", "enclave[0].seats"], "stage[2].duration (months)",
+               "landing rate: mean (share)"),
+        "zh": ("设计点", ["设计点", "标签", "模拟次数", "enclave[0].seats"], "stage[2].duration（月）",
+               "落地率：均值（比例）"),
+    }
+    for lang, (name, first, duration_header, rate_header) in words.items():
+        book = workbook(binary, directory, lang)
+        where = f"sweep {lang}"
+        if book.sheetnames != [name]:
+            fail(f"{where}: sheets {book.sheetnames}, expected {[name]}")
+            continue
+        table = rows(book[name])
+        expect_header(where, table[0], first)
+        for header in (duration_header, rate_header):
+            if header not in table[0]:
+                fail(f"{where}: no column {header!r}")
+                break
+        else:
+            c = table[0].index(duration_header)
+            got = [row[c] for row in table[1:]]
+            if not all(is_number(x) for x in got) or any(not close(a, b) for a, b in zip(got, months)):
+                fail(f"{where}: durations {got}, points.csv {months}")
+        numeric = [c for c in range(len(table[0])) if c != 1]
+        expect_numbers(where, table, numeric)
+        if len(table) != len(csv):
+            fail(f"{where}: {len(table) - 1} point rows, points.csv has {len(csv) - 1}")
+
+
+def check_compare(binary, directory):
+    compare = json.load(open(os.path.join(directory, "compare.json"), encoding="utf-8"))
+    rate = next(m for m in compare["metrics"] if m["metric"] == "landing_rate")
+    difference = rate["differences"][0]
+    pair = f"{difference['a']} − {difference['b']}"
+    words = {
+        "en": ("Comparison", ["metric", "metric id", "unit", "dazu-chengdu: mean", "dazu-chongqing: mean",
+                              f"{pair}: difference", f"{pair}: 95 % CI low", f"{pair}: 95 % CI high",
+                              "dazu-chengdu: wins", "dazu-chongqing: wins"]),
+        "zh": ("方案比较", ["指标", "指标代码", "单位", "dazu-chengdu：均值", "dazu-chongqing：均值",
+                           f"{pair}：差值", f"{pair}：95%置信下限", f"{pair}：95%置信上限",
+                           "dazu-chengdu：胜出比例", "dazu-chongqing：胜出比例"]),
+    }
+    for lang, (name, header) in words.items():
+        book = workbook(binary, directory, lang)
+        where = f"compare {lang}"
+        if book.sheetnames != [name]:
+            fail(f"{where}: sheets {book.sheetnames}, expected {[name]}")
+            continue
+        table = rows(book[name])
+        expect_header(where, table[0], header)
+        expect_numbers(where, table, range(3, len(table[0])))
+        row = next(r for r in table[1:] if r[1] == "landing_rate")
+        expected = [rate["alternatives"][0]["mean"], rate["alternatives"][1]["mean"],
+                    difference["mean"], difference["ci_low"], difference["ci_high"],
+                    difference["wins_a"] / difference["n"], difference["wins_b"] / difference["n"]]
+        for c, value in enumerate(expected, start=3):
+            if not (is_number(row[c]) and close(row[c], value)):
+                fail(f"{where}: landing_rate column {header[c]!r} is {row[c]!r}, expected {value}")
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1])
+    with tempfile.TemporaryDirectory() as work:
+        run = os.path.join(work, "run")
+        feidi(binary, "run", "scenarios/dazu-chengdu.toml", "-n", "50", "--out", run)
+        check_run(binary, run)
+
+        with open(os.path.join(ROOT, "scenarios/sweeps/dazu-levers-lhs.toml"), encoding="utf-8") as f:
+            text = f.read()
+        text = (text.replace("../dazu-chengdu.toml", os.path.join(ROOT, "scenarios/dazu-chengdu.toml"))
+                .replace("points = 1000", "points = 6").replace("replications = 20", "replications = 4"))
+        sweep_file = os.path.join(work, "lhs.toml")
+        with open(sweep_file, "w", encoding="utf-8") as f:
+            f.write(text)
+        sweep = os.path.join(work, "sweep")
+        feidi(binary, "sweep", sweep_file, "--out", sweep)
+        check_sweep(binary, sweep)
+
+        compare = os.path.join(work, "compare")
+        feidi(binary, "compare", "scenarios/dazu-chengdu.toml", "scenarios/compare/dazu-chongqing.toml",
+              "-n", "64", "--out", compare)
+        check_compare(binary, compare)
+
+    if FAILURES:
+        print(f"{len(FAILURES)} workbook checks failed")
+        sys.exit(1)
+    print("workbooks of a run, a sweep and a comparison read by openpyxl in English and Chinese: OK")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,386 @@
+//! The sheets of a workbook: Summary and Series of a run, Points of a sweep, Comparison
+//! of a comparison, Posterior of a calibration. Each is a header row (frozen, bold) over
+//! numeric cells.
+
+use crate::plot::labels::{self, Lang, Word};
+use crate::plot::results::{RunResults, SweepResults, Table};
+use crate::plot::Loaded;
+use crate::results::compare::Difference;
+use crate::results::CompareFile;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
+
+/// Widest a column grows to fit its contents (a longer header wraps).
+const MAX_WIDTH: f64 = 36.0;
+/// Narrowest column.
+const MIN_WIDTH: f64 = 8.0;
+/// Width a number needs in the General format (up to about 11 significant digits).
+const NUMBER_WIDTH: f64 = 12.0;
+
+/// Every sheet of `loaded`, in the order a planner reads them.
+pub(super) fn sheets(loaded: &Loaded, lang: Lang) -> Result<Vec<Worksheet>, XlsxError> {
+    let mut out = Vec::new();
+    if let Some(run) = &loaded.run {
+        out.push(summary(run, lang)?);
+        out.push(series(run, lang)?);
+    }
+    if let Some(sweep) = &loaded.sweep {
+        out.push(points(sweep, lang)?);
+    }
+    if let Some(compare) = &loaded.compare {
+        out.push(comparison(compare, lang)?);
+    }
+    if let Some(posterior) = &loaded.posterior {
+        out.push(posterior_sheet(posterior, lang)?);
+    }
+    Ok(out)
+}
+
+/// A sheet saying there is no data (a workbook needs one sheet).
+pub(super) fn empty(lang: Lang) -> Result<Worksheet, XlsxError> {
+    let sheet = Sheet::new(Word::Summary.get(lang), &[Word::NoData.get(lang).to_string()], 0)?;
+    sheet.finish()
+}
+
+/// A worksheet being filled, with the width each column needs so far.
+struct Sheet {
+    sheet: Worksheet,
+    widths: Vec<f64>,
+}
+
+/// Columns a text takes on screen: two for a wide (CJK or full-width) character.
+fn text_width(text: &str) -> f64 {
+    text.chars().map(|c| if (c as u32) >= 0x1100 { 2.0 } else { 1.0 }).sum()
+}
+
+impl Sheet {
+    /// A sheet named `name` with `header` in its first row, frozen with the first
+    /// `frozen_columns` columns.
+    fn new(name: &str, header: &[String], frozen_columns: u16) -> Result<Sheet, XlsxError> {
+        let mut sheet = Worksheet::new();
+        sheet.set_name(name)?;
+        let bold = Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_border_bottom(FormatBorder::Thin);
+        for (c, h) in header.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, h, &bold)?;
+        }
+        sheet.set_freeze_panes(1, frozen_columns)?;
+        let widths = header.iter().map(|h| text_width(h).min(MAX_WIDTH)).collect();
+        Ok(Sheet { sheet, widths })
+    }
+
+    fn fit(&mut self, column: u16, width: f64) {
+        let c = usize::from(column);
+        if self.widths.len() <= c {
+            self.widths.resize(c + 1, 0.0);
+        }
+        self.widths[c] = self.widths[c].max(width);
+    }
+
+    /// Text at (`row`, `column`).
+    fn text(&mut self, row: u32, column: u16, text: &str) -> Result<(), XlsxError> {
+        self.sheet.write_string(row, column, text)?;
+        self.fit(column, text_width(text));
+        Ok(())
+    }
+
+    /// A number at (`row`, `column`); an undefined figure leaves the cell blank.
+    fn number(&mut self, row: u32, column: u16, x: Option<f64>) -> Result<(), XlsxError> {
+        if let Some(x) = x.filter(|x| x.is_finite()) {
+            self.sheet.write_number(row, column, x)?;
+            self.fit(column, NUMBER_WIDTH.min(x.to_string().len() as f64));
+        }
+        Ok(())
+    }
+
+    /// The sheet, its columns sized.
+    fn finish(mut self) -> Result<Worksheet, XlsxError> {
+        for (c, w) in self.widths.iter().enumerate() {
+            self.sheet
+                .set_column_width(c as u16, (w + 2.0).clamp(MIN_WIDTH, MAX_WIDTH))?;
+        }
+        Ok(self.sheet)
+    }
+}
+
+/// A header with its unit: "landing rate (share)", "落地率（比例）".
+fn with_unit(lang: Lang, name: &str, unit: &str) -> String {
+    if unit.is_empty() {
+        return name.to_string();
+    }
+    match lang {
+        Lang::En => format!("{name} ({unit})"),
+        Lang::Zh => format!("{name}（{unit}）"),
+    }
+}
+
+/// The unit a metric has in points.csv (which has no unit column): the catalogue's, or
+/// that of its family (per-stage counts, per-party money).
+fn points_unit(metric: &str) -> &'static str {
+    match crate::plot::charts::metric_unit(metric) {
+        "" if metric.starts_with("in_stage.") || metric.starts_with("entered_stage.") => "projects",
+        "" if metric.contains("_yuan") => "yuan",
+        unit => unit,
+    }
+}
+
+/// A run's Summary: one row per metric.
+fn summary(run: &RunResults, lang: Lang) -> Result<Worksheet, XlsxError> {
+    let header: Vec<String> = [
+        Word::Metric.get(lang),
+        Word::MetricId.get(lang),
+        Word::Unit.get(lang),
+        Word::Mean.get(lang),
+        Word::CiLow.get(lang),
+        Word::CiHigh.get(lang),
+        "p5",
+        "p50",
+        "p95",
+        Word::DefinedN.get(lang),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut sheet = Sheet::new(Word::Summary.get(lang), &header, 1)?;
+    for (i, (name, m)) in run.summary.metrics.0.iter().enumerate() {
+        let row = i as u32 + 1;
+        let (scale, unit) = labels::unit(lang, &m.unit);
+        sheet.text(row, 0, &labels::metric(lang, name))?;
+        sheet.text(row, 1, name)?;
+        sheet.text(row, 2, &unit)?;
+        for (c, x) in [m.mean, m.ci_low, m.ci_high, m.p5, m.p50, m.p95]
+            .into_iter()
+            .enumerate()
+        {
+            sheet.number(row, 3 + c as u16, x.map(|x| x / scale))?;
+        }
+        sheet.number(row, 9, Some(m.n as f64))?;
+    }
+    sheet.finish()
+}
+
+/// A run's Series, wide: one row per time bin, one column per series metric's mean.
+fn series(run: &RunResults, lang: Lang) -> Result<Worksheet, XlsxError> {
+    let names = run.series.names();
+    let columns: Vec<_> = names.iter().map(|n| run.series.metric(n)).collect();
+    let mut header: Vec<String> = [Word::Bin, Word::MonthStart, Word::MonthEnd]
+        .iter()
+        .map(|w| w.get(lang).to_string())
+        .collect();
+    let mut scales = Vec::new();
+    for (name, rows) in names.iter().zip(&columns) {
+        let (scale, unit) = labels::unit(lang, rows.first().map_or("", |r| r.unit.as_str()));
+        header.push(with_unit(lang, &labels::metric(lang, name), &unit));
+        scales.push(scale);
+    }
+    let mut sheet = Sheet::new(Word::SeriesSheet.get(lang), &header, 3)?;
+    let bins = columns.iter().map(Vec::len).max().unwrap_or(0);
+    for bin in 0..bins {
+        let row = bin as u32 + 1;
+        let first = columns.iter().find_map(|rows| rows.get(bin));
+        sheet.number(row, 0, Some(bin as f64))?;
+        sheet.number(row, 1, first.map(|r| r.start))?;
+        sheet.number(row, 2, first.map(|r| r.end))?;
+        for (c, rows) in columns.iter().enumerate() {
+            sheet.number(row, 3 + c as u16, rows.get(bin).map(|r| r.mean / scales[c]))?;
+        }
+    }
+    sheet.finish()
+}
+
+/// How a parameter column of points.csv is shown: numbers (with the unit the values
+/// carry, such as "months"), or text when some value is not a number.
+enum ParameterColumn {
+    Numbers(Option<String>),
+    Text,
+}
+
+/// A field as a number and the unit written after it: "22.25 months" gives (22.25,
+/// Some("months")), "40" gives (40, None); `None` when it is not a number.
+fn quantity(field: &str) -> Option<(f64, Option<&str>)> {
+    let field = field.trim();
+    let (number, unit) = match field.split_once(char::is_whitespace) {
+        Some((n, u)) => (n, Some(u.trim())),
+        None => (field, None),
+    };
+    let number: f64 = number.replace('_', "").parse().ok()?;
+    Some((number, unit))
+}
+
+fn parameter_column(values: impl Iterator<Item = String>) -> ParameterColumn {
+    let mut unit: Option<Option<String>> = None;
+    for v in values.filter(|v| !v.trim().is_empty()) {
+        match quantity(&v) {
+            Some((_, u)) => {
+                let u = u.map(str::to_string);
+                match &unit {
+                    None => unit = Some(u),
+                    Some(seen) if *seen == u => {}
+                    Some(_) => return ParameterColumn::Text,
+                }
+            }
+            None => return ParameterColumn::Text,
+        }
+    }
+    ParameterColumn::Numbers(unit.flatten())
+}
+
+/// A sweep's Points: one row per design point, its parameters, then each metric's mean
+/// and interval.
+fn points(sweep: &SweepResults, lang: Lang) -> Result<Worksheet, XlsxError> {
+    let t = &sweep.points;
+    let mut header: Vec<String> = [Word::Point, Word::Label, Word::ReplicationsCol]
+        .iter()
+        .map(|w| w.get(lang).to_string())
+        .collect();
+    let parameters: Vec<(usize, ParameterColumn)> = t
+        .parameters
+        .clone()
+        .map(|c| (c, parameter_column(t.rows.iter().map(|r| r[c].clone()))))
+        .collect();
+    for (c, kind) in &parameters {
+        header.push(match kind {
+            ParameterColumn::Numbers(Some(unit)) => with_unit(lang, &t.header[*c], &labels::unit(lang, unit).1),
+            _ => t.header[*c].clone(),
+        });
+    }
+    let stats = [Word::Mean, Word::CiLow, Word::CiHigh];
+    let mut metrics = Vec::new();
+    for metric in t.metrics() {
+        let (scale, unit) = labels::unit(lang, points_unit(metric));
+        let name = labels::metric(lang, metric);
+        for (stat, word) in ["mean", "ci_low", "ci_high"].iter().zip(stats) {
+            if let Some(c) = t.column(&format!("{metric}.{stat}")) {
+                header.push(with_unit(lang, &labels::titled(lang, &name, word.get(lang)), &unit));
+                metrics.push((c, scale));
+            }
+        }
+    }
+    let mut sheet = Sheet::new(Word::PointsSheet.get(lang), &header, 2)?;
+    for (r, fields) in t.rows.iter().enumerate() {
+        let row = r as u32 + 1;
+        for c in 0..3u16 {
+            let field = &fields[usize::from(c)];
+            match (c, field.trim().parse::<f64>()) {
+                (1, _) | (_, Err(_)) => sheet.text(row, c, field)?,
+                (_, Ok(x)) => sheet.number(row, c, Some(x))?,
+            }
+        }
+        let mut column = 3u16;
+        for (c, kind) in &parameters {
+            match kind {
+                ParameterColumn::Numbers(_) => sheet.number(row, column, quantity(&fields[*c]).map(|q| q.0))?,
+                ParameterColumn::Text => sheet.text(row, column, &fields[*c])?,
+            }
+            column += 1;
+        }
+        for (c, scale) in &metrics {
+            sheet.number(row, column, Some(t.number(r, *c) / scale))?;
+            column += 1;
+        }
+    }
+    sheet.finish()
+}
+
+/// The share of a pair's replications that `wins` is.
+fn share(wins: Option<u64>, d: &Difference) -> Option<f64> {
+    wins.filter(|_| d.n > 0).map(|w| w as f64 / d.n as f64)
+}
+
+/// A comparison: one row per metric, each alternative's mean, then each pair's paired
+/// difference with its interval and the share of replications each side wins.
+fn comparison(compare: &CompareFile, lang: Lang) -> Result<Worksheet, XlsxError> {
+    let mut header: Vec<String> = [Word::Metric, Word::MetricId, Word::Unit]
+        .iter()
+        .map(|w| w.get(lang).to_string())
+        .collect();
+    for a in &compare.alternatives {
+        header.push(labels::titled(lang, &a.name, Word::Mean.get(lang)));
+    }
+    let pairs: Vec<(String, String)> = compare
+        .metrics
+        .first()
+        .map(|m| m.differences.iter().map(|d| (d.a.clone(), d.b.clone())).collect())
+        .unwrap_or_default();
+    for (a, b) in &pairs {
+        let pair = format!("{a} − {b}");
+        for word in [Word::Difference, Word::CiLow, Word::CiHigh] {
+            header.push(labels::titled(lang, &pair, word.get(lang)));
+        }
+        header.push(labels::titled(lang, a, Word::Wins.get(lang)));
+        header.push(labels::titled(lang, b, Word::Wins.get(lang)));
+    }
+    let mut sheet = Sheet::new(Word::Compare.get(lang), &header, 1)?;
+    for (i, m) in compare.metrics.iter().enumerate() {
+        let row = i as u32 + 1;
+        let (scale, unit) = labels::unit(lang, &m.unit);
+        let scaled = |x: Option<f64>| x.map(|x| x / scale);
+        sheet.text(row, 0, &labels::metric(lang, &m.metric))?;
+        sheet.text(row, 1, &m.metric)?;
+        sheet.text(row, 2, &unit)?;
+        let mut column = 3u16;
+        for a in &compare.alternatives {
+            let mean = m.alternatives.iter().find(|s| s.name == a.name).and_then(|s| s.mean);
+            sheet.number(row, column, scaled(mean))?;
+            column += 1;
+        }
+        for (a, b) in &pairs {
+            let d = m.differences.iter().find(|d| &d.a == a && &d.b == b);
+            let figures = match d {
+                Some(d) => [
+                    scaled(d.mean),
+                    scaled(d.ci_low),
+                    scaled(d.ci_high),
+                    share(d.wins_a, d),
+                    share(d.wins_b, d),
+                ],
+                None => [None; 5],
+            };
+            for x in figures {
+                sheet.number(row, column, x)?;
+                column += 1;
+            }
+        }
+    }
+    sheet.finish()
+}
+
+/// A calibration's posterior.csv: its columns as they are, numbers as numbers.
+fn posterior_sheet(table: &Table, lang: Lang) -> Result<Worksheet, XlsxError> {
+    let mut sheet = Sheet::new(Word::PosteriorSheet.get(lang), &table.header, 0)?;
+    for (r, fields) in table.rows.iter().enumerate() {
+        for (c, field) in fields.iter().enumerate() {
+            match field.trim().parse::<f64>() {
+                Ok(x) => sheet.number(r as u32 + 1, c as u16, Some(x))?,
+                Err(_) => sheet.text(r as u32 + 1, c as u16, field)?,
+            }
+        }
+    }
+    sheet.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_plain_numbers_become_numbers() {
+        assert_eq!(quantity("22.25 months"), Some((22.25, Some("months"))));
+        assert_eq!(quantity("40"), Some((40.0, None)));
+        assert_eq!(quantity("3_000_000"), Some((3e6, None)));
+        assert_eq!(quantity("lognormal"), None);
+        let column = |v: &[&str]| parameter_column(v.iter().map(|s| s.to_string()));
+        assert!(matches!(column(&["6 months", "", "24 months"]), ParameterColumn::Numbers(Some(u)) if u == "months"));
+        assert!(matches!(column(&["1", "2.5"]), ParameterColumn::Numbers(None)));
+        assert!(matches!(column(&["6 months", "2 years"]), ParameterColumn::Text));
+        assert!(matches!(column(&["6", "high"]), ParameterColumn::Text));
+    }
+
+    #[test]
+    fn wide_characters_count_twice() {
+        assert_eq!(text_width("ab"), 2.0);
+        assert_eq!(text_width("落地率"), 6.0);
+    }
+}
