@@ -48,6 +48,7 @@ fn dazu_run(out: &Path, replications: u64, threads: usize) -> study::run::RunReq
         threads: Some(threads),
         out: Some(out.to_path_buf()),
         force: false,
+        allow_long: false,
         precision: vec![],
     }
 }
@@ -58,6 +59,7 @@ fn request(file: &Path, out: &Path) -> study::sweep::SweepRequest {
         out: Some(out.to_path_buf()),
         threads: Some(1),
         force: false,
+        allow_long: false,
         excel: false,
         shard: None,
     }
@@ -227,4 +229,20 @@ fn a_cancelled_run_stops_between_blocks_and_leaves_nothing_behind() {
     }
     assert_eq!(*progress.1.lock().unwrap(), 128, "blocks merged after the cancel");
     assert!(!out.exists(), "a cancelled run left {}", out.display());
+}
+
+#[test]
+fn force_replaces_results_but_does_not_lift_the_work_guard() {
+    let feidi = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_feidi")).args(args).output().unwrap();
+    let out = temp("guard");
+    let huge = ["run", "scenarios/dazu-chengdu.toml", "-n", "4000000000", "--out"];
+    let refused = feidi(&[&huge[..], &[out.to_str().unwrap(), "--force"]].concat());
+    assert_eq!(refused.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("add --allow-long to run it anyway"), "{said}");
+    assert!(!said.contains("e13") && said.contains("4,000,000,000 replications"), "{said}");
+    assert!(!out.exists(), "a refused run made {}", out.display());
+    // Threads beyond any machine are refused by the command line itself.
+    let threads = feidi(&["run", "scenarios/dazu-chengdu.toml", "--threads", "100000"]);
+    assert_eq!(threads.status.code(), Some(2));
 }

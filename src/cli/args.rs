@@ -63,9 +63,16 @@ pub(super) enum Command {
 /// `--threads`, shared by every command that simulates.
 #[derive(Args, Debug, Clone, Copy)]
 pub(super) struct Threads {
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(short, long)]
-    pub threads: Option<usize>,
+    /// Worker threads, 1 to 1024 (default: all cores). Results do not depend on it.
+    #[arg(short, long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+}
+
+impl Threads {
+    /// The requested worker count, if any.
+    pub fn count(self) -> Option<usize> {
+        self.threads.map(usize::from)
+    }
 }
 
 /// `--out` (optional) and `--force`, shared by commands that write a results directory.
@@ -74,10 +81,18 @@ pub(super) struct Output {
     /// Output directory (default: results/<name in the file>).
     #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// Replace results already in the output directory (and run work estimated at over
-    /// a day).
+    /// Replace results already in the output directory (feidi's own files there are
+    /// removed first).
     #[arg(long)]
     pub force: bool,
+}
+
+/// `--allow-long`, shared by commands that simulate many replications.
+#[derive(Args, Debug, Clone, Copy)]
+pub(super) struct WorkLimit {
+    /// Run work estimated at over a day, which is otherwise refused with the estimate.
+    #[arg(long)]
+    pub allow_long: bool,
 }
 
 /// `--excel`.
@@ -122,6 +137,8 @@ pub(super) struct RunArgs {
     pub threads: Threads,
     #[command(flatten)]
     pub output: Output,
+    #[command(flatten)]
+    pub work: WorkLimit,
     /// Print summary.json to standard output instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -177,6 +194,8 @@ pub(super) struct SweepRunArgs {
     #[command(flatten)]
     pub output: Output,
     #[command(flatten)]
+    pub work: WorkLimit,
+    #[command(flatten)]
     pub excel: Excel,
     /// Run only shard K of N (points p with p mod N = K, K from 0); taken from
     /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, JOB_COMPLETION_INDEX/JOB_COMPLETIONS or
@@ -221,6 +240,8 @@ pub(super) struct CompareArgs {
     pub replicate: Replicate,
     #[command(flatten)]
     pub threads: Threads,
+    #[command(flatten)]
+    pub work: WorkLimit,
     /// Output directory: compare.json, compare.csv and alternatives/<name>/.
     #[arg(short, long)]
     pub out: PathBuf,

@@ -66,7 +66,7 @@ impl From<Error> for Failure {
                 dir.join(study::lock::LOCK_FILE).display()
             )),
             Error::TooMuchWork(_) => Failure::Input(format!(
-                "{e}; reduce the replications or the horizon, or add --force to run it anyway"
+                "{e}; reduce the replications or the horizon, or add --allow-long to run it anyway"
             )),
             Error::Replication {
                 ref failure,
@@ -158,9 +158,10 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         scenario: args.scenario.clone(),
         replications: args.replications,
         seed: args.replicate.seed,
-        threads: args.threads.threads,
+        threads: args.threads.count(),
         out: args.output.out.clone(),
         force: args.output.force,
+        allow_long: args.work.allow_long,
         precision: args.replicate.precision.clone(),
     };
     catch_ctrl_c();
@@ -210,7 +211,7 @@ fn sweep(command: SweepCommand) -> Result<(), Failure> {
         None => sweep_run(command.run),
         Some(SweepAction::Resume { dir, threads }) => {
             catch_ctrl_c();
-            let outcome = study::sweep::resume(&dir, threads.threads, &Terminal::new(), &CANCEL)?;
+            let outcome = study::sweep::resume(&dir, threads.count(), &Terminal::new(), &CANCEL)?;
             sweep_done(&outcome)
         }
         Some(SweepAction::Plan { file }) => {
@@ -238,8 +239,9 @@ fn sweep_run(args: SweepRunArgs) -> Result<(), Failure> {
     let request = study::sweep::SweepRequest {
         file,
         out: args.output.out,
-        threads: args.threads.threads,
+        threads: args.threads.count(),
         force: args.output.force,
+        allow_long: args.work.allow_long,
         excel: args.excel.excel,
         shard: shard(args.shard.as_deref())?,
     };
@@ -316,9 +318,10 @@ fn compare(args: args::CompareArgs) -> Result<(), Failure> {
         scenarios: args.scenarios,
         replications: args.replications,
         seed: args.replicate.seed,
-        threads: args.threads.threads,
+        threads: args.threads.count(),
         out: args.out,
         force: args.force,
+        allow_long: args.work.allow_long,
         excel: args.excel.excel,
         rank_by: args.rank_by,
         precision: args.replicate.precision,
@@ -339,7 +342,7 @@ fn calibrate(args: args::CalibrateArgs) -> Result<(), Failure> {
     let request = study::calibrate::CalibrateRequest {
         file: args.file,
         out: args.output.out,
-        threads: args.threads.threads,
+        threads: args.threads.count(),
         force: args.output.force,
     };
     catch_ctrl_c();

@@ -24,8 +24,10 @@ pub struct CompareRequest {
     pub threads: Option<usize>,
     /// Output directory: compare.json, compare.csv and `alternatives/<name>/`.
     pub out: PathBuf,
-    /// Replace a comparison already there, and run work estimated at over a day.
+    /// Replace a comparison already there.
     pub force: bool,
+    /// Run work estimated at over a day (refused otherwise).
+    pub allow_long: bool,
     /// Start compare.csv with a UTF-8 byte-order mark, so that Excel shows Chinese text.
     pub excel: bool,
     /// The metric that ranks the alternatives (one with a better direction).
@@ -120,7 +122,7 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
     }
     let targets = precision_targets(&args.precision, &compared, "every alternative must report; there is")?;
     let candidates: f64 = loaded.iter().map(|l| l.scenario.expected_candidates()).sum();
-    check_work(candidates, args.replications, args.force)?;
+    check_work(candidates, args.replications, args.allow_long)?;
     let _lock = prepare_compare_dir(&args.out, args.force)?;
     if cancel.is_cancelled() {
         return Err(Error::Cancelled { dir: None, kept: 0 });

@@ -116,7 +116,7 @@ pub enum Error {
         /// Who holds it.
         holder: lock::Holder,
     },
-    /// The expected work exceeds a day; run only when the request forces it.
+    /// The expected work exceeds a day; run only when the request allows long work.
     TooMuchWork(WorkEstimate),
     /// A replication failed (a bug in feidi), with what is needed to run it alone.
     Replication {
@@ -166,8 +166,12 @@ impl fmt::Display for Error {
             }
             Error::TooMuchWork(w) => write!(
                 f,
-                "this work would handle about {:.2e} model events ({:.2e} candidates per replication × {} replications), roughly {:.0} hours on {} threads",
-                w.events, w.candidates_per_replication, w.replications, w.hours, w.threads
+                "this work would handle about {} model events ({} candidates per replication × {} replications), roughly {} hours on {} threads",
+                crate::results::format::number(w.events),
+                crate::results::format::number(w.candidates_per_replication),
+                crate::results::format::number(w.replications as f64),
+                crate::results::format::number(w.hours),
+                w.threads
             ),
             Error::Replication {
                 failure, design_point, ..
@@ -338,12 +342,12 @@ const EVENTS_PER_CANDIDATE: f64 = 5.0;
 /// Longest estimated run accepted without forcing.
 const MAX_ESTIMATED_HOURS: f64 = 24.0;
 
-/// Refuses, with the estimate, work whose expected size is absurd, unless forced.
-pub(crate) fn check_work(candidates_per_replication: f64, replications: u64, force: bool) -> Result<(), Error> {
+/// Refuses, with the estimate, work whose expected size is absurd, unless allowed.
+pub(crate) fn check_work(candidates_per_replication: f64, replications: u64, allow_long: bool) -> Result<(), Error> {
     let events = candidates_per_replication * EVENTS_PER_CANDIDATE * replications as f64;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let hours = events / EVENTS_PER_SECOND / threads as f64 / 3600.0;
-    if hours > MAX_ESTIMATED_HOURS && !force {
+    if hours > MAX_ESTIMATED_HOURS && !allow_long {
         return Err(Error::TooMuchWork(WorkEstimate {
             events,
             candidates_per_replication,

@@ -25,9 +25,10 @@ pub struct RunRequest {
     pub threads: Option<usize>,
     /// Output directory (`results/<scenario name>` when `None`).
     pub out: Option<PathBuf>,
-    /// Replace results already in the output directory, and run work estimated at over
-    /// a day.
+    /// Replace results already in the output directory.
     pub force: bool,
+    /// Run work estimated at over a day (refused otherwise).
+    pub allow_long: bool,
     /// Stop once every (metric, half-width) target's confidence half-width is reached.
     pub precision: Vec<(String, f64)>,
 }
@@ -60,7 +61,7 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
         .map_or_else(|| super::default_out(&scenario.name), Ok)?;
     let totals = metrics::totals_for(&scenario);
     let targets = precision_targets(&request.precision, &totals, "the scenario reports")?;
-    check_work(scenario.expected_candidates(), request.replications, request.force)?;
+    check_work(scenario.expected_candidates(), request.replications, request.allow_long)?;
     let created = !out.exists();
     let lock = prepare_output_dir(
         &out,

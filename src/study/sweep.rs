@@ -163,8 +163,10 @@ pub struct SweepRequest {
     pub out: Option<PathBuf>,
     /// Worker threads (all cores when `None`); results do not depend on it.
     pub threads: Option<usize>,
-    /// Start over in a directory that holds a sweep, and run work estimated at over a day.
+    /// Start over in a directory that holds a sweep.
     pub force: bool,
+    /// Run work estimated at over a day (refused otherwise).
+    pub allow_long: bool,
     /// Start points.csv with a UTF-8 byte-order mark, so that Excel shows Chinese text.
     pub excel: bool,
     /// Run only shard K of N (points p with p mod N = K).
@@ -200,7 +202,11 @@ pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -
         }
     }
     // One replication of every point is the sweep's unit of work.
-    check_work(loaded.expected_candidates, loaded.sweep.replications, request.force)?;
+    check_work(
+        loaded.expected_candidates,
+        loaded.sweep.replications,
+        request.allow_long,
+    )?;
     let out = request
         .out
         .clone()
