@@ -894,6 +894,11 @@ impl Model for Replication<'_, '_> {
         // (used when there is no horizon); marks, stale timers and empty batches do not.
         let changed = match event.unpack() {
             Event::Arrival(f) => {
+                if !self.below_limit() {
+                    // Another flow or a burst reached the candidate limit while this
+                    // arrival was pending: it never happens, and the flow stops.
+                    return;
+                }
                 let f = f as usize;
                 let flow = &self.p.scenario.flows[f];
                 let key = self.flow_rngs[f].next_u64();
