@@ -74,7 +74,7 @@ const CASES: &[Case] = &[
     case("crlf_typo.toml", 29, Some(1), "enclave[0].seets", "found the unknown key `seets`", Some("did you mean `seats`?")),
     case("typo_key_in_stage.toml", 60, Some(1), "stage[2].sucess", "found the unknown key `sucess`", Some("did you mean `success`?")),
     case("typo_section_flows.toml", 32, Some(3), "flows", "found the unknown key `flows`", Some("did you mean `flow`?")),
-    case("unknown_section.toml", 62, Some(2), "output", "found the unknown key `output`", Some("valid keys here: burst, city")),
+    case("unknown_section.toml", 62, Some(2), "output", "found the unknown key `output`", Some("valid keys here: burst, change, city")),
     case("landing_unknown_weight.toml", 66, Some(1), "landing.weights.subsidie", "found the unknown key `subsidie`", Some("did you mean `subsidy`?")),
     case("dist_missing_parameter.toml", 47, Some(56), "stage[0].duration.p91", "found the unknown key `p91`", Some("did you mean `p90`?")),
     // Missing required keys (located at the table that lacks them).

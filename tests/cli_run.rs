@@ -157,7 +157,7 @@ fn an_absurd_amount_of_work_is_refused_with_its_estimate() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("model events") && err.contains("hours") && err.contains("--force"),
+        err.contains("model events") && err.contains("hours") && err.contains("--allow-long"),
         "{err}"
     );
     assert!(!dir.exists());

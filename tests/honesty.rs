@@ -297,3 +297,66 @@ fn alternatives_share_the_same_candidates_under_common_random_numbers() {
     let admitted = |v: &[Outcome]| v.iter().map(|o| o.totals[total::ADMITTED]).sum::<f64>();
     assert!(admitted(&a) < admitted(&b), "fewer seats must admit fewer projects");
 }
+
+/// A scenario stopped by a limit of 100 candidates, with `flows` flows and, when
+/// `burst` is set, a batch of 30 candidates every month.
+fn limited(flows: usize, burst: bool) -> Scenario {
+    let mut text = String::from(
+        r#"
+        [scenario]
+        name = "limited"
+        candidate_limit = 100
+        sectors = ["a", "b", "c", "d", "e"]
+
+        [[city]]
+        id = "host"
+        role = "both"
+        province = "P"
+
+        [[enclave]]
+        id = "e"
+        owner = "host"
+        host = "host"
+        seats = 5
+
+        [[stage]]
+        name = "incubation"
+        place = "enclave"
+        duration = "3 months"
+        "#,
+    );
+    for f in 0..flows {
+        let sector = ["a", "b", "c", "d", "e"][f];
+        text += &format!(
+            "\n[[flow]]\nhost = \"host\"\nsector = \"{sector}\"\nrate = \"{} per month\"\n",
+            2 + f
+        );
+    }
+    if burst {
+        text +=
+            "\n[[burst]]\nhost = \"host\"\nsector = \"a\"\nevery = \"1 month\"\nstart = \"0.5 months\"\nsize = 30\n";
+    }
+    if burst {
+        text = text.replace(
+            "candidate_limit = 100",
+            "candidate_limit = 100\nhorizon = \"100 months\"",
+        );
+    }
+    scenario(&text)
+}
+
+#[test]
+fn a_candidate_limit_is_exact_whatever_the_number_of_flows_and_bursts() {
+    for flows in [1, 2, 3, 5] {
+        for o in outcomes(&limited(flows, false), 50, 4) {
+            assert_eq!(o.totals[total::HOST_CANDIDATES], 100.0, "{flows} flows");
+            assert_accounted(&o.totals);
+        }
+    }
+    for flows in [1, 3] {
+        for o in outcomes(&limited(flows, true), 50, 4) {
+            assert_eq!(o.totals[total::HOST_CANDIDATES], 100.0, "{flows} flows and a burst");
+            assert_accounted(&o.totals);
+        }
+    }
+}

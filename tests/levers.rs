@@ -320,3 +320,224 @@ fn an_enclave_keeps_the_entrants_of_its_own_competition_from_rivals() {
     let (more, half) = paired(&a, &b, total::ADMITTED);
     assert!(more - half > 0.0, "admissions change by {more} ± {half}");
 }
+
+/// Total number of a metric by name (for totals that have no constant).
+fn named(sc: &feidi::scenario::Scenario, t: &[f64], name: &str) -> f64 {
+    t[totals_for(sc).iter().position(|m| m.name == name).unwrap()]
+}
+
+#[test]
+fn rent_follows_the_seats_when_the_area_is_given_per_seat() {
+    // 100 m² a seat at 10 yuan per m² per month: 1,000 yuan a seat-month.
+    let per_seat = ONE_FIRM.replace("floor_area_m2 = 100", "area_per_seat_m2 = 100");
+    let one = scenario(&per_seat);
+    let three = scenario(&per_seat.replace("seats = 1\n", "seats = 3\n"));
+    let cost = |sc| outcomes(sc, 1, 3)[0].totals[total::COST_YUAN];
+    // As with 100 m²: rent 1,000 a month at one seat, fee 500, subsidy 1 million.
+    assert!((cost(&one) - 1.09e6).abs() < 1e-6, "{}", cost(&one));
+    // Three seats: rent 3 × 100 m² × 10 yuan × 60 months = 180,000.
+    assert!(
+        (cost(&three) - (1e6 + 30_000.0 + 180_000.0)).abs() < 1e-6,
+        "{}",
+        cost(&three)
+    );
+    // Without the new key the floor area stays fixed whatever the seats.
+    let fixed = scenario(&ONE_FIRM.replace("seats = 1\n", "seats = 3\n"));
+    assert!((cost(&fixed) - 1.09e6).abs() < 1e-6);
+}
+
+#[test]
+fn operator_fees_per_seat_and_per_landing_are_paid_as_hand_computed() {
+    let text = ONE_FIRM
+        .replace(
+            "operator = { fee_yuan_per_month = 500 }",
+            "operator = { fee_yuan_per_month = 500, fee_yuan_per_seat_year = 2_400, fee_yuan_per_landing = 250_000 }",
+        )
+        .replace("seats = 1\n", "seats = 2\n");
+    let t = &outcomes(&scenario(&text), 1, 3)[0].totals;
+    // 1.09 million as before, plus 2 seats × 200 a month × 60 months and one landing fee.
+    assert!(
+        (t[total::COST_YUAN] - (1.09e6 + 24_000.0 + 250_000.0)).abs() < 1e-6,
+        "{}",
+        t[total::COST_YUAN]
+    );
+}
+
+#[test]
+fn an_operators_services_raise_enclave_stage_success() {
+    let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "");
+    let served = base.replace("admission_bar = -0.3", "admission_bar = -0.3\nservices_boost = 0.8");
+    assert_ne!(base, served);
+    let (a, b) = (outcomes(&scenario(&base), 200, 3), outcomes(&scenario(&served), 200, 3));
+    let (fewer, half) = paired(&a, &b, total::FAILED);
+    assert!(fewer + half < 0.0, "failures change by {fewer} ± {half} (99% CI)");
+    let (more, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(more - half > 0.0, "landings change by {more} ± {half}");
+}
+
+#[test]
+fn an_operators_reach_factor_scales_the_candidates_its_scouts_meet() {
+    let base = dazu();
+    let narrow = base.replace("admission_bar = -0.3", "admission_bar = -0.3\nreach_factor = 0.5");
+    let (a, b) = (outcomes(&scenario(&base), 100, 3), outcomes(&scenario(&narrow), 100, 3));
+    let (fewer, half) = paired(&a, &b, total::CANDIDATES);
+    assert!(fewer + half < 0.0, "candidates change by {fewer} ± {half}");
+}
+
+/// Dazu's enclave with an operator of `model` whose absent settings take the model's
+/// documented defaults.
+fn dazu_run_by(model: &str) -> feidi::scenario::Scenario {
+    let text = dazu();
+    let start = text.find("[enclave.operator]").unwrap();
+    let end = start + text[start..].find("\n\n").unwrap();
+    let operator = format!("[enclave.operator]\nmodel = \"{model}\"\nmodel_defaults = true");
+    scenario(&(text[..start].to_string() + &operator + &text[end..]))
+}
+
+#[test]
+fn a_professional_operator_meets_more_screens_harder_and_lands_a_larger_share_than_a_government_platform() {
+    let (gov, pro) = (dazu_run_by("government"), dazu_run_by("professional"));
+    assert_eq!(gov.enclaves[0].operator.admission_bar, None);
+    assert_eq!(pro.enclaves[0].operator.admission_bar, Some(-0.3));
+    let (a, b) = (outcomes(&gov, 200, 3), outcomes(&pro, 200, 3));
+    // Reach 0.25 × 0.6 against 0.25 × 1.
+    let (more, half) = paired(&a, &b, total::CANDIDATES);
+    assert!(more - half > 0.0, "candidates change by {more} ± {half}");
+    let (rejected, half) = paired(&a, &b, total::REJECTED);
+    assert!(rejected - half > 0.0, "rejections change by {rejected} ± {half}");
+    let (rate, half) = paired(&a, &b, total::LANDING_RATE);
+    assert!(rate - half > 0.0, "landing rate changes by {rate} ± {half}");
+    for o in a.iter().chain(&b) {
+        assert_accounted(&o.totals);
+    }
+}
+
+#[test]
+fn a_breakdown_at_a_date_closes_the_enclave_then_in_every_replication() {
+    let broken = dazu().replace(
+        "same_city_treatment = false",
+        "same_city_treatment = false\nbreakdown_at = \"36 months\"",
+    );
+    assert_ne!(broken, dazu());
+    let (a, b) = (
+        outcomes(&scenario(&dazu()), 100, 3),
+        outcomes(&scenario(&broken), 100, 3),
+    );
+    for (x, y) in a.iter().zip(&b) {
+        assert!(y.totals[total::STRANDED] > 0.0);
+        assert_eq!(x.totals[total::STRANDED], 0.0);
+        assert!(y.totals[total::ADMITTED] < x.totals[total::ADMITTED]);
+        assert_accounted(&y.totals);
+    }
+    let (fewer, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(fewer + half < 0.0, "landings change by {fewer} ± {half}");
+    let (cheaper, half) = paired(&a, &b, total::COST_YUAN);
+    assert!(
+        cheaper + half < 0.0,
+        "rent and fees stop: cost changes by {cheaper} ± {half}"
+    );
+}
+
+#[test]
+fn more_seats_from_a_date_admit_more_projects() {
+    let small = dazu().replace("seats = 110", "seats = 20");
+    let grown = small.clone() + "\n[[change]]\nat = \"24 months\"\nset = { \"enclave[0].seats\" = 110 }\n";
+    let (a, b) = (outcomes(&scenario(&small), 100, 3), outcomes(&scenario(&grown), 100, 3));
+    let (more, half) = paired(&a, &b, total::ADMITTED);
+    assert!(more - half > 0.0, "admissions change by {more} ± {half}");
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.totals[total::HOST_CANDIDATES], y.totals[total::HOST_CANDIDATES]);
+    }
+}
+
+#[test]
+fn a_seat_change_moves_rent_from_its_date_as_hand_computed() {
+    let text = ONE_FIRM.replace("floor_area_m2 = 100", "area_per_seat_m2 = 10")
+        + "\n[[change]]\nat = \"30 months\"\nset = { \"enclave[0].seats\" = 3 }\n";
+    let t = &outcomes(&scenario(&text), 1, 3)[0].totals;
+    // Rent 100 a seat-month: 1 seat for 30 months, 3 for 30; fee 30,000; subsidy 1 million.
+    assert!(
+        (t[total::COST_YUAN] - (1e6 + 30_000.0 + 3_000.0 + 9_000.0)).abs() < 1e-6,
+        "{}",
+        t[total::COST_YUAN]
+    );
+}
+
+#[test]
+fn a_landing_subsidy_changed_at_a_date_is_paid_from_that_date() {
+    // The one project lands at month 6.
+    let change = |month: u32| {
+        ONE_FIRM.to_string()
+            + &format!("\n[[change]]\nat = \"{month} months\"\nset = {{ \"city[1].landing_subsidy_yuan\" = 2e6 }}\n")
+    };
+    let paid = |text: &str| outcomes(&scenario(text), 1, 3)[0].totals[total::SUBSIDY_YUAN];
+    assert_eq!(paid(&change(3)), 2e6);
+    assert_eq!(paid(&change(12)), 1e6);
+    let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "");
+    let raised = base.clone() + "\n[[change]]\nat = \"24 months\"\nset = { \"city[1].landing_subsidy_yuan\" = 6e6 }\n";
+    let (a, b) = (outcomes(&scenario(&base), 200, 3), outcomes(&scenario(&raised), 200, 3));
+    let (more, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(more - half > 0.0, "landings change by {more} ± {half}");
+    let (dearer, half) = paired(&a, &b, total::SUBSIDY_YUAN);
+    assert!(dearer - half > 0.0);
+}
+
+#[test]
+fn a_tax_split_changed_at_a_date_splits_later_tax_the_new_way() {
+    let text = ONE_FIRM.to_string()
+        + "\n[[change]]\nat = \"36 months\"\nset = { \"economics.tax_split\" = { home = 8, host = 1, other = 1 } }\n";
+    let sc = scenario(&text);
+    let t = &outcomes(&sc, 1, 3)[0].totals;
+    // Output to month 36: 1e6 × (6 + 24 − 12) = 18 million; 24 million after. Tax 10 %.
+    assert!((t[total::TAX_YUAN] - 4.2e6).abs() < 1e-3);
+    assert!(
+        (t[total::HOME_TAX_YUAN] - (1.8e6 * 0.5 + 2.4e6 * 0.8)).abs() < 1e-3,
+        "{}",
+        t[total::HOME_TAX_YUAN]
+    );
+    assert!((named(&sc, t, "tax_yuan.host") - (1.8e6 * 0.3 + 2.4e6 * 0.1)).abs() < 1e-3);
+}
+
+#[test]
+fn closing_an_enclave_at_a_date_strands_its_projects_and_stops_its_rent() {
+    let closed = dazu() + "\n[[change]]\nat = \"48 months\"\nset = { \"enclave[0].open\" = false }\n";
+    let (a, b) = (
+        outcomes(&scenario(&dazu()), 100, 3),
+        outcomes(&scenario(&closed), 100, 3),
+    );
+    for (x, y) in a.iter().zip(&b) {
+        assert!(y.totals[total::STRANDED] > 0.0);
+        assert!(y.totals[total::ADMITTED] < x.totals[total::ADMITTED]);
+        assert_accounted(&y.totals);
+    }
+    let (cheaper, half) = paired(&a, &b, total::COST_YUAN);
+    assert!(cheaper + half < 0.0, "cost changes by {cheaper} ± {half}");
+    // Opening at a change is opening at its date.
+    let late = ONE_FIRM.replace("seats = 1\n", "seats = 1\nopens = \"50 months\"\n")
+        + "\n[[change]]\nat = \"0 months\"\nset = { \"enclave[0].open\" = true }\n";
+    assert_eq!(scenario(&late).enclaves[0].opens, 0.0);
+}
+
+#[test]
+fn a_change_of_an_unsupported_setting_is_refused_where_it_is_written() {
+    let text = ONE_FIRM.to_string() + "\n[[change]]\nat = \"24 months\"\nset = { \"enclave[0].reach\" = 0.5 }\n";
+    let err = feidi::scenario::Scenario::from_toml("test.toml", &text)
+        .unwrap_err()
+        .to_string();
+    let line = text.lines().position(|l| l.starts_with("set = ")).unwrap() + 1;
+    assert!(err.contains(&format!("test.toml:{line}:")), "{err}");
+    assert!(err.contains("enclave[i].seats"), "{err}");
+    assert!(err.contains("enclave[0].reach"), "{err}");
+    let beyond = ONE_FIRM.to_string() + "\n[[change]]\nat = \"24 months\"\nset = { \"enclave[3].seats\" = 5 }\n";
+    let err = feidi::scenario::Scenario::from_toml("test.toml", &beyond)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("index 3, but the file has 1"), "{err}");
+    let late = ONE_FIRM.to_string() + "\n[[change]]\nat = \"61 months\"\nset = { \"enclave[0].seats\" = 5 }\n";
+    assert!(feidi::scenario::Scenario::from_toml("test.toml", &late).is_err());
+    let both = ONE_FIRM.replace("floor_area_m2 = 100", "floor_area_m2 = 100\narea_per_seat_m2 = 10");
+    let err = feidi::scenario::Scenario::from_toml("test.toml", &both)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not both"), "{err}");
+}

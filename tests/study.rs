@@ -240,7 +240,10 @@ fn force_replaces_results_but_does_not_lift_the_work_guard() {
     assert_eq!(refused.status.code(), Some(2));
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(said.contains("add --allow-long to run it anyway"), "{said}");
-    assert!(!said.contains("e13") && said.contains("4,000,000,000 replications"), "{said}");
+    assert!(
+        !said.contains("e13") && said.contains("4,000,000,000 replications"),
+        "{said}"
+    );
     assert!(!out.exists(), "a refused run made {}", out.display());
     // Threads beyond any machine are refused by the command line itself.
     let threads = feidi(&["run", "scenarios/dazu-chengdu.toml", "--threads", "100000"]);

@@ -30,7 +30,7 @@ impl Breakdowns {
     }
 
     /// Schedules each link's breakdown that falls within the horizon, drawn from the
-    /// replication's breakdown stream in link order.
+    /// replication's breakdown stream in link order, and each breakdown set at a date.
     pub fn start(scenario: &Scenario, key: &StreamKey, sim: &mut Simulation<PackedEvent>) {
         let mut rng = streams::stream(key, Purpose::Breakdowns);
         for (l, link) in scenario.links.iter().enumerate() {
@@ -40,6 +40,12 @@ impl Breakdowns {
                 if at < scenario.horizon.unwrap_or(f64::INFINITY) {
                     sim.schedule_at(at, Event::Breakdown(l as u32).pack());
                 }
+            }
+        }
+        for (l, link) in scenario.links.iter().enumerate() {
+            if let Some(at) = link.breakdown_at {
+                // Validation keeps the date before the horizon.
+                sim.schedule_at(at, Event::Breakdown(l as u32).pack());
             }
         }
     }
@@ -64,6 +70,13 @@ impl Breakdowns {
             self.closed_at[e] = self.closed_at[e].min(now);
         }
         (closing, changed)
+    }
+
+    /// Enclave `e` closes at `now` by a policy change; returns whether it was open.
+    pub fn close_enclave(&mut self, scenario: &Scenario, e: usize, now: f64) -> bool {
+        let was_open = self.closed_at[e] > now && now >= scenario.enclaves[e].opens;
+        self.closed_at[e] = self.closed_at[e].min(now);
+        was_open
     }
 
     /// A project was stranded by a closure.

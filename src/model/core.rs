@@ -10,6 +10,7 @@ use super::events::{Event, PackedEvent, MAX_PROJECTS};
 use super::funds::Funds;
 use super::metrics::{series, Total};
 use super::money::{ratio, Ledger, Money};
+use super::operator::Operators;
 use super::project::{Project, Status, NONE};
 use super::streams::{self, slot, Purpose};
 use super::targets::Targets;
@@ -18,7 +19,7 @@ use super::{Outcome, Prepared, NO_POOL};
 use crate::dist::{standard_normal, unit};
 use crate::engine::rng::{open01, KeyedStream, StreamKey};
 use crate::engine::{Model, Simulation};
-use crate::scenario::{Place, WhenFull};
+use crate::scenario::{Place, Setting, WhenFull};
 use rand::rngs::ChaCha8Rng;
 use rand::Rng;
 use rand_distr::{Distribution as _, Exp1};
@@ -73,6 +74,8 @@ impl Level {
 /// Seats of one enclave.
 struct EnclaveState {
     busy: u32,
+    /// Seats now (policy changes may alter them).
+    seats: u32,
     waiting: u32,
     queue: VecDeque<u32>,
 }
@@ -142,6 +145,9 @@ pub(super) struct Replication<'p, 's> {
     targets: Targets,
     breakdowns: Breakdowns,
     money: Money,
+    operators: Operators,
+    /// Landing subsidy of each city now, yuan (policy changes may alter it).
+    subsidy: Vec<f64>,
 }
 
 impl<'p, 's> Replication<'p, 's> {
@@ -162,8 +168,9 @@ impl<'p, 's> Replication<'p, 's> {
             enclaves: sc
                 .enclaves
                 .iter()
-                .map(|_| EnclaveState {
+                .map(|e| EnclaveState {
                     busy: 0,
+                    seats: e.seats,
                     waiting: 0,
                     queue: VecDeque::new(),
                 })
@@ -198,6 +205,8 @@ impl<'p, 's> Replication<'p, 's> {
             targets: Targets::new(sc),
             breakdowns: Breakdowns::new(sc),
             money: Money::new(p.bins),
+            operators: Operators::new(),
+            subsidy: sc.cities.iter().map(|c| c.landing_subsidy_yuan).collect(),
         }
     }
 
@@ -221,6 +230,9 @@ impl<'p, 's> Replication<'p, 's> {
         }
         Breakdowns::start(sc, &self.key, sim);
         Targets::start(sc, sim);
+        for (k, change) in sc.changes.iter().enumerate() {
+            sim.schedule_at(change.at, Event::Change(k as u32).pack());
+        }
         if let Some(h) = sc.horizon {
             sim.schedule_at(h, Event::HorizonEnd.pack());
             if self.p.bins > 0 {
@@ -319,7 +331,8 @@ impl<'p, 's> Replication<'p, 's> {
                 let drift = enclave.operator.occupancy_drift;
                 if drift > 0.0 {
                     // An operator paid by occupancy lowers its bar as seats stand empty.
-                    let empty = 1.0 - self.enclaves[e as usize].busy as f64 / enclave.seats as f64;
+                    let seats = self.enclaves[e as usize].seats as f64;
+                    let empty = (1.0 - self.enclaves[e as usize].busy as f64 / seats).max(0.0);
                     bar -= drift * empty;
                 }
                 let noise = enclave.operator.scouting_noise;
@@ -350,7 +363,7 @@ impl<'p, 's> Replication<'p, 's> {
                 }
             };
             let state = &mut self.enclaves[e as usize];
-            if state.busy < enclave.seats {
+            if state.busy < state.seats {
                 self.take_seat(sim, id);
             } else {
                 match &enclave.when_full {
@@ -475,7 +488,8 @@ impl<'p, 's> Replication<'p, 's> {
         let sc = self.p.scenario;
         let project = &self.projects[id as usize];
         let owner = sc.enclaves[project.enclave as usize].owner;
-        self.money.pay_subsidy(sc.cities[owner].landing_subsidy_yuan);
+        self.money.pay_subsidy(self.subsidy[owner]);
+        self.operators.on_landing(sc, project.enclave as usize);
         self.targets.on_landing(owner);
         self.funds.on_landing(sc, project);
         self.counts[Total::LandedHome] += 1;
@@ -575,7 +589,10 @@ impl<'p, 's> Replication<'p, 's> {
             true
         } else {
             let stage = &sc.stages[s];
-            let boost = Vouchers::success_boost(sc, project.voucher, s);
+            let mut boost = Vouchers::success_boost(sc, project.voucher, s);
+            if self.p.services && plan.in_enclave {
+                boost += Operators::services_boost(sc, project.enclave as usize);
+            }
             let chance = success_chance(stage.success, stage.quality_effect * project.quality + boost);
             open01(project.stream(slot::success(s)).next_raw()) < chance
         };
@@ -623,8 +640,15 @@ impl<'p, 's> Replication<'p, 's> {
     /// stranded. Projects already at home carry on.
     /// Returns whether anything changed (an enclave that was still open closed).
     fn breakdown(&mut self, now: f64, link: usize) -> bool {
+        let (closing, changed) = self.breakdowns.close(self.p.scenario, link, now);
+        self.strand(now, &closing);
+        changed
+    }
+
+    /// The enclaves in `closing` have closed at `now`: their waiting candidates are
+    /// turned away and their projects still on the host side are stranded.
+    fn strand(&mut self, now: f64, closing: &[usize]) {
         let sc = self.p.scenario;
-        let (closing, changed) = self.breakdowns.close(sc, link, now);
         for id in 0..self.projects.len() {
             let project = self.projects[id];
             if !closing.contains(&(project.enclave as usize)) {
@@ -650,6 +674,43 @@ impl<'p, 's> Replication<'p, 's> {
             self.projects[id].status = Status::Gone;
         }
         self.queue.set(now, self.waiting_total as f64);
+    }
+
+    /// Policy change `k` takes effect; returns whether it changed anything projects see.
+    #[cold]
+    fn change(&mut self, sim: &mut Simulation<PackedEvent>, k: usize) -> bool {
+        let now = sim.now();
+        let sc = self.p.scenario;
+        let mut changed = false;
+        for setting in &sc.changes[k].settings {
+            match setting {
+                Setting::Seats(e, n) => {
+                    self.enclaves[*e].seats = *n;
+                    // New seats go to those waiting; with fewer, seated projects stay.
+                    while self.enclaves[*e].busy < *n {
+                        let Some(next) = self.enclaves[*e].queue.pop_front() else {
+                            break;
+                        };
+                        if self.projects[next as usize].status == Status::WaitingSeat {
+                            self.enclaves[*e].waiting -= 1;
+                            self.waiting_total -= 1;
+                            self.queue.set(now, self.waiting_total as f64);
+                            self.take_seat(sim, next);
+                            changed = true;
+                        }
+                    }
+                }
+                Setting::LandingSubsidy(c, yuan) => self.subsidy[*c] = *yuan,
+                // Money reads the split in force bin by bin at the end.
+                Setting::TaxSplit(_) => {}
+                Setting::Close(e) => {
+                    if self.breakdowns.close_enclave(sc, *e, now) {
+                        self.strand(now, &[*e]);
+                        changed = true;
+                    }
+                }
+            }
+        }
         changed
     }
 
@@ -676,7 +737,7 @@ impl<'p, 's> Replication<'p, 's> {
             }
         };
         let mut home_utility = landing.home_constant
-            + w.subsidy * home.landing_subsidy_yuan / 1e6
+            + w.subsidy * self.subsidy[enclave.owner] / 1e6
             + w.lock_in * project.locked_in as u8 as f64
             + w.fit * home.fit[project.sector as usize]
             + w.free_capacity * free_share;
@@ -784,7 +845,8 @@ impl<'p, 's> Replication<'p, 's> {
             .enclaves
             .iter()
             .zip(self.breakdowns.closed_at())
-            .map(|(e, &closed)| e.seats as f64 * (b.min(closed) - a.max(e.opens)).max(0.0))
+            .enumerate()
+            .map(|(i, (e, &closed))| self.p.seat_months(i, a.max(e.opens), b.min(closed)))
             .sum()
     }
 
@@ -829,7 +891,7 @@ impl<'p, 's> Replication<'p, 's> {
 
     /// One-off outlays so far: landing subsidies, vouchers and fund losses.
     fn one_off_outlay(&self) -> f64 {
-        self.money.subsidies() + self.vouchers.spent() + self.funds.lost()
+        self.money.subsidies() + self.vouchers.spent() + self.funds.lost() + self.operators.landing_fees()
     }
 
     pub(super) fn finish(mut self, sim: &Simulation<PackedEvent>) -> Outcome {
@@ -897,6 +959,11 @@ impl Model for Replication<'_, '_> {
         // (used when there is no horizon); marks, stale timers and empty batches do not.
         let changed = match event.unpack() {
             Event::Arrival(f) => {
+                if self.p.limit_shared && !self.below_limit() {
+                    // Another flow or a burst reached the candidate limit while this
+                    // arrival was pending: it never happens, and the flow stops.
+                    return;
+                }
                 let f = f as usize;
                 let flow = &self.p.scenario.flows[f];
                 let key = self.flow_rngs[f].next_u64();
@@ -920,7 +987,7 @@ impl Model for Replication<'_, '_> {
             Event::Breakdown(link) => self.breakdown(sim.now(), link as usize),
             Event::YearEnd(year) => {
                 self.targets
-                    .year_end(self.p.scenario, sim, year as usize, &mut self.money);
+                    .year_end(self.p.scenario, sim, year as usize, &self.subsidy, &mut self.money);
                 false
             }
             Event::GiveUp(id) => self.give_up(sim.now(), id),
@@ -937,6 +1004,7 @@ impl Model for Replication<'_, '_> {
                 self.at_warmup = self.areas(sim.now());
                 false
             }
+            Event::Change(k) => self.change(sim, k as usize),
             Event::HorizonEnd => {
                 self.at_horizon = Some(self.areas(sim.now()));
                 self.money.horizon_reached(self.one_off_outlay());

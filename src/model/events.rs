@@ -21,6 +21,8 @@ pub enum Event {
     Breakdown(u32),
     /// Year `.0` of the simulation ends (registration targets are checked).
     YearEnd(u32),
+    /// Policy change `.0` takes effect.
+    Change(u32),
 }
 
 /// Bits of a packed event that hold its index (project, flow, burst or bin).
@@ -44,9 +46,10 @@ impl Event {
             Event::StageEnd(i) => (2, i),
             Event::GiveUp(i) => (3, i),
             Event::BinEnd(i) => (4, i),
-            // The two marks share a kind, to keep eight kinds in three bits.
+            // The marks and policy changes share a kind, to keep eight kinds in three bits.
             Event::WarmupEnd => (5, 0),
             Event::HorizonEnd => (5, 1),
+            Event::Change(i) => (5, 2 + i),
             Event::Breakdown(i) => (6, i),
             Event::YearEnd(i) => (7, i),
         };
@@ -79,7 +82,8 @@ impl PackedEvent {
             3 => Event::GiveUp(index),
             4 => Event::BinEnd(index),
             5 if index == 0 => Event::WarmupEnd,
-            5 => Event::HorizonEnd,
+            5 if index == 1 => Event::HorizonEnd,
+            5 => Event::Change(index - 2),
             6 => Event::Breakdown(index),
             _ => Event::YearEnd(index),
         }

@@ -10,6 +10,7 @@ mod events;
 mod funds;
 pub mod metrics;
 mod money;
+mod operator;
 mod project;
 mod streams;
 mod targets;
@@ -20,7 +21,7 @@ pub use events::{Event, PackedEvent, MAX_PROJECTS};
 
 use crate::engine::rng::{KeyedStream, StreamKey};
 use crate::engine::Simulation;
-use crate::scenario::{Place, Scenario};
+use crate::scenario::{Place, Scenario, Setting, TaxSplit};
 
 /// What one replication reports.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -47,6 +48,16 @@ pub struct Prepared<'s> {
     /// Peak seasonal weight of each flow (1 when not seasonal), for thinning.
     flow_peak: Vec<f64>,
     needs_quality: bool,
+    /// A candidate limit is shared by several flows or bursts, so a pending arrival may
+    /// find it reached.
+    limit_shared: bool,
+    /// Some operator's services raise the success of enclave stages (kept out of the
+    /// stage plan, whose flags fit in one word).
+    services: bool,
+    /// Seat changes of each enclave, (month, seats) by date; empty for most enclaves.
+    seat_steps: Vec<Vec<(f64, u32)>>,
+    /// Tax splits agreed by changes, (month, split) by date.
+    tax_steps: Vec<(f64, &'s TaxSplit)>,
     series_width: usize,
     /// Column of the first money series in a series row.
     money_offset: usize,
@@ -133,20 +144,65 @@ impl<'s> Prepared<'s> {
         let needs_quality = scenario.stages.iter().any(|s| s.quality_effect != 0.0)
             || scenario.enclaves.iter().any(|e| e.operator.admission_bar.is_some())
             || scenario.funds.iter().any(|f| f.selection_bar.is_some());
+        let mut seat_steps = vec![Vec::new(); scenario.enclaves.len()];
+        let mut tax_steps = Vec::new();
+        for change in &scenario.changes {
+            for setting in &change.settings {
+                match setting {
+                    Setting::Seats(e, n) => seat_steps[*e].push((change.at, *n)),
+                    Setting::TaxSplit(split) => tax_steps.push((change.at, split)),
+                    Setting::LandingSubsidy(..) | Setting::Close(_) => {}
+                }
+            }
+        }
         Prepared {
             scenario,
+            seat_steps,
+            tax_steps,
             host_enclaves,
             pool_of,
             pool_capacity,
             stage_plan,
             flow_peak,
             needs_quality,
+            services: scenario.enclaves.iter().any(|e| e.operator.services_boost != 0.0),
+            limit_shared: scenario.candidate_limit.is_some() && scenario.flows.len() + scenario.bursts.len() > 1,
             series_width: metrics::series(scenario).len(),
             money_offset: metrics::series::FIRST_STAGE + scenario.stages.len(),
             totals_width: metrics::totals_for(scenario).len(),
             stage_entry_offset: metrics::first_stage_entry_total(scenario),
             bins: scenario.bins(),
         }
+    }
+
+    /// Seat-months of enclave `e` between months `from` and `to` (0 when `to` is not
+    /// later), following the seat changes.
+    fn seat_months(&self, e: usize, from: f64, to: f64) -> f64 {
+        let seats = self.scenario.enclaves[e].seats;
+        let steps = &self.seat_steps[e];
+        if steps.is_empty() {
+            return seats as f64 * (to - from).max(0.0);
+        }
+        if to <= from {
+            return 0.0;
+        }
+        let (mut total, mut since, mut seats) = (0.0, from, seats);
+        for &(at, n) in steps {
+            if at >= to {
+                break;
+            }
+            if at > since {
+                total += seats as f64 * (at - since);
+                since = at;
+            }
+            seats = n;
+        }
+        total + seats as f64 * (to - since)
+    }
+
+    /// The tax split in force at month `t`, if a change set one by then.
+    fn tax_split_at(&self, t: f64) -> Option<&'s TaxSplit> {
+        self.tax_steps.iter().rev().find(|(at, _)| *at <= t).map(|(_, s)| *s)
     }
 
     /// The scenario.

@@ -118,7 +118,8 @@ impl Money {
         self.outlay_at_horizon.is_none_or(|o| o <= one_off)
     }
 
-    /// Home outlay to time `t` that accrues by the month: rent and operator fees.
+    /// Home outlay to time `t` that accrues by the month: rent and operator fees (fixed,
+    /// and per seat; rent too follows the seats when the area is given per seat).
     fn running_costs_until(p: &Prepared<'_>, closed_at: &[f64], t: f64) -> f64 {
         p.scenario
             .enclaves
@@ -126,7 +127,13 @@ impl Money {
             .enumerate()
             .map(|(i, e)| {
                 let per_month = e.floor_area_m2 * e.rent_yuan_per_m2_month + e.operator.fee_yuan_per_month;
-                per_month * (t.min(closed_at[i]) - e.opens).max(0.0)
+                let mut cost = per_month * (t.min(closed_at[i]) - e.opens).max(0.0);
+                let per_seat_month = e.area_per_seat_m2.unwrap_or(0.0) * e.rent_yuan_per_m2_month
+                    + e.operator.fee_yuan_per_seat_year / 12.0;
+                if per_seat_month > 0.0 {
+                    cost += per_seat_month * p.seat_months(i, e.opens, t.min(closed_at[i]));
+                }
+                cost
             })
             .sum()
     }
@@ -171,11 +178,15 @@ impl Money {
                     row[ADMITTED_COLUMN] as u64,
                 )
             };
-            let shares = economics.tax_split.shares(ratio(landed as f64, admitted as f64));
+            // A split agreed by a policy change holds from the first bin that starts with it.
+            let split = p
+                .tax_split_at(bin as f64 * sc.bin_width)
+                .unwrap_or(&economics.tax_split);
+            let shares = split.shares(ratio(landed as f64, admitted as f64));
             for (t, share) in party_tax.iter_mut().zip(&shares) {
                 *t += tax * share;
             }
-            home_tax += economics.tax_split.home.map_or(0.0, |h| tax * shares[h]);
+            home_tax += split.home.map_or(0.0, |h| tax * shares[h]);
             let one_off = self.outlay_at_bin.get(bin).copied().unwrap_or(ledger.one_off);
             let cost = Self::running_costs_until(p, ledger.closed_at, bin_end) + one_off;
             if payback.is_nan() && cost > 0.0 && home_tax >= cost {

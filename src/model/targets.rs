@@ -53,7 +53,14 @@ impl Targets {
 
     /// Year `year` ends: a city short of its target registers shells, which collect the
     /// landing subsidy from `money`; the next year's end is scheduled.
-    pub fn year_end(&mut self, scenario: &Scenario, sim: &mut Simulation<PackedEvent>, year: usize, money: &mut Money) {
+    pub fn year_end(
+        &mut self,
+        scenario: &Scenario,
+        sim: &mut Simulation<PackedEvent>,
+        year: usize,
+        subsidy: &[f64],
+        money: &mut Money,
+    ) {
         for (c, city) in scenario.cities.iter().enumerate() {
             let Some(target) = &city.registration_target else {
                 continue;
@@ -63,7 +70,7 @@ impl Targets {
             let shells = (target.filled_by_shells * shortfall).round() as u64;
             self.paper_landings += shells;
             // Shells collect the landing subsidy too: the cost of landings on paper.
-            money.pay_subsidy(shells as f64 * city.landing_subsidy_yuan);
+            money.pay_subsidy(shells as f64 * subsidy[c]);
         }
         self.landed_by_city_at_year_start.clone_from(&self.landed_by_city);
         let next = (year + 2) as f64 * 12.0;

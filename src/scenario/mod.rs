@@ -92,6 +92,9 @@ pub struct Link {
     /// Hazard of the cooperation breaking down, per month (0 = never). A breakdown closes
     /// the home's enclaves in the host and strands their projects.
     pub breakdown_per_month: f64,
+    /// A month at which the cooperation breaks down for certain, if one is set (with a
+    /// hazard too, the earlier breakdown closes the enclaves).
+    pub breakdown_at: Option<f64>,
 }
 
 /// What happens when a project needs a seat or slot and none is free.
@@ -131,6 +134,16 @@ pub struct Operator {
     /// How far the operator lowers its bar when seats stand empty (real-estate drift):
     /// the bar falls by this times the share of empty seats. 0 = no drift.
     pub occupancy_drift: f64,
+    /// Multiplies the enclave's `reach` (the result is at most 1): how widely the
+    /// operator's scouts look. 1 = as the enclave's `reach` says.
+    pub reach_factor: f64,
+    /// The operator's services (mentoring, finance, market access): added to the log-odds
+    /// of success of every enclave stage. 0 = no effect.
+    pub services_boost: f64,
+    /// The operator's fee per seat, yuan per seat per year, paid while the enclave is open.
+    pub fee_yuan_per_seat_year: f64,
+    /// The operator's performance fee, yuan per real landing at home.
+    pub fee_yuan_per_landing: f64,
 }
 
 /// An incubator that a home city runs inside a host city.
@@ -146,15 +159,19 @@ pub struct Enclave {
     pub host: usize,
     /// Workstations: projects in enclave stages at once.
     pub seats: u32,
-    /// Floor area, m².
+    /// Floor area, m² (used when `area_per_seat_m2` is not set).
     pub floor_area_m2: f64,
+    /// Floor area per seat, m²: when set, the floor area (and so the rent) follows the
+    /// seats, also when a [`Change`] alters them.
+    pub area_per_seat_m2: Option<f64>,
     /// Rent, yuan per m² per month.
     pub rent_yuan_per_m2_month: f64,
     /// Operator and screening.
     pub operator: Operator,
     /// Sectors the enclave scouts, indexed like [`Scenario::sectors`].
     pub focus: Vec<bool>,
-    /// Share of the host's candidates in focus sectors that its scouts meet.
+    /// Share of the host's candidates in focus sectors that its scouts meet (the file's
+    /// `reach` times the operator's reach factor, at most 1).
     pub reach: f64,
     /// Month the enclave opens.
     pub opens: f64,
@@ -413,6 +430,31 @@ pub struct Scenario {
     pub funds: Vec<Fund>,
     /// Innovation vouchers.
     pub vouchers: Vec<Voucher>,
+    /// Policy changes at dates, in the order of their dates (file order among equal dates).
+    pub changes: Vec<Change>,
+}
+
+/// Levers set to new values at a date (a `[[change]]` table).
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// Month the change takes effect.
+    pub at: f64,
+    /// What changes, in file order.
+    pub settings: Vec<Setting>,
+}
+
+/// One lever a [`Change`] sets.
+#[derive(Clone, Debug)]
+pub enum Setting {
+    /// Enclave `.0` has `.1` seats from the date on (projects already seated keep theirs).
+    Seats(usize, u32),
+    /// Home city `.0` pays a landing subsidy of `.1` yuan from the date on.
+    LandingSubsidy(usize, f64),
+    /// Tax from the date on is split by this agreement (same parties as before).
+    TaxSplit(TaxSplit),
+    /// Enclave `.0` closes at the date, as after a breakdown (an enclave that opens at a
+    /// change has its `opens` set to the date when the scenario is read).
+    Close(usize),
 }
 
 impl Scenario {

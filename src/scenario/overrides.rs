@@ -8,7 +8,7 @@ use std::fmt;
 
 /// One step of a key path.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Step {
+pub(super) enum Step {
     Key(String),
     Index(usize),
 }
@@ -28,6 +28,11 @@ impl fmt::Display for KeyPath {
 }
 
 impl KeyPath {
+    /// The steps of the path.
+    pub(super) fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
     /// Parses a key path such as `enclave[0].seats`.
     pub fn parse(text: &str) -> Result<KeyPath, String> {
         let mut steps = Vec::new();

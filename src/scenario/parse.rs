@@ -5,9 +5,10 @@
 //! every problem in the file. Items that fail to read are kept as `None` and skipped by
 //! the checks that need them; the scenario is built only when no error was recorded.
 
+use super::overrides::Step;
 use super::{
-    Burst, City, Diagnostics, Economics, Enclave, Flow, Fund, Landing, LandingWeights, Link, Operator, OperatorKind,
-    Place, RegistrationTarget, Role, Scenario, Stage, TaxSplit, Voucher, WhenFull,
+    Burst, Change, City, Diagnostics, Economics, Enclave, Flow, Fund, Landing, LandingWeights, Link, Operator,
+    OperatorKind, Place, RegistrationTarget, Role, Scenario, Setting, Stage, TaxSplit, Voucher, WhenFull,
 };
 use crate::dist::Distribution;
 use crate::input::{Dimension, Document, Read, Table, Value};
@@ -114,7 +115,7 @@ fn at_most(root: &Table<'_, '_>, key: &'static str, count: usize, max: usize) {
 }
 
 /// The top-level sections of a scenario file.
-const SECTIONS: [&str; 11] = [
+const SECTIONS: [&str; 12] = [
     "scenario",
     "city",
     "link",
@@ -126,6 +127,7 @@ const SECTIONS: [&str; 11] = [
     "economics",
     "fund",
     "voucher",
+    "change",
 ];
 
 /// The [scenario] table's settings.
@@ -199,7 +201,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         );
     }
 
-    let links = read_links(root, &places);
+    let links = read_links(root, &places, horizon);
     let enclaves = read_enclaves(
         root,
         &places,
@@ -229,6 +231,8 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
     let funds = read_funds(root, &places, &stage_names);
     let vouchers = read_vouchers(root, &places, &stage_names);
     check_timing(root, &header, &cities, &stages, &funds);
+    let mut enclaves = enclaves;
+    let changes = read_changes(root, horizon, &cities, &mut enclaves, economics.as_ref());
     let header = header?;
     Some(Scenario {
         name: header.name,
@@ -250,7 +254,222 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         economics: lift(economics)?,
         funds: funds.into_iter().collect::<Read<_>>()?,
         vouchers: vouchers.into_iter().collect::<Read<_>>()?,
+        changes: changes?,
     })
+}
+
+/// The key paths a `[[change]]` may set, for error messages.
+const CHANGEABLE: &str = "enclave[i].seats, enclave[i].open, city[i].landing_subsidy_yuan, economics.tax_split";
+
+/// Reads the `[[change]]` tables, sorted by date (stably). An enclave opened by a
+/// change has its `opens` set to the change's date here.
+fn read_changes(
+    root: &Table<'_, '_>,
+    horizon: Option<Option<f64>>,
+    cities: &[Read<City>],
+    enclaves: &mut [Read<Enclave>],
+    economics: Option<&Read<Economics>>,
+) -> Read<Vec<Change>> {
+    let tables = root.tables("change").unwrap_or_default();
+    let mut out = Vec::new();
+    let mut ok = true;
+    // Closures so far, so that a closed enclave is not reopened: (enclave, month).
+    let mut closed: Vec<(usize, f64)> = Vec::new();
+    let mut opened: Vec<(usize, f64)> = Vec::new();
+    for t in &tables {
+        let at = t
+            .required("at", "the month the change takes effect, such as \"24 months\"")
+            .and_then(|v| {
+                let month = v.duration()?;
+                if let Some(Some(hz)) = horizon.filter(|h| h.is_some_and(|hz| month >= hz)) {
+                    v.fail(
+                        "a change before the horizon",
+                        &format!("month {month} (the horizon is {hz})"),
+                        None,
+                    );
+                    return None;
+                }
+                Some(month)
+            });
+        let set = t.required(
+            "set",
+            "a table of key paths and values, such as { \"enclave[0].seats\" = 120 }",
+        );
+        t.finish();
+        let (Some(at), Some(set)) = (at, set) else {
+            ok = false;
+            continue;
+        };
+        let Some(entries) = set.table().map(|t| t.entries()) else {
+            ok = false;
+            continue;
+        };
+        if entries.is_empty() {
+            set.fail("at least one key path to set", "an empty table", None);
+            ok = false;
+            continue;
+        }
+        let mut settings = Vec::new();
+        for (key, value) in entries {
+            match read_setting(
+                key,
+                &value,
+                at,
+                horizon,
+                cities,
+                enclaves,
+                economics,
+                &mut closed,
+                &mut opened,
+            ) {
+                Some(Some(setting)) => settings.push(setting),
+                Some(None) => {}
+                None => ok = false,
+            }
+        }
+        out.push(Change { at, settings });
+    }
+    for (e, at) in opened {
+        if let Some(enclave) = enclaves[e].as_mut() {
+            enclave.opens = at;
+        }
+    }
+    out.sort_by(|a, b| a.at.total_cmp(&b.at));
+    out.retain(|c| !c.settings.is_empty());
+    ok.then_some(out)
+}
+
+/// One `key path = value` of a change: `Some(None)` for a setting applied as the file is
+/// read (an enclave's opening).
+#[allow(clippy::too_many_arguments)]
+fn read_setting(
+    key: &str,
+    value: &Value<'_, '_>,
+    at: f64,
+    horizon: Option<Option<f64>>,
+    cities: &[Read<City>],
+    enclaves: &[Read<Enclave>],
+    economics: Option<&Read<Economics>>,
+    closed: &mut Vec<(usize, f64)>,
+    opened: &mut Vec<(usize, f64)>,
+) -> Read<Option<Setting>> {
+    let unsupported = |why: &str| {
+        value.fail(
+            &format!("a key path a change can set: {CHANGEABLE}"),
+            &format!("`{key}`{why}"),
+            Some("other settings can be varied across runs with a sweep, not changed at a date".to_string()),
+        );
+        None
+    };
+    let path = match super::KeyPath::parse(key) {
+        Ok(p) => p,
+        Err(why) => return unsupported(&format!(", which is not a key path: {why}")),
+    };
+    let index = |what: &str, i: usize, n: usize| -> Read<usize> {
+        if i < n {
+            Some(i)
+        } else {
+            value.fail(
+                &format!("an index of a declared {what} (0 to {})", n.saturating_sub(1)),
+                &format!("`{key}`: index {i}, but the file has {n}"),
+                None,
+            );
+            None
+        }
+    };
+    match path.steps() {
+        [Step::Key(e), Step::Index(i), Step::Key(k)] if e == "enclave" && k == "seats" => {
+            let i = index("enclave", *i, enclaves.len())?;
+            let seats = value.integer_in(1, MAX_SEATS, "a number of seats")?;
+            Some(Some(Setting::Seats(i, seats as u32)))
+        }
+        [Step::Key(e), Step::Index(i), Step::Key(k)] if e == "enclave" && k == "open" => {
+            let i = index("enclave", *i, enclaves.len())?;
+            let open = value.boolean()?;
+            let enclave = enclaves[i].as_ref()?;
+            if open {
+                if enclave.opens <= at || opened.iter().any(|&(e, _)| e == i) {
+                    value.fail(
+                        "`open = true` only for an enclave not yet open at the change's date",
+                        &format!(
+                            "enclave \"{}\" open from month {} (change at month {at})",
+                            enclave.id, enclave.opens
+                        ),
+                        Some(
+                            "a closed enclave cannot reopen; to open it earlier, set `open = true` at the earlier date"
+                                .to_string(),
+                        ),
+                    );
+                    return None;
+                }
+                opened.push((i, at));
+                Some(None)
+            } else {
+                if closed.iter().any(|&(e, _)| e == i) {
+                    value.fail(
+                        "one closing change per enclave",
+                        &format!("enclave \"{}\" closed again", enclave.id),
+                        None,
+                    );
+                    return None;
+                }
+                closed.push((i, at));
+                Some(Some(Setting::Close(i)))
+            }
+        }
+        [Step::Key(c), Step::Index(i), Step::Key(k)] if c == "city" && k == "landing_subsidy_yuan" => {
+            let i = index("city", *i, cities.len())?;
+            let yuan = value.number_in(0.0, 1e12, "an amount in yuan")?;
+            if cities[i].as_ref()?.role == Role::Host {
+                value.fail(
+                    "a landing subsidy only of a city whose role is \"home\" or \"both\"",
+                    &format!("`{key}` of a host city"),
+                    None,
+                );
+                return None;
+            }
+            Some(Some(Setting::LandingSubsidy(i, yuan)))
+        }
+        [Step::Key(e), Step::Key(k)] if e == "economics" && k == "tax_split" => {
+            let Some(Some(economics)) = economics else {
+                value.fail("a tax split only when [economics] is given", &format!("`{key}`"), None);
+                return None;
+            };
+            if horizon.is_some_and(|h| h.is_none()) {
+                value.fail(
+                    "a change of the tax split only with a `horizon` (tax is split bin by bin)",
+                    &format!("`{key}` in a scenario without a horizon"),
+                    None,
+                );
+                return None;
+            }
+            let split = read_tax_split(value)?;
+            let before = &economics.tax_split;
+            let mut same = split.parties.len() == before.parties.len();
+            let mut base = vec![0.0; before.parties.len()];
+            for (party, share) in split.parties.iter().zip(&split.base) {
+                match before.parties.iter().position(|p| p == party) {
+                    Some(j) => base[j] = *share,
+                    None => same = false,
+                }
+            }
+            if !same {
+                value.fail(
+                    &format!("the same parties as the base split: {}", before.parties.join(", ")),
+                    &split.parties.join(", "),
+                    None,
+                );
+                return None;
+            }
+            Some(Some(Setting::TaxSplit(TaxSplit {
+                parties: before.parties.clone(),
+                base,
+                home: before.home,
+                home_floating: split.home_floating,
+            })))
+        }
+        _ => unsupported(""),
+    }
 }
 
 /// Refuses a scenario whose flows and bursts would bring more candidates per replication
@@ -711,7 +930,7 @@ impl Places<'_> {
     }
 }
 
-fn read_links(root: &Table<'_, '_>, places: &Places<'_>) -> Vec<Read<Link>> {
+fn read_links(root: &Table<'_, '_>, places: &Places<'_>, horizon: Option<Option<f64>>) -> Vec<Read<Link>> {
     let mut links: Vec<Read<Link>> = Vec::new();
     for t in root.tables("link").unwrap_or_default() {
         let home = places.city(&t, "home", false);
@@ -721,6 +940,18 @@ fn read_links(root: &Table<'_, '_>, places: &Places<'_>) -> Vec<Read<Link>> {
             .and_then(|v| v.hours());
         let same_city = t.or("same_city_treatment", false, |v| v.boolean());
         let breakdown = t.or("breakdown_hazard", 0.0, |v| v.rate());
+        let breakdown_at = t.optional("breakdown_at", |v| {
+            let month = v.duration()?;
+            if let Some(Some(hz)) = horizon.filter(|h| h.is_some_and(|hz| month >= hz)) {
+                v.fail(
+                    "a breakdown month before the horizon",
+                    &format!("month {month} (the horizon is {hz})"),
+                    None,
+                );
+                return None;
+            }
+            Some(month)
+        });
         t.finish();
         let link = (|| {
             let (home, host) = (home?, host?);
@@ -747,6 +978,7 @@ fn read_links(root: &Table<'_, '_>, places: &Places<'_>) -> Vec<Read<Link>> {
                 same_city_treatment: same_city?,
                 barrier,
                 breakdown_per_month: breakdown?,
+                breakdown_at: lift(breakdown_at)?,
             })
         })();
         links.push(link);
@@ -754,14 +986,75 @@ fn read_links(root: &Table<'_, '_>, places: &Places<'_>) -> Vec<Read<Link>> {
     links
 }
 
+/// An operator's settings when the file leaves them out: neutral, or (with
+/// `model_defaults = true`) the documented defaults of its model.
+struct OperatorDefaults {
+    scouting_noise: f64,
+    admission_bar: Option<f64>,
+    reach_factor: f64,
+    services_boost: f64,
+    fee_yuan_per_month: f64,
+    fee_yuan_per_seat_year: f64,
+    fee_yuan_per_landing: f64,
+    occupancy_drift: f64,
+}
+
+/// Neutral settings: no noise, no bar, no services, no fees, no drift.
+const NEUTRAL_OPERATOR: OperatorDefaults = OperatorDefaults {
+    scouting_noise: 0.0,
+    admission_bar: None,
+    reach_factor: 1.0,
+    services_boost: 0.0,
+    fee_yuan_per_month: 0.0,
+    fee_yuan_per_seat_year: 0.0,
+    fee_yuan_per_landing: 0.0,
+    occupancy_drift: 0.0,
+};
+
+/// The defaults of each operator model (docs/scenario.md, `[enclave.operator]`), all
+/// assumptions to be calibrated: a government platform company scouts narrowly and
+/// reads quality roughly, admits whoever comes, adds no services and is paid a flat
+/// budget; a professional operator scouts widely through its networks, reads quality
+/// better, keeps a bar, sells services that raise success, is paid partly by landing
+/// and, renting out seats, lets its bar drift down when they stand empty.
+fn model_defaults(kind: OperatorKind) -> OperatorDefaults {
+    match kind {
+        OperatorKind::Government => OperatorDefaults {
+            scouting_noise: 1.0,
+            admission_bar: None,
+            reach_factor: 0.6,
+            services_boost: 0.0,
+            fee_yuan_per_month: 100_000.0,
+            fee_yuan_per_seat_year: 0.0,
+            fee_yuan_per_landing: 0.0,
+            occupancy_drift: 0.0,
+        },
+        OperatorKind::Professional => OperatorDefaults {
+            scouting_noise: 0.5,
+            admission_bar: Some(-0.3),
+            reach_factor: 1.0,
+            services_boost: 0.4,
+            fee_yuan_per_month: 50_000.0,
+            fee_yuan_per_seat_year: 0.0,
+            fee_yuan_per_landing: 300_000.0,
+            occupancy_drift: 0.5,
+        },
+    }
+}
+
 fn read_operator(t: &Table<'_, '_>) -> Read<Operator> {
     let Some(v) = t.get("operator") else {
+        let d = NEUTRAL_OPERATOR;
         return Some(Operator {
             kind: OperatorKind::Government,
-            scouting_noise: 0.0,
-            admission_bar: None,
-            fee_yuan_per_month: 0.0,
-            occupancy_drift: 0.0,
+            scouting_noise: d.scouting_noise,
+            admission_bar: d.admission_bar,
+            fee_yuan_per_month: d.fee_yuan_per_month,
+            occupancy_drift: d.occupancy_drift,
+            reach_factor: d.reach_factor,
+            services_boost: d.services_boost,
+            fee_yuan_per_seat_year: d.fee_yuan_per_seat_year,
+            fee_yuan_per_landing: d.fee_yuan_per_landing,
         });
     };
     let o = v.table()?;
@@ -771,21 +1064,45 @@ fn read_operator(t: &Table<'_, '_>) -> Read<Operator> {
             _ => OperatorKind::Professional,
         })
     });
-    let noise = o.or("scouting_noise", 0.0, |v| v.number_in(0.0, 100.0, "a noise level"));
+    let by_model = o.or("model_defaults", false, |v| v.boolean());
+    let d = match (kind, by_model) {
+        (Some(kind), Some(true)) => model_defaults(kind),
+        _ => NEUTRAL_OPERATOR,
+    };
+    let noise = o.or("scouting_noise", d.scouting_noise, |v| {
+        v.number_in(0.0, 100.0, "a noise level")
+    });
     let bar = o.optional("admission_bar", |v| v.number_in(-100.0, 100.0, "a quality bar"));
-    let fee = o.or("fee_yuan_per_month", 0.0, |v| {
+    let fee = o.or("fee_yuan_per_month", d.fee_yuan_per_month, |v| {
         v.number_in(0.0, 1e10, "a fee in yuan per month")
     });
-    let drift = o.or("occupancy_drift", 0.0, |v| {
+    let drift = o.or("occupancy_drift", d.occupancy_drift, |v| {
         v.number_in(0.0, 100.0, "a drop of the bar per share of empty seats")
     });
+    let reach_factor = o.or("reach_factor", d.reach_factor, |v| {
+        v.number_in(0.0, 100.0, "a factor on the enclave's reach")
+    });
+    let services = o.or("services_boost", d.services_boost, |v| {
+        v.number_in(-20.0, 20.0, "a change in log-odds")
+    });
+    let per_seat = o.or("fee_yuan_per_seat_year", d.fee_yuan_per_seat_year, |v| {
+        v.number_in(0.0, 1e9, "a fee in yuan per seat per year")
+    });
+    let per_landing = o.or("fee_yuan_per_landing", d.fee_yuan_per_landing, |v| {
+        v.number_in(0.0, 1e10, "a fee in yuan per real landing")
+    });
     o.finish();
+    by_model?;
     Some(Operator {
         kind: kind?,
         scouting_noise: noise?,
-        admission_bar: lift(bar)?,
+        admission_bar: lift(bar)?.or(d.admission_bar),
         fee_yuan_per_month: fee?,
         occupancy_drift: drift?,
+        reach_factor: reach_factor?,
+        services_boost: services?,
+        fee_yuan_per_seat_year: per_seat?,
+        fee_yuan_per_landing: per_landing?,
     })
 }
 
@@ -810,6 +1127,18 @@ fn read_enclaves(
             .required("seats", "the number of workstations")
             .and_then(|v| v.integer_in(1, MAX_SEATS, "a number of seats"));
         let area = t.or("floor_area_m2", 0.0, |v| v.number_in(0.0, 1e8, "a floor area in m²"));
+        let area_per_seat = t.optional("area_per_seat_m2", |v| {
+            let a = v.number_in(0.0, 1e5, "a floor area per seat in m²")?;
+            if let Some(f) = t.get("floor_area_m2") {
+                f.fail(
+                    "either `floor_area_m2` or `area_per_seat_m2`, not both",
+                    "both",
+                    Some("with `area_per_seat_m2` the floor area is seats × area per seat".to_string()),
+                );
+                return None;
+            }
+            Some(a)
+        });
         let rent = t.or("rent_yuan_per_m2_month", 0.0, |v| {
             v.number_in(0.0, 1e6, "a rent in yuan per m² per month")
         });
@@ -877,10 +1206,11 @@ fn read_enclaves(
                 host,
                 seats: seats? as u32,
                 floor_area_m2: area?,
+                area_per_seat_m2: lift(area_per_seat)?,
                 rent_yuan_per_m2_month: rent?,
-                operator: operator?,
+                operator: operator.clone()?,
                 focus: focus?,
-                reach: reach?,
+                reach: (reach? * operator.as_ref()?.reach_factor).min(1.0),
                 opens: opens?,
                 when_full: when_full?,
                 lock_in_share: lock_in?,
