@@ -98,14 +98,17 @@ impl fmt::Display for Checked {
     }
 }
 
-/// Whether `path` has a top-level `[table]` line.
-fn has_table(path: &Path, table: &[u8]) -> bool {
-    std::fs::read(path).is_ok_and(|bytes| bytes.split(|&b| b == b'\n').any(|line| line.trim_ascii() == table))
+/// Whether `bytes` has a top-level `[table]` line.
+fn has_table(bytes: &[u8], table: &[u8]) -> bool {
+    bytes.split(|&b| b == b'\n').any(|line| line.trim_ascii() == table)
 }
 
 /// Checks one file, of whichever kind it is.
 pub fn check(path: &Path) -> Result<Checked, Error> {
-    if has_table(path, b"[sweep]") {
+    // The kind is told from the bytes; an unreadable file is reported by the scenario
+    // reader below, with its location.
+    let bytes = std::fs::read(path).unwrap_or_default();
+    if has_table(&bytes, b"[sweep]") {
         let loaded = super::sweep::load(path)?;
         return Ok(Checked::Sweep {
             file: path.to_path_buf(),
@@ -115,7 +118,7 @@ pub fn check(path: &Path) -> Result<Checked, Error> {
             scenario: loaded.sweep.scenario.clone(),
         });
     }
-    if has_table(path, b"[calibration]") {
+    if has_table(&bytes, b"[calibration]") {
         let loaded = crate::calibrate::Calibration::load(path)?;
         let c = &loaded.calibration;
         return Ok(Checked::Calibration {
