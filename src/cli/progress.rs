@@ -3,6 +3,7 @@
 
 use crate::study::{Progress, Unit};
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,7 @@ pub(super) struct Terminal {
     terminal: bool,
     started: Instant,
     last: Mutex<Option<Instant>>,
-    shown: Mutex<bool>,
+    shown: AtomicBool,
 }
 
 impl Terminal {
@@ -20,7 +21,7 @@ impl Terminal {
             terminal: std::io::stderr().is_terminal(),
             started: Instant::now(),
             last: Mutex::new(None),
-            shown: Mutex::new(false),
+            shown: AtomicBool::new(false),
         }
     }
 }
@@ -82,7 +83,7 @@ impl Progress for Terminal {
                 format!("generation {generation}: {done}/{total} accepted, {simulated} simulated")
             }
         };
-        *self.shown.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.shown.store(true, Ordering::Relaxed);
         if self.terminal {
             eprint!("\r{line}   ");
         } else {
@@ -95,7 +96,7 @@ impl Progress for Terminal {
     }
 
     fn finish(&self) {
-        if self.terminal && *self.shown.lock().unwrap_or_else(|e| e.into_inner()) {
+        if self.terminal && self.shown.load(Ordering::Relaxed) {
             eprint!("\r{}\r", " ".repeat(80));
         }
     }
