@@ -445,12 +445,19 @@ pub fn sweep_charts(sweep: &SweepResults, lang: Lang) -> Vec<Planned> {
     out
 }
 
-/// A total's unit from the metric catalogue (points.csv has no unit column).
+/// A total's unit from the metric catalogue (points.csv has no unit column); the
+/// per-stage counts and per-party money the catalogue names by pattern are projects and
+/// yuan.
 pub fn metric_unit(metric: &str) -> &'static str {
-    crate::model::metrics::totals()
+    let listed = crate::model::metrics::totals()
         .into_iter()
         .find(|m| m.name == metric)
-        .map_or("", |m| m.unit)
+        .map_or("", |m| m.unit);
+    match listed {
+        "" if metric.starts_with("in_stage.") || metric.starts_with("entered_stage.") => "projects",
+        "" if metric.contains("_yuan") => "yuan",
+        unit => unit,
+    }
 }
 
 /// A heatmap when exactly two parameters vary and every combination has one point.

@@ -289,10 +289,7 @@ pub fn stage(lang: Lang, name: &str) -> String {
 
 /// How money is shown: English charts in million yuan, Chinese ones in 万元 (10^4).
 pub fn money_scale(lang: Lang) -> (f64, &'static str) {
-    match lang {
-        Lang::En => (1e6, "million yuan"),
-        Lang::Zh => (1e4, "万元"),
-    }
+    crate::results::format::column("yuan", lang)
 }
 
 /// A unit as written in result files, in `lang`, with the divisor that turns values

@@ -116,16 +116,6 @@ fn with_unit(lang: Lang, name: &str, unit: &str) -> String {
     }
 }
 
-/// The unit a metric has in points.csv (which has no unit column): the catalogue's, or
-/// that of its family (per-stage counts, per-party money).
-fn points_unit(metric: &str) -> &'static str {
-    match crate::plot::charts::metric_unit(metric) {
-        "" if metric.starts_with("in_stage.") || metric.starts_with("entered_stage.") => "projects",
-        "" if metric.contains("_yuan") => "yuan",
-        unit => unit,
-    }
-}
-
 /// A run's Summary: one row per metric.
 fn summary(run: &RunResults, lang: Lang) -> Result<Worksheet, XlsxError> {
     let header: Vec<String> = [
@@ -249,7 +239,7 @@ fn points(sweep: &SweepResults, lang: Lang) -> Result<Worksheet, XlsxError> {
     let stats = [Word::Mean, Word::CiLow, Word::CiHigh];
     let mut metrics = Vec::new();
     for metric in t.metrics() {
-        let (scale, unit) = labels::unit(lang, points_unit(metric));
+        let (scale, unit) = labels::unit(lang, crate::plot::charts::metric_unit(metric));
         let name = labels::metric(lang, metric);
         for (stat, word) in ["mean", "ci_low", "ci_high"].iter().zip(stats) {
             if let Some(c) = t.column(&format!("{metric}.{stat}")) {
