@@ -134,13 +134,12 @@ impl fmt::Display for OverrideError {
     }
 }
 
-/// The base scenario's table `base` with each `(path, value)` set, validated as a
-/// scenario named `name` in messages.
-pub fn with_overrides<'p>(
+/// The base scenario's table `base` with each `(path, value)` set, not yet validated
+/// (a failing sweep point's scenario is written out from it as it is).
+pub fn overridden<'p>(
     base: &toml::Table,
     overrides: impl IntoIterator<Item = (&'p KeyPath, toml::Value)>,
-    name: &str,
-) -> Result<Scenario, OverrideError> {
+) -> Result<toml::Table, OverrideError> {
     let mut doc = base.clone();
     for (path, value) in overrides {
         let shown = value.to_string();
@@ -150,6 +149,17 @@ pub fn with_overrides<'p>(
             why,
         })?;
     }
+    Ok(doc)
+}
+
+/// The base scenario's table `base` with each `(path, value)` set, validated as a
+/// scenario named `name` in messages.
+pub fn with_overrides<'p>(
+    base: &toml::Table,
+    overrides: impl IntoIterator<Item = (&'p KeyPath, toml::Value)>,
+    name: &str,
+) -> Result<Scenario, OverrideError> {
+    let doc = overridden(base, overrides)?;
     let text = toml::to_string(&doc).map_err(|e| OverrideError::Unwritable(e.to_string()))?;
     Scenario::from_toml(name, &text).map_err(OverrideError::Invalid)
 }

@@ -48,15 +48,19 @@ pub struct Loaded {
 fn point_scenario(base: &toml::Table, sweep: &Sweep, point: usize) -> Result<Scenario, String> {
     let label = &sweep.points[point].label;
     let name = format!("{} (point {point}, {label})", sweep.scenario.display());
-    let overrides = sweep
-        .parameters
-        .iter()
-        .zip(&sweep.points[point].values)
-        .filter_map(|(parameter, value)| Some((&parameter.path, value.clone()?)));
-    with_overrides(base, overrides, &name).map_err(|e| match e {
+    with_overrides(base, point_overrides(sweep, point), &name).map_err(|e| match e {
         OverrideError::Invalid(d) => d.to_string(),
         other => format!("error: {name}: {other}"),
     })
+}
+
+/// The settings design point `point` changes in the base scenario.
+fn point_overrides(sweep: &Sweep, point: usize) -> impl Iterator<Item = (&crate::scenario::KeyPath, toml::Value)> {
+    sweep
+        .parameters
+        .iter()
+        .zip(&sweep.points[point].values)
+        .filter_map(|(parameter, value)| Some((&parameter.path, value.clone()?)))
 }
 
 /// Reads a sweep file and its base scenario, and validates every design point.
@@ -341,7 +345,13 @@ fn failed_point_path(dir: &Path, point: usize) -> PathBuf {
 }
 
 /// Runs one design point and commits its row (and series) to `dir`.
-fn run_point(loaded: &Loaded, dir: &Path, p: usize, metric_names: &[metrics::MetricInfo]) -> Result<(), Error> {
+fn run_point(
+    loaded: &Loaded,
+    dir: &Path,
+    p: usize,
+    metric_names: &[metrics::MetricInfo],
+    rule: &runner::Precision,
+) -> Result<(), Error> {
     let sweep = &loaded.sweep;
     let scenario = point_scenario(&loaded.base, sweep, p).map_err(Error::Input)?;
     if metrics::totals_for(&scenario) != metric_names {
@@ -362,25 +372,16 @@ fn run_point(loaded: &Loaded, dir: &Path, p: usize, metric_names: &[metrics::Met
         point: stream_point,
         replications: sweep.replications,
     };
-    let targets: Vec<(usize, f64)> = sweep
-        .precision
-        .iter()
-        .map(|(name, target)| {
-            let index = metric_names.iter().position(|m| &m.name == name).ok_or_else(|| {
-                Error::Input(format!(
-                    "sweep.precision names `{name}`, which point {p} does not report"
-                ))
-            })?;
-            Ok((index, *target))
-        })
-        .collect::<Result<_, Error>>()?;
-    let results = match runner::run_serial(&prepared, settings, &runner::Precision::new(targets)) {
+    let results = match runner::run_serial(&prepared, settings, rule) {
         Ok((results, _)) => results,
         Err(failure) => {
             // The point's own scenario file, so that the failing replication can be
             // replayed alone.
             let replay = failed_point_path(dir, p);
-            let text = toml::to_string(&point_table(&loaded.base, sweep, p)).unwrap_or_default();
+            let text = crate::scenario::overridden(&loaded.base, point_overrides(sweep, p))
+                .ok()
+                .and_then(|table| toml::to_string(&table).ok())
+                .unwrap_or_default();
             let _ = std::fs::create_dir_all(replay.parent().unwrap_or(dir));
             let _ = write_atomic(&replay, text.as_bytes());
             return Err(Error::Replication {
@@ -416,17 +417,6 @@ fn run_point(loaded: &Loaded, dir: &Path, p: usize, metric_names: &[metrics::Met
         .map_err(|e| Error::Failed(format!("cannot write {}: {e}", check_path(dir, p).display())))?;
     write_atomic(&row_path(dir, p), row.as_bytes())
         .map_err(|e| Error::Failed(format!("cannot write {}: {e}", row_path(dir, p).display())))
-}
-
-/// The base scenario's table with design point `p`'s values set (unvalidated).
-fn point_table(base: &toml::Table, sweep: &Sweep, p: usize) -> toml::Table {
-    let mut doc = base.clone();
-    for (parameter, value) in sweep.parameters.iter().zip(&sweep.points[p].values) {
-        if let Some(value) = value {
-            let _ = crate::scenario::apply(&mut doc, &parameter.path, value.clone());
-        }
-    }
-    doc
 }
 
 /// Runs the points of `plan` that have no row yet, then assembles the results (for a
@@ -470,6 +460,19 @@ fn run(
         ));
     }
     let metric_names = metrics::totals_for(&loaded.first);
+    // Every point reports point 0's metrics (run_point checks it), so the precision
+    // targets are resolved once, against point 0.
+    let targets: Vec<(usize, f64)> = sweep
+        .precision
+        .iter()
+        .map(|(name, target)| {
+            let index = metric_names.iter().position(|m| &m.name == name).ok_or_else(|| {
+                Error::Input(format!("sweep.precision names `{name}`, which point 0 does not report"))
+            })?;
+            Ok((index, *target))
+        })
+        .collect::<Result<_, Error>>()?;
+    let rule = runner::Precision::new(targets);
     let started = Instant::now();
     let done = AtomicUsize::new(0);
     let outcome: Result<(), Error> = {
@@ -480,7 +483,7 @@ fn run(
                 if cancel.is_cancelled() {
                     return Err(Error::Cancelled { dir: None, kept: 0 });
                 }
-                run_point(loaded, dir, p, &metric_names)?;
+                run_point(loaded, dir, p, &metric_names, &rule)?;
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress.advance(Unit::DesignPoints, finished as u64, todo.len() as u64);
                 Ok(())
