@@ -3,27 +3,20 @@
 //! between points and a resume finishes it with the same bytes, errors come back typed,
 //! and the command line's sweep subcommands reach the same functions.
 
+mod common;
+
+use common::{example_sweep, feidi, run_ok, temp_path};
 use feidi::study::{self, Cancel, Error, Progress, Silent, Unit};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("feidi-study-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
 
 /// The shipped grid sweep with few replications and its base scenario by absolute path.
 fn small_grid(name: &str) -> PathBuf {
-    let scenario = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
-    let text = std::fs::read_to_string("scenarios/sweeps/dazu-seats-subsidy.toml")
-        .unwrap()
-        .replace("../dazu-chengdu.toml", &scenario.display().to_string())
-        .replace("replications = 200", "replications = 8");
-    let file = temp(name).with_extension("toml");
-    std::fs::write(&file, text).unwrap();
-    file
+    example_sweep(
+        "dazu-seats-subsidy.toml",
+        name,
+        &[("replications = 200", "replications = 8")],
+    )
 }
 
 /// Records every progress call.
@@ -67,7 +60,7 @@ fn request(file: &Path, out: &Path) -> study::sweep::SweepRequest {
 
 #[test]
 fn a_run_reports_progress_writes_its_files_and_refuses_to_overwrite_them() {
-    let out = temp("run");
+    let out = temp_path("run");
     let run = dazu_run(&out, 200, 2);
     let progress = Recorder::default();
     let outcome = study::run::run(&run, &progress, &Cancel::new()).unwrap();
@@ -91,7 +84,7 @@ fn a_run_reports_progress_writes_its_files_and_refuses_to_overwrite_them() {
 #[test]
 fn a_cancelled_sweep_keeps_its_finished_points_and_resumes_to_the_same_bytes() {
     let file = small_grid("cancel");
-    let (whole, stopped) = (temp("whole"), temp("stopped"));
+    let (whole, stopped) = (temp_path("whole"), temp_path("stopped"));
     let done = study::sweep::start(&request(&file, &whole), &Silent, &Cancel::new()).unwrap();
     assert_eq!((done.points, done.mine, done.shard), (9, 9, None));
 
@@ -141,28 +134,20 @@ fn a_cancelled_sweep_keeps_its_finished_points_and_resumes_to_the_same_bytes() {
 
 #[test]
 fn the_sweep_subcommands_run_plan_and_merge_shards() {
-    let feidi = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_feidi"))
-            .args(args)
-            .env_remove("SLURM_ARRAY_TASK_ID")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
     let file = small_grid("subcommands");
     let f = file.to_str().unwrap();
-    let plan = feidi(&["sweep", "plan", f]);
+    let plan = run_ok(&["sweep", "plan", f]);
     assert!(plan.contains("9 design points × 8 replications = 72 runs"), "{plan}");
-    let (whole, a, b, merged) = (temp("sc-whole"), temp("sc-a"), temp("sc-b"), temp("sc-merged"));
-    feidi(&["sweep", "run", f, "--out", whole.to_str().unwrap()]);
-    feidi(&["sweep", f, "--shard", "0/2", "--out", a.to_str().unwrap()]);
-    feidi(&["sweep", "run", f, "--shard", "1/2", "--out", b.to_str().unwrap()]);
-    let said = feidi(&[
+    let (whole, a, b, merged) = (
+        temp_path("sc-whole"),
+        temp_path("sc-a"),
+        temp_path("sc-b"),
+        temp_path("sc-merged"),
+    );
+    run_ok(&["sweep", "run", f, "--out", whole.to_str().unwrap()]);
+    run_ok(&["sweep", f, "--shard", "0/2", "--out", a.to_str().unwrap()]);
+    run_ok(&["sweep", "run", f, "--shard", "1/2", "--out", b.to_str().unwrap()]);
+    let said = run_ok(&[
         "sweep",
         "merge",
         "--out",
@@ -209,7 +194,7 @@ fn a_failing_replication_of_a_sweep_names_its_design_point_and_a_file_that_repla
 
 #[test]
 fn a_cancelled_run_stops_between_blocks_and_leaves_nothing_behind() {
-    let out = temp("cancelled-run");
+    let out = temp_path("cancelled-run");
     let run = dazu_run(&out, 640, 1);
     // Cancel once the second block is merged: no later block is merged.
     struct CancelAt<'a>(&'a Cancel, Mutex<u64>);
@@ -233,8 +218,7 @@ fn a_cancelled_run_stops_between_blocks_and_leaves_nothing_behind() {
 
 #[test]
 fn force_replaces_results_but_does_not_lift_the_work_guard() {
-    let feidi = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_feidi")).args(args).output().unwrap();
-    let out = temp("guard");
+    let out = temp_path("guard");
     let huge = ["run", "scenarios/dazu-chengdu.toml", "-n", "4000000000", "--out"];
     let refused = feidi(&[&huge[..], &[out.to_str().unwrap(), "--force"]].concat());
     assert_eq!(refused.status.code(), Some(2));
