@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{feidi, temp_dir, temp_path};
+use common::{feidi, ok, temp_dir, temp_path};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -20,15 +20,27 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn ok(out: &Output) {
-    assert!(out.status.success(), "feidi failed: {}", stderr(out));
-}
-
 fn s(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 path")
 }
 
 /// A small grid sweep over tests/valid/minimal.toml: `points` points, 4 replications each.
+/// `sweep` run as shards 0 and 1 of 2, in the scratch directories `name-0` and `name-1`.
+fn two_shards(sweep: &Path, name: &str) -> Vec<PathBuf> {
+    let shards: Vec<PathBuf> = (0..2).map(|k| temp_path(&format!("{name}-{k}"))).collect();
+    for (k, dir) in shards.iter().enumerate() {
+        ok(&feidi(&[
+            "sweep",
+            s(sweep),
+            "--shard",
+            &format!("{k}/2"),
+            "--out",
+            s(dir),
+        ]));
+    }
+    shards
+}
+
 fn tiny_sweep(name: &str, points: usize) -> PathBuf {
     let scenario = std::fs::canonicalize("tests/valid/minimal.toml").unwrap();
     let values: Vec<String> = (1..=points).map(|i| (i * 5).to_string()).collect();
@@ -185,17 +197,7 @@ fn a_lock_is_released_when_the_work_fails() {
 #[test]
 fn merge_refuses_an_out_that_holds_results_unless_forced() {
     let sweep = tiny_sweep("remerge", 3);
-    let shards: Vec<PathBuf> = (0..2).map(|k| temp_path(&format!("remerge-{k}"))).collect();
-    for (k, dir) in shards.iter().enumerate() {
-        ok(&feidi(&[
-            "sweep",
-            s(&sweep),
-            "--shard",
-            &format!("{k}/2"),
-            "--out",
-            s(dir),
-        ]));
-    }
+    let shards = two_shards(&sweep, "remerge");
     let out = temp_path("remerge-out");
     let merge = |force: bool| {
         let mut args = vec!["merge", "--out", s(&out), s(&shards[0]), s(&shards[1])];
@@ -295,17 +297,7 @@ fn resume_runs_damaged_points_again_and_says_so() {
 #[test]
 fn merge_refuses_a_damaged_shard_naming_the_file() {
     let sweep = tiny_sweep("damaged-shards", 4);
-    let shards: Vec<PathBuf> = (0..2).map(|k| temp_path(&format!("damaged-shard-{k}"))).collect();
-    for (k, dir) in shards.iter().enumerate() {
-        ok(&feidi(&[
-            "sweep",
-            s(&sweep),
-            "--shard",
-            &format!("{k}/2"),
-            "--out",
-            s(dir),
-        ]));
-    }
+    let shards = two_shards(&sweep, "damaged-shard");
     let out = temp_path("damaged-merged");
     let merge = || feidi(&["merge", "--out", s(&out), s(&shards[0]), s(&shards[1])]);
     for (file, damage, why) in [
