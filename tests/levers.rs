@@ -354,13 +354,21 @@ fn operator_fees_per_seat_and_per_landing_are_paid_as_hand_computed() {
             "operator = { fee_yuan_per_month = 500, fee_yuan_per_seat_year = 2_400, fee_yuan_per_landing = 250_000 }",
         )
         .replace("seats = 1\n", "seats = 2\n");
-    let t = &outcomes(&scenario(&text), 1, 3)[0].totals;
+    let sc = scenario(&text);
+    let t = &outcomes(&sc, 1, 3)[0].totals;
     // 1.09 million as before, plus 2 seats × 200 a month × 60 months and one landing fee.
     assert!(
         (t[total::COST_YUAN] - (1.09e6 + 24_000.0 + 250_000.0)).abs() < 1e-6,
         "{}",
         t[total::COST_YUAN]
     );
+    // The performance fee is reported on its own, only where one is charged.
+    let names: Vec<String> = totals_for(&sc).into_iter().map(|m| m.name).collect();
+    let fees = names.iter().position(|n| n == "operator_landing_fees_yuan").unwrap();
+    assert_eq!(t[fees], 250_000.0);
+    assert_eq!(names.len(), t.len());
+    let without = totals_for(&scenario(ONE_FIRM));
+    assert!(without.iter().all(|m| m.name != "operator_landing_fees_yuan"));
 }
 
 #[test]

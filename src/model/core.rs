@@ -921,6 +921,7 @@ impl<'p, 's> Replication<'p, 's> {
         self.funds.report(&mut totals);
         totals[Total::LostToRivals.index()] = self.competition.lost_to_rivals() as f64;
         self.vouchers.report(&mut totals);
+        self.operators.report(self.p, &mut totals);
         totals[Total::SubsidyYuan.index()] = self.money.subsidies();
         debug_assert!(self.money.horizon_outlay_at_most(self.one_off_outlay()));
         let entries = self.entered.iter().zip(&self.entered_at_warmup);

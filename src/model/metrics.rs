@@ -462,6 +462,81 @@ impl Total {
     }
 }
 
+/// Totals that a mechanism reports only when a scenario switches it on, so that the
+/// files of scenarios without it keep their bytes. They follow the per-stage entries in
+/// [`totals_for`], in this order, each present when its catalogue row's `is_on` says so;
+/// [`crate::model::Prepared`] knows each one's slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Optional {
+    /// Operators' performance fees paid per real landing, yuan.
+    OperatorLandingFeesYuan,
+}
+
+/// One row of the optional catalogue: a total and when the scenario reports it.
+#[derive(Clone, Copy, Debug)]
+pub struct OptionalSpec {
+    /// The total this row describes (its index is the row's position).
+    pub total: Optional,
+    /// Name, unit, meaning and better direction, as for a fixed total.
+    pub name: &'static str,
+    /// Unit of the value.
+    pub unit: &'static str,
+    /// One-line meaning.
+    pub description: &'static str,
+    /// Which way is better from the home city's point of view.
+    pub better: Option<Better>,
+    /// Whether `scenario` switches on the mechanism that reports the total.
+    pub is_on: fn(&Scenario) -> bool,
+}
+
+/// Every optional total, in index order.
+pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [OptionalSpec {
+    total: Optional::OperatorLandingFeesYuan,
+    name: "operator_landing_fees_yuan",
+    unit: "yuan",
+    description: "operators' performance fees paid per real landing (part of cost_yuan)",
+    better: None,
+    is_on: |sc| sc.enclaves.iter().any(|e| e.operator.fee_yuan_per_landing > 0.0),
+}];
+
+const _: () = {
+    let mut i = 0;
+    while i < Optional::COUNT {
+        assert!(OPTIONAL[i].total as usize == i, "optional catalogue row out of place");
+        i += 1;
+    }
+};
+
+impl Optional {
+    /// Number of optional totals.
+    pub const COUNT: usize = Optional::OperatorLandingFeesYuan as usize + 1;
+
+    /// The catalogue row of this total.
+    pub const fn spec(self) -> &'static OptionalSpec {
+        &OPTIONAL[self as usize]
+    }
+
+    /// Whether `scenario` reports this total.
+    pub fn is_on(self, scenario: &Scenario) -> bool {
+        (self.spec().is_on)(scenario)
+    }
+}
+
+/// Slot in [`totals_for`] of each optional total `scenario` reports, indexed by
+/// [`Optional`] (`None` when off).
+pub fn optional_slots(scenario: &Scenario) -> [Option<usize>; Optional::COUNT] {
+    let mut next = first_stage_entry_total(scenario) + scenario.stages.len();
+    let mut slots = [None; Optional::COUNT];
+    for (slot, row) in slots.iter_mut().zip(&OPTIONAL) {
+        if (row.is_on)(scenario) {
+            *slot = Some(next);
+            next += 1;
+        }
+    }
+    slots
+}
+
 /// Indices of the per-replication totals, for callers that index
 /// [`crate::model::Outcome::totals`] by number; each is its [`Total`]'s index.
 pub mod total {
@@ -552,8 +627,8 @@ pub fn totals() -> Vec<MetricInfo> {
     CATALOGUE.iter().map(|r| info(r.name, r.unit, r.description)).collect()
 }
 
-/// Every total for `scenario`: the fixed ones, the tax of each party, then the
-/// projects that entered each stage (the pipeline funnel).
+/// Every total for `scenario`: the fixed ones, the tax of each party, the projects that
+/// entered each stage (the pipeline funnel), then the optional totals it switches on.
 pub fn totals_for(scenario: &Scenario) -> Vec<MetricInfo> {
     let mut out = totals();
     for party in parties(scenario) {
@@ -570,6 +645,9 @@ pub fn totals_for(scenario: &Scenario) -> Vec<MetricInfo> {
             description: format!("projects that started stage {}", stage.name),
         });
     }
+    for row in OPTIONAL.iter().filter(|r| (r.is_on)(scenario)) {
+        out.push(info(row.name, row.unit, row.description));
+    }
     out
 }
 
@@ -579,9 +657,12 @@ pub fn first_stage_entry_total(scenario: &Scenario) -> usize {
 }
 
 /// Which way the total named `name` is better, or `None` when it has no clear direction
-/// (or is not a fixed total).
+/// (or is neither a fixed nor an optional total).
 pub fn better(name: &str) -> Option<Better> {
-    CATALOGUE.iter().find(|r| r.name == name).and_then(|r| r.better)
+    match CATALOGUE.iter().find(|r| r.name == name) {
+        Some(r) => r.better,
+        None => OPTIONAL.iter().find(|r| r.name == name).and_then(|r| r.better),
+    }
 }
 
 /// Tax-sharing parties of `scenario` (none when money is off).

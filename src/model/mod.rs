@@ -64,6 +64,9 @@ pub struct Prepared<'s> {
     totals_width: usize,
     /// Index of the first `entered_stage.<stage>` total.
     stage_entry_offset: usize,
+    /// Slot of each optional total in a totals row (`None` when the scenario leaves its
+    /// mechanism off).
+    optional_slots: [Option<usize>; metrics::Optional::COUNT],
     bins: usize,
 }
 
@@ -171,6 +174,7 @@ impl<'s> Prepared<'s> {
             money_offset: metrics::series::FIRST_STAGE + scenario.stages.len(),
             totals_width: metrics::totals_for(scenario).len(),
             stage_entry_offset: metrics::first_stage_entry_total(scenario),
+            optional_slots: metrics::optional_slots(scenario),
             bins: scenario.bins(),
         }
     }
@@ -203,6 +207,13 @@ impl<'s> Prepared<'s> {
     /// The tax split in force at month `t`, if a change set one by then.
     fn tax_split_at(&self, t: f64) -> Option<&'s TaxSplit> {
         self.tax_steps.iter().rev().find(|(at, _)| *at <= t).map(|(_, s)| *s)
+    }
+
+    /// Slot of optional total `total` in [`Outcome::totals`], `None` when the scenario
+    /// leaves its mechanism off.
+    #[inline]
+    pub fn optional_slot(&self, total: metrics::Optional) -> Option<usize> {
+        self.optional_slots[total as usize]
     }
 
     /// The scenario.

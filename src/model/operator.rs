@@ -4,6 +4,8 @@
 //! of enclave stages, and the performance fee paid per real landing. Fixed and per-seat
 //! fees accrue by the month with rent (`money.rs`).
 
+use super::metrics::Optional;
+use super::Prepared;
 use crate::scenario::Scenario;
 
 /// Performance fees paid over one replication.
@@ -36,5 +38,12 @@ impl Operators {
     #[inline]
     pub fn landing_fees(&self) -> f64 {
         self.landing_fees
+    }
+
+    /// Writes the performance fees paid, when the scenario reports them.
+    pub fn report(&self, p: &Prepared<'_>, totals: &mut [f64]) {
+        if let Some(slot) = p.optional_slot(Optional::OperatorLandingFeesYuan) {
+            totals[slot] = self.landing_fees;
+        }
     }
 }
