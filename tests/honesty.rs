@@ -86,6 +86,155 @@ fn queueing_enclave_matches_erlang_c_mean_wait() {
     // Little's law for the queue: Lq = λ Wq.
     let queue: Vec<f64> = runs.iter().map(|o| o.totals[total::SEAT_QUEUE]).collect();
     assert_within_ci("mean queue length", &queue, rate * expected_wait, 0.08);
+    // Erlang C is also the chance that an arrival waits at all.
+    let queued: Vec<f64> = runs.iter().map(|o| o.totals[total::QUEUED_SHARE]).collect();
+    assert_within_ci("Erlang C share who queued", &queued, erlang_c(c, a), 0.03);
+    let sc = single_stage(c, rate, mean, "queue");
+    let stage_average = slot(&sc, "in_stage_average.incubation");
+    for o in &runs {
+        // The single stage is held exactly while a seat is.
+        assert!((o.totals[stage_average] - o.totals[total::SEATS_BUSY]).abs() < 1e-9);
+        assert_eq!(o.totals[total::BLOCKED] + o.totals[total::ABANDONED], 0.0);
+    }
+}
+
+/// Index of the total named `name` among the totals of `sc`.
+fn slot(sc: &Scenario, name: &str) -> usize {
+    feidi::model::metrics::totals_for(sc)
+        .iter()
+        .position(|m| m.name == name)
+        .unwrap_or_else(|| panic!("no total {name}"))
+}
+
+#[test]
+fn impatient_queue_matches_erlang_a_abandonment() {
+    // M/M/c+M: c = 3 seats, λ = 0.5, mean stay 8 (a = 4, overloaded), patience
+    // exponential with mean 4 months. The birth-death chain truncated far in its tail
+    // gives the mean queue, and abandonments per arrival are θ Lq / λ.
+    let (c, rate, mean, patience) = (3usize, 0.5, 8.0, 4.0);
+    let death = |n: usize| n.min(c) as f64 / mean + n.saturating_sub(c) as f64 / patience;
+    let mut weights = vec![1.0];
+    for n in 1..400 {
+        let previous = weights[n - 1];
+        weights.push(previous * rate / death(n));
+    }
+    let total_weight: f64 = weights.iter().sum();
+    let queue: f64 = weights
+        .iter()
+        .enumerate()
+        .map(|(n, w)| n.saturating_sub(c) as f64 * w / total_weight)
+        .sum();
+    let expected = queue / patience / rate;
+    let text = format!(
+        r#"
+        [scenario]
+        name = "mmcm"
+        horizon = "2400 months"
+        warmup = "240 months"
+        drain = true
+        sectors = ["any"]
+
+        [[city]]
+        id = "host"
+        role = "both"
+        province = "P"
+
+        [[enclave]]
+        id = "e"
+        owner = "host"
+        host = "host"
+        seats = {c}
+        when_full = "queue"
+        patience = {{ dist = "exponential", mean = "{patience} months" }}
+
+        [[flow]]
+        host = "host"
+        sector = "any"
+        rate = "{rate} per month"
+
+        [[stage]]
+        name = "incubation"
+        place = "enclave"
+        duration = {{ dist = "exponential", mean = "{mean} months" }}
+        "#
+    );
+    let runs = outcomes(&scenario(&text), 300, 14);
+    let shares: Vec<f64> = runs.iter().map(|o| o.totals[total::ABANDONED_SHARE]).collect();
+    assert_within_ci("Erlang A abandonment share", &shares, expected, 0.03);
+    for o in &runs {
+        assert_eq!(o.totals[total::BLOCKED], 0.0);
+        assert!(o.totals[total::ABANDONED] <= o.totals[total::TURNED_AWAY]);
+    }
+}
+
+#[test]
+fn a_limited_home_stage_fed_by_poisson_graduates_matches_erlang_b() {
+    // Graduates of an unlimited enclave stage with exponential stays leave as a Poisson
+    // stream (M/M/∞ output), so a home stage of c slots that turns the overflow away is
+    // an Erlang loss system: occupancy a (1 − B) / c, blocking B.
+    let (c, rate, mean) = (4u32, 0.5, 6.0);
+    let a = rate * mean;
+    let b = erlang_b(c, a);
+    let sc = scenario(&format!(
+        r#"
+        [scenario]
+        name = "home-loss"
+        horizon = "2400 months"
+        warmup = "240 months"
+        drain = false
+        sectors = ["any"]
+
+        [[city]]
+        id = "host"
+        role = "host"
+        province = "P"
+
+        [[city]]
+        id = "home"
+        role = "home"
+        province = "Q"
+        capacity = {{ pilot = {c} }}
+
+        [[link]]
+        home = "home"
+        host = "host"
+        travel_time = "2 hours"
+
+        [[enclave]]
+        id = "e"
+        owner = "home"
+        host = "host"
+        seats = 100000
+
+        [[flow]]
+        host = "host"
+        sector = "any"
+        rate = "{rate} per month"
+
+        [[stage]]
+        name = "incubation"
+        place = "enclave"
+        duration = {{ dist = "exponential", mean = "3 months" }}
+
+        [[stage]]
+        name = "pilot"
+        place = "home"
+        duration = {{ dist = "exponential", mean = "{mean} months" }}
+        when_full = "turn_away"
+        "#
+    ));
+    let runs = outcomes(&sc, 300, 15);
+    let occupancy = slot(&sc, "stage_occupancy.pilot");
+    let values: Vec<f64> = runs.iter().map(|o| o.totals[occupancy]).collect();
+    assert_within_ci("Erlang B home-stage occupancy", &values, a * (1.0 - b) / c as f64, 0.03);
+    let average = slot(&sc, "in_stage_average.pilot");
+    let values: Vec<f64> = runs.iter().map(|o| o.totals[average]).collect();
+    assert_within_ci("projects in the home stage", &values, a * (1.0 - b), 0.03);
+    let incubating = slot(&sc, "in_stage_average.incubation");
+    let values: Vec<f64> = runs.iter().map(|o| o.totals[incubating]).collect();
+    assert_within_ci("M/G/∞ projects in incubation", &values, rate * 3.0, 0.03);
+    let queue = slot(&sc, "stage_queue.pilot");
+    assert!(runs.iter().all(|o| o.totals[queue] == 0.0));
 }
 
 #[test]
@@ -98,6 +247,12 @@ fn turn_away_enclave_matches_erlang_b_blocking() {
         .map(|o| o.totals[total::TURNED_AWAY] / o.totals[total::CANDIDATES])
         .collect();
     assert_within_ci("Erlang B blocking share", &blocked, expected, 0.05);
+    let shares: Vec<f64> = runs.iter().map(|o| o.totals[total::BLOCKED_SHARE]).collect();
+    assert_within_ci("Erlang B blocked_share", &shares, expected, 0.05);
+    for o in &runs {
+        assert_eq!(o.totals[total::BLOCKED], o.totals[total::TURNED_AWAY]);
+        assert_eq!(o.totals[total::QUEUED_SHARE], 0.0);
+    }
 }
 
 #[test]
@@ -358,5 +513,34 @@ fn a_candidate_limit_is_exact_whatever_the_number_of_flows_and_bursts() {
             assert_eq!(o.totals[total::HOST_CANDIDATES], 100.0, "{flows} flows and a burst");
             assert_accounted(&o.totals);
         }
+    }
+}
+
+#[test]
+fn per_enclave_averages_add_up_to_the_network_figures() {
+    // Time averages over one window add: the enclaves' queues sum to the seat queue, and
+    // their busy seats (occupancy × open seat-months) to the busy seats of the network.
+    let text = std::fs::read_to_string("scenarios/wuxi-network.toml").unwrap();
+    let sc = scenario(&text.replace("breakdown_hazard", "# breakdown_hazard"));
+    let months = sc.horizon.unwrap() - sc.warmup;
+    let runs = outcomes(&sc, 20, 16);
+    for o in &runs {
+        let (mut queue, mut busy) = (0.0, 0.0);
+        for e in &sc.enclaves {
+            queue += o.totals[slot(&sc, &format!("seat_queue.{}", e.id))];
+            let open = e.seats as f64 * (months - (e.opens - sc.warmup).max(0.0));
+            busy += o.totals[slot(&sc, &format!("seat_occupancy.{}", e.id))] * open / months;
+        }
+        let relative = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+        assert!(
+            relative(queue, o.totals[total::SEAT_QUEUE]),
+            "{queue} {}",
+            o.totals[total::SEAT_QUEUE]
+        );
+        assert!(
+            relative(busy, o.totals[total::SEATS_BUSY]),
+            "{busy} {}",
+            o.totals[total::SEATS_BUSY]
+        );
     }
 }

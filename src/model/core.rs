@@ -10,6 +10,7 @@ use super::events::{Event, PackedEvent, MAX_PROJECTS};
 use super::funds::Funds;
 use super::metrics::{series, Total};
 use super::money::{ratio, Ledger, Money};
+use super::occupancy::{Level, Occupancy};
 use super::operator::Operators;
 use super::project::{Project, Status, NONE};
 use super::streams::{self, slot, Purpose};
@@ -46,28 +47,6 @@ impl IndexMut<Total> for Counts {
     #[inline]
     fn index_mut(&mut self, total: Total) -> &mut u64 {
         &mut self.0[total.index()]
-    }
-}
-
-/// A quantity whose time integral is kept as it changes.
-#[derive(Clone, Copy, Default)]
-struct Level {
-    value: f64,
-    since: f64,
-    area: f64,
-}
-
-impl Level {
-    #[inline]
-    fn set(&mut self, now: f64, value: f64) {
-        self.area += self.value * (now - self.since);
-        self.since = now;
-        self.value = value;
-    }
-
-    #[inline]
-    fn area_at(&self, now: f64) -> f64 {
-        self.area + self.value * (now - self.since)
     }
 }
 
@@ -122,7 +101,6 @@ pub(super) struct Replication<'p, 's> {
     pools: Vec<Pool>,
     counts: Counts,
     counts_at_warmup: Counts,
-    in_stage: Vec<u32>,
     /// Projects that started each stage, and the same at the end of the warm-up.
     entered: Vec<u64>,
     entered_at_warmup: Vec<u64>,
@@ -146,6 +124,7 @@ pub(super) struct Replication<'p, 's> {
     breakdowns: Breakdowns,
     money: Money,
     operators: Operators,
+    occupancy: Occupancy,
     /// Landing subsidy of each city now, yuan (policy changes may alter it).
     subsidy: Vec<f64>,
 }
@@ -186,7 +165,6 @@ impl<'p, 's> Replication<'p, 's> {
                 .collect(),
             counts: Counts([0; COUNTED]),
             counts_at_warmup: Counts([0; COUNTED]),
-            in_stage: vec![0; sc.stages.len()],
             entered: vec![0; sc.stages.len()],
             entered_at_warmup: vec![0; sc.stages.len()],
             landing_times: vec![0; p.bins],
@@ -206,6 +184,7 @@ impl<'p, 's> Replication<'p, 's> {
             breakdowns: Breakdowns::new(sc),
             money: Money::new(p.bins),
             operators: Operators::new(),
+            occupancy: Occupancy::new(p),
             subsidy: sc.cities.iter().map(|c| c.landing_subsidy_yuan).collect(),
         }
     }
@@ -345,6 +324,7 @@ impl<'p, 's> Replication<'p, 's> {
                     return;
                 }
             }
+            self.occupancy.seat_requested();
             let id = match self.free.pop() {
                 Some(id) => {
                     self.projects[id as usize] = project;
@@ -369,6 +349,7 @@ impl<'p, 's> Replication<'p, 's> {
                 match &enclave.when_full {
                     WhenFull::TurnAway => {
                         self.counts[Total::TurnedAway] += 1;
+                        self.occupancy.blocked();
                         self.projects[id as usize].status = Status::Gone;
                         // Nothing was scheduled for it: the slot is free at once.
                         self.free.push(id);
@@ -376,6 +357,7 @@ impl<'p, 's> Replication<'p, 's> {
                     WhenFull::Queue { patience } => {
                         state.queue.push_back(id);
                         state.waiting += 1;
+                        self.occupancy.enclave(e as usize, now, state.busy, state.waiting);
                         self.waiting_total += 1;
                         self.queue.set(now, self.waiting_total as f64);
                         if let Some(patience) = patience {
@@ -424,6 +406,7 @@ impl<'p, 's> Replication<'p, 's> {
         let e = project.enclave as usize;
         let state = &mut self.enclaves[e];
         state.busy += 1;
+        self.occupancy.enclave(e, now, state.busy, state.waiting);
         self.busy.set(now, self.busy.value + 1.0);
         self.counts[Total::Admitted] += 1;
         if project.measured {
@@ -445,11 +428,14 @@ impl<'p, 's> Replication<'p, 's> {
             self.sums.tenures += 1;
         }
         let e = project.enclave as usize;
-        self.enclaves[e].busy -= 1;
+        let state = &mut self.enclaves[e];
+        state.busy -= 1;
+        self.occupancy.enclave(e, now, state.busy, state.waiting);
         self.busy.set(now, self.busy.value - 1.0);
         while let Some(next) = self.enclaves[e].queue.pop_front() {
             if self.projects[next as usize].status == Status::WaitingSeat {
                 self.enclaves[e].waiting -= 1;
+                self.occupancy.seated_after_queue();
                 self.waiting_total -= 1;
                 self.queue.set(now, self.waiting_total as f64);
                 self.take_seat(sim, next);
@@ -474,7 +460,7 @@ impl<'p, 's> Replication<'p, 's> {
         let project = &mut self.projects[id as usize];
         project.stage = s as u8;
         project.status = Status::InStage;
-        self.in_stage[s] += 1;
+        self.occupancy.stage_entered(s, sim.now());
         self.entered[s] += 1;
         let duration = plan
             .duration
@@ -536,6 +522,7 @@ impl<'p, 's> Replication<'p, 's> {
         let state = &mut self.pools[pool as usize];
         if state.used < self.p.pool_capacity[pool as usize] {
             state.used += 1;
+            self.occupancy.pool(pool as usize, sim.now(), state.used, state.waiting);
             return self.begin_stage(sim, id, s);
         }
         match &self.p.scenario.stages[s].when_full {
@@ -543,6 +530,7 @@ impl<'p, 's> Replication<'p, 's> {
             WhenFull::Queue { patience } => {
                 state.queue.push_back(id);
                 state.waiting += 1;
+                self.occupancy.pool(pool as usize, sim.now(), state.used, state.waiting);
                 let project = &mut self.projects[id as usize];
                 project.stage = s as u8;
                 project.status = Status::WaitingSlot;
@@ -559,12 +547,14 @@ impl<'p, 's> Replication<'p, 's> {
     fn release_slot(&mut self, sim: &mut Simulation<PackedEvent>, pool: u32) {
         let state = &mut self.pools[pool as usize];
         state.used -= 1;
+        self.occupancy.pool(pool as usize, sim.now(), state.used, state.waiting);
         while let Some(next) = self.pools[pool as usize].queue.pop_front() {
             let project = &self.projects[next as usize];
             if project.status == Status::WaitingSlot {
                 let state = &mut self.pools[pool as usize];
                 state.waiting -= 1;
                 state.used += 1;
+                self.occupancy.pool(pool as usize, sim.now(), state.used, state.waiting);
                 let s = project.stage as usize;
                 self.begin_stage(sim, next, s);
                 break;
@@ -596,7 +586,7 @@ impl<'p, 's> Replication<'p, 's> {
             let chance = success_chance(stage.success, stage.quality_effect * project.quality + boost);
             open01(project.stream(slot::success(s)).next_raw()) < chance
         };
-        self.in_stage[s] -= 1;
+        self.occupancy.stage_left(s, sim.now());
         let next = s + 1;
         if plan.in_enclave && (!succeeded || plan.leaves_on_success) {
             self.release_seat(sim, id);
@@ -656,15 +646,21 @@ impl<'p, 's> Replication<'p, 's> {
             }
             match project.status {
                 Status::WaitingSeat => {
-                    self.enclaves[project.enclave as usize].waiting -= 1;
+                    let state = &mut self.enclaves[project.enclave as usize];
+                    state.waiting -= 1;
+                    self.occupancy
+                        .enclave(project.enclave as usize, now, state.busy, state.waiting);
                     self.waiting_total -= 1;
                     self.counts[Total::TurnedAway] += 1;
                 }
                 Status::InStage if sc.stages[project.stage as usize].place != Place::Home => {
                     let s = project.stage as usize;
-                    self.in_stage[s] -= 1;
+                    self.occupancy.stage_left(s, now);
                     if sc.stages[s].place == Place::Enclave {
-                        self.enclaves[project.enclave as usize].busy -= 1;
+                        let state = &mut self.enclaves[project.enclave as usize];
+                        state.busy -= 1;
+                        self.occupancy
+                            .enclave(project.enclave as usize, now, state.busy, state.waiting);
                         self.busy.set(now, self.busy.value - 1.0);
                     }
                     self.breakdowns.strand();
@@ -693,6 +689,7 @@ impl<'p, 's> Replication<'p, 's> {
                         };
                         if self.projects[next as usize].status == Status::WaitingSeat {
                             self.enclaves[*e].waiting -= 1;
+                            self.occupancy.seated_after_queue();
                             self.waiting_total -= 1;
                             self.queue.set(now, self.waiting_total as f64);
                             self.take_seat(sim, next);
@@ -789,15 +786,21 @@ impl<'p, 's> Replication<'p, 's> {
         match project.status {
             Status::WaitingSeat => {
                 project.status = Status::Gone;
-                self.enclaves[project.enclave as usize].waiting -= 1;
+                let e = project.enclave as usize;
+                let state = &mut self.enclaves[e];
+                state.waiting -= 1;
+                self.occupancy.enclave(e, now, state.busy, state.waiting);
+                self.occupancy.abandoned();
                 self.waiting_total -= 1;
                 self.queue.set(now, self.waiting_total as f64);
                 self.counts[Total::TurnedAway] += 1;
             }
             Status::WaitingSlot => {
                 let stage = project.stage as usize;
-                let pool = self.pool(id, stage);
-                self.pools[pool as usize].waiting -= 1;
+                let pool = self.pool(id, stage) as usize;
+                let state = &mut self.pools[pool];
+                state.waiting -= 1;
+                self.occupancy.pool(pool, now, state.used, state.waiting);
                 self.leak(id);
             }
             Status::InStage | Status::Gone => return false,
@@ -875,8 +878,8 @@ impl<'p, 's> Replication<'p, 's> {
         };
         row[series::SEAT_QUEUE] = self.waiting_total as f64;
         self.targets.write_bin(row);
-        for (slot, &n) in row[series::FIRST_STAGE..].iter_mut().zip(&self.in_stage) {
-            *slot = n as f64;
+        for (s, slot) in row[series::FIRST_STAGE..].iter_mut().take(sc.stages.len()).enumerate() {
+            *slot = self.occupancy.in_stage(s);
         }
         self.bin_start_busy_area = busy_area;
         self.money.bin_ends(bin, self.one_off_outlay());
@@ -921,6 +924,18 @@ impl<'p, 's> Replication<'p, 's> {
         self.funds.report(&mut totals);
         totals[Total::LostToRivals.index()] = self.competition.lost_to_rivals() as f64;
         self.vouchers.report(&mut totals);
+        let open_seat_months = |e: usize| {
+            let enclave = &sc.enclaves[e];
+            let closed = self.breakdowns.closed_at()[e];
+            self.p.seat_months(e, sc.warmup.max(enclave.opens), end.min(closed))
+        };
+        self.occupancy.report(
+            self.p,
+            end,
+            totals[Total::Admitted.index()],
+            open_seat_months,
+            &mut totals,
+        );
         self.operators.report(self.p, &mut totals);
         totals[Total::SubsidyYuan.index()] = self.money.subsidies();
         debug_assert!(self.money.horizon_outlay_at_most(self.one_off_outlay()));
@@ -1003,11 +1018,13 @@ impl Model for Replication<'_, '_> {
                 self.entered_at_warmup.clone_from(&self.entered);
                 self.breakdowns.warmup_ends();
                 self.at_warmup = self.areas(sim.now());
+                self.occupancy.warmup_ends(sim.now());
                 false
             }
             Event::Change(k) => self.change(sim, k as usize),
             Event::HorizonEnd => {
                 self.at_horizon = Some(self.areas(sim.now()));
+                self.occupancy.horizon_reached(sim.now());
                 self.money.horizon_reached(self.one_off_outlay());
                 false
             }

@@ -107,6 +107,16 @@ pub enum Total {
     VouchersYuan,
     /// Projects that received a voucher.
     VoucherProjects,
+    /// Candidates turned away at once by full seats.
+    Blocked,
+    /// Candidates who gave up waiting for a seat.
+    Abandoned,
+    /// blocked / candidates that asked for a seat.
+    BlockedShare,
+    /// abandoned / candidates that asked for a seat.
+    AbandonedShare,
+    /// Share of admitted candidates who waited in the queue for their seat.
+    QueuedShare,
 }
 
 /// Which way a total is better, for comparing alternatives.
@@ -430,6 +440,41 @@ pub const CATALOGUE: [TotalSpec; Total::COUNT] = [
         "projects that received an innovation voucher",
         None,
     ),
+    row(
+        Total::Blocked,
+        "blocked",
+        "projects",
+        "candidates turned away at once because every seat was taken",
+        Some(Lower),
+    ),
+    row(
+        Total::Abandoned,
+        "abandoned",
+        "projects",
+        "candidates who gave up waiting for a seat",
+        Some(Lower),
+    ),
+    row(
+        Total::BlockedShare,
+        "blocked_share",
+        "share",
+        "blocked / candidates that asked for a seat",
+        Some(Lower),
+    ),
+    row(
+        Total::AbandonedShare,
+        "abandoned_share",
+        "share",
+        "abandoned / candidates that asked for a seat",
+        Some(Lower),
+    ),
+    row(
+        Total::QueuedShare,
+        "queued_share",
+        "share",
+        "admitted candidates who waited in the queue for their seat / admitted",
+        Some(Lower),
+    ),
 ];
 
 // A row out of place would give a total another's name: refuse to compile.
@@ -443,7 +488,7 @@ const _: () = {
 
 impl Total {
     /// Number of fixed totals; per-party tax totals follow.
-    pub const COUNT: usize = Total::VoucherProjects as usize + 1;
+    pub const COUNT: usize = Total::QueuedShare as usize + 1;
 
     /// Index in [`crate::model::Outcome::totals`].
     #[inline]
@@ -526,7 +571,7 @@ impl Optional {
 /// Slot in [`totals_for`] of each optional total `scenario` reports, indexed by
 /// [`Optional`] (`None` when off).
 pub fn optional_slots(scenario: &Scenario) -> [Option<usize>; Optional::COUNT] {
-    let mut next = first_stage_entry_total(scenario) + scenario.stages.len();
+    let mut next = first_occupancy_total(scenario) + occupancy_totals(scenario).len();
     let mut slots = [None; Optional::COUNT];
     for (slot, row) in slots.iter_mut().zip(&OPTIONAL) {
         if (row.is_on)(scenario) {
@@ -618,6 +663,16 @@ pub mod total {
     pub const VOUCHERS_YUAN: usize = Total::VouchersYuan.index();
     /// Projects that received a voucher.
     pub const VOUCHER_PROJECTS: usize = Total::VoucherProjects.index();
+    /// Candidates turned away at once because every seat was taken.
+    pub const BLOCKED: usize = Total::Blocked.index();
+    /// Candidates who gave up waiting for a seat.
+    pub const ABANDONED: usize = Total::Abandoned.index();
+    /// blocked / candidates that asked for a seat.
+    pub const BLOCKED_SHARE: usize = Total::BlockedShare.index();
+    /// abandoned / candidates that asked for a seat.
+    pub const ABANDONED_SHARE: usize = Total::AbandonedShare.index();
+    /// Share of admitted candidates who waited in the queue for their seat.
+    pub const QUEUED_SHARE: usize = Total::QueuedShare.index();
     /// Number of fixed totals; per-party tax totals follow.
     pub const COUNT: usize = Total::COUNT;
 }
@@ -645,10 +700,67 @@ pub fn totals_for(scenario: &Scenario) -> Vec<MetricInfo> {
             description: format!("projects that started stage {}", stage.name),
         });
     }
+    out.extend(occupancy_totals(scenario));
     for row in OPTIONAL.iter().filter(|r| (r.is_on)(scenario)) {
         out.push(info(row.name, row.unit, row.description));
     }
     out
+}
+
+/// Time averages of each stage, each limited home stage and (with several) each
+/// enclave, in the order [`totals_for`] lists them after the per-stage entries.
+fn occupancy_totals(scenario: &Scenario) -> Vec<MetricInfo> {
+    let mut out = Vec::new();
+    for stage in &scenario.stages {
+        out.push(MetricInfo {
+            name: format!("in_stage_average.{}", stage.name),
+            unit: "projects",
+            description: format!("projects in stage {} (time average)", stage.name),
+        });
+    }
+    for s in limited_stages(scenario) {
+        let name = &scenario.stages[s].name;
+        out.push(MetricInfo {
+            name: format!("stage_occupancy.{name}"),
+            unit: "share",
+            description: format!("share of the home cities' {name} slots in use (time average)"),
+        });
+        out.push(MetricInfo {
+            name: format!("stage_queue.{name}"),
+            unit: "projects",
+            description: format!("projects waiting for a {name} slot at home (time average)"),
+        });
+    }
+    if scenario.enclaves.len() > 1 {
+        for enclave in &scenario.enclaves {
+            out.push(MetricInfo {
+                name: format!("seat_occupancy.{}", enclave.id),
+                unit: "share",
+                description: format!("share of {}'s open seats in use (time average)", enclave.name),
+            });
+            out.push(MetricInfo {
+                name: format!("seat_queue.{}", enclave.id),
+                unit: "projects",
+                description: format!("candidates waiting for a seat in {} (time average)", enclave.name),
+            });
+        }
+    }
+    out
+}
+
+/// Home stages whose slots some city limits (`capacity`), in stage order.
+pub fn limited_stages(scenario: &Scenario) -> Vec<usize> {
+    (0..scenario.stages.len())
+        .filter(|&s| {
+            scenario.stages[s].place == crate::scenario::Place::Home
+                && scenario.cities.iter().any(|c| c.capacity[s].is_some())
+        })
+        .collect()
+}
+
+/// Index in [`totals_for`] of the first occupancy total (`in_stage_average.<stage>`).
+pub fn first_occupancy_total(scenario: &Scenario) -> usize {
+    first_stage_entry_total(scenario) + scenario.stages.len()
 }
 
 /// Index in [`totals_for`] of the first `entered_stage.<stage>` total.
@@ -795,12 +907,16 @@ mod tests {
         assert_eq!(all.last().unwrap().name, series::LANDING_TIMES);
         let totals = totals_for(&sc);
         assert_eq!(totals[first_stage_entry_total(&sc)].name, "entered_stage.incubation");
-        assert_eq!(totals.len(), first_stage_entry_total(&sc) + sc.stages.len());
+        assert_eq!(totals[first_occupancy_total(&sc)].name, "in_stage_average.incubation");
+        assert_eq!(
+            totals.len(),
+            first_occupancy_total(&sc) + sc.stages.len() + 2 * limited_stages(&sc).len()
+        );
     }
 
     #[test]
     fn every_direction_names_a_total() {
-        assert_eq!(CATALOGUE.iter().filter(|r| r.better.is_some()).count(), 23);
+        assert_eq!(CATALOGUE.iter().filter(|r| r.better.is_some()).count(), 28);
         assert_eq!(better("landing_rate"), Some(Better::Higher));
         assert_eq!(better("cost_per_real_landing_yuan"), Some(Better::Lower));
         assert_eq!(better("admitted"), None);

@@ -10,6 +10,7 @@ mod events;
 mod funds;
 pub mod metrics;
 mod money;
+mod occupancy;
 mod operator;
 mod project;
 mod streams;
@@ -64,6 +65,10 @@ pub struct Prepared<'s> {
     totals_width: usize,
     /// Index of the first `entered_stage.<stage>` total.
     stage_entry_offset: usize,
+    /// Index of the first occupancy total (`in_stage_average.<stage>`).
+    occupancy_offset: usize,
+    /// Home stages some city limits, in stage order.
+    limited_stages: Vec<usize>,
     /// Slot of each optional total in a totals row (`None` when the scenario leaves its
     /// mechanism off).
     optional_slots: [Option<usize>; metrics::Optional::COUNT],
@@ -175,6 +180,8 @@ impl<'s> Prepared<'s> {
             totals_width: metrics::totals_for(scenario).len(),
             stage_entry_offset: metrics::first_stage_entry_total(scenario),
             optional_slots: metrics::optional_slots(scenario),
+            occupancy_offset: metrics::first_occupancy_total(scenario),
+            limited_stages: metrics::limited_stages(scenario),
             bins: scenario.bins(),
         }
     }
@@ -207,6 +214,11 @@ impl<'s> Prepared<'s> {
     /// The tax split in force at month `t`, if a change set one by then.
     fn tax_split_at(&self, t: f64) -> Option<&'s TaxSplit> {
         self.tax_steps.iter().rev().find(|(at, _)| *at <= t).map(|(_, s)| *s)
+    }
+
+    /// Home stages some city limits, in stage order.
+    fn limited_stages(&self) -> impl Iterator<Item = usize> + '_ {
+        self.limited_stages.iter().copied()
     }
 
     /// Slot of optional total `total` in [`Outcome::totals`], `None` when the scenario

@@ -223,6 +223,12 @@ fn known_metric(name: &str) -> Option<(&'static str, &'static str)> {
         "lost_to_rivals" => ("lost to rival enclaves", "被竞争飞地吸引"),
         "vouchers_yuan" => ("innovation vouchers", "创新券支出"),
         "voucher_projects" => ("projects with vouchers", "获创新券项目"),
+        "blocked" => ("turned away at once (seats full)", "工位满员被拒"),
+        "abandoned" => ("gave up waiting for a seat", "排队放弃"),
+        "blocked_share" => ("share turned away at once", "满员被拒比例"),
+        "abandoned_share" => ("share who gave up waiting", "排队放弃比例"),
+        "queued_share" => ("share admitted after queueing", "排队后入驻比例"),
+        "operator_landing_fees_yuan" => ("operator fees per landing", "运营方落地绩效费"),
         "months_to_landing_histogram" => (
             "landings by months from admission to landing",
             "按入驻至落地月数统计的落地数",
@@ -263,6 +269,36 @@ pub fn metric(lang: Lang, name: &str) -> String {
         return match lang {
             Lang::En => format!("entered {}", part(stage)),
             Lang::Zh => format!("进入{}阶段", part(stage)),
+        };
+    }
+    if let Some(stage) = name.strip_prefix("in_stage_average.") {
+        return match lang {
+            Lang::En => format!("average in {}", part(stage)),
+            Lang::Zh => format!("{}阶段平均在途项目", part(stage)),
+        };
+    }
+    if let Some(stage) = name.strip_prefix("stage_occupancy.") {
+        return match lang {
+            Lang::En => format!("{} slots in use", part(stage)),
+            Lang::Zh => format!("{}阶段承载利用率", part(stage)),
+        };
+    }
+    if let Some(stage) = name.strip_prefix("stage_queue.") {
+        return match lang {
+            Lang::En => format!("waiting for {}", part(stage)),
+            Lang::Zh => format!("等待{}阶段的项目", part(stage)),
+        };
+    }
+    if let Some(enclave) = name.strip_prefix("seat_occupancy.") {
+        return match lang {
+            Lang::En => format!("seat occupancy, {enclave}"),
+            Lang::Zh => format!("工位使用率（{enclave}）"),
+        };
+    }
+    if let Some(enclave) = name.strip_prefix("seat_queue.") {
+        return match lang {
+            Lang::En => format!("waiting for a seat, {enclave}"),
+            Lang::Zh => format!("排队等待工位（{enclave}）"),
         };
     }
     if let Some(party) = name.strip_prefix("tax_yuan.") {
