@@ -549,3 +549,93 @@ fn a_change_of_an_unsupported_setting_is_refused_where_it_is_written() {
         .to_string();
     assert!(err.contains("not both"), "{err}");
 }
+
+#[test]
+fn a_farther_host_lands_fewer_projects() {
+    // The landing logit's travel weight is negative in Dazu: a host four hours away
+    // rather than one and a half pulls graduates into the host. Pilot capacity is
+    // removed so that the choice, not the lines, limits landings.
+    let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "");
+    let far = base.replace("travel_time = \"1.5 hours\"", "travel_time = \"4 hours\"");
+    assert_ne!(base, far);
+    let (a, b) = (outcomes(&scenario(&base), 200, 3), outcomes(&scenario(&far), 200, 3));
+    let (fewer, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(fewer + half < 0.0, "landings change by {fewer} ± {half} (99% CI)");
+    let (more, half) = paired(&a, &b, total::LEAKED_HOST);
+    assert!(more - half > 0.0, "host leaks change by {more} ± {half}");
+}
+
+#[test]
+fn more_seats_admit_more_and_fewer_wait() {
+    let base = dazu();
+    let seats = base.lines().find(|l| l.starts_with("seats = ")).unwrap().to_string();
+    let n: u32 = seats["seats = ".len()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .replace('_', "")
+        .parse()
+        .unwrap();
+    let bigger = base.replacen(&seats, &format!("seats = {}", 2 * n), 1);
+    let (a, b) = (outcomes(&scenario(&base), 100, 3), outcomes(&scenario(&bigger), 100, 3));
+    let (more, half) = paired(&a, &b, total::ADMITTED);
+    assert!(more - half > 0.0, "admissions change by {more} ± {half} (99% CI)");
+    let (less, half) = paired(&a, &b, total::QUEUED_SHARE);
+    assert!(less + half < 0.0, "the share who queued changes by {less} ± {half}");
+    let (less, half) = paired(&a, &b, total::SEAT_OCCUPANCY);
+    assert!(less + half < 0.0, "occupancy changes by {less} ± {half}");
+}
+
+/// The rows of the first table under `heading` in docs/scenario.md, split into cells.
+fn doc_table(heading: &str) -> Vec<Vec<String>> {
+    let doc = std::fs::read_to_string("docs/scenario.md").unwrap();
+    let section = &doc[doc.find(heading).unwrap_or_else(|| panic!("no heading {heading}"))..];
+    section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.split('|').map(|c| c.trim().to_string()).collect())
+        .collect()
+}
+
+/// The `quoted` words of a table cell.
+fn quoted(cell: &str) -> Vec<String> {
+    cell.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+#[test]
+fn every_question_names_levers_that_act_and_each_has_its_test() {
+    let questions = doc_table("### Questions and the levers that answer them");
+    let checked = doc_table("### What each lever moves");
+    assert!(questions.len() >= 5 && checked.len() >= 20);
+    let checked_keys: Vec<String> = checked.iter().flat_map(|row| quoted(&row[2])).collect();
+    for row in &questions {
+        let levers: Vec<String> = quoted(&row[2]).into_iter().filter(|k| !k.contains('/')).collect();
+        assert!(!levers.is_empty(), "question `{}` names no lever", row[1]);
+        for lever in levers {
+            assert!(
+                checked_keys.contains(&lever),
+                "question `{}`: lever `{lever}` has no checked row in the levers table",
+                row[1]
+            );
+        }
+    }
+    let sources: String = std::fs::read_dir("tests")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    for row in &checked {
+        let tests = quoted(&row[4]);
+        assert!(!tests.is_empty(), "lever `{}` names no test", row[1]);
+        for test in tests {
+            assert!(
+                sources.contains(&format!("fn {test}(")),
+                "lever `{}`: no test `{test}`",
+                row[1]
+            );
+        }
+    }
+}
