@@ -12,8 +12,10 @@ pub mod metrics;
 mod money;
 mod operator;
 mod project;
+mod relocation;
 mod streams;
 mod targets;
+mod transfer;
 mod vouchers;
 
 pub use self::core::{logit, success_chance};
@@ -154,7 +156,7 @@ impl<'s> Prepared<'s> {
                 match setting {
                     Setting::Seats(e, n) => seat_steps[*e].push((change.at, *n)),
                     Setting::TaxSplit(split) => tax_steps.push((change.at, split)),
-                    Setting::LandingSubsidy(..) | Setting::Close(_) => {}
+                    Setting::LandingSubsidy(..) | Setting::Close(_) | Setting::RelocationRate(..) => {}
                 }
             }
         }
