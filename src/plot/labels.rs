@@ -223,6 +223,7 @@ fn known_metric(name: &str) -> Option<(&'static str, &'static str)> {
         "lost_to_rivals" => ("lost to rival enclaves", "被竞争飞地吸引"),
         "vouchers_yuan" => ("innovation vouchers", "创新券支出"),
         "voucher_projects" => ("projects with vouchers", "获创新券项目"),
+        "operator_landing_fees_yuan" => ("operator fees per landing", "运营方落地绩效费"),
         "relocations_in" => ("firms relocated home", "迁入家乡企业"),
         "relocations_out" => ("firms relocated away", "迁出家乡企业"),
         "relocation_output_in_yuan" => ("output of firms relocated home", "迁入企业产值"),
@@ -335,10 +336,12 @@ mod tests {
     fn every_metric_has_both_languages() {
         let text = std::fs::read_to_string("scenarios/dazu-chengdu.toml").unwrap();
         let sc = crate::scenario::Scenario::from_toml("dazu-chengdu.toml", &text).unwrap();
+        let optional = crate::model::metrics::OPTIONAL.iter().map(|r| r.name.to_string());
         let names = crate::model::metrics::totals_for(&sc)
             .into_iter()
             .chain(crate::model::metrics::series(&sc))
-            .map(|m| m.name);
+            .map(|m| m.name)
+            .chain(optional);
         for name in names {
             let (en, zh) = (metric(Lang::En, &name), metric(Lang::Zh, &name));
             assert!(!en.contains('_'), "{name} has no English label: `{en}`");
