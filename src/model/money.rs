@@ -1,6 +1,7 @@
 //! Money: output of the firms that industrialized at home, the tax on it and its split
-//! between the parties, the home budget's outlay (rent, operator fees, landing
-//! subsidies, vouchers, fund losses) and when tax income pays that outlay back.
+//! between the parties (with relocated firms' tax increment, shared by their own split),
+//! the home budget's outlay (rent, operator fees, landing subsidies, vouchers, fund
+//! losses, challenge awards) and when tax income pays that outlay back.
 
 use super::metrics::{series, Total};
 use super::relocation::{Relocated, RelocationTax};
