@@ -639,3 +639,278 @@ fn every_question_names_levers_that_act_and_each_has_its_test() {
         }
     }
 }
+// ---- Relocating firms (跨区域迁移企业) ---------------------------------------------------
+
+/// ONE_FIRM with its pipeline tax all at home, so that the relocated firm's 5:3:2 shows.
+fn one_firm_with(relocation: &str) -> feidi::scenario::Scenario {
+    let text = ONE_FIRM.replace(
+        "tax_split = { home = 5, host = 3, other = 2 }",
+        "tax_split = { home = 1, host = 0, other = 0 }",
+    );
+    scenario(&(text + relocation))
+}
+
+const ONE_MOVE: &str = r#"
+[[relocation]]
+from = "FROM"
+to = "TO"
+at = ["24 months"]
+output = 12_000_000
+tax_split = { home = 5, host = 3, other = 2 }
+"#;
+
+#[test]
+fn one_relocated_firm_shares_its_tax_increment_five_three_two_as_hand_computed() {
+    let sc = one_firm_with(&ONE_MOVE.replace("FROM", "host").replace("TO", "home"));
+    let t = &outcomes(&sc, 1, 3)[0].totals;
+    // The pipeline firm: 42 million of output, 4.2 million of tax, all to home (as in
+    // one_firm_gives_the_hand_computed_output_tax_cost_and_payback). The relocated firm:
+    // 1 million a month from month 24 to 60, 36 million, 3.6 million of tax shared 5:3:2.
+    assert!((t[total::OUTPUT_YUAN] - 42e6).abs() < 1e-3, "{}", t[total::OUTPUT_YUAN]);
+    assert!((named(&sc, t, "relocation_tax_yuan") - 3.6e6).abs() < 1e-3);
+    assert!((named(&sc, t, "relocation_home_tax_yuan") - 1.8e6).abs() < 1e-3);
+    assert!((named(&sc, t, "tax_yuan.home") - (4.2e6 + 1.8e6)).abs() < 1e-3);
+    assert!((named(&sc, t, "tax_yuan.host") - 1.08e6).abs() < 1e-3);
+    assert!((named(&sc, t, "tax_yuan.other") - 0.72e6).abs() < 1e-3);
+    assert!((t[total::TAX_YUAN] - 7.8e6).abs() < 1e-3);
+    assert!((t[total::HOME_TAX_YUAN] - 6.0e6).abs() < 1e-3);
+    assert_eq!(named(&sc, t, "relocations_in"), 1.0);
+    assert_eq!(named(&sc, t, "relocations_out"), 0.0);
+    assert!((named(&sc, t, "relocation_output_in_yuan") - 36e6).abs() < 1e-3);
+    assert_eq!(named(&sc, t, "relocation_output_out_yuan"), 0.0);
+    // Payback: home tax 1e5 (t − 18) + 5e4 (t − 24) after month 24 meets the outlay
+    // 1e6 + 1,500 t at t = 4e6 / 148,500 = 26.9, so at the end of the month-27 bin; the
+    // pipeline firm alone would pay back at t = 2.8e6 / 98,500 = 28.4, month 29.
+    assert_eq!(t[total::PAYBACK_MONTH], 27.0);
+    let alone = one_firm_with("");
+    assert_eq!(outcomes(&alone, 1, 3)[0].totals[total::PAYBACK_MONTH], 29.0);
+    // With a 12-month ramp-up: 1e6 × (12/2 + 36 − 12) = 30 million, 3 million of tax.
+    let ramped = one_firm_with(
+        &ONE_MOVE
+            .replace("FROM", "host")
+            .replace("TO", "home")
+            .replace("output = 12_000_000", "output = 12_000_000\nramp_up = \"12 months\""),
+    );
+    let t = &outcomes(&ramped, 1, 3)[0].totals;
+    assert!((named(&ramped, t, "relocation_tax_yuan") - 3.0e6).abs() < 1e-3);
+    assert!((named(&ramped, t, "tax_yuan.host") - 0.9e6).abs() < 1e-3);
+}
+
+#[test]
+fn a_firm_moving_from_home_to_the_host_takes_its_output_but_home_keeps_its_share() {
+    let sc = one_firm_with(&ONE_MOVE.replace("FROM", "home").replace("TO", "host"));
+    let t = &outcomes(&sc, 1, 3)[0].totals;
+    assert_eq!(named(&sc, t, "relocations_in"), 0.0);
+    assert_eq!(named(&sc, t, "relocations_out"), 1.0);
+    // The 36 million the firm makes in the host from month 24 is output home no longer has.
+    assert!((named(&sc, t, "relocation_output_out_yuan") - 36e6).abs() < 1e-3);
+    assert_eq!(named(&sc, t, "relocation_output_in_yuan"), 0.0);
+    // Its tax increment is still shared by the agreement: home keeps its 5 tenths.
+    assert!((named(&sc, t, "relocation_home_tax_yuan") - 1.8e6).abs() < 1e-3);
+    assert!((t[total::HOME_TAX_YUAN] - 6.0e6).abs() < 1e-3);
+}
+
+/// Dazu with firms moving from Chengdu at `rate`, shared as the [economics] split.
+fn dazu_relocating(rate: &str) -> feidi::scenario::Scenario {
+    scenario(&format!(
+        "{}\n[[relocation]]\nfrom = \"chengdu\"\nto = \"dazu\"\nrate = \"{rate}\"\noutput = {{ dist = \"lognormal\", median = 30_000_000, p90 = 120_000_000 }}\n",
+        dazu()
+    ))
+}
+
+#[test]
+fn a_higher_relocation_rate_raises_home_tax_and_the_tax_accounts_still_add_up() {
+    let (none, low, high) = (
+        outcomes(&scenario(&dazu()), 200, 3),
+        outcomes(&dazu_relocating("1 per year"), 200, 3),
+        outcomes(&dazu_relocating("3 per year"), 200, 3),
+    );
+    let (more, half) = paired(&low, &high, total::HOME_TAX_YUAN);
+    assert!(more - half > 0.0, "home tax changes by {more} ± {half} (99% CI)");
+    let sc = dazu_relocating("3 per year");
+    let parts: Vec<usize> = totals_for(&sc)
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.name.starts_with("tax_yuan."))
+        .map(|(i, _)| i)
+        .collect();
+    for ((a, b), c) in none.iter().zip(&low).zip(&high) {
+        let (b, c) = (&b.totals, &c.totals);
+        // The same unit-rate process at three times the rate: every move comes earlier
+        // and more come, with the same outputs, so the home gains in every replication.
+        assert!(named(&sc, c, "relocations_in") >= named(&sc, b, "relocations_in"));
+        assert!(named(&sc, c, "relocation_home_tax_yuan") >= named(&sc, b, "relocation_home_tax_yuan"));
+        let sum: f64 = parts.iter().map(|&i| c[i]).sum();
+        assert!((sum - c[total::TAX_YUAN]).abs() <= 1e-9 * c[total::TAX_YUAN]);
+        // Moves touch no project: the pipeline's figures are those without relocations,
+        // and the relocation totals are exactly what tax_yuan and home_tax_yuan gained.
+        let moved = [
+            total::TAX_YUAN,
+            total::HOME_TAX_YUAN,
+            total::PAYBACK_MONTH,
+            total::PAID_BACK,
+        ];
+        for (i, (x, y)) in a.totals[..total::COUNT].iter().zip(c).enumerate() {
+            assert!(x == y || x.is_nan() && y.is_nan() || moved.contains(&i), "total {i}");
+        }
+        let tax = a.totals[total::TAX_YUAN] + named(&sc, c, "relocation_tax_yuan");
+        assert!((tax - c[total::TAX_YUAN]).abs() <= 1e-9 * tax);
+        let home = a.totals[total::HOME_TAX_YUAN] + named(&sc, c, "relocation_home_tax_yuan");
+        assert!((home - c[total::HOME_TAX_YUAN]).abs() <= 1e-9 * home);
+    }
+}
+
+/// Dazu with firms of 12 million a year moving from Chengdu at `rate`, then `later`
+/// from month 24 (the horizon is month 120).
+fn dazu_relocating_until(rate: &str, later: Option<&str>) -> feidi::scenario::Scenario {
+    let change = later.map_or(String::new(), |r| {
+        format!("\n[[change]]\nat = \"24 months\"\nset = {{ \"relocation[0].rate\" = \"{r}\" }}\n")
+    });
+    scenario(&format!(
+        "{}\n[[relocation]]\nfrom = \"chengdu\"\nto = \"dazu\"\nrate = \"{rate}\"\noutput = 12_000_000\n{change}",
+        dazu()
+    ))
+}
+
+#[test]
+fn a_relocation_rate_changed_at_a_date_moves_firms_only_while_it_is_positive() {
+    let steady = dazu_relocating_until("6 per year", None);
+    let stopping = dazu_relocating_until("6 per year", Some("0 per year"));
+    let starting = dazu_relocating_until("0 per year", Some("6 per year"));
+    let (a, b, c) = (
+        outcomes(&steady, 50, 3),
+        outcomes(&stopping, 50, 3),
+        outcomes(&starting, 50, 3),
+    );
+    let moves = |sc, o: &Outcome| named(sc, &o.totals, "relocations_in");
+    let output = |sc, o: &Outcome| named(sc, &o.totals, "relocation_output_in_yuan");
+    for ((a, b), c) in a.iter().zip(&b).zip(&c) {
+        // 1 million a month each: a firm that moved before month 24 makes more than 96
+        // million by month 120, one that moved after makes at most that.
+        assert!(output(&stopping, b) >= moves(&stopping, b) * 96e6);
+        assert!(output(&starting, c) <= moves(&starting, c) * 96e6 + 1e-3);
+        assert!(moves(&stopping, b) <= moves(&steady, a));
+    }
+    assert!(b.iter().map(|o| moves(&stopping, o)).sum::<f64>() > 0.0);
+    assert!(c.iter().map(|o| moves(&starting, o)).sum::<f64>() > 0.0);
+}
+
+// ---- Technology transfer without relocation -------------------------------------------
+
+/// Dazu with licences granted at `chance`, each worth 2 million yuan, taxed at 10 %.
+fn dazu_licensing(chance: f64) -> feidi::scenario::Scenario {
+    scenario(&format!(
+        "{}\n[transfer]\nlicence_chance = {chance}\nlicence_value_yuan = 2_000_000\ntax_rate = 0.1\n",
+        dazu()
+    ))
+}
+
+#[test]
+fn a_higher_licence_chance_grants_more_licences_and_moves_no_project() {
+    let without = outcomes(&scenario(&dazu()), 200, 3);
+    let (low, high) = (dazu_licensing(0.1), dazu_licensing(0.5));
+    let (a, b) = (outcomes(&low, 200, 3), outcomes(&high, 200, 3));
+    let (more, half) = paired(
+        &a,
+        &b,
+        totals_for(&low).iter().position(|m| m.name == "licences").unwrap(),
+    );
+    assert!(more - half > 0.0, "licences change by {more} ± {half} (99% CI)");
+    for ((x, y), z) in without.iter().zip(&a).zip(&b) {
+        // Licensing decides nothing about where projects go: every fixed total and every
+        // series value is the same draw for draw, with or without [transfer].
+        for i in 0..total::COUNT {
+            let same = x.totals[i] == z.totals[i] || x.totals[i].is_nan() && z.totals[i].is_nan();
+            assert!(same, "total {i}: {} without, {} with", x.totals[i], z.totals[i]);
+        }
+        assert_eq!(x.events, z.events);
+        let (t, u) = (&y.totals, &z.totals);
+        // A licence needs a project settling in the host (no warm-up in Dazu), and the
+        // same draw licenses at 0.5 whatever licensed at 0.1.
+        assert!(named(&high, u, "licences") <= u[total::LEAKED_HOST]);
+        assert!(named(&high, u, "licences") >= named(&low, t, "licences"));
+        assert_eq!(named(&high, u, "licence_value_yuan"), named(&high, u, "licences") * 2e6);
+        assert!((named(&high, u, "licence_home_tax_yuan") - 0.1 * named(&high, u, "licence_value_yuan")).abs() < 1e-6);
+    }
+}
+
+#[test]
+fn every_project_finishing_a_chain_that_ends_in_the_host_licenses_at_chance_one() {
+    // ONE_FIRM's chain cut to its enclave stage: the project settles in the host.
+    let host_only = ONE_FIRM
+        .replace(
+            "[[stage]]\nname = \"industrialization\"\nplace = \"home\"\nduration = \"6 months\"\n",
+            "",
+        )
+        .split("[economics]")
+        .next()
+        .unwrap()
+        .to_string()
+        + "[transfer]\nlicence_chance = 1\nlicence_value_yuan = 3_000_000\ntax_rate = 0.05\n";
+    let sc = scenario(&host_only);
+    let t = &outcomes(&sc, 1, 3)[0].totals;
+    assert_eq!(t[total::COMPLETED], 1.0);
+    assert_eq!(named(&sc, t, "licences"), 1.0);
+    assert_eq!(named(&sc, t, "licence_value_yuan"), 3e6);
+    assert!((named(&sc, t, "licence_home_tax_yuan") - 150_000.0).abs() < 1e-9);
+}
+
+/// Dazu with a 揭榜挂帅 round of `needs` needs a year from month 6.
+fn dazu_challenging(needs: u32) -> feidi::scenario::Scenario {
+    scenario(&format!(
+        "{}\n[[challenge]]\nowner = \"dazu\"\nevery = \"12 months\"\nstart = \"6 months\"\nneeds = {needs}\naward_yuan = 500_000\nsolve_chance = 0.4\nsolve_within = \"12 months\"\nvalue_yuan = {{ dist = \"lognormal\", median = 2_000_000, p90 = 8_000_000 }}\n",
+        dazu()
+    ))
+}
+
+#[test]
+fn challenge_awards_are_solved_needs_times_the_award_and_more_needs_solve_more() {
+    let without = outcomes(&scenario(&dazu()), 100, 3);
+    let (few, many) = (dazu_challenging(5), dazu_challenging(15));
+    let (a, b) = (outcomes(&few, 100, 3), outcomes(&many, 100, 3));
+    let solved = totals_for(&few)
+        .iter()
+        .position(|m| m.name == "challenge_needs_solved")
+        .unwrap();
+    let (more, half) = paired(&a, &b, solved);
+    assert!(more - half > 0.0, "solved needs change by {more} ± {half} (99% CI)");
+    for ((x, y), z) in without.iter().zip(&a).zip(&b) {
+        for (sc, t) in [(&few, &y.totals), (&many, &z.totals)] {
+            let solved = named(sc, t, "challenge_needs_solved");
+            let awards = named(sc, t, "challenge_awards_yuan");
+            assert_eq!(awards, solved * 500_000.0);
+            assert!(solved <= named(sc, t, "challenge_needs_posted"));
+            // The awards are the only change to the home outlay.
+            let cost = x.totals[total::COST_YUAN] + awards;
+            assert!((t[total::COST_YUAN] - cost).abs() <= 1e-9 * cost);
+        }
+        // Ten postings (months 6, 18, ..., 114): each need has its own draws, so the
+        // first five of fifteen fare as the five do.
+        assert_eq!(named(&few, &y.totals, "challenge_needs_posted"), 50.0);
+        assert_eq!(named(&many, &z.totals, "challenge_needs_posted"), 150.0);
+        assert!(named(&many, &z.totals, "challenge_needs_solved") >= named(&few, &y.totals, "challenge_needs_solved"));
+    }
+}
+
+#[test]
+fn one_solved_need_pays_its_award_when_accepted() {
+    let round = |chance: &str| {
+        scenario(&format!(
+            "{ONE_FIRM}\n[[challenge]]\nowner = \"home\"\nat = [\"12 months\"]\nneeds = 1\naward_yuan = 100_000\nsolve_chance = {chance}\nsolve_within = \"6 months\"\nvalue_yuan = 4_000_000\n"
+        ))
+    };
+    let sc = round("1");
+    let t = &outcomes(&sc, 1, 3)[0].totals;
+    assert_eq!(named(&sc, t, "challenge_needs_posted"), 1.0);
+    assert_eq!(named(&sc, t, "challenge_needs_solved"), 1.0);
+    assert_eq!(named(&sc, t, "challenge_awards_yuan"), 100_000.0);
+    assert_eq!(named(&sc, t, "challenge_value_yuan"), 4e6);
+    // The one-firm outlay, 1.09 million, plus the award paid at month 18; payback (home
+    // tax 5e4 (t − 18) against 1.1e6 + 1,500 t) moves from month 40 to t = 41.2, month 42.
+    assert!((t[total::COST_YUAN] - 1.19e6).abs() < 1e-6);
+    assert_eq!(t[total::PAYBACK_MONTH], 42.0);
+    let sc = round("0");
+    let t = &outcomes(&sc, 1, 3)[0].totals;
+    assert_eq!(named(&sc, t, "challenge_needs_solved"), 0.0);
+    assert!((t[total::COST_YUAN] - 1.09e6).abs() < 1e-6);
+}

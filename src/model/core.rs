@@ -13,8 +13,10 @@ use super::money::{ratio, Ledger, Money};
 use super::occupancy::{Level, Occupancy};
 use super::operator::Operators;
 use super::project::{Project, Status, NONE};
+use super::relocation::Relocated;
 use super::streams::{self, slot, Purpose};
 use super::targets::Targets;
+use super::transfer::{Challenges, Licences};
 use super::vouchers::Vouchers;
 use super::{Outcome, Prepared, NO_POOL};
 use crate::dist::{standard_normal, unit};
@@ -125,6 +127,7 @@ pub(super) struct Replication<'p, 's> {
     money: Money,
     operators: Operators,
     occupancy: Occupancy,
+    licences: Licences,
     /// Landing subsidy of each city now, yuan (policy changes may alter it).
     subsidy: Vec<f64>,
 }
@@ -185,6 +188,7 @@ impl<'p, 's> Replication<'p, 's> {
             money: Money::new(p.bins),
             operators: Operators::new(),
             occupancy: Occupancy::new(p),
+            licences: Licences::new(),
             subsidy: sc.cities.iter().map(|c| c.landing_subsidy_yuan).collect(),
         }
     }
@@ -609,6 +613,9 @@ impl<'p, 's> Replication<'p, 's> {
                     .sample(&mut project.stream(slot::OUTPUT))
                     .max(0.0);
                 self.money.firm_starts(sim.now(), output_per_year);
+            } else if sc.stages[s].place != Place::Home {
+                // A chain that ends on the host side: the project settles there.
+                self.licences.settled_in_host(sc, project);
             }
         } else if plan.before_handoff {
             self.choose_landing(sim, id, next);
@@ -706,6 +713,8 @@ impl<'p, 's> Replication<'p, 's> {
                         changed = true;
                     }
                 }
+                // Relocations are drawn at the end with the rates by date.
+                Setting::RelocationRate(..) => {}
             }
         }
         changed
@@ -750,6 +759,7 @@ impl<'p, 's> Replication<'p, 's> {
         } else if u < home_p + host_p {
             self.counts[Total::LeakedHost] += 1;
             self.projects[id as usize].status = Status::Gone;
+            self.licences.settled_in_host(sc, &self.projects[id as usize]);
         } else {
             self.counts[Total::LeakedElsewhere] += 1;
             self.projects[id as usize].status = Status::Gone;
@@ -774,6 +784,10 @@ impl<'p, 's> Replication<'p, 's> {
         } else {
             Total::LeakedElsewhere
         }] += 1;
+        if to_host {
+            self.licences
+                .settled_in_host(self.p.scenario, &self.projects[id as usize]);
+        }
     }
 
     /// Returns whether the project really gave up (false for a stale timer).
@@ -937,6 +951,9 @@ impl<'p, 's> Replication<'p, 's> {
             &mut totals,
         );
         self.operators.report(self.p, &mut totals);
+        self.licences.report(self.p, &mut totals);
+        let challenges = Challenges::draw(sc, &self.key, end);
+        challenges.report(self.p, &mut totals);
         totals[Total::SubsidyYuan.index()] = self.money.subsidies();
         debug_assert!(self.money.horizon_outlay_at_most(self.one_off_outlay()));
         let entries = self.entered.iter().zip(&self.entered_at_warmup);
@@ -945,12 +962,15 @@ impl<'p, 's> Replication<'p, 's> {
         }
         let mut series = std::mem::take(&mut self.series);
         if let Some(economics) = &sc.economics {
+            let relocated = Relocated::draw(sc, &self.key, end);
             let ledger = Ledger {
                 end,
                 landed: self.counts[Total::LandedHome],
                 admitted: self.counts[Total::Admitted],
                 closed_at: self.breakdowns.closed_at(),
                 one_off: self.one_off_outlay(),
+                dated: challenges.dated_awards(),
+                relocated: &relocated,
             };
             self.money.report(self.p, economics, &ledger, &mut totals, &mut series);
         }

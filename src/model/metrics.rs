@@ -516,6 +516,32 @@ impl Total {
 pub enum Optional {
     /// Operators' performance fees paid per real landing, yuan.
     OperatorLandingFeesYuan,
+    /// Established firms that moved to a home city.
+    RelocationsIn,
+    /// Established firms that moved away from a home city.
+    RelocationsOut,
+    /// Output of firms that moved to a home city, from their move to the horizon, yuan.
+    RelocationOutputInYuan,
+    /// Output of firms that left a home city, in their new place, to the horizon, yuan.
+    RelocationOutputOutYuan,
+    /// Tax increment of relocated firms, all parties (part of `tax_yuan`), yuan.
+    RelocationTaxYuan,
+    /// The home cities' part of it (part of `home_tax_yuan`), yuan.
+    RelocationHomeTaxYuan,
+    /// Licences from host teams to home firms.
+    Licences,
+    /// Value of those licences to the home firms, yuan.
+    LicenceValueYuan,
+    /// Home tax on that value, yuan.
+    LicenceHomeTaxYuan,
+    /// Needs posted by home firms in 揭榜挂帅 rounds.
+    ChallengeNeedsPosted,
+    /// Needs solved by host teams by the horizon.
+    ChallengeNeedsSolved,
+    /// Awards the home cities paid for solved needs (part of `cost_yuan`), yuan.
+    ChallengeAwardsYuan,
+    /// Value of the solved needs to the home firms, yuan.
+    ChallengeValueYuan,
 }
 
 /// One row of the optional catalogue: a total and when the scenario reports it.
@@ -536,14 +562,158 @@ pub struct OptionalSpec {
 }
 
 /// Every optional total, in index order.
-pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [OptionalSpec {
-    total: Optional::OperatorLandingFeesYuan,
-    name: "operator_landing_fees_yuan",
-    unit: "yuan",
-    description: "operators' performance fees paid per real landing (part of cost_yuan)",
-    better: None,
-    is_on: |sc| sc.enclaves.iter().any(|e| e.operator.fee_yuan_per_landing > 0.0),
-}];
+pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [
+    OptionalSpec {
+        total: Optional::OperatorLandingFeesYuan,
+        name: "operator_landing_fees_yuan",
+        unit: "yuan",
+        description: "operators' performance fees paid per real landing (part of cost_yuan)",
+        better: None,
+        is_on: |sc| sc.enclaves.iter().any(|e| e.operator.fee_yuan_per_landing > 0.0),
+    },
+    relocation_row(
+        Optional::RelocationsIn,
+        "relocations_in",
+        "firms",
+        "established firms that moved to a home city",
+        Some(Higher),
+    ),
+    relocation_row(
+        Optional::RelocationsOut,
+        "relocations_out",
+        "firms",
+        "established firms that moved away from a home city",
+        Some(Lower),
+    ),
+    relocation_row(
+        Optional::RelocationOutputInYuan,
+        "relocation_output_in_yuan",
+        "yuan",
+        "output of firms that moved to a home city, from their move to the horizon (not in output_yuan)",
+        Some(Higher),
+    ),
+    relocation_row(
+        Optional::RelocationOutputOutYuan,
+        "relocation_output_out_yuan",
+        "yuan",
+        "output of firms that left a home city, made in their new place from their move to the horizon",
+        Some(Lower),
+    ),
+    relocation_row(
+        Optional::RelocationTaxYuan,
+        "relocation_tax_yuan",
+        "yuan",
+        "tax increment of relocated firms in their new place, all parties (part of tax_yuan)",
+        None,
+    ),
+    relocation_row(
+        Optional::RelocationHomeTaxYuan,
+        "relocation_home_tax_yuan",
+        "yuan",
+        "the home cities' share of the relocated firms' tax increment (part of home_tax_yuan)",
+        Some(Higher),
+    ),
+    transfer_row(
+        Optional::Licences,
+        "licences",
+        "licences",
+        "projects settling in the host that licensed their result to a home firm",
+        Some(Higher),
+    ),
+    transfer_row(
+        Optional::LicenceValueYuan,
+        "licence_value_yuan",
+        "yuan",
+        "value of those licences to the home firms",
+        Some(Higher),
+    ),
+    transfer_row(
+        Optional::LicenceHomeTaxYuan,
+        "licence_home_tax_yuan",
+        "yuan",
+        "home tax on the licences' value (not in home_tax_yuan)",
+        Some(Higher),
+    ),
+    challenge_row(
+        Optional::ChallengeNeedsPosted,
+        "challenge_needs_posted",
+        "needs",
+        "technology needs home firms posted in 揭榜挂帅 rounds",
+        None,
+    ),
+    challenge_row(
+        Optional::ChallengeNeedsSolved,
+        "challenge_needs_solved",
+        "needs",
+        "posted needs that host teams solved, accepted by the horizon",
+        Some(Higher),
+    ),
+    challenge_row(
+        Optional::ChallengeAwardsYuan,
+        "challenge_awards_yuan",
+        "yuan",
+        "awards the home cities paid for solved needs (part of cost_yuan)",
+        None,
+    ),
+    challenge_row(
+        Optional::ChallengeValueYuan,
+        "challenge_value_yuan",
+        "yuan",
+        "value of the solved needs to the home firms",
+        Some(Higher),
+    ),
+];
+
+const fn relocation_row(
+    total: Optional,
+    name: &'static str,
+    unit: &'static str,
+    description: &'static str,
+    better: Option<Better>,
+) -> OptionalSpec {
+    OptionalSpec {
+        total,
+        name,
+        unit,
+        description,
+        better,
+        is_on: |sc| !sc.relocations.is_empty(),
+    }
+}
+
+const fn transfer_row(
+    total: Optional,
+    name: &'static str,
+    unit: &'static str,
+    description: &'static str,
+    better: Option<Better>,
+) -> OptionalSpec {
+    OptionalSpec {
+        total,
+        name,
+        unit,
+        description,
+        better,
+        is_on: |sc| sc.transfer.is_some(),
+    }
+}
+
+const fn challenge_row(
+    total: Optional,
+    name: &'static str,
+    unit: &'static str,
+    description: &'static str,
+    better: Option<Better>,
+) -> OptionalSpec {
+    OptionalSpec {
+        total,
+        name,
+        unit,
+        description,
+        better,
+        is_on: |sc| !sc.challenges.is_empty(),
+    }
+}
 
 const _: () = {
     let mut i = 0;
@@ -555,7 +725,7 @@ const _: () = {
 
 impl Optional {
     /// Number of optional totals.
-    pub const COUNT: usize = Optional::OperatorLandingFeesYuan as usize + 1;
+    pub const COUNT: usize = Optional::ChallengeValueYuan as usize + 1;
 
     /// The catalogue row of this total.
     pub const fn spec(self) -> &'static OptionalSpec {

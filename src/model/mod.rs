@@ -13,8 +13,10 @@ mod money;
 mod occupancy;
 mod operator;
 mod project;
+mod relocation;
 mod streams;
 mod targets;
+mod transfer;
 mod vouchers;
 
 pub use self::core::{logit, success_chance};
@@ -159,7 +161,7 @@ impl<'s> Prepared<'s> {
                 match setting {
                     Setting::Seats(e, n) => seat_steps[*e].push((change.at, *n)),
                     Setting::TaxSplit(split) => tax_steps.push((change.at, split)),
-                    Setting::LandingSubsidy(..) | Setting::Close(_) => {}
+                    Setting::LandingSubsidy(..) | Setting::Close(_) | Setting::RelocationRate(..) => {}
                 }
             }
         }

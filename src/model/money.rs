@@ -1,8 +1,10 @@
 //! Money: output of the firms that industrialized at home, the tax on it and its split
-//! between the parties, the home budget's outlay (rent, operator fees, landing
-//! subsidies, vouchers, fund losses) and when tax income pays that outlay back.
+//! between the parties (with relocated firms' tax increment, shared by their own split),
+//! the home budget's outlay (rent, operator fees, landing subsidies, vouchers, fund
+//! losses, challenge awards) and when tax income pays that outlay back.
 
 use super::metrics::{series, Total};
+use super::relocation::{Relocated, RelocationTax};
 use super::Prepared;
 use crate::scenario::Economics;
 
@@ -11,18 +13,18 @@ const LANDED_COLUMN: usize = series::column_of(Total::LandedHome);
 /// Column of the cumulative admissions in a series row.
 const ADMITTED_COLUMN: usize = series::column_of(Total::Admitted);
 
-/// An industrialized firm at home.
+/// An industrialized firm at home (or a relocated firm in its new place).
 #[derive(Clone, Copy, Debug)]
-struct Firm {
-    /// When industrialization ended.
-    since: f64,
+pub(super) struct Firm {
+    /// When industrialization ended (or the firm moved).
+    pub since: f64,
     /// Output at full scale, yuan per year.
-    output_per_year: f64,
+    pub output_per_year: f64,
 }
 
 impl Firm {
     /// Output from `since` to `t`, yuan, with a linear ramp-up over `ramp` months.
-    fn output_until(&self, t: f64, ramp: f64) -> f64 {
+    pub fn output_until(&self, t: f64, ramp: f64) -> f64 {
         let age = (t - self.since).max(0.0);
         let per_month = self.output_per_year / 12.0;
         if ramp <= 0.0 {
@@ -70,6 +72,11 @@ pub(super) struct Ledger<'a> {
     pub closed_at: &'a [f64],
     /// One-off outlays paid by the end of the run.
     pub one_off: f64,
+    /// Outlays paid at known months (challenge awards), (month, yuan) by month, all by
+    /// the end.
+    pub dated: &'a [(f64, f64)],
+    /// Firms that relocated.
+    pub relocated: &'a Relocated,
 }
 
 impl Money {
@@ -158,6 +165,9 @@ impl Money {
         let mut party_tax = vec![0.0; parties];
         let (mut home_tax, mut previous_output) = (0.0, 0.0);
         let mut payback = f64::NAN;
+        let mut relocation_tax = RelocationTax::default();
+        let mut previous_end = 0.0;
+        let dated_until = |t: f64| -> f64 { ledger.dated.iter().take_while(|d| d.0 <= t).map(|d| d.1).sum() };
         // Tax shares float with the landing rate to date, so tax is summed bin by bin.
         let bins = p.bins.max(1);
         for bin in 0..bins {
@@ -182,13 +192,24 @@ impl Money {
             let split = p
                 .tax_split_at(bin as f64 * sc.bin_width)
                 .unwrap_or(&economics.tax_split);
-            let shares = split.shares(ratio(landed as f64, admitted as f64));
+            let landing_rate = ratio(landed as f64, admitted as f64);
+            let shares = split.shares(landing_rate);
             for (t, share) in party_tax.iter_mut().zip(&shares) {
                 *t += tax * share;
             }
             home_tax += split.home.map_or(0.0, |h| tax * shares[h]);
+            home_tax += ledger.relocated.share_tax(
+                sc,
+                economics,
+                (split, &shares),
+                landing_rate,
+                (previous_end, bin_end),
+                &mut party_tax,
+                &mut relocation_tax,
+            );
+            previous_end = bin_end;
             let one_off = self.outlay_at_bin.get(bin).copied().unwrap_or(ledger.one_off);
-            let cost = Self::running_costs_until(p, ledger.closed_at, bin_end) + one_off;
+            let cost = Self::running_costs_until(p, ledger.closed_at, bin_end) + one_off + dated_until(bin_end);
             if payback.is_nan() && cost > 0.0 && home_tax >= cost {
                 payback = bin_end;
             }
@@ -205,7 +226,8 @@ impl Money {
             }
         }
         let one_off = self.outlay_at_horizon.unwrap_or(ledger.one_off);
-        let cost = Self::running_costs_until(p, ledger.closed_at, end) + one_off;
+        let cost = Self::running_costs_until(p, ledger.closed_at, end) + one_off + dated_until(end);
+        ledger.relocated.report(p, end, relocation_tax, totals);
         totals[Total::OutputYuan.index()] = previous_output;
         totals[Total::TaxYuan.index()] = party_tax.iter().sum();
         totals[Total::HomeTaxYuan.index()] = home_tax;

@@ -2,7 +2,9 @@
 //! draws by accident.
 //!
 //! Two kinds exist. Replication-wide ChaCha8 streams are told apart by a purpose number
-//! (see [`StreamKey::stream`]): one per flow, one for bursts, one for breakdowns. A
+//! (see [`StreamKey::stream`]): one per flow, one for bursts, one for breakdowns, one
+//! for relocations and one for challenges (these two give each of their tables a key for
+//! [`KeyedStream`]s, so that one table's draws never shift another's). A
 //! project's own draws come from [`KeyedStream`]s keyed by the project's key and told
 //! apart by a slot number (see [`slot`]), so that a draw for one use never shifts the
 //! draws of another and alternatives share common random numbers.
@@ -20,16 +22,25 @@ pub(super) enum Purpose {
     Bursts,
     /// Times at which cooperation breaks down.
     Breakdowns,
+    /// Keys of each `[[relocation]]`'s moves (one key per relocation, in file order).
+    Relocations,
+    /// Keys of each `[[challenge]]`'s needs (one key per challenge, in file order).
+    Challenges,
 }
 
 /// Purpose number of [`Purpose::Bursts`].
 const BURSTS: u8 = 255;
 /// Purpose number of [`Purpose::Breakdowns`].
 const BREAKDOWNS: u8 = 254;
+/// Purpose number of [`Purpose::Relocations`].
+const RELOCATIONS: u8 = 252;
+/// Purpose number of [`Purpose::Challenges`].
+const CHALLENGES: u8 = 251;
 
 // Flows take the numbers from 0 up: validation's flow limit must leave room below the
 // fixed purposes.
 const _: () = assert!(MAX_FLOWS <= BREAKDOWNS as usize && BREAKDOWNS < BURSTS);
+const _: () = assert!(MAX_FLOWS <= CHALLENGES as usize && CHALLENGES < RELOCATIONS && RELOCATIONS < BREAKDOWNS);
 
 impl Purpose {
     /// The purpose number handed to [`StreamKey::stream`].
@@ -41,6 +52,8 @@ impl Purpose {
             }
             Purpose::Bursts => BURSTS,
             Purpose::Breakdowns => BREAKDOWNS,
+            Purpose::Relocations => RELOCATIONS,
+            Purpose::Challenges => CHALLENGES,
         }
     }
 }
@@ -74,6 +87,12 @@ pub(super) mod slot {
     const MEET: u64 = 4 << 8;
     const ADMISSION_SIGNAL: u64 = 1 << 20;
     const FUND_SIGNAL: u64 = 1 << 21;
+    /// Technology transfer's range: licence chance, then licence value.
+    const TRANSFER: u64 = 1 << 23;
+    /// Whether a project settling in the host licenses its result to a home firm.
+    pub const LICENCE: u64 = TRANSFER;
+    /// The value of that licence.
+    pub const LICENCE_VALUE: u64 = TRANSFER + 1;
 
     /// Duration of stage `s`.
     #[inline]
@@ -138,9 +157,12 @@ mod tests {
     fn purposes_are_disjoint_for_any_number_of_flows() {
         for flows in 0..=MAX_FLOWS {
             let mut seen = HashSet::new();
-            let all = (0..flows)
-                .map(Purpose::Flow)
-                .chain([Purpose::Bursts, Purpose::Breakdowns]);
+            let all = (0..flows).map(Purpose::Flow).chain([
+                Purpose::Bursts,
+                Purpose::Breakdowns,
+                Purpose::Relocations,
+                Purpose::Challenges,
+            ]);
             for purpose in all {
                 assert!(seen.insert(purpose.number()), "{purpose:?} with {flows} flows");
             }
@@ -157,6 +179,8 @@ mod tests {
             ("seat patience", slot::SEAT_PATIENCE),
             ("output", slot::OUTPUT),
             ("choose enclave", slot::CHOOSE_ENCLAVE),
+            ("licence", slot::LICENCE),
+            ("licence value", slot::LICENCE_VALUE),
         ]
         .into_iter()
         .map(|(n, s)| (n.to_string(), s))

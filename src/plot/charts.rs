@@ -452,7 +452,15 @@ pub fn metric_unit(metric: &str) -> &'static str {
     let listed = crate::model::metrics::totals()
         .into_iter()
         .find(|m| m.name == metric)
-        .map_or("", |m| m.unit);
+        .map(|m| m.unit)
+        .or_else(|| {
+            // Optional totals (a mechanism's outputs) have their units in their own table.
+            crate::model::metrics::OPTIONAL
+                .iter()
+                .find(|r| r.name == metric)
+                .map(|r| r.unit)
+        })
+        .unwrap_or("");
     match listed {
         "" if metric.starts_with("in_stage.") || metric.starts_with("entered_stage.") => "projects",
         "" if metric.contains("_yuan") => "yuan",

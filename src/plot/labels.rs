@@ -229,6 +229,19 @@ fn known_metric(name: &str) -> Option<(&'static str, &'static str)> {
         "abandoned_share" => ("share who gave up waiting", "排队放弃比例"),
         "queued_share" => ("share admitted after queueing", "排队后入驻比例"),
         "operator_landing_fees_yuan" => ("operator fees per landing", "运营方落地绩效费"),
+        "relocations_in" => ("firms relocated home", "迁入家乡企业"),
+        "relocations_out" => ("firms relocated away", "迁出家乡企业"),
+        "relocation_output_in_yuan" => ("output of firms relocated home", "迁入企业产值"),
+        "relocation_output_out_yuan" => ("output of firms relocated away", "迁出企业产值"),
+        "relocation_tax_yuan" => ("relocated firms' tax increment", "迁移企业税收增量"),
+        "relocation_home_tax_yuan" => ("home share of relocated firms' tax", "迁移企业家乡分税"),
+        "licences" => ("licences to home firms", "技术许可"),
+        "licence_value_yuan" => ("licence value", "技术许可价值"),
+        "licence_home_tax_yuan" => ("home tax on licences", "技术许可家乡税收"),
+        "challenge_needs_posted" => ("needs posted (challenge rounds)", "揭榜挂帅发榜需求"),
+        "challenge_needs_solved" => ("needs solved (challenge rounds)", "揭榜挂帅解决需求"),
+        "challenge_awards_yuan" => ("challenge awards", "揭榜挂帅奖励"),
+        "challenge_value_yuan" => ("value of solved needs", "揭榜挂帅需求价值"),
         "months_to_landing_histogram" => (
             "landings by months from admission to landing",
             "按入驻至落地月数统计的落地数",
@@ -341,6 +354,9 @@ pub fn unit(lang: Lang, unit: &str) -> (f64, String) {
         "share" => ("share", "比例"),
         "seats" => ("seats", "个工位"),
         "jobs" => ("jobs", "个岗位"),
+        "firms" => ("firms", "家企业"),
+        "licences" => ("licences", "项许可"),
+        "needs" => ("needs", "项需求"),
         other => return (1.0, other.to_string()),
     };
     (1.0, lang.pick(en, zh).to_string())
@@ -355,10 +371,12 @@ mod tests {
     fn every_metric_has_both_languages() {
         let text = std::fs::read_to_string("scenarios/dazu-chengdu.toml").unwrap();
         let sc = crate::scenario::Scenario::from_toml("dazu-chengdu.toml", &text).unwrap();
+        let optional = crate::model::metrics::OPTIONAL.iter().map(|r| r.name.to_string());
         let names = crate::model::metrics::totals_for(&sc)
             .into_iter()
             .chain(crate::model::metrics::series(&sc))
-            .map(|m| m.name);
+            .map(|m| m.name)
+            .chain(optional);
         for name in names {
             let (en, zh) = (metric(Lang::En, &name), metric(Lang::Zh, &name));
             assert!(!en.contains('_'), "{name} has no English label: `{en}`");

@@ -92,6 +92,9 @@ pub fn column(unit: &str, lang: Lang) -> (f64, &'static str) {
         "projects" => lang_pick(lang, (1.0, "projects"), (1.0, "个项目")),
         "seats" => lang_pick(lang, (1.0, "seats"), (1.0, "个工位")),
         "jobs" => lang_pick(lang, (1.0, "jobs"), (1.0, "个岗位")),
+        "firms" => lang_pick(lang, (1.0, "firms"), (1.0, "家企业")),
+        "licences" => lang_pick(lang, (1.0, "licences"), (1.0, "项许可")),
+        "needs" => lang_pick(lang, (1.0, "needs"), (1.0, "项需求")),
         _ => (1.0, ""),
     }
 }

@@ -432,6 +432,69 @@ pub struct Scenario {
     pub vouchers: Vec<Voucher>,
     /// Policy changes at dates, in the order of their dates (file order among equal dates).
     pub changes: Vec<Change>,
+    /// Established firms moving between cities (`[[relocation]]`).
+    pub relocations: Vec<Relocation>,
+    /// Licences from host teams to home firms (`[transfer]`); `None` when off.
+    pub transfer: Option<Transfer>,
+    /// 揭榜挂帅 rounds in which home firms post needs (`[[challenge]]`).
+    pub challenges: Vec<Challenge>,
+}
+
+/// Established firms that move from one city to another at a Poisson rate (跨区域迁移企业),
+/// whose tax increment in their new place is split by an agreed ratio.
+#[derive(Clone, Debug)]
+pub struct Relocation {
+    /// Display name.
+    pub name: String,
+    /// Index of the city the firms leave.
+    pub from: usize,
+    /// Index of the city the firms move to.
+    pub to: usize,
+    /// Mean moves per month, at random times (a change may alter it from a date).
+    pub rate_per_month: f64,
+    /// Months of moves known in advance, one firm each, ascending.
+    pub at: Vec<f64>,
+    /// Output of one firm in its new place at full scale, yuan per year.
+    pub output: Distribution,
+    /// Months from the move to full output (linear ramp).
+    pub ramp_up: f64,
+    /// How the tax increment is shared, over the `[economics]` parties in their order;
+    /// `None` shares it as the `[economics]` split in force.
+    pub tax_split: Option<TaxSplit>,
+}
+
+/// Technology transfer without relocation: a project that settles in the host may
+/// license its result to a firm of its home city.
+#[derive(Clone, Debug)]
+pub struct Transfer {
+    /// Chance that a project settling in the host licenses its result home.
+    pub licence_chance: f64,
+    /// Value of one licence to the home firm, yuan.
+    pub licence_value: Distribution,
+    /// Home tax on that value, as a share of it.
+    pub tax_rate: f64,
+}
+
+/// A 揭榜挂帅 round: a home city's firms post needs, host teams solve some of them, and
+/// the home city pays an award per solved need.
+#[derive(Clone, Debug)]
+pub struct Challenge {
+    /// Display name.
+    pub name: String,
+    /// Index of the home city that pays the awards.
+    pub owner: usize,
+    /// Months at which needs are posted, ascending.
+    pub times: Vec<f64>,
+    /// Needs posted each time.
+    pub needs: u32,
+    /// Award per solved need, yuan, paid when the solution is accepted.
+    pub award_yuan: f64,
+    /// Chance that a host team solves a need within `solve_within`.
+    pub solve_chance: f64,
+    /// Months from posting to the acceptance of a solution.
+    pub solve_within: f64,
+    /// Value of a solved need to the home firm, yuan.
+    pub value: Distribution,
 }
 
 /// Levers set to new values at a date (a `[[change]]` table).
@@ -455,6 +518,8 @@ pub enum Setting {
     /// Enclave `.0` closes at the date, as after a breakdown (an enclave that opens at a
     /// change has its `opens` set to the date when the scenario is read).
     Close(usize),
+    /// Relocation `.0` moves `.1` firms per month on average from the date on.
+    RelocationRate(usize, f64),
 }
 
 impl Scenario {

@@ -7,8 +7,9 @@
 
 use super::overrides::Step;
 use super::{
-    Burst, Change, City, Diagnostics, Economics, Enclave, Flow, Fund, Landing, LandingWeights, Link, Operator,
-    OperatorKind, Place, RegistrationTarget, Role, Scenario, Setting, Stage, TaxSplit, Voucher, WhenFull,
+    Burst, Challenge, Change, City, Diagnostics, Economics, Enclave, Flow, Fund, Landing, LandingWeights, Link,
+    Operator, OperatorKind, Place, RegistrationTarget, Relocation, Role, Scenario, Setting, Stage, TaxSplit, Transfer,
+    Voucher, WhenFull,
 };
 use crate::dist::Distribution;
 use crate::input::{Dimension, Document, Read, Table, Value};
@@ -115,7 +116,7 @@ fn at_most(root: &Table<'_, '_>, key: &'static str, count: usize, max: usize) {
 }
 
 /// The top-level sections of a scenario file.
-const SECTIONS: [&str; 12] = [
+const SECTIONS: [&str; 15] = [
     "scenario",
     "city",
     "link",
@@ -128,6 +129,9 @@ const SECTIONS: [&str; 12] = [
     "fund",
     "voucher",
     "change",
+    "relocation",
+    "transfer",
+    "challenge",
 ];
 
 /// The [scenario] table's settings.
@@ -231,8 +235,11 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
     let funds = read_funds(root, &places, &stage_names);
     let vouchers = read_vouchers(root, &places, &stage_names);
     check_timing(root, &header, &cities, &stages, &funds);
+    let relocations = read_relocations(root, &places, economics.as_ref(), horizon);
+    let transfer = root.get("transfer").map(|v| read_transfer(&v, economics.as_ref()));
+    let challenges = read_challenges(root, &places, horizon);
     let mut enclaves = enclaves;
-    let changes = read_changes(root, horizon, &cities, &mut enclaves, economics.as_ref());
+    let changes = read_changes(root, horizon, &cities, &mut enclaves, economics.as_ref(), &relocations);
     let header = header?;
     Some(Scenario {
         name: header.name,
@@ -255,11 +262,15 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         funds: funds.into_iter().collect::<Read<_>>()?,
         vouchers: vouchers.into_iter().collect::<Read<_>>()?,
         changes: changes?,
+        relocations: relocations.into_iter().collect::<Read<_>>()?,
+        transfer: lift(transfer)?,
+        challenges: challenges.into_iter().collect::<Read<_>>()?,
     })
 }
 
 /// The key paths a `[[change]]` may set, for error messages.
-const CHANGEABLE: &str = "enclave[i].seats, enclave[i].open, city[i].landing_subsidy_yuan, economics.tax_split";
+const CHANGEABLE: &str =
+    "enclave[i].seats, enclave[i].open, city[i].landing_subsidy_yuan, economics.tax_split, relocation[i].rate";
 
 /// Reads the `[[change]]` tables, sorted by date (stably). An enclave opened by a
 /// change has its `opens` set to the change's date here.
@@ -269,6 +280,7 @@ fn read_changes(
     cities: &[Read<City>],
     enclaves: &mut [Read<Enclave>],
     economics: Option<&Read<Economics>>,
+    relocations: &[Read<Relocation>],
 ) -> Read<Vec<Change>> {
     let tables = root.tables("change").unwrap_or_default();
     let mut out = Vec::new();
@@ -319,6 +331,7 @@ fn read_changes(
                 cities,
                 enclaves,
                 economics,
+                relocations,
                 &mut closed,
                 &mut opened,
             ) {
@@ -350,6 +363,7 @@ fn read_setting(
     cities: &[Read<City>],
     enclaves: &[Read<Enclave>],
     economics: Option<&Read<Economics>>,
+    relocations: &[Read<Relocation>],
     closed: &mut Vec<(usize, f64)>,
     opened: &mut Vec<(usize, f64)>,
 ) -> Read<Option<Setting>> {
@@ -467,6 +481,12 @@ fn read_setting(
                 home: before.home,
                 home_floating: split.home_floating,
             })))
+        }
+        [Step::Key(r), Step::Index(i), Step::Key(k)] if r == "relocation" && k == "rate" => {
+            let i = index("relocation", *i, relocations.len())?;
+            let rate = value.rate()?;
+            check_relocation_rate(value, rate, horizon)?;
+            Some(Some(Setting::RelocationRate(i, rate)))
         }
         _ => unsupported(""),
     }
@@ -1373,6 +1393,21 @@ fn burst_times(
     start: Option<Read<f64>>,
     horizon: Option<Option<f64>>,
 ) -> Read<Vec<f64>> {
+    dated_times(t, at, every, start, horizon, ("batch", "batches", "burst"))
+}
+
+/// The times of something that happens at dates (a burst's batches, a challenge's
+/// postings) from `at`, or from `every` and `start`; `words` name one, several, and the
+/// thing itself in messages.
+fn dated_times(
+    t: &Table<'_, '_>,
+    at: Option<Read<Vec<f64>>>,
+    every: Option<Read<f64>>,
+    start: Option<Read<f64>>,
+    horizon: Option<Option<f64>>,
+    words: (&str, &str, &str),
+) -> Read<Vec<f64>> {
+    let (one, several, thing) = words;
     let end = horizon.flatten().unwrap_or(f64::INFINITY);
     let times = match (at, every) {
         (Some(at), None) => {
@@ -1401,7 +1436,7 @@ fn burst_times(
             let (every, start) = (every?, lift(start)?.unwrap_or(0.0));
             if horizon == Some(None) {
                 every_value.fail(
-                    "`at` times (repeating bursts need a horizon)",
+                    &format!("`at` times (repeating {thing}s need a horizon)"),
                     "`every` without a horizon",
                     None,
                 );
@@ -1412,8 +1447,8 @@ fn burst_times(
             horizon?;
             if batches > MAX_BATCHES as f64 {
                 every_value.fail(
-                    &format!("at most {MAX_BATCHES} batches over the horizon"),
-                    &format!("{batches:.3e} batches, one every {every:.3e} months"),
+                    &format!("at most {MAX_BATCHES} {several} over the horizon"),
+                    &format!("{batches:.3e} {several}, one every {every:.3e} months"),
                     None,
                 );
                 return None;
@@ -1432,7 +1467,7 @@ fn burst_times(
         (None, None) => {
             t.missing(
                 "at",
-                "the months of the batches (`at = [\"6 months\"]`) or `every = \"12 months\"`",
+                &format!("the months of the {several} (`at = [\"6 months\"]`) or `every = \"12 months\"`"),
             );
             return None;
         }
@@ -1442,9 +1477,11 @@ fn burst_times(
         t.get(key)
             .unwrap_or_else(|| t.get("every").expect("every is present"))
             .fail(
-                "at least one batch before the horizon",
+                &format!("at least one {one} before the horizon"),
                 "none",
-                Some("a burst that never happens is probably a mistake in `at` or `start`".to_string()),
+                Some(format!(
+                    "a {thing} that never happens is probably a mistake in `at` or `start`"
+                )),
             );
         return None;
     }
@@ -1756,4 +1793,308 @@ fn read_landing(t: &Table<'_, '_>) -> Read<Option<Landing>> {
         weights: weights?,
     };
     Some(enabled?.then_some(landing))
+}
+
+/// Most relocations a `[[relocation]]` may expect over the horizon, and most needs a
+/// `[[challenge]]` may post in all: beyond this a replication's memory is absurd.
+pub const MAX_EXPECTED_MOVES: f64 = 1e6;
+
+/// Refuses a relocation rate that would bring more than [`MAX_EXPECTED_MOVES`] moves
+/// over the horizon on average.
+fn check_relocation_rate(v: &Value<'_, '_>, per_month: f64, horizon: Option<Option<f64>>) -> Read<()> {
+    let months = horizon.flatten().unwrap_or(0.0);
+    if per_month * months > MAX_EXPECTED_MOVES {
+        v.fail(
+            &format!("a rate bringing at most {MAX_EXPECTED_MOVES:.0} moves over the horizon on average"),
+            &format!(
+                "{:.3e} moves ({per_month} per month for {months} months)",
+                per_month * months
+            ),
+            None,
+        );
+        return None;
+    }
+    Some(())
+}
+
+/// Reads the `[[relocation]]` tables: established firms moving between cities, whose
+/// output and tax need `[economics]`.
+fn read_relocations(
+    root: &Table<'_, '_>,
+    places: &Places<'_>,
+    economics: Option<&Read<Economics>>,
+    horizon: Option<Option<f64>>,
+) -> Vec<Read<Relocation>> {
+    let tables = root.tables("relocation").unwrap_or_default();
+    if tables.is_empty() {
+        return Vec::new();
+    }
+    if economics.is_none() {
+        root.get("relocation").expect("relocations are present").fail(
+            "[[relocation]] only with an [economics] section (relocated firms bring output and tax)",
+            "[[relocation]] without [economics]",
+            Some("add [economics] with `output` and `tax_rate`, or remove the [[relocation]] tables".to_string()),
+        );
+    }
+    at_most(root, "relocation", tables.len(), MAX_PLACES);
+    let mut out = Vec::new();
+    for t in tables {
+        let name = t.or("name", String::from("relocation"), |v| v.string().map(str::to_string));
+        let city = |key: &'static str| {
+            t.required(key, "the id of a declared city")
+                .and_then(|v| places.names.resolve(&v).map(|i| (i, v)))
+        };
+        let (from, to) = (city("from"), city("to"));
+        let ends = match (&from, &to) {
+            (Some((f, _)), Some((d, v))) => relocation_ends(places, *f, *d, v),
+            _ => None,
+        };
+        let rate = t.or("rate", 0.0, |v| {
+            let rate = v.rate()?;
+            check_relocation_rate(&v, rate, horizon)?;
+            Some(rate)
+        });
+        let at = t.or("at", Vec::new(), |v| {
+            let items = v.array()?;
+            if items.len() as f64 > MAX_EXPECTED_MOVES {
+                v.fail(
+                    &format!("at most {MAX_EXPECTED_MOVES:.0} months"),
+                    &format!("{}", items.len()),
+                    None,
+                );
+                return None;
+            }
+            let mut at = items.iter().map(|i| i.duration()).collect::<Read<Vec<f64>>>()?;
+            at.sort_by(f64::total_cmp);
+            if let (Some(&last), Some(Some(end))) = (at.last(), horizon) {
+                if last >= end {
+                    v.fail(
+                        "months before the horizon",
+                        &format!("month {last} (the horizon is {end})"),
+                        None,
+                    );
+                    return None;
+                }
+            }
+            Some(at)
+        });
+        if !t.has("rate") && !t.has("at") {
+            t.missing(
+                "rate",
+                "a rate of moves such as \"2 per year\", or the months of known moves, `at = [\"24 months\"]`",
+            );
+        }
+        let output = t
+            .required(
+                "output",
+                "annual output of one firm in its new place at full scale, yuan (a value or a distribution)",
+            )
+            .and_then(|v| {
+                let d = v.distribution(Dimension::Number)?;
+                non_negative(&v, &d)
+            });
+        let ramp_up = t.or("ramp_up", 0.0, |v| v.duration());
+        let split = t.optional("tax_split", |v| {
+            let split = read_tax_split(&v)?;
+            let Some(Some(economics)) = economics else {
+                return None;
+            };
+            relocation_split(&v, split, &economics.tax_split)
+        });
+        t.finish();
+        out.push((|| {
+            ends?;
+            Some(Relocation {
+                name: name?,
+                from: from?.0,
+                to: to?.0,
+                rate_per_month: rate?,
+                at: at?,
+                output: output?,
+                ramp_up: ramp_up?,
+                tax_split: lift(split)?,
+            })
+        })());
+    }
+    out
+}
+
+/// Checks that a move goes between two cities and to or from a home city.
+fn relocation_ends(places: &Places<'_>, from: usize, to: usize, to_value: &Value<'_, '_>) -> Read<()> {
+    if from == to {
+        to_value.fail(
+            "a city other than `from`",
+            &format!("\"{}\" for both", places.names.names[to]),
+            None,
+        );
+        return None;
+    }
+    let (a, b) = (places.get(from)?, places.get(to)?);
+    if !a.role.is_home() && !b.role.is_home() {
+        to_value.fail(
+            "a move to or from a home city (role \"home\" or \"both\")",
+            &format!("a move from \"{}\" to \"{}\", neither of them a home city", a.id, b.id),
+            None,
+        );
+        return None;
+    }
+    Some(())
+}
+
+/// A relocation's own split over the `[economics]` parties: every party it names must be
+/// one of them; a party it leaves out gets nothing.
+fn relocation_split(v: &Value<'_, '_>, split: TaxSplit, economics: &TaxSplit) -> Read<TaxSplit> {
+    let mut base = vec![0.0; economics.parties.len()];
+    for (party, share) in split.parties.iter().zip(&split.base) {
+        match economics.parties.iter().position(|p| p == party) {
+            Some(j) => base[j] = *share,
+            None => {
+                v.fail(
+                    &format!(
+                        "parties of the [economics] tax split: {}",
+                        economics.parties.join(", ")
+                    ),
+                    &format!("\"{party}\", which is not one of them"),
+                    Some(format!(
+                        "a further party is added to `[economics] tax_split` first, with weight 0 if it shares only relocations' tax: {{ ..., {party} = 0 }}"
+                    )),
+                );
+                return None;
+            }
+        }
+    }
+    Some(TaxSplit {
+        parties: economics.parties.clone(),
+        base,
+        home: economics.home,
+        home_floating: split.home_floating,
+    })
+}
+
+/// Reads `[transfer]`: licences from host teams to home firms.
+fn read_transfer(v: &Value<'_, '_>, economics: Option<&Read<Economics>>) -> Read<Transfer> {
+    let t = v.table()?;
+    let chance = t
+        .required(
+            "licence_chance",
+            "the chance that a project settling in the host licenses its result home, such as 0.2",
+        )
+        .and_then(|v| v.probability());
+    let value = t
+        .required(
+            "licence_value_yuan",
+            "the value of one licence to the home firm, yuan (a value or a distribution)",
+        )
+        .and_then(|v| {
+            let d = v.distribution(Dimension::Number)?;
+            non_negative(&v, &d)
+        });
+    let tax_rate = match (t.get("tax_rate"), economics) {
+        (Some(v), _) => v.probability(),
+        (None, Some(Some(e))) => Some(e.tax_rate),
+        // [economics] failed to read: its own error says what is wrong.
+        (None, Some(None)) => None,
+        (None, None) => {
+            t.missing(
+                "tax_rate",
+                "the home tax on a licence's value, as a share (there is no [economics] to take it from)",
+            );
+            None
+        }
+    };
+    t.finish();
+    Some(Transfer {
+        licence_chance: chance?,
+        licence_value: value?,
+        tax_rate: tax_rate?,
+    })
+}
+
+/// Reads the `[[challenge]]` tables: 揭榜挂帅 rounds of home firms' needs.
+fn read_challenges(root: &Table<'_, '_>, places: &Places<'_>, horizon: Option<Option<f64>>) -> Vec<Read<Challenge>> {
+    let tables = root.tables("challenge").unwrap_or_default();
+    at_most(root, "challenge", tables.len(), MAX_SECTORS);
+    let mut out = Vec::new();
+    for t in tables {
+        let name = t.or("name", String::from("challenge"), |v| v.string().map(str::to_string));
+        let owner = places.city(&t, "owner", false);
+        let needs = t
+            .required("needs", "the number of needs posted each time, such as 10")
+            .and_then(|v| v.integer_in(1, MAX_EXPECTED_MOVES as u64, "a number of needs"));
+        let award = t
+            .required("award_yuan", "the award per solved need, yuan")
+            .and_then(|v| v.number_in(0.0, 1e12, "an amount in yuan"));
+        let chance = t
+            .required("solve_chance", "the chance that a host team solves a need, such as 0.4")
+            .and_then(|v| v.probability());
+        let within = t
+            .required(
+                "solve_within",
+                "the time from posting to the acceptance of a solution, such as \"12 months\"",
+            )
+            .and_then(|v| v.duration());
+        let value = t.or("value_yuan", Distribution::constant(0.0).expect("0 is a value"), |v| {
+            let d = v.distribution(Dimension::Number)?;
+            non_negative(&v, &d)
+        });
+        let at = t.optional("at", |v| {
+            let items = v.array()?;
+            if items.len() > MAX_BATCHES {
+                v.fail(
+                    &format!("at most {MAX_BATCHES} posting times"),
+                    &format!("{}", items.len()),
+                    None,
+                );
+                return None;
+            }
+            items.iter().map(|i| i.duration()).collect::<Read<Vec<f64>>>()
+        });
+        let every = t.optional("every", |v| {
+            let e = v.duration()?;
+            if e <= 0.0 {
+                v.fail("an interval above 0", &format!("{e} months"), None);
+                return None;
+            }
+            Some(e)
+        });
+        let start = t.optional("start", |v| v.duration());
+        t.finish();
+        if horizon == Some(None) {
+            t.get("needs")
+                .unwrap_or_else(|| root.get("challenge").expect("challenges are present"))
+                .fail(
+                    "[[challenge]] only with a `horizon` (awards are paid when solutions are accepted, by the horizon)",
+                    "[[challenge]] in a run stopped by `candidate_limit` alone",
+                    None,
+                );
+            out.push(None);
+            continue;
+        }
+        let times = dated_times(&t, at, every, start, horizon, ("posting", "postings", "challenge"));
+        if let (Some(times), Some(needs)) = (&times, needs) {
+            let posted = times.len() as f64 * needs as f64;
+            if posted > MAX_EXPECTED_MOVES {
+                t.get("needs").expect("needs are present").fail(
+                    &format!("at most {MAX_EXPECTED_MOVES:.0} needs posted in all"),
+                    &format!("{needs} needs × {} postings = {posted:.3e}", times.len()),
+                    None,
+                );
+                out.push(None);
+                continue;
+            }
+        }
+        out.push((|| {
+            Some(Challenge {
+                name: name?,
+                owner: owner?,
+                times: times?,
+                needs: needs? as u32,
+                award_yuan: award?,
+                solve_chance: chance?,
+                solve_within: within?,
+                value: value?,
+            })
+        })());
+    }
+    out
 }
