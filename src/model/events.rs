@@ -23,10 +23,14 @@ pub enum Event {
     YearEnd(u32),
     /// Policy change `.0` takes effect.
     Change(u32),
+    /// The next project of jointly trained graduates arrives (`talent.rs`).
+    GraduateArrival,
 }
 
 /// Bits of a packed event that hold its index (project, flow, burst or bin).
 const INDEX_BITS: u32 = 29;
+/// Index of [`Event::GraduateArrival`] within the arrivals' kind: beyond every flow.
+const GRADUATE_INDEX: u32 = (1 << INDEX_BITS) - 1;
 /// Most projects one replication can hold: indices must fit in `INDEX_BITS` bits.
 /// Validation caps expected candidates per replication far below this.
 pub const MAX_PROJECTS: usize = 1 << INDEX_BITS;
@@ -52,6 +56,8 @@ impl Event {
             Event::Change(i) => (5, 2 + i),
             Event::Breakdown(i) => (6, i),
             Event::YearEnd(i) => (7, i),
+            // Shares the arrivals' kind: eight kinds fill three bits.
+            Event::GraduateArrival => (0, GRADUATE_INDEX),
         };
         debug_assert!(index < 1 << INDEX_BITS);
         PackedEvent((kind << INDEX_BITS) | index)
@@ -76,6 +82,7 @@ impl PackedEvent {
     pub fn unpack(self) -> Event {
         let index = self.0 & ((1 << INDEX_BITS) - 1);
         match self.0 >> INDEX_BITS {
+            0 if index == GRADUATE_INDEX => Event::GraduateArrival,
             0 => Event::Arrival(index),
             1 => Event::Burst(index),
             2 => Event::StageEnd(index),

@@ -471,6 +471,16 @@ impl Total {
 pub enum Optional {
     /// Operators' performance fees paid per real landing, yuan.
     OperatorLandingFeesYuan,
+    /// Month of the first breakdown of a link (NaN without one), with governance.
+    BreakdownMonth,
+    /// Links whose cooperation broke down, with governance.
+    Breakdowns,
+    /// Months the links' cooperation lasted within the run, summed over links.
+    CooperationMonths,
+    /// What the home cities' talent programmes cost, yuan.
+    TalentCostYuan,
+    /// Candidates brought by jointly trained graduates.
+    GraduateCandidates,
 }
 
 /// One row of the optional catalogue: a total and when the scenario reports it.
@@ -491,14 +501,65 @@ pub struct OptionalSpec {
 }
 
 /// Every optional total, in index order.
-pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [OptionalSpec {
-    total: Optional::OperatorLandingFeesYuan,
-    name: "operator_landing_fees_yuan",
-    unit: "yuan",
-    description: "operators' performance fees paid per real landing (part of cost_yuan)",
-    better: None,
-    is_on: |sc| sc.enclaves.iter().any(|e| e.operator.fee_yuan_per_landing > 0.0),
-}];
+pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [
+    OptionalSpec {
+        total: Optional::OperatorLandingFeesYuan,
+        name: "operator_landing_fees_yuan",
+        unit: "yuan",
+        description: "operators' performance fees paid per real landing (part of cost_yuan)",
+        better: None,
+        is_on: |sc| sc.enclaves.iter().any(|e| e.operator.fee_yuan_per_landing > 0.0),
+    },
+    OptionalSpec {
+        total: Optional::BreakdownMonth,
+        name: "breakdown_month",
+        unit: "months",
+        description: "month the cooperation first broke down on a link (replications with a breakdown)",
+        better: Some(Higher),
+        is_on: governed,
+    },
+    OptionalSpec {
+        total: Optional::Breakdowns,
+        name: "breakdowns",
+        unit: "links",
+        description: "links whose cooperation broke down within the run",
+        better: Some(Lower),
+        is_on: governed,
+    },
+    OptionalSpec {
+        total: Optional::CooperationMonths,
+        name: "cooperation_months",
+        unit: "months",
+        description: "months the cooperation lasted within the run, summed over links",
+        better: Some(Higher),
+        is_on: governed,
+    },
+    OptionalSpec {
+        total: Optional::TalentCostYuan,
+        name: "talent_cost_yuan",
+        unit: "yuan",
+        description: "home budget outlay on experts, commuters and graduates (part of cost_yuan)",
+        better: None,
+        is_on: |sc| sc.cities.iter().any(|c| c.talent.is_some()),
+    },
+    OptionalSpec {
+        total: Optional::GraduateCandidates,
+        name: "graduate_candidates",
+        unit: "projects",
+        description: "candidates brought to the enclave by jointly trained graduates",
+        better: Some(Higher),
+        is_on: |sc| {
+            sc.cities
+                .iter()
+                .any(|c| c.talent.as_ref().is_some_and(|t| t.graduates_per_year > 0.0))
+        },
+    },
+];
+
+/// Whether some link of `scenario` has a `[link.governance]` table.
+fn governed(scenario: &Scenario) -> bool {
+    scenario.links.iter().any(|l| l.governance.is_some())
+}
 
 const _: () = {
     let mut i = 0;
@@ -510,7 +571,7 @@ const _: () = {
 
 impl Optional {
     /// Number of optional totals.
-    pub const COUNT: usize = Optional::OperatorLandingFeesYuan as usize + 1;
+    pub const COUNT: usize = Optional::GraduateCandidates as usize + 1;
 
     /// The catalogue row of this total.
     pub const fn spec(self) -> &'static OptionalSpec {

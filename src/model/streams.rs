@@ -20,16 +20,22 @@ pub(super) enum Purpose {
     Bursts,
     /// Times at which cooperation breaks down.
     Breakdowns,
+    /// Arrival times, home cities and candidate keys of the projects that jointly
+    /// trained graduates bring (`talent.rs`).
+    Graduates,
 }
 
 /// Purpose number of [`Purpose::Bursts`].
 const BURSTS: u8 = 255;
 /// Purpose number of [`Purpose::Breakdowns`].
 const BREAKDOWNS: u8 = 254;
+/// Purpose number of [`Purpose::Graduates`].
+const GRADUATES: u8 = 253;
 
 // Flows take the numbers from 0 up: validation's flow limit must leave room below the
 // fixed purposes.
 const _: () = assert!(MAX_FLOWS <= BREAKDOWNS as usize && BREAKDOWNS < BURSTS);
+const _: () = assert!(MAX_FLOWS <= GRADUATES as usize && GRADUATES < BREAKDOWNS);
 
 impl Purpose {
     /// The purpose number handed to [`StreamKey::stream`].
@@ -41,6 +47,7 @@ impl Purpose {
             }
             Purpose::Bursts => BURSTS,
             Purpose::Breakdowns => BREAKDOWNS,
+            Purpose::Graduates => GRADUATES,
         }
     }
 }
@@ -140,7 +147,7 @@ mod tests {
             let mut seen = HashSet::new();
             let all = (0..flows)
                 .map(Purpose::Flow)
-                .chain([Purpose::Bursts, Purpose::Breakdowns]);
+                .chain([Purpose::Bursts, Purpose::Breakdowns, Purpose::Graduates]);
             for purpose in all {
                 assert!(seen.insert(purpose.number()), "{purpose:?} with {flows} flows");
             }

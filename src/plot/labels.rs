@@ -223,6 +223,12 @@ fn known_metric(name: &str) -> Option<(&'static str, &'static str)> {
         "lost_to_rivals" => ("lost to rival enclaves", "被竞争飞地吸引"),
         "vouchers_yuan" => ("innovation vouchers", "创新券支出"),
         "voucher_projects" => ("projects with vouchers", "获创新券项目"),
+        "operator_landing_fees_yuan" => ("operator fees per landing", "运营方落地绩效费"),
+        "breakdown_month" => ("month of breakdown", "合作中断月份"),
+        "breakdowns" => ("cooperation breakdowns", "合作中断次数"),
+        "cooperation_months" => ("months of cooperation", "合作持续月数"),
+        "talent_cost_yuan" => ("talent programmes cost", "人才项目支出"),
+        "graduate_candidates" => ("candidates from joint graduates", "联合培养研究生带来的候选项目"),
         "months_to_landing_histogram" => (
             "landings by months from admission to landing",
             "按入驻至落地月数统计的落地数",
@@ -305,6 +311,7 @@ pub fn unit(lang: Lang, unit: &str) -> (f64, String) {
         "share" => ("share", "比例"),
         "seats" => ("seats", "个工位"),
         "jobs" => ("jobs", "个岗位"),
+        "links" => ("links", "个合作关系"),
         other => return (1.0, other.to_string()),
     };
     (1.0, lang.pick(en, zh).to_string())
@@ -328,6 +335,26 @@ mod tests {
             assert!(!en.contains('_'), "{name} has no English label: `{en}`");
             assert_ne!(zh, en, "{name} has no Chinese label");
             assert!(zh.chars().any(|c| c as u32 >= 0x4E00), "{name}: `{zh}` is not Chinese");
+        }
+    }
+
+    /// Optional totals (present only when a scenario switches their mechanism on) too.
+    #[test]
+    fn every_optional_total_has_both_languages() {
+        for row in &crate::model::metrics::OPTIONAL {
+            let (en, zh) = (metric(Lang::En, row.name), metric(Lang::Zh, row.name));
+            assert!(!en.contains('_'), "{} has no English label: `{en}`", row.name);
+            assert!(
+                zh.chars().any(|c| c as u32 >= 0x4E00),
+                "{}: `{zh}` is not Chinese",
+                row.name
+            );
+            let (_, unit) = unit(Lang::Zh, row.unit);
+            assert!(
+                row.unit == "share" || unit.chars().any(|c| c as u32 >= 0x4E00),
+                "{}: unit `{unit}` is not Chinese",
+                row.name
+            );
         }
     }
 

@@ -92,6 +92,7 @@ pub fn column(unit: &str, lang: Lang) -> (f64, &'static str) {
         "projects" => lang_pick(lang, (1.0, "projects"), (1.0, "个项目")),
         "seats" => lang_pick(lang, (1.0, "seats"), (1.0, "个工位")),
         "jobs" => lang_pick(lang, (1.0, "jobs"), (1.0, "个岗位")),
+        "links" => lang_pick(lang, (1.0, "links"), (1.0, "个合作关系")),
         _ => (1.0, ""),
     }
 }
