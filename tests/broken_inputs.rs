@@ -158,6 +158,15 @@ const CASES: &[Case] = &[
     case("landing_without_home_stage.toml", 62, Some(1), "landing", "a [landing] choice only in a chain with a home stage", Some("remove [landing]")),
     case("too_many_candidates.toml", 32, Some(1), "flow", "at most 100000000 candidates per replication on average, found flows and bursts that bring 1.800e8", Some("units")),
     case("burst_empty.toml", 41, Some(6), "burst[0].at", "expected at least one batch before the horizon, found none", Some("never happens")),
+    // Governance of a link and a home city's talent programmes.
+    case("governance_body_typo.toml", 25, Some(8), "link[0].governance.body", "one of \"none\", \"joint_conference\", \"joint_committee\", found \"joint_comittee\"", Some("did you mean \"joint_committee\"?")),
+    case("governance_unknown_key.toml", 25, Some(1), "link[0].governance.gdp_share", "found the unknown key `gdp_share`", Some("gdp_share_host")),
+    case("governance_gdp_share_above_one.toml", 25, Some(18), "link[0].governance.gdp_share_host", "expected a probability between 0 and 1, found 1.5", None),
+    case("governance_factor_unknown_body.toml", 25, Some(20), "link[0].governance.hazard_factors.joint_comittee", "found the unknown key `joint_comittee`", Some("did you mean `joint_committee`?")),
+    case("change_body_without_governance.toml", 67, Some(37), "change[0].set.link[0].governance.body", "a coordination body only for a link with a [link.governance] table", Some("add [link.governance]")),
+    case("talent_on_host_city.toml", 13, Some(1), "city[0].talent", "found `talent` on a host city", None),
+    case("talent_negative_experts.toml", 20, Some(11), "city[1].talent.experts", "a number of experts between 0 and 1000000, found -5", None),
+    case("talent_unknown_sector.toml", 21, Some(19), "city[1].talent.graduate_sector", "found \"device\", which is not declared", Some("did you mean \"devices\"?")),
     // Sweep files: errors in the sweep file itself.
     case("sweep_typo_key.toml", 5, Some(1), "sweep.replication", "found the unknown key `replication`", Some("did you mean `replications`?")),
     case("sweep_unknown_design.toml", 6, Some(10), "sweep.design", "found \"random\"", None),
