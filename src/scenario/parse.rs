@@ -1758,7 +1758,7 @@ fn read_talent(v: &Value<'_, '_>, sectors: &Names) -> Read<Talent> {
         v.number_in(0.0, 100.0, "a utility per 1,000 commuters")
     });
     let commuter_cost = yuan("cost_yuan_per_commuter_year", 2_000.0, "yuan per commuter per year");
-    let graduates = count("graduates_per_year", 1e6, "graduates per year");
+    let graduates = count("graduates_per_year", 1e5, "graduates per year");
     let share = t.or("graduate_project_share", 0.1, |v| v.probability());
     let graduate_cost = yuan("cost_yuan_per_graduate", 50_000.0, "yuan per graduate");
     let sector = t.optional("graduate_sector", |v| sectors.resolve(&v));
