@@ -174,6 +174,15 @@ const CASES: &[Case] = &[
     case("challenge_zero_needs.toml", 68, Some(9), "challenge[0].needs", "expected a number of needs between 1 and 1000000, found 0", None),
     case("challenge_without_times.toml", 65, Some(1), "challenge[0].at", "the months of the postings", None),
     case("challenge_chance_above_one.toml", 70, Some(16), "challenge[0].solve_chance", "expected a probability between 0 and 1, found 4", None),
+    // Governance of a link and a home city's talent programmes.
+    case("governance_body_typo.toml", 25, Some(8), "link[0].governance.body", "one of \"none\", \"joint_conference\", \"joint_committee\", found \"joint_comittee\"", Some("did you mean \"joint_committee\"?")),
+    case("governance_unknown_key.toml", 25, Some(1), "link[0].governance.gdp_share", "found the unknown key `gdp_share`", Some("gdp_share_host")),
+    case("governance_gdp_share_above_one.toml", 25, Some(18), "link[0].governance.gdp_share_host", "expected a probability between 0 and 1, found 1.5", None),
+    case("governance_factor_unknown_body.toml", 25, Some(20), "link[0].governance.hazard_factors.joint_comittee", "found the unknown key `joint_comittee`", Some("did you mean `joint_committee`?")),
+    case("change_body_without_governance.toml", 67, Some(37), "change[0].set.link[0].governance.body", "a coordination body only for a link with a [link.governance] table", Some("add [link.governance]")),
+    case("talent_on_host_city.toml", 13, Some(1), "city[0].talent", "found `talent` on a host city", None),
+    case("talent_negative_experts.toml", 20, Some(11), "city[1].talent.experts", "a number of experts between 0 and 1000000, found -5", None),
+    case("talent_unknown_sector.toml", 21, Some(19), "city[1].talent.graduate_sector", "found \"device\", which is not declared", Some("did you mean \"devices\"?")),
     // Sweep files: errors in the sweep file itself.
     case("sweep_typo_key.toml", 5, Some(1), "sweep.replication", "found the unknown key `replication`", Some("did you mean `replications`?")),
     case("sweep_unknown_design.toml", 6, Some(10), "sweep.design", "found \"random\"", None),

@@ -914,3 +914,254 @@ fn one_solved_need_pays_its_award_when_accepted() {
     assert_eq!(named(&sc, t, "challenge_needs_solved"), 0.0);
     assert!((t[total::COST_YUAN] - 1.09e6).abs() < 1e-6);
 }
+
+// ---- Governance of a link ([link.governance], docs/scenario.md section 2.3) ----------
+
+/// Dazu with a breakdown hazard of `hazard` and a `[link.governance]` table holding
+/// `governance` (key = value lines); `split` replaces Dazu's 7:3 tax split.
+fn dazu_governed(hazard: &str, governance: &str, split: &str) -> String {
+    let text = dazu()
+        .replace(
+            "same_city_treatment = false",
+            &format!("same_city_treatment = false\nbreakdown_hazard = \"{hazard}\""),
+        )
+        .replace(
+            "tax_split = { home = 7, host = 3, home_floating = 0.2 }",
+            &format!("tax_split = {split}"),
+        );
+    let at = text.find("[[enclave]]").unwrap();
+    format!("{}[link.governance]\n{governance}\n\n{}", &text[..at], &text[at..])
+}
+
+/// Whether two rows of totals are the same bit for bit (NaN included).
+fn same_bits(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+}
+
+const SPLIT_7_3: &str = "{ home = 7, host = 3, home_floating = 0.2 }";
+
+#[test]
+fn a_fairer_split_or_a_joint_committee_keeps_the_host_in_the_deal() {
+    // Host share 0.3 against the 0.5 it expects: the hazard is 0.05 × e^(5 × 0.2) a year
+    // (a breakdown within 10 years in 74 % of replications). An even split meets the
+    // expectation (0.05 a year, 39 %); a joint committee halves the hazard (49 %).
+    let unfair = scenario(&dazu_governed("0.05 per year", "", SPLIT_7_3));
+    let fair = scenario(&dazu_governed("0.05 per year", "", "{ home = 5, host = 5 }"));
+    let committee = scenario(&dazu_governed("0.05 per year", "body = \"joint_committee\"", SPLIT_7_3));
+    let a = outcomes(&unfair, 200, 3);
+    let months = |sc: &feidi::scenario::Scenario, o: &[Outcome]| -> Vec<f64> {
+        o.iter().map(|o| named(sc, &o.totals, "cooperation_months")).collect()
+    };
+    for (better, what) in [(&fair, "an even split"), (&committee, "a joint committee")] {
+        let b = outcomes(better, 200, 3);
+        let (fewer, half) = paired(&a, &b, total::STRANDED);
+        assert!(
+            fewer + half < 0.0,
+            "{what}: stranded change by {fewer} ± {half} (99% CI)"
+        );
+        let (more, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+        assert!(
+            more - half > 0.0,
+            "{what}: real landings change by {more} ± {half} (99% CI)"
+        );
+        // Common random numbers: a lower hazard at every moment never brings the
+        // breakdown forward, in any replication.
+        for (x, y) in months(&unfair, &a).iter().zip(months(better, &b)) {
+            assert!(y >= *x, "{what}: cooperation lasted {y} months against {x}");
+        }
+        for o in &b {
+            assert_accounted(&o.totals);
+        }
+    }
+}
+
+#[test]
+fn the_breakdown_month_follows_the_hazard_in_force_draw_for_draw() {
+    let neutral = scenario(&dazu_governed("0.1 per year", "fairness_sensitivity = 0", SPLIT_7_3));
+    let plain = scenario(&dazu().replace(
+        "same_city_treatment = false",
+        "same_city_treatment = false\nbreakdown_hazard = \"0.1 per year\"",
+    ));
+    let unfair = scenario(&dazu_governed("0.1 per year", "", SPLIT_7_3));
+    let change = |setting: &str| format!("\n[[change]]\nat = \"24 months\"\nset = {{ {setting} }}\n");
+    let fairer_later = scenario(
+        &(dazu_governed("0.1 per year", "", SPLIT_7_3) + &change("\"economics.tax_split\" = { home = 5, host = 5 }")),
+    );
+    let committee_later = scenario(
+        &(dazu_governed("0.1 per year", "", SPLIT_7_3) + &change("\"link[0].governance.body\" = \"joint_committee\"")),
+    );
+    let n = 40;
+    let (p, g) = (outcomes(&plain, n, 5), outcomes(&neutral, n, 5));
+    let (u, f, c) = (
+        outcomes(&unfair, n, 5),
+        outcomes(&fairer_later, n, 5),
+        outcomes(&committee_later, n, 5),
+    );
+    let base = 0.1 / 12.0;
+    let m = 1.0_f64.exp(); // e^(5 × (0.5 − 0.3))
+    let month = |sc: &feidi::scenario::Scenario, o: &Outcome| named(sc, &o.totals, "breakdown_month");
+    let mut delayed = 0;
+    for r in 0..n as usize {
+        // A governance table that changes nothing leaves every total as without one.
+        assert!(same_bits(&p[r].totals[..total::COUNT], &g[r].totals[..total::COUNT]));
+        // The link's one Exp(1) draw, recovered from the neutral run (NaN: none by month 120).
+        let gap = month(&neutral, &g[r]) * base;
+        let expect = |t: f64| if t < 120.0 { t } else { f64::NAN };
+        let close = |got: f64, want: f64| (got.is_nan() && want.is_nan()) || (got - want).abs() < 1e-9 * want;
+        if gap.is_nan() {
+            // Without a breakdown in the neutral run, the unfair hazard's is not later.
+            continue;
+        }
+        let unfair_month = gap / (base * m);
+        assert!(close(month(&unfair, &u[r]), expect(unfair_month)), "replication {r}");
+        // From month 24 the hazard is `base` (even split) or base × m × 0.5 (committee).
+        let later = |after: f64| {
+            if unfair_month <= 24.0 {
+                unfair_month
+            } else {
+                24.0 + (gap - base * m * 24.0) / after
+            }
+        };
+        assert!(
+            close(month(&fairer_later, &f[r]), expect(later(base))),
+            "replication {r}"
+        );
+        assert!(
+            close(month(&committee_later, &c[r]), expect(later(base * m * 0.5))),
+            "replication {r}"
+        );
+        if unfair_month > 24.0 && unfair_month < 120.0 {
+            delayed += 1;
+            assert!(month(&fairer_later, &f[r]).is_nan() || month(&fairer_later, &f[r]) > unfair_month);
+        }
+    }
+    assert!(
+        delayed >= 5,
+        "only {delayed} replications break down between months 24 and 120"
+    );
+}
+
+#[test]
+fn a_joint_committee_eases_the_hosts_administrative_barrier() {
+    // No hazard: only the barrier (0.5 between Chongqing and Sichuan, weight −0.8) moves.
+    let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "");
+    let governed = |body: &str| {
+        let at = base.find("[[enclave]]").unwrap();
+        scenario(&format!(
+            "{}[link.governance]\nbody = \"{body}\"\n\n{}",
+            &base[..at],
+            &base[at..]
+        ))
+    };
+    let (none, committee) = (governed("none"), governed("joint_committee"));
+    let (a, b) = (outcomes(&none, 200, 3), outcomes(&committee, 200, 3));
+    let (more, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(more - half > 0.0, "real landings change by {more} ± {half} (99% CI)");
+    let (fewer, half) = paired(&a, &b, total::LEAKED_HOST);
+    assert!(fewer + half < 0.0, "host leaks change by {fewer} ± {half} (99% CI)");
+    // Without governance the same as with body "none", bit for bit.
+    let plain = outcomes(&scenario(&base), 20, 3);
+    for (x, y) in plain.iter().zip(&a) {
+        assert!(same_bits(&x.totals[..total::COUNT], &y.totals[..total::COUNT]));
+    }
+}
+
+// ---- Talent programmes ([city.talent], docs/scenario.md section 2.2) -----------------
+
+/// Dazu without its pilot and factory limits and with a `[city.talent]` table on Dazu
+/// holding `talent` (key = value lines).
+fn dazu_with_talent(talent: &str) -> String {
+    let text = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "");
+    let at = text.find("[[link]]").unwrap();
+    format!("{}[city.talent]\n{talent}\n\n{}", &text[..at], &text[at..])
+}
+
+#[test]
+fn more_sunday_engineers_mean_fewer_failures_at_home_and_more_completed() {
+    let (a, b) = (
+        outcomes(&scenario(&dazu_with_talent("experts = 0")), 200, 3),
+        outcomes(&scenario(&dazu_with_talent("experts = 680")), 200, 3),
+    );
+    let (fewer, half) = paired(&a, &b, total::FAILED);
+    assert!(fewer + half < 0.0, "failures change by {fewer} ± {half} (99% CI)");
+    let (more, half) = paired(&a, &b, total::COMPLETED);
+    assert!(more - half > 0.0, "completed change by {more} ± {half} (99% CI)");
+    // Only home stages: the enclave stages and the landings are the same draw for draw.
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.totals[total::LANDED_HOME_REAL], y.totals[total::LANDED_HOME_REAL]);
+    }
+}
+
+#[test]
+fn commuters_pull_graduates_home() {
+    let (a, b) = (
+        outcomes(&scenario(&dazu_with_talent("commuters = 0")), 200, 3),
+        outcomes(&scenario(&dazu_with_talent("commuters = 8_500")), 200, 3),
+    );
+    let (more, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(more - half > 0.0, "real landings change by {more} ± {half} (99% CI)");
+    let (fewer, half) = paired(&a, &b, total::LEAKED_HOST);
+    assert!(fewer + half < 0.0, "host leaks change by {fewer} ± {half} (99% CI)");
+}
+
+#[test]
+fn jointly_trained_graduates_bring_candidates_into_the_enclave() {
+    let roomy = |talent: &str| scenario(&dazu_with_talent(talent).replace("seats = 110", "seats = 300"));
+    // The same programme, once with no graduate bringing a project.
+    let (without, with) = (
+        roomy("graduates_per_year = 200\ngraduate_project_share = 0"),
+        roomy("graduates_per_year = 200\ngraduate_project_share = 0.5"),
+    );
+    let (a, b) = (outcomes(&without, 200, 3), outcomes(&with, 200, 3));
+    let (more, half) = paired(&a, &b, total::CANDIDATES);
+    assert!(more - half > 0.0, "candidates change by {more} ± {half} (99% CI)");
+    let (more, half) = paired(&a, &b, total::ADMITTED);
+    assert!(more - half > 0.0, "admissions change by {more} ± {half} (99% CI)");
+    for (x, y) in a.iter().zip(&b) {
+        // The flows' candidates are the same draw for draw; the graduates' come on top.
+        let brought = named(&with, &y.totals, "graduate_candidates");
+        assert_eq!(y.totals[total::CANDIDATES] - x.totals[total::CANDIDATES], brought);
+        assert_eq!(named(&without, &x.totals, "graduate_candidates"), 0.0);
+        assert_accounted(&y.totals);
+    }
+}
+
+#[test]
+fn talent_programmes_cost_as_hand_computed() {
+    // 10 experts at 30,000 a year, 100 commuters at 2,000 and 12 graduates a year at
+    // 50,000 (none bringing a project): 1.1 million a year for the 5 years.
+    let talent = "\n[city.talent]\nexperts = 10\ncommuters = 100\ngraduates_per_year = 12\n\
+                  graduate_project_share = 0\n";
+    let text = ONE_FIRM.replace(
+        "landing_subsidy_yuan = 1_000_000\n",
+        &format!("landing_subsidy_yuan = 1_000_000\n{talent}"),
+    );
+    let sc = scenario(&text);
+    let t = &outcomes(&sc, 1, 3)[0].totals;
+    assert!(
+        (named(&sc, t, "talent_cost_yuan") - 5.5e6).abs() < 1e-6,
+        "{}",
+        named(&sc, t, "talent_cost_yuan")
+    );
+    assert!(
+        (t[total::COST_YUAN] - (1.09e6 + 5.5e6)).abs() < 1e-6,
+        "{}",
+        t[total::COST_YUAN]
+    );
+    assert_eq!(named(&sc, t, "graduate_candidates"), 0.0);
+    // The one firm as before: the programmes change no project here.
+    assert!((t[total::OUTPUT_YUAN] - 42e6).abs() < 1e-3);
+    let names: Vec<String> = totals_for(&sc).into_iter().map(|m| m.name).collect();
+    assert_eq!(names.len(), t.len());
+    // Scenarios without the tables report none of their totals.
+    let plain: Vec<String> = totals_for(&scenario(&dazu())).into_iter().map(|m| m.name).collect();
+    for name in [
+        "talent_cost_yuan",
+        "graduate_candidates",
+        "breakdown_month",
+        "breakdowns",
+        "cooperation_months",
+    ] {
+        assert!(!plain.iter().any(|n| n == name), "{name}");
+    }
+}

@@ -179,3 +179,9 @@ fn the_measures_table_of_the_docs_lists_every_total_in_order() {
     written.extend(generic(per_enclave));
     assert_eq!(documented_names("### 7.1 The measures"), written);
 }
+
+#[test]
+fn the_optional_measures_table_of_the_docs_lists_every_optional_total_in_order() {
+    let catalogue: Vec<String> = metrics::OPTIONAL.iter().map(|r| r.name.to_string()).collect();
+    assert_eq!(documented_names("**Optional measures**"), catalogue);
+}

@@ -3,8 +3,10 @@
 //! waiting candidates away and strands their projects still on the host side.
 
 use super::events::{Event, PackedEvent};
+use super::governance;
 use super::metrics::Total;
 use super::streams::{self, Purpose};
+use super::Prepared;
 use crate::engine::rng::StreamKey;
 use crate::engine::Simulation;
 use crate::scenario::Scenario;
@@ -17,26 +19,40 @@ pub(super) struct Breakdowns {
     /// Projects stranded so far, and at the end of the warm-up.
     stranded: u64,
     stranded_at_warmup: u64,
+    /// When each link broke down (infinite while it holds); kept only when some link
+    /// has governance, whose totals report it.
+    broke_at: Vec<f64>,
 }
 
 impl Breakdowns {
-    /// Every enclave open.
-    pub fn new(scenario: &Scenario) -> Self {
+    /// Every enclave open, every link holding.
+    pub fn new(p: &Prepared<'_>) -> Self {
+        let scenario = p.scenario;
         Breakdowns {
             closed_at: vec![f64::INFINITY; scenario.enclaves.len()],
             stranded: 0,
             stranded_at_warmup: 0,
+            broke_at: if p.governance.is_empty() {
+                Vec::new()
+            } else {
+                vec![f64::INFINITY; scenario.links.len()]
+            },
         }
     }
 
     /// Schedules each link's breakdown that falls within the horizon, drawn from the
     /// replication's breakdown stream in link order, and each breakdown set at a date.
-    pub fn start(scenario: &Scenario, key: &StreamKey, sim: &mut Simulation<PackedEvent>) {
+    /// A governed link's hazard follows its phases (`governance.rs`), from the same draw.
+    pub fn start(p: &Prepared<'_>, key: &StreamKey, sim: &mut Simulation<PackedEvent>) {
+        let scenario = p.scenario;
         let mut rng = streams::stream(key, Purpose::Breakdowns);
         for (l, link) in scenario.links.iter().enumerate() {
             if link.breakdown_per_month > 0.0 {
                 let gap: f64 = Exp1.sample(&mut rng);
-                let at = gap / link.breakdown_per_month;
+                let at = match p.governance.get(l).map(Vec::as_slice) {
+                    None | Some([]) => gap / link.breakdown_per_month,
+                    Some(phases) => governance::breakdown_month(phases, gap),
+                };
                 if at < scenario.horizon.unwrap_or(f64::INFINITY) {
                     sim.schedule_at(at, Event::Breakdown(l as u32).pack());
                 }
@@ -69,6 +85,9 @@ impl Breakdowns {
         for &e in &closing {
             self.closed_at[e] = self.closed_at[e].min(now);
         }
+        if let Some(at) = self.broke_at.get_mut(link) {
+            *at = at.min(now);
+        }
         (closing, changed)
     }
 
@@ -87,6 +106,12 @@ impl Breakdowns {
     /// The warm-up ends: later strandings count.
     pub fn warmup_ends(&mut self) {
         self.stranded_at_warmup = self.stranded;
+    }
+
+    /// When each link broke down (infinite while it holds); empty unless some link has
+    /// governance.
+    pub fn broke_at(&self) -> &[f64] {
+        &self.broke_at
     }
 
     /// Writes the stranded projects after the warm-up.

@@ -8,6 +8,7 @@ use super::breakdowns::Breakdowns;
 use super::competition::{self, Competition};
 use super::events::{Event, PackedEvent, MAX_PROJECTS};
 use super::funds::Funds;
+use super::governance;
 use super::metrics::{series, Total};
 use super::money::{ratio, Ledger, Money};
 use super::occupancy::{Level, Occupancy};
@@ -15,6 +16,7 @@ use super::operator::Operators;
 use super::project::{Project, Status, NONE};
 use super::relocation::Relocated;
 use super::streams::{self, slot, Purpose};
+use super::talent::{self, Graduates};
 use super::targets::Targets;
 use super::transfer::{Challenges, Licences};
 use super::vouchers::Vouchers;
@@ -130,6 +132,8 @@ pub(super) struct Replication<'p, 's> {
     licences: Licences,
     /// Landing subsidy of each city now, yuan (policy changes may alter it).
     subsidy: Vec<f64>,
+    /// Projects brought by jointly trained graduates; `None` when no city trains any.
+    graduates: Option<Graduates>,
 }
 
 impl<'p, 's> Replication<'p, 's> {
@@ -184,12 +188,13 @@ impl<'p, 's> Replication<'p, 's> {
             funds: Funds::new(sc),
             vouchers: Vouchers::new(sc),
             targets: Targets::new(sc),
-            breakdowns: Breakdowns::new(sc),
+            breakdowns: Breakdowns::new(p),
             money: Money::new(p.bins),
             operators: Operators::new(),
             occupancy: Occupancy::new(p),
             licences: Licences::new(),
             subsidy: sc.cities.iter().map(|c| c.landing_subsidy_yuan).collect(),
+            graduates: Graduates::new(sc, &key),
         }
     }
 
@@ -211,10 +216,13 @@ impl<'p, 's> Replication<'p, 's> {
         if sc.warmup > 0.0 {
             sim.schedule_at(sc.warmup, Event::WarmupEnd.pack());
         }
-        Breakdowns::start(sc, &self.key, sim);
+        Breakdowns::start(self.p, &self.key, sim);
         Targets::start(sc, sim);
         for (k, change) in sc.changes.iter().enumerate() {
             sim.schedule_at(change.at, Event::Change(k as u32).pack());
+        }
+        if let Some(graduates) = &mut self.graduates {
+            graduates.schedule_next(sc, 0.0, sim);
         }
         if let Some(h) = sc.horizon {
             sim.schedule_at(h, Event::HorizonEnd.pack());
@@ -587,6 +595,9 @@ impl<'p, 's> Replication<'p, 's> {
             if self.p.services && plan.in_enclave {
                 boost += Operators::services_boost(sc, project.enclave as usize);
             }
+            if !self.p.talent_boost.is_empty() && stage.place == Place::Home {
+                boost += self.p.talent_boost[sc.enclaves[project.enclave as usize].owner];
+            }
             let chance = success_chance(stage.success, stage.quality_effect * project.quality + boost);
             open01(project.stream(slot::success(s)).next_raw()) < chance
         };
@@ -715,9 +726,43 @@ impl<'p, 's> Replication<'p, 's> {
                 }
                 // Relocations are drawn at the end with the rates by date.
                 Setting::RelocationRate(..) => {}
+                // The hazard was integrated over the body's phases at the start, and the
+                // landing choice reads the barrier of the phase in force.
+                Setting::GovernanceBody(..) => {}
             }
         }
         changed
+    }
+
+    /// A jointly trained graduate brings a project to the home city's enclave (met by it
+    /// alone, like the entrants of the enclave's own competition); returns whether it
+    /// arrived (not after the candidate limit).
+    #[cold]
+    fn graduate_arrives(&mut self, sim: &mut Simulation<PackedEvent>) -> bool {
+        if !self.below_limit() {
+            return false;
+        }
+        let sc = self.p.scenario;
+        let graduates = self.graduates.as_mut().expect("scheduled only with graduates");
+        let project = graduates.arrival();
+        let host = sc.enclaves[project.enclave].host;
+        let before = self.counts[Total::Candidates];
+        self.arrive(
+            sim,
+            host,
+            project.sector,
+            project.key,
+            (0.0, 1.0),
+            Some(project.enclave),
+        );
+        let met = self.counts[Total::Candidates] - before;
+        let more = self.below_limit();
+        let graduates = self.graduates.as_mut().expect("scheduled only with graduates");
+        graduates.met(met);
+        if more {
+            graduates.schedule_next(sc, sim.now(), sim);
+        }
+        true
     }
 
     /// The graduate chooses home, host or elsewhere by the landing logit.
@@ -747,10 +792,14 @@ impl<'p, 's> Replication<'p, 's> {
             + w.lock_in * project.locked_in as u8 as f64
             + w.fit * home.fit[project.sector as usize]
             + w.free_capacity * free_share;
-        if let Some(link) = enclave.link.map(|l| &sc.links[l]) {
+        if let Some(l) = enclave.link {
+            let link = &sc.links[l];
             home_utility += w.travel * link.travel_hours
-                + w.barrier * link.barrier
+                + w.barrier * governance::barrier_at(self.p, l, sim.now())
                 + w.same_city * link.same_city_treatment as u8 as f64;
+        }
+        if let Some(talent) = &home.talent {
+            home_utility += talent.commuter_pull();
         }
         let [home_p, host_p, _] = logit([home_utility, landing.host_constant, landing.elsewhere_constant]);
         let u = open01(project.stream(slot::LANDING_CHOICE).next_raw());
@@ -954,6 +1003,8 @@ impl<'p, 's> Replication<'p, 's> {
         self.licences.report(self.p, &mut totals);
         let challenges = Challenges::draw(sc, &self.key, end);
         challenges.report(self.p, &mut totals);
+        governance::report(self.p, self.breakdowns.broke_at(), end, &mut totals);
+        talent::report(self.p, self.graduates.as_ref(), end, &mut totals);
         totals[Total::SubsidyYuan.index()] = self.money.subsidies();
         debug_assert!(self.money.horizon_outlay_at_most(self.one_off_outlay()));
         let entries = self.entered.iter().zip(&self.entered_at_warmup);
@@ -1037,11 +1088,15 @@ impl Model for Replication<'_, '_> {
                 self.targets.warmup_ends();
                 self.entered_at_warmup.clone_from(&self.entered);
                 self.breakdowns.warmup_ends();
+                if let Some(graduates) = &mut self.graduates {
+                    graduates.warmup_ends();
+                }
                 self.at_warmup = self.areas(sim.now());
                 self.occupancy.warmup_ends(sim.now());
                 false
             }
             Event::Change(k) => self.change(sim, k as usize),
+            Event::GraduateArrival => self.graduate_arrives(sim),
             Event::HorizonEnd => {
                 self.at_horizon = Some(self.areas(sim.now()));
                 self.occupancy.horizon_reached(sim.now());

@@ -23,10 +23,15 @@ pub enum Event {
     YearEnd(u32),
     /// Policy change `.0` takes effect.
     Change(u32),
+    /// The next project of jointly trained graduates arrives (`talent.rs`).
+    GraduateArrival,
 }
 
 /// Bits of a packed event that hold its index (project, flow, burst or bin).
 const INDEX_BITS: u32 = 29;
+/// Index of [`Event::GraduateArrival`] within the kind of the marks and policy changes:
+/// the last, far beyond any change's.
+const GRADUATE_INDEX: u32 = (1 << INDEX_BITS) - 1;
 /// Most projects one replication can hold: indices must fit in `INDEX_BITS` bits.
 /// Validation caps expected candidates per replication far below this.
 pub const MAX_PROJECTS: usize = 1 << INDEX_BITS;
@@ -52,6 +57,9 @@ impl Event {
             Event::Change(i) => (5, 2 + i),
             Event::Breakdown(i) => (6, i),
             Event::YearEnd(i) => (7, i),
+            // Shares the rare kind of the marks: eight kinds fill three bits, and the
+            // common kinds keep their one-comparison unpacking.
+            Event::GraduateArrival => (5, GRADUATE_INDEX),
         };
         debug_assert!(index < 1 << INDEX_BITS);
         PackedEvent((kind << INDEX_BITS) | index)
@@ -83,9 +91,37 @@ impl PackedEvent {
             4 => Event::BinEnd(index),
             5 if index == 0 => Event::WarmupEnd,
             5 if index == 1 => Event::HorizonEnd,
+            5 if index == GRADUATE_INDEX => Event::GraduateArrival,
             5 => Event::Change(index - 2),
             6 => Event::Breakdown(index),
             _ => Event::YearEnd(index),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_unpacks_to_itself() {
+        let events = [
+            Event::Arrival(0),
+            Event::Arrival(249),
+            Event::Burst(3),
+            Event::StageEnd((1 << INDEX_BITS) - 1),
+            Event::GiveUp(7),
+            Event::BinEnd(40),
+            Event::WarmupEnd,
+            Event::HorizonEnd,
+            Event::Change(0),
+            Event::Change(1000),
+            Event::Breakdown(2),
+            Event::YearEnd(9),
+            Event::GraduateArrival,
+        ];
+        for event in events {
+            assert_eq!(event.pack().unpack(), event);
         }
     }
 }

@@ -542,6 +542,16 @@ pub enum Optional {
     ChallengeAwardsYuan,
     /// Value of the solved needs to the home firms, yuan.
     ChallengeValueYuan,
+    /// Month of the first breakdown of a link (NaN without one), with governance.
+    BreakdownMonth,
+    /// Links whose cooperation broke down, with governance.
+    Breakdowns,
+    /// Months the links' cooperation lasted within the run, summed over links.
+    CooperationMonths,
+    /// What the home cities' talent programmes cost, yuan.
+    TalentCostYuan,
+    /// Candidates brought by jointly trained graduates.
+    GraduateCandidates,
 }
 
 /// One row of the optional catalogue: a total and when the scenario reports it.
@@ -662,6 +672,50 @@ pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [
         "value of the solved needs to the home firms",
         Some(Higher),
     ),
+    OptionalSpec {
+        total: Optional::BreakdownMonth,
+        name: "breakdown_month",
+        unit: "months",
+        description: "month the cooperation first broke down on a link (replications with a breakdown)",
+        better: Some(Higher),
+        is_on: governed,
+    },
+    OptionalSpec {
+        total: Optional::Breakdowns,
+        name: "breakdowns",
+        unit: "links",
+        description: "links whose cooperation broke down within the run",
+        better: Some(Lower),
+        is_on: governed,
+    },
+    OptionalSpec {
+        total: Optional::CooperationMonths,
+        name: "cooperation_months",
+        unit: "months",
+        description: "months the cooperation lasted within the run, summed over links",
+        better: Some(Higher),
+        is_on: governed,
+    },
+    OptionalSpec {
+        total: Optional::TalentCostYuan,
+        name: "talent_cost_yuan",
+        unit: "yuan",
+        description: "home budget outlay on experts, commuters and graduates (part of cost_yuan)",
+        better: None,
+        is_on: |sc| sc.cities.iter().any(|c| c.talent.is_some()),
+    },
+    OptionalSpec {
+        total: Optional::GraduateCandidates,
+        name: "graduate_candidates",
+        unit: "projects",
+        description: "candidates brought to the enclave by jointly trained graduates",
+        better: Some(Higher),
+        is_on: |sc| {
+            sc.cities
+                .iter()
+                .any(|c| c.talent.as_ref().is_some_and(|t| t.graduates_per_year > 0.0))
+        },
+    },
 ];
 
 const fn relocation_row(
@@ -715,6 +769,11 @@ const fn challenge_row(
     }
 }
 
+/// Whether some link of `scenario` has a `[link.governance]` table.
+fn governed(scenario: &Scenario) -> bool {
+    scenario.links.iter().any(|l| l.governance.is_some())
+}
+
 const _: () = {
     let mut i = 0;
     while i < Optional::COUNT {
@@ -725,7 +784,7 @@ const _: () = {
 
 impl Optional {
     /// Number of optional totals.
-    pub const COUNT: usize = Optional::ChallengeValueYuan as usize + 1;
+    pub const COUNT: usize = Optional::GraduateCandidates as usize + 1;
 
     /// The catalogue row of this total.
     pub const fn spec(self) -> &'static OptionalSpec {

@@ -8,6 +8,7 @@ mod competition;
 mod core;
 mod events;
 mod funds;
+mod governance;
 pub mod metrics;
 mod money;
 mod occupancy;
@@ -15,6 +16,7 @@ mod operator;
 mod project;
 mod relocation;
 mod streams;
+mod talent;
 mod targets;
 mod transfer;
 mod vouchers;
@@ -75,6 +77,13 @@ pub struct Prepared<'s> {
     /// mechanism off).
     optional_slots: [Option<usize>; metrics::Optional::COUNT],
     bins: usize,
+    /// Phases of each link's hazard and barrier under its governance (empty for a link
+    /// without; no entries at all when no link has governance).
+    governance: Vec<Vec<governance::Phase>>,
+    /// Each city's expert-pool boost to home stages' log-odds; empty when none.
+    talent_boost: Vec<f64>,
+    /// The talent programmes' cost, yuan per month (0 without any).
+    talent_cost_per_month: f64,
 }
 
 const NO_POOL: u32 = u32::MAX;
@@ -161,7 +170,10 @@ impl<'s> Prepared<'s> {
                 match setting {
                     Setting::Seats(e, n) => seat_steps[*e].push((change.at, *n)),
                     Setting::TaxSplit(split) => tax_steps.push((change.at, split)),
-                    Setting::LandingSubsidy(..) | Setting::Close(_) | Setting::RelocationRate(..) => {}
+                    Setting::LandingSubsidy(..)
+                    | Setting::Close(_)
+                    | Setting::RelocationRate(..)
+                    | Setting::GovernanceBody(..) => {}
                 }
             }
         }
@@ -176,7 +188,8 @@ impl<'s> Prepared<'s> {
             flow_peak,
             needs_quality,
             services: scenario.enclaves.iter().any(|e| e.operator.services_boost != 0.0),
-            limit_shared: scenario.candidate_limit.is_some() && scenario.flows.len() + scenario.bursts.len() > 1,
+            limit_shared: scenario.candidate_limit.is_some()
+                && scenario.flows.len() + scenario.bursts.len() + talent::graduate_streams(scenario) > 1,
             series_width: metrics::series(scenario).len(),
             money_offset: metrics::series::FIRST_STAGE + scenario.stages.len(),
             totals_width: metrics::totals_for(scenario).len(),
@@ -185,6 +198,15 @@ impl<'s> Prepared<'s> {
             occupancy_offset: metrics::first_occupancy_total(scenario),
             limited_stages: metrics::limited_stages(scenario),
             bins: scenario.bins(),
+            governance: if scenario.links.iter().any(|l| l.governance.is_some()) {
+                (0..scenario.links.len())
+                    .map(|l| governance::phases(scenario, l))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            talent_boost: talent::success_boosts(scenario),
+            talent_cost_per_month: talent::cost_yuan_per_month(scenario),
         }
     }
 

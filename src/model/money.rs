@@ -126,7 +126,8 @@ impl Money {
     }
 
     /// Home outlay to time `t` that accrues by the month: rent and operator fees (fixed,
-    /// and per seat; rent too follows the seats when the area is given per seat).
+    /// and per seat; rent too follows the seats when the area is given per seat), and
+    /// the talent programmes.
     fn running_costs_until(p: &Prepared<'_>, closed_at: &[f64], t: f64) -> f64 {
         p.scenario
             .enclaves
@@ -142,7 +143,8 @@ impl Money {
                 }
                 cost
             })
-            .sum()
+            .sum::<f64>()
+            + p.talent_cost_per_month * t
     }
 
     /// Output, tax, jobs, cost and payback: totals over the horizon and cumulative series.

@@ -26,6 +26,9 @@ pub(super) enum Purpose {
     Relocations,
     /// Keys of each `[[challenge]]`'s needs (one key per challenge, in file order).
     Challenges,
+    /// Arrival times, home cities and candidate keys of the projects that jointly
+    /// trained graduates bring (`talent.rs`).
+    Graduates,
 }
 
 /// Purpose number of [`Purpose::Bursts`].
@@ -36,11 +39,15 @@ const BREAKDOWNS: u8 = 254;
 const RELOCATIONS: u8 = 252;
 /// Purpose number of [`Purpose::Challenges`].
 const CHALLENGES: u8 = 251;
+/// Purpose number of [`Purpose::Graduates`].
+const GRADUATES: u8 = 253;
 
 // Flows take the numbers from 0 up: validation's flow limit must leave room below the
 // fixed purposes.
 const _: () = assert!(MAX_FLOWS <= BREAKDOWNS as usize && BREAKDOWNS < BURSTS);
-const _: () = assert!(MAX_FLOWS <= CHALLENGES as usize && CHALLENGES < RELOCATIONS && RELOCATIONS < BREAKDOWNS);
+const _: () = assert!(
+    MAX_FLOWS <= CHALLENGES as usize && CHALLENGES < RELOCATIONS && RELOCATIONS < GRADUATES && GRADUATES < BREAKDOWNS
+);
 
 impl Purpose {
     /// The purpose number handed to [`StreamKey::stream`].
@@ -54,6 +61,7 @@ impl Purpose {
             Purpose::Breakdowns => BREAKDOWNS,
             Purpose::Relocations => RELOCATIONS,
             Purpose::Challenges => CHALLENGES,
+            Purpose::Graduates => GRADUATES,
         }
     }
 }
@@ -162,6 +170,7 @@ mod tests {
                 Purpose::Breakdowns,
                 Purpose::Relocations,
                 Purpose::Challenges,
+                Purpose::Graduates,
             ]);
             for purpose in all {
                 assert!(seen.insert(purpose.number()), "{purpose:?} with {flows} flows");

@@ -242,6 +242,11 @@ fn known_metric(name: &str) -> Option<(&'static str, &'static str)> {
         "challenge_needs_solved" => ("needs solved (challenge rounds)", "揭榜挂帅解决需求"),
         "challenge_awards_yuan" => ("challenge awards", "揭榜挂帅奖励"),
         "challenge_value_yuan" => ("value of solved needs", "揭榜挂帅需求价值"),
+        "breakdown_month" => ("month of breakdown", "合作中断月份"),
+        "breakdowns" => ("cooperation breakdowns", "合作中断次数"),
+        "cooperation_months" => ("months of cooperation", "合作持续月数"),
+        "talent_cost_yuan" => ("talent programmes cost", "人才项目支出"),
+        "graduate_candidates" => ("candidates from joint graduates", "联合培养研究生带来的候选项目"),
         "months_to_landing_histogram" => (
             "landings by months from admission to landing",
             "按入驻至落地月数统计的落地数",
@@ -357,6 +362,7 @@ pub fn unit(lang: Lang, unit: &str) -> (f64, String) {
         "firms" => ("firms", "家企业"),
         "licences" => ("licences", "项许可"),
         "needs" => ("needs", "项需求"),
+        "links" => ("links", "个合作关系"),
         other => return (1.0, other.to_string()),
     };
     (1.0, lang.pick(en, zh).to_string())
@@ -382,6 +388,26 @@ mod tests {
             assert!(!en.contains('_'), "{name} has no English label: `{en}`");
             assert_ne!(zh, en, "{name} has no Chinese label");
             assert!(zh.chars().any(|c| c as u32 >= 0x4E00), "{name}: `{zh}` is not Chinese");
+        }
+    }
+
+    /// Optional totals (present only when a scenario switches their mechanism on) too.
+    #[test]
+    fn every_optional_total_has_both_languages() {
+        for row in &crate::model::metrics::OPTIONAL {
+            let (en, zh) = (metric(Lang::En, row.name), metric(Lang::Zh, row.name));
+            assert!(!en.contains('_'), "{} has no English label: `{en}`", row.name);
+            assert!(
+                zh.chars().any(|c| c as u32 >= 0x4E00),
+                "{}: `{zh}` is not Chinese",
+                row.name
+            );
+            let (_, unit) = unit(Lang::Zh, row.unit);
+            assert!(
+                row.unit == "share" || unit.chars().any(|c| c as u32 >= 0x4E00),
+                "{}: unit `{unit}` is not Chinese",
+                row.name
+            );
         }
     }
 

@@ -95,6 +95,7 @@ pub fn column(unit: &str, lang: Lang) -> (f64, &'static str) {
         "firms" => lang_pick(lang, (1.0, "firms"), (1.0, "家企业")),
         "licences" => lang_pick(lang, (1.0, "licences"), (1.0, "项许可")),
         "needs" => lang_pick(lang, (1.0, "needs"), (1.0, "项需求")),
+        "links" => lang_pick(lang, (1.0, "links"), (1.0, "个合作关系")),
         _ => (1.0, ""),
     }
 }

@@ -63,6 +63,65 @@ pub struct City {
     /// A yearly registration target that shell firms fill when real landings fall short
     /// (function alienation); `None` when the city sets no such target.
     pub registration_target: Option<RegistrationTarget>,
+    /// The home city's talent programmes (`[city.talent]`), if any.
+    pub talent: Option<Talent>,
+}
+
+/// A home city's talent programmes (docs/scenario.md, section 2.2): an expert pool of
+/// "Sunday engineers" that raises the success of home stages, cross-city commuters who
+/// pull graduates home, and joint graduate training that brings projects to the enclave.
+#[derive(Clone, Debug)]
+pub struct Talent {
+    /// Experts in the pool (星期天工程师).
+    pub experts: f64,
+    /// Added to the log-odds of success of home stages per 100 experts.
+    pub boost_per_100_experts: f64,
+    /// Most the pool adds to those log-odds, however large.
+    pub max_boost: f64,
+    /// What the pool costs the home budget, yuan per expert per year.
+    pub cost_yuan_per_expert_year: f64,
+    /// People commuting between the home and the host city.
+    pub commuters: f64,
+    /// Added to the home utility of the landing choice per 1,000 commuters.
+    pub pull_per_1000_commuters: f64,
+    /// What the commuters' services cost the home budget, yuan per commuter per year.
+    pub cost_yuan_per_commuter_year: f64,
+    /// Graduates of the joint training programme per year.
+    pub graduates_per_year: f64,
+    /// Share of graduates who bring a project to the enclave.
+    pub graduate_project_share: f64,
+    /// What training one graduate costs the home budget, yuan.
+    pub cost_yuan_per_graduate: f64,
+    /// The enclave the graduates' projects join (the city's first, in file order);
+    /// `None` when the city trains no graduates.
+    pub graduate_enclave: Option<usize>,
+    /// The sector of the graduates' projects.
+    pub graduate_sector: usize,
+}
+
+impl Talent {
+    /// The shift in log-odds of success the expert pool gives a home stage.
+    pub fn success_boost(&self) -> f64 {
+        (self.boost_per_100_experts * self.experts / 100.0).min(self.max_boost)
+    }
+
+    /// What the home utility of the landing choice gains from the commuters.
+    pub fn commuter_pull(&self) -> f64 {
+        self.pull_per_1000_commuters * self.commuters / 1000.0
+    }
+
+    /// Projects the graduates bring, per month.
+    pub fn graduate_projects_per_month(&self) -> f64 {
+        self.graduates_per_year * self.graduate_project_share / 12.0
+    }
+
+    /// What the programmes cost the home budget, yuan per month.
+    pub fn cost_yuan_per_month(&self) -> f64 {
+        (self.experts * self.cost_yuan_per_expert_year
+            + self.commuters * self.cost_yuan_per_commuter_year
+            + self.graduates_per_year * self.cost_yuan_per_graduate)
+            / 12.0
+    }
 }
 
 /// A yearly target of registered landings and how much of any shortfall is filled with
@@ -95,6 +154,59 @@ pub struct Link {
     /// A month at which the cooperation breaks down for certain, if one is set (with a
     /// hazard too, the earlier breakdown closes the enclaves).
     pub breakdown_at: Option<f64>,
+    /// How the cooperation is governed (`[link.governance]`), if the file says; `None`
+    /// leaves the hazard and the barrier as written.
+    pub governance: Option<Governance>,
+}
+
+/// A coordination body between a home and a host city.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// No standing body: the two governments deal case by case.
+    None,
+    /// A joint conference of the cities' leaders with an office (联席会议).
+    JointConference,
+    /// A standing joint committee with its own staff (联合管委会, 领导小组).
+    JointCommittee,
+}
+
+impl Body {
+    /// The bodies' names in a scenario file, in index order.
+    pub const NAMES: [&'static str; 3] = ["none", "joint_conference", "joint_committee"];
+
+    /// Index into per-body tables ([`Governance::hazard_factor`], [`Governance::barrier_factor`]).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The body named `name` in a scenario file.
+    pub fn from_name(name: &str) -> Option<Body> {
+        match name {
+            "none" => Some(Body::None),
+            "joint_conference" => Some(Body::JointConference),
+            "joint_committee" => Some(Body::JointCommittee),
+            _ => None,
+        }
+    }
+}
+
+/// How a link's cooperation is governed: a coordination body and how fairly benefits are
+/// shared with the host drive the breakdown hazard, and the body eases the host's
+/// administrative friction (docs/scenario.md, section 2.3).
+#[derive(Clone, Debug)]
+pub struct Governance {
+    /// The coordination body from month 0 (a [`Change`] may set another later).
+    pub body: Body,
+    /// Share of the landed firms' GDP the host may count in its statistics (统计分成).
+    pub gdp_share_host: f64,
+    /// The benefit share (tax share plus GDP share) the host expects from the deal.
+    pub expected_host_share: f64,
+    /// How steeply the hazard rises per unit of shortfall of the host's benefit share.
+    pub fairness_sensitivity: f64,
+    /// Factor on the hazard under each body, indexed by [`Body::index`] (1 for none).
+    pub hazard_factor: [f64; 3],
+    /// Factor on the link's administrative barrier under each body (1 for none).
+    pub barrier_factor: [f64; 3],
 }
 
 /// What happens when a project needs a seat or slot and none is free.
@@ -520,6 +632,8 @@ pub enum Setting {
     Close(usize),
     /// Relocation `.0` moves `.1` firms per month on average from the date on.
     RelocationRate(usize, f64),
+    /// Link `.0` (which has a `[link.governance]`) is coordinated by body `.1` from the date on.
+    GovernanceBody(usize, Body),
 }
 
 impl Scenario {
@@ -562,7 +676,18 @@ impl Scenario {
             None => f64::INFINITY,
         };
         let from_bursts: f64 = self.bursts.iter().map(|b| b.size.mean() * b.times.len() as f64).sum();
-        let expected = from_flows + from_bursts;
+        let graduate_rate: f64 = self
+            .cities
+            .iter()
+            .filter_map(|c| c.talent.as_ref())
+            .map(Talent::graduate_projects_per_month)
+            .sum();
+        let from_graduates = match self.horizon {
+            _ if graduate_rate == 0.0 => 0.0,
+            Some(h) => graduate_rate * h,
+            None => f64::INFINITY,
+        };
+        let expected = from_flows + from_bursts + from_graduates;
         self.candidate_limit.map_or(expected, |l| expected.min(l as f64))
     }
 

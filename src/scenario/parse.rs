@@ -7,9 +7,9 @@
 
 use super::overrides::Step;
 use super::{
-    Burst, Challenge, Change, City, Diagnostics, Economics, Enclave, Flow, Fund, Landing, LandingWeights, Link,
-    Operator, OperatorKind, Place, RegistrationTarget, Relocation, Role, Scenario, Setting, Stage, TaxSplit, Transfer,
-    Voucher, WhenFull,
+    Body, Burst, Challenge, Change, City, Diagnostics, Economics, Enclave, Flow, Fund, Governance, Landing,
+    LandingWeights, Link, Operator, OperatorKind, Place, RegistrationTarget, Relocation, Role, Scenario, Setting,
+    Stage, Talent, TaxSplit, Transfer, Voucher, WhenFull,
 };
 use crate::dist::Distribution;
 use crate::input::{Dimension, Document, Read, Table, Value};
@@ -239,7 +239,16 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
     let transfer = root.get("transfer").map(|v| read_transfer(&v, economics.as_ref()));
     let challenges = read_challenges(root, &places, horizon);
     let mut enclaves = enclaves;
-    let changes = read_changes(root, horizon, &cities, &mut enclaves, economics.as_ref(), &relocations);
+    let changes = read_changes(
+        root,
+        horizon,
+        &cities,
+        &links,
+        &mut enclaves,
+        economics.as_ref(),
+        &relocations,
+    );
+    let cities = resolve_graduates(&city_tables, cities, &enclaves, &sector_names);
     let header = header?;
     Some(Scenario {
         name: header.name,
@@ -270,7 +279,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
 
 /// The key paths a `[[change]]` may set, for error messages.
 const CHANGEABLE: &str =
-    "enclave[i].seats, enclave[i].open, city[i].landing_subsidy_yuan, economics.tax_split, relocation[i].rate";
+    "enclave[i].seats, enclave[i].open, city[i].landing_subsidy_yuan, economics.tax_split, relocation[i].rate, link[i].governance.body";
 
 /// Reads the `[[change]]` tables, sorted by date (stably). An enclave opened by a
 /// change has its `opens` set to the change's date here.
@@ -278,6 +287,7 @@ fn read_changes(
     root: &Table<'_, '_>,
     horizon: Option<Option<f64>>,
     cities: &[Read<City>],
+    links: &[Read<Link>],
     enclaves: &mut [Read<Enclave>],
     economics: Option<&Read<Economics>>,
     relocations: &[Read<Relocation>],
@@ -329,6 +339,7 @@ fn read_changes(
                 at,
                 horizon,
                 cities,
+                links,
                 enclaves,
                 economics,
                 relocations,
@@ -361,6 +372,7 @@ fn read_setting(
     at: f64,
     horizon: Option<Option<f64>>,
     cities: &[Read<City>],
+    links: &[Read<Link>],
     enclaves: &[Read<Enclave>],
     economics: Option<&Read<Economics>>,
     relocations: &[Read<Relocation>],
@@ -487,6 +499,21 @@ fn read_setting(
             let rate = value.rate()?;
             check_relocation_rate(value, rate, horizon)?;
             Some(Some(Setting::RelocationRate(i, rate)))
+        }
+        [Step::Key(l), Step::Index(i), Step::Key(g), Step::Key(k)]
+            if l == "link" && g == "governance" && k == "body" =>
+        {
+            let i = index("link", *i, links.len())?;
+            let body = Body::from_name(value.choice(&Body::NAMES)?)?;
+            if links[i].as_ref()?.governance.is_none() {
+                value.fail(
+                    "a coordination body only for a link with a [link.governance] table",
+                    &format!("`{key}` of a link without one"),
+                    Some("add [link.governance] after that [[link]] (its defaults change nothing else)".to_string()),
+                );
+                return None;
+            }
+            Some(Some(Setting::GovernanceBody(i, body)))
         }
         _ => unsupported(""),
     }
@@ -863,6 +890,7 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
         v.integer_in(0, 1_000_000, "a number of rival enclaves")
     });
     let rival_attractiveness = t.or("rival_attractiveness", 0.0, |v| v.number_in(-100.0, 100.0, "a utility"));
+    let talent = t.optional("talent", |v| read_talent(&v, sectors));
     let target = t.optional("registration_target", |v| {
         let r = v.table()?;
         let per_year = r
@@ -891,7 +919,13 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
     }
     if role == Role::Host {
         // These describe a home city; on a host they would be silently ignored.
-        for key in ["fit", "capacity", "landing_subsidy_yuan", "registration_target"] {
+        for key in [
+            "fit",
+            "capacity",
+            "landing_subsidy_yuan",
+            "registration_target",
+            "talent",
+        ] {
             if let Some(v) = t.get(key) {
                 v.fail(
                     &format!("`{key}` only on a city whose role is \"home\" or \"both\""),
@@ -914,6 +948,7 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
         capacity,
         landing_subsidy_yuan: subsidy?,
         registration_target: lift(target)?,
+        talent: lift(talent)?,
         rival_enclaves: rivals? as u32,
         rival_attractiveness: rival_attractiveness?,
     })
@@ -972,6 +1007,7 @@ fn read_links(root: &Table<'_, '_>, places: &Places<'_>, horizon: Option<Option<
             }
             Some(month)
         });
+        let governance = t.optional("governance", |v| read_governance(&v));
         t.finish();
         let link = (|| {
             let (home, host) = (home?, host?);
@@ -999,6 +1035,7 @@ fn read_links(root: &Table<'_, '_>, places: &Places<'_>, horizon: Option<Option<
                 barrier,
                 breakdown_per_month: breakdown?,
                 breakdown_at: lift(breakdown_at)?,
+                governance: lift(governance)?,
             })
         })();
         links.push(link);
@@ -1703,6 +1740,144 @@ fn read_economics(v: &Value<'_, '_>, sectors: &Names, horizon: Option<Option<f64
 
 /// `tax_split = { home = 5, host = 3, taicang = 2, home_floating = 0.2 }`: weights of each
 /// party (normalized to sum to 1) and the floating part of the home share.
+/// Reads a link's `[link.governance]` table. Defaults are feidi's assumptions
+/// (docs/scenario.md, section 2.3).
+fn read_governance(v: &Value<'_, '_>) -> Read<Governance> {
+    let g = v.table()?;
+    let body = g.or("body", Body::None, |v| Body::from_name(v.choice(&Body::NAMES)?));
+    let gdp = g.or("gdp_share_host", 0.0, |v| v.probability());
+    let expected = g.or("expected_host_share", 0.5, |v| v.number_in(0.0, 2.0, "a benefit share"));
+    let sensitivity = g.or("fairness_sensitivity", 5.0, |v| {
+        v.number_in(0.0, 100.0, "a rise of the log-hazard per unit of shortfall")
+    });
+    let factors = |key: &'static str, defaults: [f64; 3], what: &str| {
+        g.or(key, defaults, |v| {
+            let t = v.table()?;
+            let mut out = defaults;
+            let conference = t.optional("joint_conference", |v| v.number_in(0.0, 100.0, what));
+            let committee = t.optional("joint_committee", |v| v.number_in(0.0, 100.0, what));
+            t.finish();
+            if let Some(c) = conference {
+                out[Body::JointConference.index()] = c?;
+            }
+            if let Some(c) = committee {
+                out[Body::JointCommittee.index()] = c?;
+            }
+            Some(out)
+        })
+    };
+    let hazard = factors("hazard_factors", [1.0, 0.7, 0.5], "a factor on the breakdown hazard");
+    let barrier = factors(
+        "barrier_factors",
+        [1.0, 0.75, 0.5],
+        "a factor on the administrative barrier",
+    );
+    g.finish();
+    Some(Governance {
+        body: body?,
+        gdp_share_host: gdp?,
+        expected_host_share: expected?,
+        fairness_sensitivity: sensitivity?,
+        hazard_factor: hazard?,
+        barrier_factor: barrier?,
+    })
+}
+
+/// Reads a home city's `[city.talent]` table; the graduates' enclave and default sector
+/// are settled by [`resolve_graduates`] once the enclaves are read. Defaults are feidi's
+/// assumptions (docs/scenario.md, section 2.2).
+fn read_talent(v: &Value<'_, '_>, sectors: &Names) -> Read<Talent> {
+    let t = v.table()?;
+    let count = |key: &'static str, max: f64, what: &str| t.or(key, 0.0, |v| v.number_in(0.0, max, what));
+    let yuan = |key: &'static str, default: f64, what: &str| t.or(key, default, |v| v.number_in(0.0, 1e9, what));
+    let experts = count("experts", 1e6, "a number of experts");
+    let per_100 = t.or("boost_per_100_experts", 0.05, |v| {
+        v.number_in(0.0, 20.0, "a change in log-odds per 100 experts")
+    });
+    let max_boost = t.or("max_boost", 0.5, |v| v.number_in(0.0, 20.0, "a change in log-odds"));
+    let expert_cost = yuan("cost_yuan_per_expert_year", 30_000.0, "yuan per expert per year");
+    let commuters = count("commuters", 1e7, "a number of commuters");
+    let pull = t.or("pull_per_1000_commuters", 0.05, |v| {
+        v.number_in(0.0, 100.0, "a utility per 1,000 commuters")
+    });
+    let commuter_cost = yuan("cost_yuan_per_commuter_year", 2_000.0, "yuan per commuter per year");
+    let graduates = count("graduates_per_year", 1e5, "graduates per year");
+    let share = t.or("graduate_project_share", 0.1, |v| v.probability());
+    let graduate_cost = yuan("cost_yuan_per_graduate", 50_000.0, "yuan per graduate");
+    let sector = t.optional("graduate_sector", |v| sectors.resolve(&v));
+    t.finish();
+    Some(Talent {
+        experts: experts?,
+        boost_per_100_experts: per_100?,
+        max_boost: max_boost?,
+        cost_yuan_per_expert_year: expert_cost?,
+        commuters: commuters?,
+        pull_per_1000_commuters: pull?,
+        cost_yuan_per_commuter_year: commuter_cost?,
+        graduates_per_year: graduates?,
+        graduate_project_share: share?,
+        cost_yuan_per_graduate: graduate_cost?,
+        graduate_enclave: None,
+        // Settled by `resolve_graduates`; `usize::MAX` marks "not given".
+        graduate_sector: lift(sector)?.unwrap_or(usize::MAX),
+    })
+}
+
+/// Sends each home city's graduates to the first enclave it owns, in the sector given or
+/// else the first the enclave scouts; a city with graduates and no enclave, or a sector
+/// its enclave does not scout, is an error at its `[city.talent]`.
+fn resolve_graduates(
+    tables: &[Table<'_, '_>],
+    mut cities: Vec<Read<City>>,
+    enclaves: &[Read<Enclave>],
+    sectors: &Names,
+) -> Vec<Read<City>> {
+    if enclaves.iter().any(Option::is_none) {
+        // The enclaves' own errors say what is wrong; ownership is unknown.
+        return cities;
+    }
+    for (c, (city, table)) in cities.iter_mut().zip(tables).enumerate() {
+        let Some(talent) = city.as_mut().and_then(|city| city.talent.as_mut()) else {
+            continue;
+        };
+        if talent.graduates_per_year == 0.0 {
+            continue;
+        }
+        let at = |key: &'static str| table.get("talent").and_then(|v| v.table()).and_then(|t| t.get(key));
+        let Some(e) = enclaves.iter().flatten().position(|e| e.owner == c) else {
+            if let Some(v) = at("graduates_per_year") {
+                v.fail(
+                    "graduates only for a city that owns an enclave",
+                    "`graduates_per_year` on a city that owns none",
+                    Some("the graduates' projects join the city's first [[enclave]]".to_string()),
+                );
+            }
+            *city = None;
+            continue;
+        };
+        let focus = &enclaves[e].as_ref().expect("every enclave was read").focus;
+        if talent.graduate_sector == usize::MAX {
+            talent.graduate_sector = focus.iter().position(|&f| f).unwrap_or(0);
+        } else if !focus[talent.graduate_sector] {
+            if let Some(v) = at("graduate_sector") {
+                v.fail(
+                    "a sector the graduates' enclave scouts",
+                    &format!(
+                        "\"{}\", which enclave \"{}\" does not scout",
+                        sectors.names[talent.graduate_sector],
+                        enclaves[e].as_ref().expect("every enclave was read").id
+                    ),
+                    None,
+                );
+            }
+            *city = None;
+            continue;
+        }
+        talent.graduate_enclave = Some(e);
+    }
+    cities
+}
+
 fn read_tax_split(v: &Value<'_, '_>) -> Read<TaxSplit> {
     let t = v.table()?;
     let mut parties = Vec::new();
