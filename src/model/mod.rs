@@ -11,7 +11,9 @@ mod funds;
 pub mod metrics;
 mod money;
 mod operator;
+mod parties;
 mod project;
+mod risk_fund;
 mod streams;
 mod targets;
 mod vouchers;
@@ -67,6 +69,10 @@ pub struct Prepared<'s> {
     /// Slot of each optional total in a totals row (`None` when the scenario leaves its
     /// mechanism off).
     optional_slots: [Option<usize>; metrics::Optional::COUNT],
+    /// Parties of the per-party totals (empty when the scenario does not report them).
+    party_names: Vec<String>,
+    /// Index of the first per-party total.
+    first_party_total: usize,
     bins: usize,
 }
 
@@ -175,6 +181,8 @@ impl<'s> Prepared<'s> {
             totals_width: metrics::totals_for(scenario).len(),
             stage_entry_offset: metrics::first_stage_entry_total(scenario),
             optional_slots: metrics::optional_slots(scenario),
+            party_names: metrics::party_names(scenario),
+            first_party_total: metrics::first_party_total(scenario),
             bins: scenario.bins(),
         }
     }

@@ -74,6 +74,17 @@ pub(super) mod slot {
     const MEET: u64 = 4 << 8;
     const ADMISSION_SIGNAL: u64 = 1 << 20;
     const FUND_SIGNAL: u64 = 1 << 21;
+    /// Base of the fund mechanics' slots (a project takes money from one fund at most,
+    /// so they need no fund index).
+    const FUND_MECHANICS: u64 = 1 << 24;
+    /// The size of an investee's follow-on round.
+    pub const FOLLOW_ON: u64 = FUND_MECHANICS;
+    /// Months from the investment to the fund's exit.
+    pub const EXIT_AFTER: u64 = FUND_MECHANICS + 1;
+    /// The multiple an exit returns.
+    pub const EXIT_MULTIPLE: u64 = FUND_MECHANICS + 2;
+    /// Whether the exit is a listing.
+    pub const LISTING: u64 = FUND_MECHANICS + 3;
 
     /// Duration of stage `s`.
     #[inline]
@@ -157,6 +168,10 @@ mod tests {
             ("seat patience", slot::SEAT_PATIENCE),
             ("output", slot::OUTPUT),
             ("choose enclave", slot::CHOOSE_ENCLAVE),
+            ("follow-on", slot::FOLLOW_ON),
+            ("exit after", slot::EXIT_AFTER),
+            ("exit multiple", slot::EXIT_MULTIPLE),
+            ("listing", slot::LISTING),
         ]
         .into_iter()
         .map(|(n, s)| (n.to_string(), s))
