@@ -928,6 +928,24 @@ mod tests {
     }
 
     #[test]
+    fn per_party_totals_follow_the_optional_ones_home_first_and_social_capital_last() {
+        let text = std::fs::read_to_string("scenarios/dazu-chengdu.toml").unwrap();
+        let sc = crate::scenario::Scenario::from_toml("dazu-chengdu.toml", &text).unwrap();
+        assert!(party_names(&sc).is_empty());
+        let text = text.replace("tax_split = {", "party_totals = true\ntax_split = {")
+            + "[risk_fund]\nshares = { province = 1, home = 1 }\nsize_yuan = 1e6\ncover = 0.5\n";
+        let sc = crate::scenario::Scenario::from_toml("dazu-chengdu.toml", &text).unwrap();
+        assert_eq!(party_names(&sc), ["home", "host", "province", "social_capital"]);
+        let totals = totals_for(&sc);
+        let first = first_party_total(&sc);
+        assert_eq!(totals[first - 1].name, "risk_fund_compensation_yuan");
+        assert_eq!(totals[first].name, "cost_yuan.home");
+        assert_eq!(totals[first + 4].name, "benefit_yuan.home");
+        assert_eq!(totals.last().unwrap().name, "benefit_yuan.social_capital");
+        assert_eq!(totals.len(), first + 8);
+    }
+
+    #[test]
     fn every_direction_names_a_total() {
         assert_eq!(CATALOGUE.iter().filter(|r| r.better.is_some()).count(), 23);
         assert_eq!(better("landing_rate"), Some(Better::Higher));

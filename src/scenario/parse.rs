@@ -1565,7 +1565,7 @@ fn read_fund_mechanics(t: &Table<'_, '_>, multiple: Read<f64>) -> Read<FundMecha
     if let (true, false) = (exits, t.has("exit_multiple")) {
         t.missing(
             "exit_multiple",
-            "`exit_multiple` (what an exit returns per yuan) with `exit_after`",
+            "what an exit returns per yuan (a multiple or a distribution), needed with `exit_after`",
         );
     }
     if let (Some(q), Some(m)) = (quota, multiple) {
