@@ -472,7 +472,7 @@ impl<'p, 's> Replication<'p, 's> {
         }
         // Funds and vouchers act at few stages: one flag keeps the common path short.
         let factor = if plan.funds_or_vouchers {
-            self.fund_and_voucher(id, s, sim.now())
+            self.fund_and_voucher(id, s, sim)
         } else {
             1.0
         };
@@ -515,8 +515,11 @@ impl<'p, 's> Replication<'p, 's> {
     }
 
     /// Funds invest and vouchers pay as a project starts stage `s`; returns the factor
-    /// on the stage's duration.
-    fn fund_and_voucher(&mut self, id: u32, s: usize, now: f64) -> f64 {
+    /// on the stage's duration. Kept out of line, so that the common stage start does
+    /// not pay for it.
+    #[inline(never)]
+    fn fund_and_voucher(&mut self, id: u32, s: usize, sim: &Simulation<PackedEvent>) -> f64 {
+        let now = sim.now();
         let sc = self.p.scenario;
         let project = &mut self.projects[id as usize];
         let owner = sc.enclaves[project.enclave as usize].owner;
