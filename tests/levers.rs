@@ -1165,3 +1165,276 @@ fn talent_programmes_cost_as_hand_computed() {
         assert!(!plain.iter().any(|n| n == name), "{name}");
     }
 }
+
+/// Mean and 99 % half-width of paired differences b − a of the total `name`, which may
+/// sit at different places in the two scenarios' totals (optional and per-party totals).
+fn paired_named(
+    sa: &feidi::scenario::Scenario,
+    a: &[Outcome],
+    sb: &feidi::scenario::Scenario,
+    b: &[Outcome],
+    name: &str,
+) -> (f64, f64) {
+    let d: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| named(sb, &y.totals, name) - named(sa, &x.totals, name))
+        .collect();
+    ci99(&d)
+}
+
+/// A joint risk fund of Dazu (home) and Chengdu (host) paying 60:40; `EXTRA` takes more keys.
+const RISK_FUND: &str = r#"
+[risk_fund]
+shares = { home = 0.6, host = 0.4 }
+size_yuan = SIZE
+cover = 0.5
+subsidy_cover = 0.3
+EXTRA
+"#;
+
+fn risk_fund(size: &str, extra: &str) -> String {
+    RISK_FUND.replace("SIZE", size).replace("EXTRA", extra)
+}
+
+#[test]
+fn a_joint_risk_fund_lowers_the_home_cost_by_what_it_paid_less_the_home_share() {
+    // Without a risk_cover weight the fund draws nothing and changes no project: the two
+    // runs are the same draw for draw, and only the money moves.
+    let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "") + &FUND.replace("CLAUSE", "0.5");
+    let sa = scenario(&base);
+    let sb = scenario(&(base.clone() + &risk_fund("30_000_000", "loss_per_failure_yuan = 200_000")));
+    let (a, b) = (outcomes(&sa, 100, 3), outcomes(&sb, 100, 3));
+    let mut paid_somewhere = false;
+    for (x, y) in a.iter().zip(&b) {
+        let (x, y) = (&x.totals, &y.totals);
+        assert_eq!(x[total::LANDED_HOME_REAL], y[total::LANDED_HOME_REAL]);
+        assert_eq!(x[total::FUND_LOSSES_YUAN], y[total::FUND_LOSSES_YUAN]);
+        let paid = named(&sb, y, "risk_fund_paid_yuan");
+        let compensation = named(&sb, y, "risk_fund_compensation_yuan");
+        // Never more than its size, in every replication.
+        assert!(paid <= 30e6, "paid {paid}");
+        assert!(compensation <= paid);
+        paid_somewhere |= paid > 0.0;
+        // The home budget no longer pays what the fund covered of its items (paid less
+        // the compensation of backers) but pays its 60 % of everything the fund paid.
+        let expected = x[total::COST_YUAN] - (paid - compensation) + 0.6 * paid;
+        assert!(
+            (y[total::COST_YUAN] - expected).abs() <= 1e-6 * expected,
+            "{} against {expected}",
+            y[total::COST_YUAN]
+        );
+        // Per party: the home cost is cost_yuan, the host pays 40 %, and the governments
+        // together pay the old outlay plus what went to the backers of failed projects.
+        let home = named(&sb, y, "cost_yuan.home");
+        let host = named(&sb, y, "cost_yuan.host");
+        assert_eq!(home, y[total::COST_YUAN]);
+        assert!((host - 0.4 * paid).abs() <= 1e-6 * paid.max(1.0));
+        let all = x[total::COST_YUAN] + compensation;
+        assert!((home + host - all).abs() <= 1e-6 * all, "{} against {all}", home + host);
+        assert_eq!(named(&sb, y, "cost_yuan.social_capital"), y[total::SOCIAL_CAPITAL_YUAN]);
+        assert_eq!(named(&sb, y, "benefit_yuan.host"), named(&sb, y, "tax_yuan.host"));
+    }
+    assert!(paid_somewhere);
+    // The scenario without the fund reports no per-party totals.
+    assert!(totals_for(&sa).iter().all(|m| !m.name.starts_with("cost_yuan.")));
+}
+
+#[test]
+fn a_risk_cover_weight_lands_more_projects_while_the_fund_has_money() {
+    let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "");
+    let covered =
+        base.replace("free_capacity = 0.8", "free_capacity = 0.8\nrisk_cover = 2.0") + &risk_fund("200_000_000", "");
+    let (sa, sb) = (scenario(&base), scenario(&covered));
+    let (a, b) = (outcomes(&sa, 200, 3), outcomes(&sb, 200, 3));
+    let (more, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(more - half > 0.0, "landings change by {more} ± {half} (99% CI)");
+    let (fewer, half) = paired(&a, &b, total::LEAKED_HOST);
+    assert!(fewer + half < 0.0, "host leaks change by {fewer} ± {half} (99% CI)");
+    for o in &b {
+        assert!(named(&sb, &o.totals, "risk_fund_paid_yuan") <= 200e6);
+    }
+}
+
+#[test]
+fn the_risk_fund_pays_a_hand_computed_share_of_the_subsidy_up_to_its_size() {
+    let cost_and_host = |size: &str| {
+        let sc = scenario(&(ONE_FIRM.to_string() + &risk_fund(size, "").replace("cover = 0.5", "cover = 0.0")));
+        let t = outcomes(&sc, 1, 3).remove(0).totals;
+        (
+            t[total::COST_YUAN],
+            named(&sc, &t, "cost_yuan.host"),
+            named(&sc, &t, "risk_fund_paid_yuan"),
+            sc,
+            t,
+        )
+    };
+    // The fund pays 30 % of the 1-million subsidy, 300,000, of which home pays 60 %:
+    // 1.09 million − 300,000 + 180,000; the host pays 120,000.
+    let (cost, host, paid, _, _) = cost_and_host("800_000");
+    assert_eq!(paid, 300_000.0);
+    assert!((cost - 970_000.0).abs() < 1e-6, "{cost}");
+    assert!((host - 120_000.0).abs() < 1e-6, "{host}");
+    // A fund of 100,000 pays 100,000 and no more: 1.09 million − 100,000 + 60,000.
+    let (cost, host, paid, sc, t) = cost_and_host("100_000");
+    assert_eq!(paid, 100_000.0);
+    assert!((cost - 1_050_000.0).abs() < 1e-6, "{cost}");
+    assert!((host - 40_000.0).abs() < 1e-6, "{host}");
+    // Benefits are the tax shares (5:3:2 of 4.2 million); the third tax party pays nothing.
+    assert!((named(&sc, &t, "benefit_yuan.home") - 2.1e6).abs() < 1e-3);
+    assert!((named(&sc, &t, "benefit_yuan.host") - 1.26e6).abs() < 1e-3);
+    assert!((named(&sc, &t, "benefit_yuan.other") - 0.84e6).abs() < 1e-3);
+    assert_eq!(named(&sc, &t, "cost_yuan.other"), 0.0);
+    assert_eq!(named(&sc, &t, "cost_yuan.social_capital"), 0.0);
+}
+
+#[test]
+fn a_return_quota_binds_investees_until_it_is_met_and_lands_more_at_home() {
+    let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "");
+    let without = scenario(&(base.clone() + &FUND.replace("CLAUSE", "0.0")));
+    // 2 yuan brought home per yuan of the 100-million fund: 200 million, more than its
+    // investees bring in ten years, so the managers bind every investee.
+    let quota = scenario(&(base + &FUND.replace("CLAUSE", "0.0") + "return_quota = 2.0\n"));
+    let (a, b) = (outcomes(&without, 200, 3), outcomes(&quota, 200, 3));
+    let (more, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(more - half > 0.0, "landings change by {more} ± {half} (99% CI)");
+    let (fewer, half) = paired(&a, &b, total::LEAKED_HOST);
+    assert!(fewer + half < 0.0, "host leaks change by {fewer} ± {half} (99% CI)");
+    for o in &b {
+        let met = named(&quota, &o.totals, "return_quota_met");
+        let expected = (o.totals[total::RETURN_INVESTMENT_YUAN] / 200e6).min(1.0);
+        assert!((met - expected).abs() < 1e-12, "{met} against {expected}");
+    }
+}
+
+#[test]
+fn a_quota_once_met_binds_no_more_investees() {
+    // A quota met by the first landing's 3.46 million: later investees are free, so far
+    // fewer land than under a quota that is never met.
+    let base = dazu().replace("capacity = { pilot = 6, industrialization = 12 }", "") + &FUND.replace("CLAUSE", "0.0");
+    let small = scenario(&(base.clone() + "return_quota = 0.01\n"));
+    let large = scenario(&(base + "return_quota = 2.0\n"));
+    let (a, b) = (outcomes(&small, 200, 3), outcomes(&large, 200, 3));
+    let (more, half) = paired(&a, &b, total::LANDED_HOME_REAL);
+    assert!(more - half > 0.0, "landings change by {more} ± {half} (99% CI)");
+    for o in &a {
+        let met = named(&small, &o.totals, "return_quota_met");
+        assert_eq!(
+            met,
+            if o.totals[total::RETURN_INVESTMENT_YUAN] > 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        );
+    }
+}
+
+/// A fund in ONE_FIRM's enclave project: a 4-million ticket, a quarter government.
+const ONE_INVESTEE: &str = r#"
+[[fund]]
+owner = "home"
+size_yuan = 1_000_000
+government_share = 0.25
+ticket_yuan = 4_000_000
+stage = "incubation"
+return_multiple = 3.46
+return_quota = 1
+follow_on = 2
+exit_after = "EXIT"
+exit_multiple = 3
+listing_chance = 1
+"#;
+
+#[test]
+fn follow_on_exits_and_listings_come_to_the_hand_computed_figures_for_one_investee() {
+    let run = |text: String| {
+        let sc = scenario(&text.replace("tax_split = {", "party_totals = true\ntax_split = {"));
+        let t = outcomes(&sc, 1, 3).remove(0).totals;
+        (sc, t)
+    };
+    let (sc, t) = run(ONE_FIRM.to_string() + &ONE_INVESTEE.replace("EXIT", "24 months"));
+    let get = |name: &str| named(&sc, &t, name);
+    assert_eq!(t[total::FUND_INVESTMENTS], 1.0);
+    assert_eq!(t[total::FUND_DEPLOYED_YUAN], 1e6);
+    assert_eq!(t[total::SOCIAL_CAPITAL_YUAN], 3e6);
+    // It lands at month 6: 3.46 × 1 million brought home, which meets the quota of
+    // 1 × 1 million, and a follow-on round of 2 tickets.
+    assert!((t[total::RETURN_INVESTMENT_YUAN] - 3.46e6).abs() < 1e-6);
+    assert_eq!(get("return_quota_met"), 1.0);
+    assert_eq!(get("follow_on_capital_yuan"), 8e6);
+    // The fund sells at month 24 at 3 times: 3 million for the government's million.
+    assert_eq!(get("fund_exits"), 1.0);
+    assert_eq!(get("fund_exit_proceeds_yuan"), 3e6);
+    assert_eq!(get("fund_held_yuan"), 0.0);
+    assert_eq!(get("listings"), 1.0);
+    // Social capital put in 3 + 8 million and got 9 million back; home gains its tax
+    // (2.1 million) and the exit's 2 million over the money exited.
+    assert_eq!(get("cost_yuan.social_capital"), 11e6);
+    assert_eq!(get("benefit_yuan.social_capital"), 9e6);
+    assert!((get("benefit_yuan.home") - 4.1e6).abs() < 1e-3);
+    assert_eq!(get("cost_yuan.home"), t[total::COST_YUAN]);
+    // An exit after the horizon has not happened: the stake is still held.
+    let (sc, t) = run(ONE_FIRM.to_string() + &ONE_INVESTEE.replace("EXIT", "120 months"));
+    assert_eq!(named(&sc, &t, "fund_exits"), 0.0);
+    assert_eq!(named(&sc, &t, "fund_held_yuan"), 1e6);
+    assert_eq!(named(&sc, &t, "listings"), 0.0);
+    // An investee that fails at month 6: lost if the fund still holds it then, not if
+    // the fund sold at month 3.
+    let failing = ONE_FIRM.replace(
+        "duration = \"6 months\"\n\n[[stage]]",
+        "duration = \"6 months\"\nsuccess = 0\n\n[[stage]]",
+    );
+    assert_ne!(failing, ONE_FIRM);
+    let (sc, t) = run(failing.clone() + &ONE_INVESTEE.replace("EXIT", "12 months"));
+    assert_eq!(t[total::FUND_LOSSES_YUAN], 1e6);
+    assert_eq!(named(&sc, &t, "fund_exits"), 0.0);
+    let (sc, t) = run(failing + &ONE_INVESTEE.replace("EXIT", "3 months"));
+    assert_eq!(t[total::FUND_LOSSES_YUAN], 0.0);
+    assert_eq!(named(&sc, &t, "fund_exit_proceeds_yuan"), 3e6);
+}
+
+/// FUND with exits after 3 to 9 years at a spread-out multiple, listing by `LISTING`.
+fn fund_with_exits(listing: &str) -> String {
+    FUND.replace("CLAUSE", "0.5")
+        + "exit_after = { dist = \"uniform\", min = \"3 years\", max = \"9 years\" }\n"
+        + "exit_multiple = { dist = \"lognormal\", median = 1.5, p90 = 6.0 }\n"
+        + &format!("listing_chance = {listing}\n")
+}
+
+#[test]
+fn fund_accounts_balance_with_exits() {
+    let sc = scenario(&(dazu() + &fund_with_exits("0.2")));
+    let mut exits = 0.0;
+    for o in outcomes(&sc, 100, 3) {
+        let t = &o.totals;
+        // Every yuan deployed is lost, exited or still held (a million per ticket).
+        let exited = named(&sc, t, "fund_exits") * 1e6;
+        let held = named(&sc, t, "fund_held_yuan");
+        let parts = t[total::FUND_LOSSES_YUAN] + exited + held;
+        assert!(
+            (t[total::FUND_DEPLOYED_YUAN] - parts).abs() < 1e-3,
+            "{} against {parts}",
+            t[total::FUND_DEPLOYED_YUAN]
+        );
+        assert!(named(&sc, t, "listings") <= named(&sc, t, "fund_exits"));
+        exits += named(&sc, t, "fund_exits");
+    }
+    assert!(exits > 0.0);
+}
+
+#[test]
+fn a_higher_listing_chance_lists_more_exits() {
+    let (sa, sb) = (
+        scenario(&(dazu() + &fund_with_exits("0.1"))),
+        scenario(&(dazu() + &fund_with_exits("0.4"))),
+    );
+    let (a, b) = (outcomes(&sa, 100, 3), outcomes(&sb, 100, 3));
+    for (x, y) in a.iter().zip(&b) {
+        // The same exits, and each listing at 10 % is one at 40 % (common random numbers).
+        assert_eq!(named(&sa, &x.totals, "fund_exits"), named(&sb, &y.totals, "fund_exits"));
+        assert!(named(&sb, &y.totals, "listings") >= named(&sa, &x.totals, "listings"));
+    }
+    let (more, half) = paired_named(&sa, &a, &sb, &b, "listings");
+    assert!(more - half > 0.0, "listings change by {more} ± {half} (99% CI)");
+}

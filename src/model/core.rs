@@ -13,8 +13,10 @@ use super::metrics::{series, Total};
 use super::money::{ratio, Ledger, Money};
 use super::occupancy::{Level, Occupancy};
 use super::operator::Operators;
+use super::parties;
 use super::project::{Project, Status, NONE};
 use super::relocation::Relocated;
+use super::risk_fund::RiskFund;
 use super::streams::{self, slot, Purpose};
 use super::talent::{self, Graduates};
 use super::targets::Targets;
@@ -130,6 +132,8 @@ pub(super) struct Replication<'p, 's> {
     operators: Operators,
     occupancy: Occupancy,
     licences: Licences,
+    /// The joint risk fund, when the scenario has one.
+    risk_fund: Option<RiskFund>,
     /// Landing subsidy of each city now, yuan (policy changes may alter it).
     subsidy: Vec<f64>,
     /// Projects brought by jointly trained graduates; `None` when no city trains any.
@@ -193,6 +197,7 @@ impl<'p, 's> Replication<'p, 's> {
             operators: Operators::new(),
             occupancy: Occupancy::new(p),
             licences: Licences::new(),
+            risk_fund: sc.risk_fund.as_ref().map(RiskFund::new),
             subsidy: sc.cities.iter().map(|c| c.landing_subsidy_yuan).collect(),
             graduates: Graduates::new(sc, &key),
         }
@@ -465,7 +470,7 @@ impl<'p, 's> Replication<'p, 's> {
         }
         // Funds and vouchers act at few stages: one flag keeps the common path short.
         let factor = if plan.funds_or_vouchers {
-            self.fund_and_voucher(id, s)
+            self.fund_and_voucher(id, s, sim)
         } else {
             1.0
         };
@@ -487,6 +492,9 @@ impl<'p, 's> Replication<'p, 's> {
         let project = &self.projects[id as usize];
         let owner = sc.enclaves[project.enclave as usize].owner;
         self.money.pay_subsidy(self.subsidy[owner]);
+        if let (Some(state), Some(fund)) = (&mut self.risk_fund, &sc.risk_fund) {
+            state.on_subsidy(fund, self.subsidy[owner]);
+        }
         self.operators.on_landing(sc, project.enclave as usize);
         self.targets.on_landing(owner);
         self.funds.on_landing(sc, project);
@@ -505,13 +513,16 @@ impl<'p, 's> Replication<'p, 's> {
     }
 
     /// Funds invest and vouchers pay as a project starts stage `s`; returns the factor
-    /// on the stage's duration.
-    fn fund_and_voucher(&mut self, id: u32, s: usize) -> f64 {
+    /// on the stage's duration. Kept out of line, so that the common stage start does
+    /// not pay for it.
+    #[inline(never)]
+    fn fund_and_voucher(&mut self, id: u32, s: usize, sim: &Simulation<PackedEvent>) -> f64 {
+        let now = sim.now();
         let sc = self.p.scenario;
         let project = &mut self.projects[id as usize];
         let owner = sc.enclaves[project.enclave as usize].owner;
         if project.fund == NONE {
-            self.funds.invest(sc, project, owner, s);
+            self.funds.invest(sc, project, owner, s, now);
         }
         self.vouchers.give(sc, project, owner, s)
     }
@@ -613,7 +624,10 @@ impl<'p, 's> Replication<'p, 's> {
         if !succeeded {
             let project = &mut self.projects[id as usize];
             project.status = Status::Gone;
-            self.funds.on_failure(sc, project.fund);
+            let lost = self.funds.on_failure(sc, project.fund, project.key, sim.now());
+            if let (Some(state), Some(fund)) = (&mut self.risk_fund, &sc.risk_fund) {
+                state.on_failure(fund, lost, sc.stages[s].place != Place::Home);
+            }
             self.counts[Total::Failed] += 1;
         } else if plan.last {
             self.counts[Total::Completed] += 1;
@@ -792,6 +806,9 @@ impl<'p, 's> Replication<'p, 's> {
             + w.lock_in * project.locked_in as u8 as f64
             + w.fit * home.fit[project.sector as usize]
             + w.free_capacity * free_share;
+        if let (Some(state), Some(fund)) = (&self.risk_fund, &sc.risk_fund) {
+            home_utility += w.risk_cover * state.cover_now(fund);
+        }
         if let Some(l) = enclave.link {
             let link = &sc.links[l];
             home_utility += w.travel * link.travel_hours
@@ -955,9 +972,15 @@ impl<'p, 's> Replication<'p, 's> {
         }
     }
 
-    /// One-off outlays so far: landing subsidies, vouchers and fund losses.
+    /// One-off outlays so far: landing subsidies, vouchers, fund losses, performance
+    /// fees and, with a risk fund, the home cities' payments into it less what it paid
+    /// on their behalf.
     fn one_off_outlay(&self) -> f64 {
-        self.money.subsidies() + self.vouchers.spent() + self.funds.lost() + self.operators.landing_fees()
+        let outlay = self.money.subsidies() + self.vouchers.spent() + self.funds.lost() + self.operators.landing_fees();
+        match (&self.risk_fund, &self.p.scenario.risk_fund) {
+            (Some(state), Some(fund)) => outlay + state.home_net(fund),
+            _ => outlay,
+        }
     }
 
     pub(super) fn finish(mut self, sim: &Simulation<PackedEvent>) -> Outcome {
@@ -985,6 +1008,11 @@ impl<'p, 's> Replication<'p, 's> {
         self.targets.report(&mut totals);
         self.breakdowns.report(&mut totals);
         self.funds.report(&mut totals);
+        let exits = self.funds.exits(sc, end);
+        self.funds.report_mechanics(self.p, &exits, &mut totals);
+        if let Some(state) = &self.risk_fund {
+            state.report(self.p, &mut totals);
+        }
         totals[Total::LostToRivals.index()] = self.competition.lost_to_rivals() as f64;
         self.vouchers.report(&mut totals);
         let open_seat_months = |e: usize| {
@@ -1006,7 +1034,13 @@ impl<'p, 's> Replication<'p, 's> {
         governance::report(self.p, self.breakdowns.broke_at(), end, &mut totals);
         talent::report(self.p, self.graduates.as_ref(), end, &mut totals);
         totals[Total::SubsidyYuan.index()] = self.money.subsidies();
-        debug_assert!(self.money.horizon_outlay_at_most(self.one_off_outlay()));
+        // The risk fund's netting can round the later outlay an ulp below the earlier.
+        let slack = if self.risk_fund.is_some() {
+            1e-9 * self.one_off_outlay().abs()
+        } else {
+            0.0
+        };
+        debug_assert!(self.money.horizon_outlay_at_most(self.one_off_outlay() + slack));
         let entries = self.entered.iter().zip(&self.entered_at_warmup);
         for (slot, (all, before)) in totals[self.p.stage_entry_offset..].iter_mut().zip(entries) {
             *slot = (all - before) as f64;
@@ -1024,6 +1058,7 @@ impl<'p, 's> Replication<'p, 's> {
                 relocated: &relocated,
             };
             self.money.report(self.p, economics, &ledger, &mut totals, &mut series);
+            parties::report(self.p, &self.funds, &exits, self.risk_fund.as_ref(), &mut totals);
         }
         let width = self.p.series_width;
         for (row, &n) in series.chunks_exact_mut(width).zip(&self.landing_times) {

@@ -552,6 +552,22 @@ pub enum Optional {
     TalentCostYuan,
     /// Candidates brought by jointly trained graduates.
     GraduateCandidates,
+    /// What the joint risk fund paid, yuan.
+    RiskFundPaidYuan,
+    /// The part of it paid to the backers of projects that failed before landing, yuan.
+    RiskFundCompensationYuan,
+    /// Social capital of follow-on rounds drawn by investees that landed, yuan.
+    FollowOnCapitalYuan,
+    /// Funds' exits from investees.
+    FundExits,
+    /// Government money the funds got back from exits, yuan.
+    FundExitProceedsYuan,
+    /// Government money still held in investees at the end, yuan.
+    FundHeldYuan,
+    /// Exits that were listings (IPOs).
+    Listings,
+    /// Share of the funds' return-investment quotas met.
+    ReturnQuotaMet,
 }
 
 /// One row of the optional catalogue: a total and when the scenario reports it.
@@ -716,6 +732,70 @@ pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [
                 .any(|c| c.talent.as_ref().is_some_and(|t| t.graduates_per_year > 0.0))
         },
     },
+    OptionalSpec {
+        total: Optional::RiskFundPaidYuan,
+        name: "risk_fund_paid_yuan",
+        unit: "yuan",
+        description: "what the joint risk fund paid (fund losses, subsidies and backers' losses it covered)",
+        better: None,
+        is_on: |sc| sc.risk_fund.is_some(),
+    },
+    OptionalSpec {
+        total: Optional::RiskFundCompensationYuan,
+        name: "risk_fund_compensation_yuan",
+        unit: "yuan",
+        description: "the part of it paid to the backers of projects that failed before landing",
+        better: None,
+        is_on: |sc| sc.risk_fund.is_some(),
+    },
+    OptionalSpec {
+        total: Optional::FollowOnCapitalYuan,
+        name: "follow_on_capital_yuan",
+        unit: "yuan",
+        description: "social capital of follow-on rounds drawn by fund investees that landed",
+        better: Some(Better::Higher),
+        is_on: |sc| sc.funds.iter().any(|f| f.follow_on.is_some()),
+    },
+    OptionalSpec {
+        total: Optional::FundExits,
+        name: "fund_exits",
+        unit: "projects",
+        description: "investees the funds exited by the end",
+        better: None,
+        is_on: |sc| sc.funds.iter().any(|f| f.exit_after.is_some()),
+    },
+    OptionalSpec {
+        total: Optional::FundExitProceedsYuan,
+        name: "fund_exit_proceeds_yuan",
+        unit: "yuan",
+        description: "government money the funds got back from exits",
+        better: Some(Better::Higher),
+        is_on: |sc| sc.funds.iter().any(|f| f.exit_after.is_some()),
+    },
+    OptionalSpec {
+        total: Optional::FundHeldYuan,
+        name: "fund_held_yuan",
+        unit: "yuan",
+        description: "government money still held in investees at the end (not exited, not lost)",
+        better: None,
+        is_on: |sc| sc.funds.iter().any(|f| f.exit_after.is_some()),
+    },
+    OptionalSpec {
+        total: Optional::Listings,
+        name: "listings",
+        unit: "projects",
+        description: "fund exits that were listings (IPOs)",
+        better: Some(Better::Higher),
+        is_on: |sc| sc.funds.iter().any(|f| f.listing_chance > 0.0),
+    },
+    OptionalSpec {
+        total: Optional::ReturnQuotaMet,
+        name: "return_quota_met",
+        unit: "share",
+        description: "share of the funds' return-investment quotas met by the end (1 = every quota met)",
+        better: Some(Better::Higher),
+        is_on: |sc| sc.funds.iter().any(|f| f.return_quota > 0.0),
+    },
 ];
 
 const fn relocation_row(
@@ -784,7 +864,7 @@ const _: () = {
 
 impl Optional {
     /// Number of optional totals.
-    pub const COUNT: usize = Optional::GraduateCandidates as usize + 1;
+    pub const COUNT: usize = Optional::ReturnQuotaMet as usize + 1;
 
     /// The catalogue row of this total.
     pub const fn spec(self) -> &'static OptionalSpec {
@@ -933,6 +1013,21 @@ pub fn totals_for(scenario: &Scenario) -> Vec<MetricInfo> {
     for row in OPTIONAL.iter().filter(|r| (r.is_on)(scenario)) {
         out.push(info(row.name, row.unit, row.description));
     }
+    let parties = party_names(scenario);
+    for party in &parties {
+        out.push(MetricInfo {
+            name: format!("cost_yuan.{party}"),
+            unit: "yuan",
+            description: format!("what {party} paid (see docs/scenario.md 7.1)"),
+        });
+    }
+    for party in &parties {
+        out.push(MetricInfo {
+            name: format!("benefit_yuan.{party}"),
+            unit: "yuan",
+            description: format!("what {party} gained (see docs/scenario.md 7.1)"),
+        });
+    }
     out
 }
 
@@ -990,6 +1085,38 @@ pub fn limited_stages(scenario: &Scenario) -> Vec<usize> {
 /// Index in [`totals_for`] of the first occupancy total (`in_stage_average.<stage>`).
 pub fn first_occupancy_total(scenario: &Scenario) -> usize {
     first_stage_entry_total(scenario) + scenario.stages.len()
+}
+
+/// Name of the social investors among the parties of the per-party totals.
+pub const SOCIAL_CAPITAL: &str = "social_capital";
+
+/// Parties of the per-party totals `cost_yuan.<party>` and `benefit_yuan.<party>`: with
+/// `[economics]` and either `party_totals = true` or a joint risk fund, `home`, then the
+/// other parties of `tax_split` and of the risk fund in the order written, then
+/// `social_capital`; empty otherwise.
+pub fn party_names(scenario: &Scenario) -> Vec<String> {
+    let Some(economics) = &scenario.economics else {
+        return Vec::new();
+    };
+    if !(economics.party_totals || scenario.risk_fund.is_some()) {
+        return Vec::new();
+    }
+    let mut out = vec!["home".to_string()];
+    let funded = scenario.risk_fund.iter().flat_map(|r| &r.parties);
+    for party in economics.tax_split.parties.iter().chain(funded) {
+        if !out.contains(party) {
+            out.push(party.clone());
+        }
+    }
+    out.push(SOCIAL_CAPITAL.to_string());
+    out
+}
+
+/// Index in [`totals_for`] of the first `cost_yuan.<party>` total (the benefits follow
+/// the costs, party for party); meaningful only when [`party_names`] is not empty.
+pub fn first_party_total(scenario: &Scenario) -> usize {
+    let optional = OPTIONAL.iter().filter(|r| (r.is_on)(scenario)).count();
+    first_occupancy_total(scenario) + occupancy_totals(scenario).len() + optional
 }
 
 /// Index in [`totals_for`] of the first `entered_stage.<stage>` total.
@@ -1141,6 +1268,24 @@ mod tests {
             totals.len(),
             first_occupancy_total(&sc) + sc.stages.len() + 2 * limited_stages(&sc).len()
         );
+    }
+
+    #[test]
+    fn per_party_totals_follow_the_optional_ones_home_first_and_social_capital_last() {
+        let text = std::fs::read_to_string("scenarios/dazu-chengdu.toml").unwrap();
+        let sc = crate::scenario::Scenario::from_toml("dazu-chengdu.toml", &text).unwrap();
+        assert!(party_names(&sc).is_empty());
+        let text = text.replace("tax_split = {", "party_totals = true\ntax_split = {")
+            + "[risk_fund]\nshares = { province = 1, home = 1 }\nsize_yuan = 1e6\ncover = 0.5\n";
+        let sc = crate::scenario::Scenario::from_toml("dazu-chengdu.toml", &text).unwrap();
+        assert_eq!(party_names(&sc), ["home", "host", "province", "social_capital"]);
+        let totals = totals_for(&sc);
+        let first = first_party_total(&sc);
+        assert_eq!(totals[first - 1].name, "risk_fund_compensation_yuan");
+        assert_eq!(totals[first].name, "cost_yuan.home");
+        assert_eq!(totals[first + 4].name, "benefit_yuan.home");
+        assert_eq!(totals.last().unwrap().name, "benefit_yuan.social_capital");
+        assert_eq!(totals.len(), first + 8);
     }
 
     #[test]

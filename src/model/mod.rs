@@ -13,8 +13,10 @@ pub mod metrics;
 mod money;
 mod occupancy;
 mod operator;
+mod parties;
 mod project;
 mod relocation;
+mod risk_fund;
 mod streams;
 mod talent;
 mod targets;
@@ -76,6 +78,10 @@ pub struct Prepared<'s> {
     /// Slot of each optional total in a totals row (`None` when the scenario leaves its
     /// mechanism off).
     optional_slots: [Option<usize>; metrics::Optional::COUNT],
+    /// Parties of the per-party totals (empty when the scenario does not report them).
+    party_names: Vec<String>,
+    /// Index of the first per-party total.
+    first_party_total: usize,
     bins: usize,
     /// Phases of each link's hazard and barrier under its governance (empty for a link
     /// without; no entries at all when no link has governance).
@@ -197,6 +203,8 @@ impl<'s> Prepared<'s> {
             optional_slots: metrics::optional_slots(scenario),
             occupancy_offset: metrics::first_occupancy_total(scenario),
             limited_stages: metrics::limited_stages(scenario),
+            party_names: metrics::party_names(scenario),
+            first_party_total: metrics::first_party_total(scenario),
             bins: scenario.bins(),
             governance: if scenario.links.iter().any(|l| l.governance.is_some()) {
                 (0..scenario.links.len())

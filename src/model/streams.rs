@@ -101,6 +101,17 @@ pub(super) mod slot {
     pub const LICENCE: u64 = TRANSFER;
     /// The value of that licence.
     pub const LICENCE_VALUE: u64 = TRANSFER + 1;
+    /// Base of the fund mechanics' slots (a project takes money from one fund at most,
+    /// so they need no fund index).
+    const FUND_MECHANICS: u64 = 1 << 24;
+    /// The size of an investee's follow-on round.
+    pub const FOLLOW_ON: u64 = FUND_MECHANICS;
+    /// Months from the investment to the fund's exit.
+    pub const EXIT_AFTER: u64 = FUND_MECHANICS + 1;
+    /// The multiple an exit returns.
+    pub const EXIT_MULTIPLE: u64 = FUND_MECHANICS + 2;
+    /// Whether the exit is a listing.
+    pub const LISTING: u64 = FUND_MECHANICS + 3;
 
     /// Duration of stage `s`.
     #[inline]
@@ -190,6 +201,10 @@ mod tests {
             ("choose enclave", slot::CHOOSE_ENCLAVE),
             ("licence", slot::LICENCE),
             ("licence value", slot::LICENCE_VALUE),
+            ("follow-on", slot::FOLLOW_ON),
+            ("exit after", slot::EXIT_AFTER),
+            ("exit multiple", slot::EXIT_MULTIPLE),
+            ("listing", slot::LISTING),
         ]
         .into_iter()
         .map(|(n, s)| (n.to_string(), s))

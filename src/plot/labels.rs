@@ -247,6 +247,14 @@ fn known_metric(name: &str) -> Option<(&'static str, &'static str)> {
         "cooperation_months" => ("months of cooperation", "合作持续月数"),
         "talent_cost_yuan" => ("talent programmes cost", "人才项目支出"),
         "graduate_candidates" => ("candidates from joint graduates", "联合培养研究生带来的候选项目"),
+        "risk_fund_paid_yuan" => ("risk fund payments", "风险共担基金支出"),
+        "risk_fund_compensation_yuan" => ("risk compensation to backers", "风险补偿（项目投资方）"),
+        "follow_on_capital_yuan" => ("follow-on social capital", "后续轮次社会资本"),
+        "fund_exits" => ("fund exits", "基金退出项目"),
+        "fund_exit_proceeds_yuan" => ("fund exit proceeds", "基金退出回收"),
+        "fund_held_yuan" => ("fund money still invested", "基金在投金额"),
+        "listings" => ("listings", "上市企业"),
+        "return_quota_met" => ("return-investment quota met", "返投任务完成率"),
         "months_to_landing_histogram" => (
             "landings by months from admission to landing",
             "按入驻至落地月数统计的落地数",
@@ -265,6 +273,7 @@ fn known_stage(name: &str) -> Option<(&'static str, &'static str)> {
         "home" => ("home", "家乡"),
         "host" => ("host", "所在城市"),
         "province" => ("province", "省级"),
+        "social_capital" => ("social capital", "社会资本"),
         _ => return None,
     })
 }
@@ -323,6 +332,18 @@ pub fn metric(lang: Lang, name: &str) -> String {
         return match lang {
             Lang::En => format!("tax to {}", part(party)),
             Lang::Zh => format!("{}分得税收", part(party)),
+        };
+    }
+    if let Some(party) = name.strip_prefix("cost_yuan.") {
+        return match lang {
+            Lang::En => format!("cost to {}", part(party)),
+            Lang::Zh => format!("{}承担成本", part(party)),
+        };
+    }
+    if let Some(party) = name.strip_prefix("benefit_yuan.") {
+        return match lang {
+            Lang::En => format!("benefit to {}", part(party)),
+            Lang::Zh => format!("{}所得收益", part(party)),
         };
     }
     name.to_string()

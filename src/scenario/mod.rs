@@ -381,6 +381,8 @@ pub struct LandingWeights {
     pub same_city: f64,
     /// Per unit share of free slots in the first home stage.
     pub free_capacity: f64,
+    /// Per unit of the joint risk fund's `cover`, while the fund has money left.
+    pub risk_cover: f64,
 }
 
 /// The discrete choice a graduate makes at the hand-off from host-side to home-side
@@ -439,6 +441,41 @@ pub struct Fund {
     /// Return investment an investee that lands brings home, as a multiple of the fund's
     /// (government) money in it: Kunshan's mother fund drew 3.46 yuan per yuan paid in.
     pub return_multiple: f64,
+    /// Fund-level return-investment quota (强制返投), a multiple of `size_yuan`: until the
+    /// investees that landed have brought home that much, every new investee is bound to
+    /// land at home; 0 for none.
+    pub return_quota: f64,
+    /// Later round of social capital an investee draws when it lands at home, as a
+    /// multiple of the ticket; `None` for none.
+    pub follow_on: Option<Distribution>,
+    /// Months from the investment to the fund's exit; `None`: the fund never exits.
+    pub exit_after: Option<Distribution>,
+    /// Proceeds of an exit as a multiple of the money exited (used with `exit_after`).
+    pub exit_multiple: Option<Distribution>,
+    /// Chance that an exit is a listing (IPO).
+    pub listing_chance: f64,
+}
+
+/// A joint risk fund (风险共担基金): parties pay in by agreed shares, and the fund covers
+/// part of failed projects' losses and of landing subsidies while its money lasts.
+#[derive(Clone, Debug)]
+pub struct RiskFund {
+    /// Party names, as in `tax_split` ("home" is the home cities' budget).
+    pub parties: Vec<String>,
+    /// Shares of each payment drawn from each party, summing to 1, indexed like `parties`.
+    pub shares: Vec<f64>,
+    /// Index of "home" in `parties`, if the home cities pay in.
+    pub home: Option<usize>,
+    /// Money the parties commit, yuan: the most the fund ever pays.
+    pub size_yuan: f64,
+    /// Share of each covered loss the fund pays: funds' government money lost in failed
+    /// investees, and `loss_per_failure_yuan`.
+    pub cover: f64,
+    /// Loss of the backers of a project that fails before landing (an enclave or host
+    /// stage), yuan; 0 for none.
+    pub loss_per_failure_yuan: f64,
+    /// Share of each real landing's subsidy the fund pays.
+    pub subsidy_cover: f64,
 }
 
 /// How the tax on an industrialized firm's output is shared among the parties.
@@ -498,6 +535,9 @@ pub struct Economics {
     pub jobs_per_million_yuan: f64,
     /// Who gets the tax.
     pub tax_split: TaxSplit,
+    /// Report cost and benefit by party even without a mechanism that moves money
+    /// between parties.
+    pub party_totals: bool,
 }
 
 /// A validated scenario: every reference resolved, every value in range.
@@ -542,6 +582,8 @@ pub struct Scenario {
     pub funds: Vec<Fund>,
     /// Innovation vouchers.
     pub vouchers: Vec<Voucher>,
+    /// The joint risk fund, if any.
+    pub risk_fund: Option<RiskFund>,
     /// Policy changes at dates, in the order of their dates (file order among equal dates).
     pub changes: Vec<Change>,
     /// Established firms moving between cities (`[[relocation]]`).

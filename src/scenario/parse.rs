@@ -8,8 +8,8 @@
 use super::overrides::Step;
 use super::{
     Body, Burst, Challenge, Change, City, Diagnostics, Economics, Enclave, Flow, Fund, Governance, Landing,
-    LandingWeights, Link, Operator, OperatorKind, Place, RegistrationTarget, Relocation, Role, Scenario, Setting,
-    Stage, Talent, TaxSplit, Transfer, Voucher, WhenFull,
+    LandingWeights, Link, Operator, OperatorKind, Place, RegistrationTarget, Relocation, RiskFund, Role, Scenario,
+    Setting, Stage, Talent, TaxSplit, Transfer, Voucher, WhenFull,
 };
 use crate::dist::Distribution;
 use crate::input::{Dimension, Document, Read, Table, Value};
@@ -116,7 +116,7 @@ fn at_most(root: &Table<'_, '_>, key: &'static str, count: usize, max: usize) {
 }
 
 /// The top-level sections of a scenario file.
-const SECTIONS: [&str; 15] = [
+const SECTIONS: [&str; 16] = [
     "scenario",
     "city",
     "link",
@@ -132,6 +132,7 @@ const SECTIONS: [&str; 15] = [
     "relocation",
     "transfer",
     "challenge",
+    "risk_fund",
 ];
 
 /// The [scenario] table's settings.
@@ -238,6 +239,9 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
     let relocations = read_relocations(root, &places, economics.as_ref(), horizon);
     let transfer = root.get("transfer").map(|v| read_transfer(&v, economics.as_ref()));
     let challenges = read_challenges(root, &places, horizon);
+    let risk_fund = root.get("risk_fund").map(|v| read_risk_fund(&v, economics.is_some()));
+    check_party_names(root, &economics, &risk_fund);
+    check_risk_cover(root, &landing, risk_fund.is_some());
     let mut enclaves = enclaves;
     let changes = read_changes(
         root,
@@ -270,6 +274,7 @@ fn read_scenario(root: &Table<'_, '_>) -> Read<Scenario> {
         economics: lift(economics)?,
         funds: funds.into_iter().collect::<Read<_>>()?,
         vouchers: vouchers.into_iter().collect::<Read<_>>()?,
+        risk_fund: lift(risk_fund)?,
         changes: changes?,
         relocations: relocations.into_iter().collect::<Read<_>>()?,
         transfer: lift(transfer)?,
@@ -1558,8 +1563,10 @@ fn read_funds(root: &Table<'_, '_>, places: &Places<'_>, stages: &Names) -> Vec<
         let multiple = t.or("return_multiple", 0.0, |v| {
             v.number_in(0.0, 1000.0, "a multiple of the ticket")
         });
+        let mechanics = read_fund_mechanics(&t, multiple);
         t.finish();
         out.push((|| {
+            let (return_quota, follow_on, exit_after, exit_multiple, listing_chance) = mechanics?;
             Some(Fund {
                 name: name?,
                 owner: owner?,
@@ -1571,10 +1578,212 @@ fn read_funds(root: &Table<'_, '_>, places: &Places<'_>, stages: &Names) -> Vec<
                 scouting_noise: noise?,
                 return_clause: clause?,
                 return_multiple: multiple?,
+                return_quota,
+                follow_on,
+                exit_after,
+                exit_multiple,
+                listing_chance,
             })
         })());
     }
     out
+}
+
+/// What a fund's mechanics read: the return quota, follow-on, exit timing, exit multiple
+/// and listing chance.
+type FundMechanics = (
+    f64,
+    Option<Distribution>,
+    Option<Distribution>,
+    Option<Distribution>,
+    f64,
+);
+
+/// A fund's return quota, follow-on round, exits and listings (all off by default).
+fn read_fund_mechanics(t: &Table<'_, '_>, multiple: Read<f64>) -> Read<FundMechanics> {
+    let quota = t.or("return_quota", 0.0, |v| {
+        v.number_in(0.0, 1000.0, "a multiple of the fund's size")
+    });
+    // A multiple of money: non-negative, with a mean a planner could mean.
+    let multiple_of = |key: &'static str, what: &'static str| {
+        t.optional(key, |v| {
+            let d = v.distribution(Dimension::Number)?;
+            let d = non_negative(&v, &d)?;
+            if d.mean() > 1000.0 {
+                v.fail(what, &format!("a mean of {}", d.mean()), None);
+                return None;
+            }
+            Some(d)
+        })
+    };
+    let follow_on = multiple_of("follow_on", "a multiple of the ticket with a mean of at most 1,000");
+    let exit_after = t.optional("exit_after", |v| {
+        let d = v.distribution(Dimension::Duration)?;
+        non_negative(&v, &d)
+    });
+    let exit_multiple = multiple_of(
+        "exit_multiple",
+        "a multiple of the money exited with a mean of at most 1,000",
+    );
+    let listing = t.or("listing_chance", 0.0, |v| v.probability());
+    let exits = t.has("exit_after");
+    for key in ["exit_multiple", "listing_chance"] {
+        if let (Some(v), false) = (t.get(key), exits) {
+            v.fail(
+                "`exit_multiple` and `listing_chance` only with `exit_after`",
+                &format!("`{key}` in a fund that never exits"),
+                Some("add `exit_after = \"5 years\"` (or a distribution), or remove the key".to_string()),
+            );
+        }
+    }
+    if let (true, false) = (exits, t.has("exit_multiple")) {
+        t.missing(
+            "exit_multiple",
+            "what an exit returns per yuan (a multiple or a distribution), needed with `exit_after`",
+        );
+    }
+    if let (Some(q), Some(m)) = (quota, multiple) {
+        if q > 0.0 && m <= 0.0 {
+            t.get("return_quota").expect("quota is present").fail(
+                "a `return_quota` only with a `return_multiple` above 0",
+                "a quota that no landing can fill",
+                Some("set `return_multiple` (Kunshan: 3.46) or remove `return_quota`".to_string()),
+            );
+            return None;
+        }
+    }
+    Some((
+        quota?,
+        lift(follow_on)?,
+        lift(exit_after)?,
+        lift(exit_multiple)?,
+        listing?,
+    ))
+}
+
+/// `[risk_fund]`: the parties' shares, the size and what it covers.
+fn read_risk_fund(v: &Value<'_, '_>, economics: bool) -> Read<RiskFund> {
+    let t = v.table()?;
+    if !economics {
+        v.fail(
+            "[risk_fund] only with [economics] (its costs are reported by party)",
+            "[risk_fund] without [economics]",
+            None,
+        );
+    }
+    let shares = t
+        .required(
+            "shares",
+            "the parties' shares of what the fund pays, such as { home = 0.6, host = 0.4 }",
+        )
+        .and_then(|v| read_shares(&v));
+    let size = t
+        .required("size_yuan", "the money the parties commit, yuan")
+        .and_then(|v| v.number_in(1.0, 1e13, "an amount in yuan"));
+    let cover = t.or("cover", 0.0, |v| v.probability());
+    let loss = t.or("loss_per_failure_yuan", 0.0, |v| {
+        v.number_in(0.0, 1e12, "an amount in yuan")
+    });
+    let subsidy_cover = t.or("subsidy_cover", 0.0, |v| v.probability());
+    t.finish();
+    if let (Some(c), Some(s)) = (cover, subsidy_cover) {
+        if c <= 0.0 && s <= 0.0 {
+            v.fail(
+                "a `cover` or a `subsidy_cover` above 0",
+                "a risk fund that covers nothing",
+                Some("`cover = 0.5` pays half of failed projects' losses".to_string()),
+            );
+            return None;
+        }
+    }
+    let (parties, shares) = shares?;
+    Some(RiskFund {
+        home: parties.iter().position(|p| p == "home"),
+        parties,
+        shares,
+        size_yuan: size?,
+        cover: cover?,
+        loss_per_failure_yuan: loss?,
+        subsidy_cover: subsidy_cover?,
+    })
+}
+
+/// `{ home = 0.6, host = 0.4 }`: parties and their weights, normalized to sum to 1.
+fn read_shares(v: &Value<'_, '_>) -> Read<(Vec<String>, Vec<f64>)> {
+    let t = v.table()?;
+    let mut parties = Vec::new();
+    let mut weights = Vec::new();
+    let mut ok = true;
+    for (key, value) in t.entries() {
+        match value.number_in(0.0, 1e6, "a weight") {
+            Some(w) => {
+                parties.push(key.to_string());
+                weights.push(w);
+            }
+            None => ok = false,
+        }
+    }
+    let total: f64 = weights.iter().sum();
+    if ok && total <= 0.0 {
+        v.fail(
+            "weights of the parties, not all zero, such as { home = 0.6, host = 0.4 }",
+            "no positive weight",
+            None,
+        );
+        return None;
+    }
+    ok.then(|| (parties, weights.iter().map(|w| w / total).collect()))
+}
+
+/// The per-party totals name a party `social_capital` themselves: no tax or risk-fund
+/// party may take that name when they are reported.
+fn check_party_names(root: &Table<'_, '_>, economics: &Option<Read<Economics>>, risk_fund: &Option<Read<RiskFund>>) {
+    let Some(Some(economics)) = economics else { return };
+    let risk_fund_read = matches!(risk_fund, Some(Some(_)));
+    if !(economics.party_totals || risk_fund.is_some()) {
+        return;
+    }
+    for (section, key, read) in [
+        ("economics", "tax_split", true),
+        ("risk_fund", "shares", risk_fund_read),
+    ] {
+        let split = read
+            .then(|| root.get(section))
+            .flatten()
+            .and_then(|v| v.table())
+            .and_then(|t| t.get(key))
+            .and_then(|v| v.table());
+        if let Some(v) = split.and_then(|t| t.get(SOCIAL_CAPITAL)) {
+            v.fail(
+                "party names other than `social_capital` when costs and benefits are reported by party",
+                "`social_capital`, the name of the social investors' totals",
+                Some("call the party something else, such as `investors`".to_string()),
+            );
+        }
+    }
+}
+
+/// The name of the social investors in the per-party totals.
+const SOCIAL_CAPITAL: &str = "social_capital";
+
+/// A `risk_cover` landing weight with no risk fund would silently do nothing.
+fn check_risk_cover(root: &Table<'_, '_>, landing: &Option<Read<Option<Landing>>>, risk_fund: bool) {
+    let Some(Some(Some(landing))) = landing else { return };
+    if landing.weights.risk_cover != 0.0 && !risk_fund {
+        let weight = root
+            .get("landing")
+            .and_then(|v| v.table())
+            .and_then(|t| t.get("weights"))
+            .and_then(|v| v.table())
+            .and_then(|t| t.get("risk_cover"));
+        if let Some(v) = weight {
+            v.fail(
+                "a `risk_cover` weight only with a [risk_fund]",
+                "a weight on a risk cover that no fund gives",
+                Some("add a [risk_fund] table, or remove the weight".to_string()),
+            );
+        }
+    }
 }
 
 /// Settings that would silently do nothing: a fund investing once projects have already
@@ -1728,6 +1937,7 @@ fn read_economics(v: &Value<'_, '_>, sectors: &Names, horizon: Option<Option<f64
         }),
         Some(v) => read_tax_split(&v),
     };
+    let party_totals = t.or("party_totals", false, |v| v.boolean());
     t.finish();
     Some(Economics {
         output: output?,
@@ -1735,6 +1945,7 @@ fn read_economics(v: &Value<'_, '_>, sectors: &Names, horizon: Option<Option<f64
         tax_rate: tax_rate?,
         jobs_per_million_yuan: jobs?,
         tax_split: split?,
+        party_totals: party_totals?,
     })
 }
 
@@ -1945,10 +2156,11 @@ fn read_landing(t: &Table<'_, '_>) -> Read<Option<Landing>> {
                 "barrier",
                 "same_city",
                 "free_capacity",
+                "risk_cover",
             ]
             .map(|k| utility(&w, k));
             w.finish();
-            let [subsidy, lock_in, fit, travel, barrier, same_city, free_capacity] = read;
+            let [subsidy, lock_in, fit, travel, barrier, same_city, free_capacity, risk_cover] = read;
             Some(LandingWeights {
                 subsidy: subsidy?,
                 lock_in: lock_in?,
@@ -1957,6 +2169,7 @@ fn read_landing(t: &Table<'_, '_>) -> Read<Option<Landing>> {
                 barrier: barrier?,
                 same_city: same_city?,
                 free_capacity: free_capacity?,
+                risk_cover: risk_cover?,
             })
         })
         .unwrap_or(Some(LandingWeights::default()));
