@@ -31,7 +31,8 @@ fn articles() -> BTreeSet<String> {
 
 fn figures() -> toml::Table {
     let text = std::fs::read_to_string("scenarios/reported/figures.toml").expect("scenarios/reported/figures.toml");
-    text.parse().unwrap_or_else(|e| panic!("scenarios/reported/figures.toml: {e}"))
+    text.parse()
+        .unwrap_or_else(|e| panic!("scenarios/reported/figures.toml: {e}"))
 }
 
 /// Every shipped scenario, sweep, comparison, calibration and figures file: `.toml` files
@@ -61,9 +62,33 @@ fn shipped_files() -> Vec<PathBuf> {
 
 /// Keys whose string values are names or words, never quantities, even when they hold a
 /// digit ("无锡驻沪科创飞地(9个)", "stage[2].duration", "003").
-const TEXT_KEYS: [&str; 22] = [
-    "name", "title", "id", "path", "scenario", "province", "metro", "role", "host", "home", "owner", "enclave",
-    "place", "sector", "model", "when_full", "dist", "design", "unit", "metric", "article", "stage",
+const TEXT_KEYS: [&str; 26] = [
+    "name",
+    "title",
+    "id",
+    "path",
+    "scenario",
+    "province",
+    "metro",
+    "role",
+    "host",
+    "home",
+    "owner",
+    "enclave",
+    "place",
+    "sector",
+    "model",
+    "when_full",
+    "dist",
+    "design",
+    "unit",
+    "metric",
+    "article",
+    "stage",
+    "what",
+    "period",
+    "quote",
+    "no_metric",
 ];
 
 /// The code of a line and its comment (after the first `#` outside a string).
@@ -100,7 +125,10 @@ fn starts_numeric(s: &str) -> bool {
 fn numbers_set(code: &str) -> Vec<String> {
     let trimmed = code.trim();
     // A table header such as [[stage]] or [landing.weights] sets nothing.
-    if trimmed.starts_with('[') && !trimmed.contains('=') && trimmed[1..].trim_start_matches('[').starts_with(char::is_alphabetic) {
+    if trimmed.starts_with('[')
+        && !trimmed.contains('=')
+        && trimmed[1..].trim_start_matches('[').starts_with(char::is_alphabetic)
+    {
         return Vec::new();
     }
     let chars: Vec<char> = code.chars().collect();
@@ -198,18 +226,24 @@ fn tag_problem(tag: &str, comment: &str, articles: &BTreeSet<String>) -> Option<
     if let Some(reason) = rest_after("assumption") {
         return match reason.strip_prefix(':').map(str::trim) {
             Some(r) if r.len() >= 3 => None,
-            _ => Some(format!("[{tag}]: an assumption states its reason, as [assumption: why]")),
+            _ => Some(format!(
+                "[{tag}]: an assumption states its reason, as [assumption: why]"
+            )),
         };
     }
     if let Some(why) = rest_after("calibrated") {
         return match why.strip_prefix(':').map(str::trim) {
             Some(w) if w.contains(',') => None,
-            _ => Some(format!("[{tag}]: a calibrated value names its target and run, as [calibrated: target, run]")),
+            _ => Some(format!(
+                "[{tag}]: a calibrated value names its target and run, as [calibrated: target, run]"
+            )),
         };
     }
     let article = &tag[..3];
     if !articles.contains(article) {
-        return Some(format!("[{tag}]: there is no article {article} (the articles are {articles:?})"));
+        return Some(format!(
+            "[{tag}]: there is no article {article} (the articles are {articles:?})"
+        ));
     }
     let rest = tag[3..].trim();
     if rest.is_empty() {
@@ -218,7 +252,9 @@ fn tag_problem(tag: &str, comment: &str, articles: &BTreeSet<String>) -> Option<
         return if has_chinese(after) {
             None
         } else {
-            Some(format!("[{tag}] quotes no Chinese: give the figure as the article states it"))
+            Some(format!(
+                "[{tag}] quotes no Chinese: give the figure as the article states it"
+            ))
         };
     }
     if let Some(arithmetic) = rest.strip_prefix("derived:") {
@@ -232,7 +268,9 @@ fn tag_problem(tag: &str, comment: &str, articles: &BTreeSet<String>) -> Option<
     if rest.starts_with(':') || rest.starts_with(',') {
         return None;
     }
-    Some(format!("[{tag}]: expected [{article}], [{article} derived: …] or [{article}: …]"))
+    Some(format!(
+        "[{tag}]: expected [{article}], [{article} derived: …] or [{article}: …]"
+    ))
 }
 
 /// Every problem in `text` (the file `file`): lines that set a number without a valid tag
@@ -298,17 +336,40 @@ fn the_checker_finds_untagged_numbers_and_unknown_articles() {
     assert_eq!(check("seats = 110").len(), 1);
     assert_eq!(check("seats = 110   # a comment without a tag").len(), 1);
     assert_eq!(check("horizon = \"10 years\"").len(), 1);
-    assert_eq!(check("duration = { dist = \"lognormal\", median = \"12 months\" }").len(), 1);
+    assert_eq!(
+        check("duration = { dist = \"lognormal\", median = \"12 months\" }").len(),
+        1
+    );
     assert_eq!(check("fit = { a-b = 0.5 }").len(), 1);
     assert_eq!(check("set = { \"enclave[0].reach\" = 0.3 }").len(), 1);
     assert_eq!(check("values = [60, 110]").len(), 1);
     assert_eq!(check("home_constant = -0.5").len(), 1);
-    assert_eq!(check("seats = 110  # [assumption]").len(), 2, "a bare [assumption] has no reason");
-    assert_eq!(check("seats = 110  # [001]").len(), 2, "an article tag quotes the figure");
-    assert_eq!(check("seats = 110  # [003] \"199个工位\"").len(), 2, "no article 003 here");
+    assert_eq!(
+        check("seats = 110  # [assumption]").len(),
+        2,
+        "a bare [assumption] has no reason"
+    );
+    assert_eq!(
+        check("seats = 110  # [001]").len(),
+        2,
+        "an article tag quotes the figure"
+    );
+    assert_eq!(
+        check("seats = 110  # [003] \"199个工位\"").len(),
+        2,
+        "no article 003 here"
+    );
     assert_eq!(check("seats = 110  # [calibrated: admitted]").len(), 2, "names its run");
-    assert_eq!(check("seats = 110  # [001 derived: many]").len(), 2, "shows its arithmetic");
-    assert_eq!(check("# see [002] \"1.5小时经济圈\"").len(), 1, "citations in comments are checked too");
+    assert_eq!(
+        check("seats = 110  # [001 derived: many]").len(),
+        2,
+        "shows its arithmetic"
+    );
+    assert_eq!(
+        check("# see [002] \"1.5小时经济圈\"").len(),
+        1,
+        "citations in comments are checked too"
+    );
     // Tagged numbers, and lines that set no number.
     assert!(check("seats = 110  # [assumption: 4 desks a team]").is_empty());
     assert!(check("seats = 110  # [001] \"共199个工位\"").is_empty());
@@ -316,7 +377,11 @@ fn the_checker_finds_untagged_numbers_and_unknown_articles() {
     assert!(check("reach = 0.4  # [calibrated: admitted 55 and landed 4, feidi calibrate x.toml]").is_empty());
     assert!(check("name = \"无锡驻沪科创飞地(9个)\"").is_empty());
     assert!(check("path = \"stage[2].duration\"").is_empty());
-    assert_eq!(check("reach = 0.25  # [assumption: a reason that goes on").len(), 2, "closed on its line");
+    assert_eq!(
+        check("reach = 0.25  # [assumption: a reason that goes on").len(),
+        2,
+        "closed on its line"
+    );
     assert!(check("[[stage]]").is_empty());
     assert!(check("same_city_treatment = true").is_empty());
     assert!(check("# 50余个 in a comment [000], [001]").is_empty());
@@ -328,7 +393,11 @@ fn the_reported_figures_table_has_its_shape() {
     let articles = articles();
     assert_eq!(articles.len(), 5, "the five seed articles 000–004");
     let figures = table["figure"].as_array().expect("[[figure]] entries");
-    assert!(figures.len() >= 10, "the articles report more figures than {}", figures.len());
+    assert!(
+        figures.len() >= 10,
+        "the articles report more figures than {}",
+        figures.len()
+    );
     let mut ids = BTreeSet::new();
     let text = |f: &toml::Value, key: &str| -> String {
         let id = f.get("id").and_then(|v| v.as_str()).unwrap_or("?");
@@ -343,31 +412,50 @@ fn the_reported_figures_table_has_its_shape() {
         for key in ["what", "unit", "period"] {
             text(f, key);
         }
-        let value = f.get("value").and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)));
-        assert!(value.is_some_and(|v| v.is_finite() && v >= 0.0), "figure {id}: `value` must be a number");
+        let value = f
+            .get("value")
+            .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)));
+        assert!(
+            value.is_some_and(|v| v.is_finite() && v >= 0.0),
+            "figure {id}: `value` must be a number"
+        );
         let article = text(f, "article");
         assert!(articles.contains(&article), "figure {id}: no article {article}");
-        assert!(has_chinese(&text(f, "quote")), "figure {id}: `quote` is the article's sentence, in Chinese");
+        assert!(
+            has_chinese(&text(f, "quote")),
+            "figure {id}: `quote` is the article's sentence, in Chinese"
+        );
         match (f.get("metric"), f.get("no_metric")) {
             (Some(_), None) => {
                 let scenario_name = text(f, "scenario");
                 let path = format!("scenarios/{scenario_name}.toml");
-                let sc = common::scenario(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("figure {id}: {path}: {e}")));
+                let sc = common::scenario(
+                    &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("figure {id}: {path}: {e}")),
+                );
                 let metric = text(f, "metric");
                 let known = feidi::model::metrics::totals_for(&sc);
                 let info = known
                     .iter()
                     .find(|m| m.name == metric)
                     .unwrap_or_else(|| panic!("figure {id}: {scenario_name} has no metric {metric}"));
-                assert_eq!(info.unit, text(f, "unit"), "figure {id}: the figure's unit is the metric's");
+                assert_eq!(
+                    info.unit,
+                    text(f, "unit"),
+                    "figure {id}: the figure's unit is the metric's"
+                );
                 if let Some(at) = f.get("at") {
-                    let at = at.as_str().unwrap_or_else(|| panic!("figure {id}: `at` is a duration such as \"7 years\""));
+                    let at = at
+                        .as_str()
+                        .unwrap_or_else(|| panic!("figure {id}: `at` is a duration such as \"7 years\""));
                     let years: f64 = at
                         .strip_suffix(" years")
                         .and_then(|y| y.parse().ok())
                         .unwrap_or_else(|| panic!("figure {id}: `at` = {at:?}, expected \"N years\""));
                     let horizon = sc.horizon.expect("a shipped scenario has a horizon");
-                    assert!(years > 0.0 && years * 12.0 <= horizon + 1e-9, "figure {id}: `at` beyond the horizon");
+                    assert!(
+                        years > 0.0 && years * 12.0 <= horizon + 1e-9,
+                        "figure {id}: `at` beyond the horizon"
+                    );
                 }
             }
             (None, Some(_)) => {
