@@ -161,14 +161,15 @@ where
     chart.draw(root, &body)
 }
 
-/// Formats an axis number without noise: 1 200, 0.35, 1.2e9.
+/// Formats an axis number without noise and never in e-notation: 1,200, 0.35,
+/// 1,200,000,000 (large and tiny values as [`crate::results::format::number`] has them).
 pub fn tick(v: f64) -> String {
     let a = v.abs();
     // Axis ticks computed as sums land a rounding error away from zero.
     if a < 1e-12 {
         "0".into()
-    } else if !(1e-3..1e7).contains(&a) {
-        format!("{v:.1e}")
+    } else if !(1e-3..1e3).contains(&a) {
+        crate::results::format::number(v)
     } else if a >= 100.0 || (v - v.round()).abs() < 1e-9 {
         format!("{v:.0}")
     } else if a >= 1.0 {
@@ -587,6 +588,7 @@ mod tests {
         let font = ab_glyph::FontRef::try_from_slice(FONT_BYTES).expect("the embedded font parses");
         let sources = [
             include_str!("labels.rs"),
+            include_str!("names.rs"),
             include_str!("charts.rs"),
             include_str!("draw.rs"),
             include_str!("../report/mod.rs"),
