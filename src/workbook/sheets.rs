@@ -16,6 +16,8 @@ const MAX_WIDTH: f64 = 36.0;
 const MIN_WIDTH: f64 = 8.0;
 /// Width a number needs in the General format (up to about 11 significant digits).
 const NUMBER_WIDTH: f64 = 12.0;
+/// The divisor of shares shown in percent ([`labels::unit`] of `share`).
+const PERCENT: f64 = 0.01;
 
 /// Every sheet of `loaded`, in the order a planner reads them.
 pub(super) fn sheets(loaded: &Loaded, lang: Lang) -> Result<Vec<Worksheet>, XlsxError> {
@@ -97,6 +99,21 @@ impl Sheet {
         Ok(())
     }
 
+    /// A figure in a unit whose values are divided by `scale` ([`labels::unit`]); a
+    /// share (scale 0.01, shown in percent) is written as the share itself with a percent
+    /// format, so that Excel computes with 0.078 and shows 7.80%.
+    fn quantity(&mut self, row: u32, column: u16, x: Option<f64>, scale: f64) -> Result<(), XlsxError> {
+        if scale != PERCENT {
+            return self.number(row, column, x.map(|x| x / scale));
+        }
+        if let Some(x) = x.filter(|x| x.is_finite()) {
+            let percent = Format::new().set_num_format("0.00%");
+            self.sheet.write_number_with_format(row, column, x, &percent)?;
+            self.fit(column, NUMBER_WIDTH);
+        }
+        Ok(())
+    }
+
     /// The sheet, its columns sized.
     fn finish(mut self) -> Result<Worksheet, XlsxError> {
         for (c, w) in self.widths.iter().enumerate() {
@@ -146,7 +163,7 @@ fn summary(run: &RunResults, names: &Names, lang: Lang) -> Result<Worksheet, Xls
             .into_iter()
             .enumerate()
         {
-            sheet.number(row, 3 + c as u16, x.map(|x| x / scale))?;
+            sheet.quantity(row, 3 + c as u16, x, scale)?;
         }
         sheet.number(row, 9, Some(m.n as f64))?;
     }
@@ -176,7 +193,7 @@ fn series(run: &RunResults, names: &Names, lang: Lang) -> Result<Worksheet, Xlsx
         sheet.number(row, 1, first.map(|r| r.start))?;
         sheet.number(row, 2, first.map(|r| r.end))?;
         for (c, rows) in columns.iter().enumerate() {
-            sheet.number(row, 3 + c as u16, rows.get(bin).map(|r| r.mean / scales[c]))?;
+            sheet.quantity(row, 3 + c as u16, rows.get(bin).map(|r| r.mean), scales[c])?;
         }
     }
     sheet.finish()
@@ -271,7 +288,7 @@ fn points(sweep: &SweepResults, names: &Names, lang: Lang) -> Result<Worksheet, 
             column += 1;
         }
         for (c, scale) in &metrics {
-            sheet.number(row, column, Some(t.number(r, *c) / scale))?;
+            sheet.quantity(row, column, Some(t.number(r, *c)), *scale)?;
             column += 1;
         }
     }
@@ -314,30 +331,30 @@ fn comparison(compare: &CompareFile, names: &Names, lang: Lang) -> Result<Worksh
     for (i, m) in compare.metrics.iter().enumerate() {
         let row = i as u32 + 1;
         let (scale, unit) = labels::unit(lang, &m.unit);
-        let scaled = |x: Option<f64>| x.map(|x| x / scale);
         sheet.text(row, 0, &names.metric(lang, &m.metric))?;
         sheet.text(row, 1, &m.metric)?;
         sheet.text(row, 2, &unit)?;
         let mut column = 3u16;
         for a in &compare.alternatives {
             let mean = m.alternatives.iter().find(|s| s.name == a.name).and_then(|s| s.mean);
-            sheet.number(row, column, scaled(mean))?;
+            sheet.quantity(row, column, mean, scale)?;
             column += 1;
         }
         for (a, b) in &pairs {
             let d = m.differences.iter().find(|d| &d.a == a && &d.b == b);
+            // The difference and its interval in the metric's unit, the wins as shares.
             let figures = match d {
                 Some(d) => [
-                    scaled(d.mean),
-                    scaled(d.ci_low),
-                    scaled(d.ci_high),
-                    share(d.wins_a, d),
-                    share(d.wins_b, d),
+                    (d.mean, scale),
+                    (d.ci_low, scale),
+                    (d.ci_high, scale),
+                    (share(d.wins_a, d), PERCENT),
+                    (share(d.wins_b, d), PERCENT),
                 ],
-                None => [None; 5],
+                None => [(None, 1.0); 5],
             };
-            for x in figures {
-                sheet.number(row, column, x)?;
+            for (x, scale) in figures {
+                sheet.quantity(row, column, x, scale)?;
                 column += 1;
             }
         }
