@@ -299,7 +299,13 @@ fn a_sweep_gets_a_points_sheet_with_durations_as_numbers_of_months() {
             "landing rate: mean (%)",
             "Seats, 大足科创飞地(成都)",
         ),
-        ("zh", "设计点", "中试阶段时长（个月）", "落地率：均值（%）", "大足科创飞地(成都)工位数"),
+        (
+            "zh",
+            "设计点",
+            "中试阶段时长（个月）",
+            "落地率：均值（%）",
+            "大足科创飞地(成都)工位数",
+        ),
     ] {
         let book = workbook(&dir, lang);
         let p = &book[sheet];
