@@ -26,9 +26,10 @@ fn a_grid_sweep_gives_one_row_per_point_and_the_same_bytes_with_one_or_two_threa
     }
     let csv = std::fs::read_to_string(one.join("points.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 9);
-    assert!(
-        csv.starts_with("point,label,replications,enclave[0].seats,city[1].landing_subsidy_yuan,host_candidates.mean,")
-    );
+    // points.csv starts with a byte-order mark, so that Excel reads it as UTF-8.
+    assert!(csv.starts_with(
+        "\u{feff}point,label,replications,enclave[0].seats,city[1].landing_subsidy_yuan,host_candidates.mean,"
+    ));
     assert_same_files(&one, &two, &["points.csv", "manifest.json"]);
     // More seats admit more projects: the points differ the way the grid says.
     let admitted = |row: &str| -> f64 {

@@ -1,7 +1,7 @@
 //! The charts of each kind of results directory, planned from result files alone: what
 //! to draw, with which words, as a [`Planned`] chart that any image format can render.
 
-use super::draw::{self, Bar, Chart, DrawResult, Fan, HBar};
+use super::draw::{self, Bar, Chart, DrawResult, Fan, HBar, Panel};
 use super::labels::{self, Lang, Word};
 use super::names::Names;
 use super::results::{RunResults, Series, SeriesRow, SweepResults, Table};
@@ -48,6 +48,13 @@ pub enum Body {
         /// y axis label.
         y_label: String,
     },
+    /// One scatter panel per lever against a result, with smoothers.
+    Scatter {
+        /// The panels.
+        panels: Vec<Panel>,
+        /// The result and its unit (the shared y axis).
+        y_label: String,
+    },
     /// A heatmap.
     Heatmap {
         /// Column labels (x).
@@ -92,6 +99,7 @@ impl Chart for Planned {
             Body::Bars { bars, y_label } => draw::bar_chart(root, area, bars, y_label),
             Body::HBars { bars, x_label, centre } => draw::hbar_chart(root, area, bars, x_label, *centre),
             Body::Histogram { bins, x_label, y_label } => histogram(area, bins, x_label, y_label),
+            Body::Scatter { panels, y_label } => draw::scatter_panels(area, panels, y_label),
             Body::Heatmap {
                 columns,
                 rows,
@@ -455,6 +463,12 @@ pub fn sweep_charts(sweep: &SweepResults, names: &Names, lang: Lang) -> Vec<Plan
             });
         }
     }
+    // Many points (a Latin hypercube, a Sobol sample): each result against each lever.
+    if table.rows.len() > 24 {
+        for metric in KEY_METRICS {
+            out.extend(scatter(sweep, metric, names, lang));
+        }
+    }
     let runs: Vec<(String, Series)> = (0..table.rows.len())
         .filter_map(|r| {
             let path = sweep.dir.join("series").join(format!("{r:08}.csv"));
@@ -466,6 +480,77 @@ pub fn sweep_charts(sweep: &SweepResults, names: &Names, lang: Lang) -> Vec<Plan
         out.extend(overlay(&runs, "landed_home", lang, "points-landings", &title));
     }
     out
+}
+
+/// How many bins the smoother of a scatter panel averages over.
+const SMOOTHER_BINS: usize = 10;
+
+/// A lever's value as a number ("12 months" is 12), or `None`.
+fn lever_number(field: &str) -> Option<f64> {
+    field.split_whitespace().next()?.replace('_', "").parse().ok()
+}
+
+/// The scatter chart of `metric` against each lever of a sweep, each panel with the
+/// mean of the result over tenths of the lever's points (in the lever's order) as its
+/// smoother; levers whose values are not numbers are left out.
+fn scatter(sweep: &SweepResults, metric: &str, names: &Names, lang: Lang) -> Option<Planned> {
+    let table = &sweep.points;
+    let means = sweep.means(metric)?;
+    let (y_scale, y_unit) = labels::unit(lang, metric_unit(metric));
+    let mut panels = Vec::new();
+    for p in &sweep.parameters {
+        let column = table.column(p)?;
+        let values: Option<Vec<f64>> = table.rows.iter().map(|r| lever_number(&r[column])).collect();
+        let Some(values) = values else { continue };
+        let money = p.ends_with("_yuan");
+        let (x_scale, x_unit) = if money {
+            labels::unit(lang, "yuan")
+        } else if table.rows.first().is_some_and(|r| r[column].trim().ends_with("months")) {
+            labels::unit(lang, "months")
+        } else {
+            (1.0, String::new())
+        };
+        let mut points: Vec<(f64, f64)> = values
+            .iter()
+            .zip(&means)
+            .map(|(x, y)| (x / x_scale, y / y_scale))
+            .filter(|q| q.0.is_finite() && q.1.is_finite())
+            .collect();
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let per_bin = points.len().div_ceil(SMOOTHER_BINS).max(1);
+        let smooth = points
+            .chunks(per_bin)
+            .map(|bin| {
+                let n = bin.len() as f64;
+                (
+                    bin.iter().map(|q| q.0).sum::<f64>() / n,
+                    bin.iter().map(|q| q.1).sum::<f64>() / n,
+                )
+            })
+            .collect();
+        let lever = names.lever(lang, p);
+        let x_label = if x_unit.is_empty() {
+            lever
+        } else {
+            format!("{lever} ({x_unit})")
+        };
+        panels.push(Panel {
+            x_label,
+            points,
+            smooth,
+        });
+    }
+    if panels.is_empty() {
+        return None;
+    }
+    Some(Planned {
+        stem: format!("scatter-{metric}"),
+        title: labels::titled(lang, Word::ScatterTitle.get(lang), &names.metric(lang, metric)),
+        body: Body::Scatter {
+            panels,
+            y_label: format!("{} ({y_unit})", names.metric(lang, metric)),
+        },
+    })
 }
 
 /// Whether less of `metric` is better (costs, waiting), from the metric catalogue.
