@@ -242,7 +242,8 @@ fn sweep_run(args: SweepRunArgs) -> Result<(), Failure> {
         threads: args.threads.count(),
         force: args.output.force,
         allow_long: args.work.allow_long,
-        excel: args.excel.bom(),
+        excel: args.excel.excel,
+        no_bom: args.excel.no_bom,
         shard: shard(args.shard.as_deref())?,
     };
     catch_ctrl_c();
