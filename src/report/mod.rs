@@ -407,9 +407,8 @@ fn sensitivity_table(h: &mut Html, s: &SensitivityFile, names: &Names, lang: Lan
         Method::Sobol => (Word::MethodSobol, [Word::FirstOrder, Word::TotalOrder, Word::Ci95]),
     };
     h.raw(&format!(
-        "<h3>{}: {}</h3>\n",
-        Word::Sensitivity.get(lang),
-        escape(method.get(lang))
+        "<h3>{}</h3>\n",
+        escape(&labels::titled(lang, Word::Sensitivity.get(lang), method.get(lang)))
     ));
     let mut header = vec![Word::Metric.get(lang), Word::Parameter.get(lang)];
     match s.method {
