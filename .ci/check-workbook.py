@@ -80,7 +80,7 @@ def check_run(binary, directory):
                "landed at home (real + paper) (projects)"),
         "zh": (["结果摘要", "时间序列"], ["指标", "指标代码", "单位", "均值", "95%置信下限", "95%置信上限",
                                        "p5", "p50", "p95", "有效模拟次数"],
-               ["时段", "起始月", "结束月"], "落地率", "万元", 1e4, "落地家乡（实际+挂名）（个项目）"),
+               ["时段", "起始月", "结束月"], "落地率", "万元", 1e4, "落地飞出地（实际+空壳注册）（个项目）"),
     }
     for lang, (sheets, summary_header, series_header, rate_label, money, scale, landed) in words.items():
         book = workbook(binary, directory, lang)
@@ -120,10 +120,10 @@ def check_sweep(binary, directory):
     duration = csv[0].index("stage[2].duration")
     months = [float(r[duration].removesuffix(" months")) for r in csv[1:]]
     words = {
-        "en": ("Points", ["point", "label", "replications", "enclave[0].seats"], "stage[2].duration (months)",
-               "landing rate: mean (share)"),
-        "zh": ("设计点", ["设计点", "标签", "模拟次数", "enclave[0].seats"], "stage[2].duration（月）",
-               "落地率：均值（比例）"),
+        "en": ("Points", ["point", "label", "replications", "Seats, 大足科创飞地(成都)"], "Duration, pilot (months)",
+               "landing rate: mean (%)"),
+        "zh": ("设计点", ["设计点", "标签", "模拟次数", "大足科创飞地(成都)工位数"], "中试阶段时长（个月）",
+               "落地率：均值（%）"),
     }
     for lang, (name, first, duration_header, rate_header) in words.items():
         book = workbook(binary, directory, lang)
@@ -152,14 +152,17 @@ def check_compare(binary, directory):
     compare = json.load(open(os.path.join(directory, "compare.json"), encoding="utf-8"))
     rate = next(m for m in compare["metrics"] if m["metric"] == "landing_rate")
     difference = rate["differences"][0]
-    pair = f"{difference['a']} − {difference['b']}"
+    # Alternatives are named by their scenarios' titles, in each language.
+    a_en, b_en = "Dazu enclave in Chengdu", "Dazu enclave in Chongqing main districts"
+    a_zh, b_zh = "大足—成都科创飞地", "大足—重庆主城科创飞地"
+    pair_en, pair_zh = f"{a_en} − {b_en}", f"{a_zh} − {b_zh}"
     words = {
-        "en": ("Comparison", ["metric", "metric id", "unit", "dazu-chengdu: mean", "dazu-chongqing: mean",
-                              f"{pair}: difference", f"{pair}: 95 % CI low", f"{pair}: 95 % CI high",
-                              "dazu-chengdu: wins", "dazu-chongqing: wins"]),
-        "zh": ("方案比较", ["指标", "指标代码", "单位", "dazu-chengdu：均值", "dazu-chongqing：均值",
-                           f"{pair}：差值", f"{pair}：95%置信下限", f"{pair}：95%置信上限",
-                           "dazu-chengdu：胜出比例", "dazu-chongqing：胜出比例"]),
+        "en": ("Comparison", ["metric", "metric id", "unit", f"{a_en}: mean", f"{b_en}: mean",
+                              f"{pair_en}: difference", f"{pair_en}: 95 % CI low", f"{pair_en}: 95 % CI high",
+                              f"{a_en}: wins", f"{b_en}: wins"]),
+        "zh": ("方案比较", ["指标", "指标代码", "单位", f"{a_zh}：均值", f"{b_zh}：均值",
+                           f"{pair_zh}：差值", f"{pair_zh}：95%置信下限", f"{pair_zh}：95%置信上限",
+                           f"{a_zh}：胜出比例", f"{b_zh}：胜出比例"]),
     }
     for lang, (name, header) in words.items():
         book = workbook(binary, directory, lang)

@@ -32,10 +32,10 @@ if a.endswith(".json"):
                 walk(p, q, f"{path}[{i}]")
         elif x != y:
             diffs.append((path, path.rsplit(".", 1)[0], x, y))
-    with open(a, encoding="utf-8") as fa, open(b, encoding="utf-8") as fb:
+    with open(a, encoding="utf-8-sig") as fa, open(b, encoding="utf-8-sig") as fb:
         walk(json.load(fa), json.load(fb), "")
 else:
-    with open(a, encoding="utf-8", newline="") as fa, open(b, encoding="utf-8", newline="") as fb:
+    with open(a, encoding="utf-8-sig", newline="") as fa, open(b, encoding="utf-8-sig", newline="") as fb:
         ra, rb = list(csv.reader(fa)), list(csv.reader(fb))
     header = ra[0] if ra else []
     if len(ra) != len(rb):

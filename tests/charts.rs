@@ -118,7 +118,7 @@ fn a_run_gets_every_chart_in_both_languages_and_a_complete_report() {
 
     ok(&feidi(&["report", dir.to_str().unwrap(), "--lang", "zh"]));
     for (stem, title) in [
-        ("landings.zh", "累计落地家乡项目"),
+        ("landings.zh", "累计在飞出地落地的项目"),
         ("funnel.zh", "项目漏斗（每次模拟平均）"),
     ] {
         assert_chart(dir, stem, title);
@@ -177,7 +177,7 @@ fn a_two_lever_sweep_gets_a_heatmap_and_a_report() {
         out.to_str().unwrap(),
     ]));
     ok(&feidi(&["report", out.to_str().unwrap()]));
-    assert_chart(&out, "heatmap-landing_rate", "Two-lever sweep: landing rate (share)");
+    assert_chart(&out, "heatmap-landing_rate", "Two-lever sweep: landing rate (%)");
     assert_chart(&out, "points-landing_rate", "Design points: landing rate");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("class=\"points-table\""));
@@ -197,9 +197,9 @@ fn a_comparison_gets_bars_with_intervals_and_paired_differences() {
         dir.to_str().unwrap(),
     ]));
     ok(&feidi(&["plot", dir.to_str().unwrap(), "--lang", "zh"]));
-    assert_chart(&dir, "compare-landing_rate.zh", "选址比较：落地率");
+    assert_chart(&dir, "compare-landing_rate.zh", "方案比较：落地率");
     assert_chart(&dir, "differences-landing_rate.zh", "配对差值（共同随机数）：落地率");
-    assert_chart(&dir, "compare-landings.zh", "累计落地家乡项目 — 方案比较");
+    assert_chart(&dir, "compare-landings.zh", "累计在飞出地落地的项目 — 方案比较");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -10,7 +10,10 @@
 //!   `[assumption: …]`      feidi's own choice, with the reason.
 //!
 //! `scenarios/bench/` is left out: its one file is the benchmark model of BENCHMARKS.md,
-//! whose numbers are benchmark settings, not claims about any enclave.
+//! whose numbers are benchmark settings, not claims about any enclave. So is
+//! `scenarios/examples/`: each file there shows how to write a mechanism's keys on a copy
+//! of a shipped scenario and says at its top that it is not a shipped scenario (checked
+//! below); a proposal cites the shipped file, not the example.
 
 mod common;
 
@@ -46,7 +49,7 @@ fn shipped_files() -> Vec<PathBuf> {
         entries.sort();
         for path in entries {
             if path.is_dir() {
-                if path.file_name().is_some_and(|n| n == "bench") {
+                if path.file_name().is_some_and(|n| n == "bench" || n == "examples") {
                     continue;
                 }
                 walk(&path, out);
@@ -464,4 +467,21 @@ fn the_reported_figures_table_has_its_shape() {
             _ => panic!("figure {id}: give either `scenario` and `metric`, or `no_metric` with the reason"),
         }
     }
+}
+
+#[test]
+fn every_example_says_it_is_not_a_shipped_scenario() {
+    let mut seen = 0;
+    for entry in std::fs::read_dir("scenarios/examples").unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let head: String = text.lines().take(5).collect::<Vec<_>>().join(" ").to_lowercase();
+        assert!(
+            head.contains("not a shipped scenario"),
+            "{}: an example must say at its top that it is not a shipped scenario",
+            path.display()
+        );
+        seen += 1;
+    }
+    assert!(seen >= 3, "the examples were not found");
 }

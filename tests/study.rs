@@ -54,6 +54,7 @@ fn request(file: &Path, out: &Path) -> study::sweep::SweepRequest {
         force: false,
         allow_long: false,
         excel: false,
+        no_bom: false,
         shard: None,
     }
 }

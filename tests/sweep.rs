@@ -26,9 +26,10 @@ fn a_grid_sweep_gives_one_row_per_point_and_the_same_bytes_with_one_or_two_threa
     }
     let csv = std::fs::read_to_string(one.join("points.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 9);
-    assert!(
-        csv.starts_with("point,label,replications,enclave[0].seats,city[1].landing_subsidy_yuan,host_candidates.mean,")
-    );
+    // points.csv starts with a byte-order mark, so that Excel reads it as UTF-8.
+    assert!(csv.starts_with(
+        "\u{feff}point,label,replications,enclave[0].seats,city[1].landing_subsidy_yuan,host_candidates.mean,"
+    ));
     assert_same_files(&one, &two, &["points.csv", "manifest.json"]);
     // More seats admit more projects: the points differ the way the grid says.
     let admitted = |row: &str| -> f64 {
@@ -38,8 +39,24 @@ fn a_grid_sweep_gives_one_row_per_point_and_the_same_bytes_with_one_or_two_threa
     };
     let rows: Vec<&str> = csv.lines().skip(1).collect();
     assert!(admitted(rows[0]) < admitted(rows[3]) && admitted(rows[3]) < admitted(rows[6]));
-    let _ = std::fs::remove_dir_all(&one);
-    let _ = std::fs::remove_dir_all(&two);
+    // `--no-bom` leaves out the mark and changes nothing else; the plan records it, and
+    // a default sweep's plan does not mention it.
+    let plain = temp_path("t-plain");
+    run_ok(&[
+        "sweep",
+        grid.to_str().unwrap(),
+        "--no-bom",
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    let plain_csv = std::fs::read_to_string(plain.join("points.csv")).unwrap();
+    assert_eq!(Some(plain_csv.as_str()), csv.strip_prefix('\u{feff}'));
+    let plan = |dir: &PathBuf| std::fs::read_to_string(dir.join("sweep-plan.json")).unwrap();
+    assert!(plan(&plain).contains("\"no_bom\": true"));
+    assert!(!plan(&one).contains("no_bom"));
+    for dir in [&one, &two, &plain] {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 #[test]

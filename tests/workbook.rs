@@ -204,7 +204,8 @@ fn a_run_gets_a_summary_and_a_wide_series_sheet_in_both_languages() {
     assert_eq!(s.keys().map(|k| k.0).max(), Some(metrics.len()), "one row per metric");
     let r = row_of(s, 1, "landing_rate");
     assert_eq!(s[&(r, 0)], Cell::Text("landing rate".into()));
-    assert_eq!(s[&(r, 2)], Cell::Text("share".into()));
+    // A share is the share itself, shown in percent by the cell's format.
+    assert_eq!(s[&(r, 2)], Cell::Text("%".into()));
     for (c, stat) in [
         (3, "mean"),
         (4, "ci_low"),
@@ -257,10 +258,10 @@ fn a_run_gets_a_summary_and_a_wide_series_sheet_in_both_languages() {
         ["指标", "指标代码", "单位", "均值", "95%置信下限", "95%置信上限"]
     );
     let r = row_of(s, 1, "home_tax_yuan");
-    assert_eq!(s[&(r, 0)], Cell::Text("家乡税收".into()));
+    assert_eq!(s[&(r, 0)], Cell::Text("飞出地税收".into()));
     assert_eq!(s[&(r, 2)], Cell::Text("万元".into()));
     assert!(close(number(s, (r, 3)), tax / 1e4));
-    column(&zh["时间序列"], "落地家乡（实际+挂名）（个项目）");
+    column(&zh["时间序列"], "落地飞出地（实际+空壳注册）（个项目）");
 
     assert!(
         summary_before == std::fs::read(dir.join("summary.json")).unwrap(),
@@ -290,20 +291,27 @@ fn a_sweep_gets_a_points_sheet_with_durations_as_numbers_of_months() {
     let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
     let csv_column = |name: &str| rows[0].iter().position(|h| *h == name).unwrap();
 
-    for (lang, sheet, duration, rate) in [
+    for (lang, sheet, duration, rate, seats) in [
         (
             "en",
             "Points",
-            "stage[2].duration (months)",
-            "landing rate: mean (share)",
+            "Duration, pilot (months)",
+            "landing rate: mean (%)",
+            "Seats, 大足科创飞地(成都)",
         ),
-        ("zh", "设计点", "stage[2].duration（月）", "落地率：均值（比例）"),
+        (
+            "zh",
+            "设计点",
+            "中试阶段时长（个月）",
+            "落地率：均值（%）",
+            "大足科创飞地(成都)工位数",
+        ),
     ] {
         let book = workbook(&dir, lang);
         let p = &book[sheet];
         assert_eq!(p.keys().map(|k| k.0).max(), Some(5), "one row per point");
         let (d, m) = (column(p, duration), column(p, rate));
-        let seats = column(p, "enclave[0].seats");
+        let seats = column(p, seats);
         assert_eq!(rows.len(), 6, "five points in points.csv");
         for (r, fields) in rows.iter().enumerate().skip(1) {
             let months: f64 = fields[csv_column("stage[2].duration")]
@@ -349,23 +357,23 @@ fn a_comparison_gets_means_differences_and_win_shares() {
         (
             "en",
             "Comparison",
-            "dazu-chengdu − dazu-chongqing: ",
-            "dazu-chengdu: wins",
+            "Dazu enclave in Chengdu − Dazu enclave in Chongqing main districts: ",
+            "Dazu enclave in Chengdu: wins",
         ),
         (
             "zh",
             "方案比较",
-            "dazu-chengdu − dazu-chongqing：",
-            "dazu-chengdu：胜出比例",
+            "大足—成都科创飞地 − 大足—重庆主城科创飞地：",
+            "大足—成都科创飞地：胜出比例",
         ),
     ] {
         let book = workbook(&dir, lang);
         let s = &book[sheet];
         let r = row_of(s, 1, "landing_rate");
         let mean = if lang == "en" {
-            "dazu-chongqing: mean"
+            "Dazu enclave in Chongqing main districts: mean"
         } else {
-            "dazu-chongqing：均值"
+            "大足—重庆主城科创飞地：均值"
         };
         let expected = metric["alternatives"][1]["mean"].as_f64().unwrap();
         assert!(close(number(s, (r, column(s, mean))), expected));

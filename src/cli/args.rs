@@ -95,12 +95,24 @@ pub(super) struct WorkLimit {
     pub allow_long: bool,
 }
 
-/// `--excel`.
+/// `--no-bom` (and the older `--excel`, now the default).
 #[derive(Args, Debug, Clone, Copy)]
 pub(super) struct Excel {
-    /// Start CSV files with a UTF-8 byte-order mark, so that Excel shows Chinese text.
+    /// Write points.csv and compare.csv without the UTF-8 byte-order mark they start
+    /// with by default (the mark makes Excel read Chinese text right when the file is
+    /// opened by double-click; tools that choke on it can do without).
     #[arg(long)]
+    pub no_bom: bool,
+    /// Accepted for older scripts: the byte-order mark is the default now.
+    #[arg(long, hide = true, conflicts_with = "no_bom")]
     pub excel: bool,
+}
+
+impl Excel {
+    /// Whether the CSV files meant for Excel start with a byte-order mark.
+    pub fn bom(self) -> bool {
+        !self.no_bom
+    }
 }
 
 /// `--lang`.

@@ -243,6 +243,7 @@ fn sweep_run(args: SweepRunArgs) -> Result<(), Failure> {
         force: args.output.force,
         allow_long: args.work.allow_long,
         excel: args.excel.excel,
+        no_bom: args.excel.no_bom,
         shard: shard(args.shard.as_deref())?,
     };
     catch_ctrl_c();
@@ -268,7 +269,7 @@ fn sweep_done(outcome: &study::sweep::SweepOutcome) -> Result<(), Failure> {
 }
 
 fn merge(args: &MergeArgs) -> Result<(), Failure> {
-    let (shards, points) = study::sweep::merge(&args.out, &args.shards, args.excel.excel, args.force)?;
+    let (shards, points) = study::sweep::merge(&args.out, &args.shards, args.excel.bom(), args.force)?;
     say(&format!(
         "{shards} shards merged: {points} design points; results in {}\n",
         args.out.display()
@@ -322,7 +323,7 @@ fn compare(args: args::CompareArgs) -> Result<(), Failure> {
         out: args.out,
         force: args.force,
         allow_long: args.work.allow_long,
-        excel: args.excel.excel,
+        excel: args.excel.bom(),
         rank_by: args.rank_by,
         precision: args.replicate.precision,
     };

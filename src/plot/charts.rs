@@ -1,8 +1,9 @@
 //! The charts of each kind of results directory, planned from result files alone: what
 //! to draw, with which words, as a [`Planned`] chart that any image format can render.
 
-use super::draw::{self, Bar, Chart, DrawResult, Fan, HBar};
+use super::draw::{self, Bar, Chart, DrawResult, Fan, HBar, Panel};
 use super::labels::{self, Lang, Word};
+use super::names::Names;
 use super::results::{RunResults, Series, SeriesRow, SweepResults, Table};
 use crate::results::sensitivity::{Effects, Method};
 use crate::results::{CalibrationFile, CompareFile, SensitivityFile, SummaryFile};
@@ -45,6 +46,13 @@ pub enum Body {
         /// x axis label.
         x_label: String,
         /// y axis label.
+        y_label: String,
+    },
+    /// One scatter panel per lever against a result, with smoothers.
+    Scatter {
+        /// The panels.
+        panels: Vec<Panel>,
+        /// The result and its unit (the shared y axis).
         y_label: String,
     },
     /// A heatmap.
@@ -91,6 +99,7 @@ impl Chart for Planned {
             Body::Bars { bars, y_label } => draw::bar_chart(root, area, bars, y_label),
             Body::HBars { bars, x_label, centre } => draw::hbar_chart(root, area, bars, x_label, *centre),
             Body::Histogram { bins, x_label, y_label } => histogram(area, bins, x_label, y_label),
+            Body::Scatter { panels, y_label } => draw::scatter_panels(area, panels, y_label),
             Body::Heatmap {
                 columns,
                 rows,
@@ -180,7 +189,7 @@ fn y_label(lang: Lang, unit: &str) -> String {
 }
 
 /// The charts of a run: landings, stages, money, payback, funnel and months to landing.
-pub fn run_charts(results: &RunResults, lang: Lang) -> Vec<Planned> {
+pub fn run_charts(results: &RunResults, names: &Names, lang: Lang) -> Vec<Planned> {
     let series = &results.series;
     let summary = &results.summary;
     let mut out = Vec::new();
@@ -192,7 +201,7 @@ pub fn run_charts(results: &RunResults, lang: Lang) -> Vec<Planned> {
         let rows = series.metric(name);
         let nonzero = rows.iter().any(|r| r.quantiles[4] > 0.0);
         if !rows.is_empty() && (i == 0 || nonzero) {
-            fans.push(fan_of(&rows, labels::metric(lang, name), [0, 3][i], 1.0, true));
+            fans.push(fan_of(&rows, names.metric(lang, name), [0, 3][i], 1.0, true));
         }
     }
     if !fans.is_empty() {
@@ -213,7 +222,7 @@ pub fn run_charts(results: &RunResults, lang: Lang) -> Vec<Planned> {
         .into_iter()
         .filter(|n| n.starts_with("in_stage."))
         .enumerate()
-        .map(|(i, n)| fan_of(&series.metric(n), labels::metric(lang, n), i, 1.0, false))
+        .map(|(i, n)| fan_of(&series.metric(n), names.metric(lang, n), i, 1.0, false))
         .collect();
     if !stage_fans.is_empty() {
         out.push(Planned {
@@ -233,7 +242,7 @@ pub fn run_charts(results: &RunResults, lang: Lang) -> Vec<Planned> {
         .iter()
         .enumerate()
         .filter(|(_, n)| !series.metric(n).is_empty())
-        .map(|(i, n)| fan_of(&series.metric(n), labels::metric(lang, n), [2, 3][i], scale, true))
+        .map(|(i, n)| fan_of(&series.metric(n), names.metric(lang, n), [2, 3][i], scale, true))
         .collect();
     if money_fans.len() == 2 {
         out.push(Planned {
@@ -260,7 +269,7 @@ pub fn run_charts(results: &RunResults, lang: Lang) -> Vec<Planned> {
             title: Word::PaybackTitle.get(lang).into(),
             body: Body::Fans {
                 fans: vec![Fan {
-                    label: labels::metric(lang, "paid_back"),
+                    label: names.metric(lang, "paid_back"),
                     colour: 2,
                     points,
                 }],
@@ -271,7 +280,7 @@ pub fn run_charts(results: &RunResults, lang: Lang) -> Vec<Planned> {
         });
     }
 
-    if let Some(funnel) = funnel(summary, lang) {
+    if let Some(funnel) = funnel(summary, names, lang) {
         out.push(funnel);
     }
 
@@ -293,7 +302,7 @@ pub fn run_charts(results: &RunResults, lang: Lang) -> Vec<Planned> {
 }
 
 /// The pipeline funnel: the flow from candidates met to real landings, then the losses.
-fn funnel(summary: &SummaryFile, lang: Lang) -> Option<Planned> {
+fn funnel(summary: &SummaryFile, names: &Names, lang: Lang) -> Option<Planned> {
     let mut flow: Vec<&str> = vec!["candidates", "admitted"];
     flow.extend(
         summary
@@ -314,15 +323,15 @@ fn funnel(summary: &SummaryFile, lang: Lang) -> Option<Planned> {
         "landed_home_paper",
     ];
     let mut bars = Vec::new();
-    for (names, colour) in [(&flow[..], 0), (&losses[..], 3)] {
-        for name in names {
+    for (group, colour) in [(&flow[..], 0), (&losses[..], 3)] {
+        for name in group {
             let Some(m) = summary.metric(name) else { continue };
             let value = m.mean.unwrap_or(f64::NAN);
             if colour == 3 && value.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                 continue;
             }
             bars.push(HBar {
-                label: labels::metric(lang, name),
+                label: names.metric(lang, name),
                 start: 0.0,
                 end: value,
                 note: draw::tick(value),
@@ -387,9 +396,9 @@ pub fn overlay(runs: &[(String, Series)], metric: &str, lang: Lang, stem: &str, 
 /// The charts of a sweep: each key metric by design point (bars with 95 % CI), a heatmap
 /// of each when exactly two parameters vary on a full grid, and landings of each point
 /// overlaid when there are few points.
-pub fn sweep_charts(sweep: &SweepResults, lang: Lang) -> Vec<Planned> {
+pub fn sweep_charts(sweep: &SweepResults, names: &Names, lang: Lang) -> Vec<Planned> {
     let mut out = Vec::new();
-    let labels_of_points = sweep.labels();
+    let labels_of_points: Vec<String> = sweep.labels().iter().map(|l| names.point_label(lang, l)).collect();
     let table = &sweep.points;
     for (k, metric) in KEY_METRICS.iter().enumerate() {
         let (Some(mean), Some(lo), Some(hi)) = (
@@ -401,9 +410,9 @@ pub fn sweep_charts(sweep: &SweepResults, lang: Lang) -> Vec<Planned> {
         };
         let unit = metric_unit(metric);
         let (scale, unit_label) = labels::unit(lang, unit);
-        let title = labels::titled(lang, Word::PointsTitle.get(lang), &labels::metric(lang, metric));
+        let title = labels::titled(lang, Word::PointsTitle.get(lang), &names.metric(lang, metric));
         if table.rows.len() <= 24 {
-            let bars = (0..table.rows.len())
+            let bars: Vec<Bar> = (0..table.rows.len())
                 .map(|r| Bar {
                     label: labels_of_points[r].clone(),
                     value: table.number(r, mean) / scale,
@@ -411,25 +420,53 @@ pub fn sweep_charts(sweep: &SweepResults, lang: Lang) -> Vec<Planned> {
                     colour: k,
                 })
                 .collect();
+            // Labels too long to stand under their bars (a lever's name and its end)
+            // go beside horizontal bars instead.
+            let widest = labels_of_points.iter().map(|l| text_columns(l)).max().unwrap_or(0);
+            let body = if widest * 12 > 1400 / bars.len().max(1) {
+                Body::HBars {
+                    bars: bars
+                        .into_iter()
+                        .map(|b| HBar {
+                            label: b.label,
+                            start: 0.0,
+                            end: b.value,
+                            note: draw::tick(b.value),
+                            colour: b.colour,
+                            whisker: b.whisker,
+                        })
+                        .collect(),
+                    x_label: format!("{} ({unit_label})", names.metric(lang, metric)),
+                    centre: None,
+                }
+            } else {
+                Body::Bars {
+                    bars,
+                    y_label: unit_label.clone(),
+                }
+            };
             out.push(Planned {
                 stem: format!("points-{metric}"),
                 title: title.clone(),
-                body: Body::Bars {
-                    bars,
-                    y_label: unit_label.clone(),
-                },
+                body,
             });
         }
-        if let Some(body) = grid_heatmap(sweep, metric, scale) {
+        if let Some(body) = grid_heatmap(sweep, metric, scale, names, lang) {
             out.push(Planned {
                 stem: format!("heatmap-{metric}"),
                 title: format!(
                     "{}: {} ({unit_label})",
                     Word::HeatmapTitle.get(lang),
-                    labels::metric(lang, metric)
+                    names.metric(lang, metric)
                 ),
                 body,
             });
+        }
+    }
+    // Many points (a Latin hypercube, a Sobol sample): each result against each lever.
+    if table.rows.len() > 24 {
+        for metric in KEY_METRICS {
+            out.extend(scatter(sweep, metric, names, lang));
         }
     }
     let runs: Vec<(String, Series)> = (0..table.rows.len())
@@ -443,6 +480,87 @@ pub fn sweep_charts(sweep: &SweepResults, lang: Lang) -> Vec<Planned> {
         out.extend(overlay(&runs, "landed_home", lang, "points-landings", &title));
     }
     out
+}
+
+/// How many bins the smoother of a scatter panel averages over.
+const SMOOTHER_BINS: usize = 10;
+
+/// A lever's value as a number ("12 months" is 12), or `None`.
+fn lever_number(field: &str) -> Option<f64> {
+    field.split_whitespace().next()?.replace('_', "").parse().ok()
+}
+
+/// The scatter chart of `metric` against each lever of a sweep, each panel with the
+/// mean of the result over tenths of the lever's points (in the lever's order) as its
+/// smoother; levers whose values are not numbers are left out.
+fn scatter(sweep: &SweepResults, metric: &str, names: &Names, lang: Lang) -> Option<Planned> {
+    let table = &sweep.points;
+    let means = sweep.means(metric)?;
+    let (y_scale, y_unit) = labels::unit(lang, metric_unit(metric));
+    let mut panels = Vec::new();
+    for p in &sweep.parameters {
+        let column = table.column(p)?;
+        let values: Option<Vec<f64>> = table.rows.iter().map(|r| lever_number(&r[column])).collect();
+        let Some(values) = values else { continue };
+        let money = p.ends_with("_yuan");
+        let (x_scale, x_unit) = if money {
+            labels::unit(lang, "yuan")
+        } else if table.rows.first().is_some_and(|r| r[column].trim().ends_with("months")) {
+            labels::unit(lang, "months")
+        } else {
+            (1.0, String::new())
+        };
+        let mut points: Vec<(f64, f64)> = values
+            .iter()
+            .zip(&means)
+            .map(|(x, y)| (x / x_scale, y / y_scale))
+            .filter(|q| q.0.is_finite() && q.1.is_finite())
+            .collect();
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let per_bin = points.len().div_ceil(SMOOTHER_BINS).max(1);
+        let smooth = points
+            .chunks(per_bin)
+            .map(|bin| {
+                let n = bin.len() as f64;
+                (
+                    bin.iter().map(|q| q.0).sum::<f64>() / n,
+                    bin.iter().map(|q| q.1).sum::<f64>() / n,
+                )
+            })
+            .collect();
+        let lever = names.lever(lang, p);
+        let x_label = if x_unit.is_empty() {
+            lever
+        } else {
+            format!("{lever} ({x_unit})")
+        };
+        panels.push(Panel {
+            x_label,
+            points,
+            smooth,
+        });
+    }
+    if panels.is_empty() {
+        return None;
+    }
+    Some(Planned {
+        stem: format!("scatter-{metric}"),
+        title: labels::titled(lang, Word::ScatterTitle.get(lang), &names.metric(lang, metric)),
+        body: Body::Scatter {
+            panels,
+            y_label: format!("{} ({y_unit})", names.metric(lang, metric)),
+        },
+    })
+}
+
+/// Whether less of `metric` is better (costs, waiting), from the metric catalogue.
+pub fn lower_is_better(metric: &str) -> bool {
+    crate::model::metrics::better(metric) == Some(crate::model::metrics::Better::Lower)
+}
+
+/// Columns a label takes: two for a wide (Chinese or full-width) character.
+fn text_columns(text: &str) -> usize {
+    text.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
 }
 
 /// A total's unit from the metric catalogue (points.csv has no unit column); the
@@ -469,7 +587,7 @@ pub fn metric_unit(metric: &str) -> &'static str {
 }
 
 /// A heatmap when exactly two parameters vary and every combination has one point.
-fn grid_heatmap(sweep: &SweepResults, metric: &str, scale: f64) -> Option<Body> {
+fn grid_heatmap(sweep: &SweepResults, metric: &str, scale: f64, names: &Names, lang: Lang) -> Option<Body> {
     if sweep.parameters.len() != 2 {
         return None;
     }
@@ -504,13 +622,13 @@ fn grid_heatmap(sweep: &SweepResults, metric: &str, scale: f64) -> Option<Body> 
         columns: xs,
         rows: ys,
         values,
-        x_label: sweep.parameters[0].clone(),
-        y_label: sweep.parameters[1].clone(),
+        x_label: names.lever(lang, &sweep.parameters[0]),
+        y_label: names.lever(lang, &sweep.parameters[1]),
     })
 }
 
 /// The tornado chart of a sweep's `sensitivity.json`, for `metric`.
-pub fn tornado(sensitivity: &SensitivityFile, metric: &str, lang: Lang) -> Option<Planned> {
+pub fn tornado(sensitivity: &SensitivityFile, metric: &str, names: &Names, lang: Lang) -> Option<Planned> {
     let method = sensitivity.method;
     let entry = sensitivity.metric(metric)?;
     let (scale, unit_label) = labels::unit(lang, &entry.unit);
@@ -524,7 +642,7 @@ pub fn tornado(sensitivity: &SensitivityFile, metric: &str, lang: Lang) -> Optio
                 centre = Some(num(e.baseline_output) / scale);
                 let note = format!("{} → {}", draw::tick(lo), draw::tick(hi));
                 let bar = HBar {
-                    label: e.parameter.clone(),
+                    label: names.lever(lang, &e.parameter),
                     start: lo,
                     end: hi,
                     note,
@@ -539,7 +657,7 @@ pub fn tornado(sensitivity: &SensitivityFile, metric: &str, lang: Lang) -> Optio
                 let (mu_star, sigma) = (num(e.mu_star) / scale, num(e.sigma) / scale);
                 let note = format!("μ* {} σ {}", draw::tick(mu_star), draw::tick(sigma));
                 let bar = HBar {
-                    label: e.parameter.clone(),
+                    label: names.lever(lang, &e.parameter),
                     start: 0.0,
                     end: mu_star,
                     note,
@@ -554,7 +672,7 @@ pub fn tornado(sensitivity: &SensitivityFile, metric: &str, lang: Lang) -> Optio
                 let (first, total) = (num(e.first), num(e.total));
                 let note = format!("S1 {} ST {}", draw::tick(first), draw::tick(total));
                 let bar = HBar {
-                    label: e.parameter.clone(),
+                    label: names.lever(lang, &e.parameter),
                     start: 0.0,
                     end: total,
                     note,
@@ -567,13 +685,13 @@ pub fn tornado(sensitivity: &SensitivityFile, metric: &str, lang: Lang) -> Optio
     }
     rows.sort_by(|a, b| b.0.total_cmp(&a.0));
     let x_label = match method {
-        Method::Sobol => format!("{} (Sobol ST)", labels::metric(lang, metric)),
-        Method::Morris => format!("{} (Morris μ*, {unit_label})", labels::metric(lang, metric)),
-        Method::Oat => format!("{} ({unit_label})", labels::metric(lang, metric)),
+        Method::Sobol => format!("{} (Sobol ST)", names.metric(lang, metric)),
+        Method::Morris => format!("{} (Morris μ*, {unit_label})", names.metric(lang, metric)),
+        Method::Oat => format!("{} ({unit_label})", names.metric(lang, metric)),
     };
     Some(Planned {
         stem: format!("tornado-{metric}"),
-        title: labels::titled(lang, Word::TornadoTitle.get(lang), &labels::metric(lang, metric)),
+        title: labels::titled(lang, Word::TornadoTitle.get(lang), &names.metric(lang, metric)),
         body: Body::HBars {
             bars: rows.into_iter().map(|r| r.1).collect(),
             x_label,
@@ -584,7 +702,7 @@ pub fn tornado(sensitivity: &SensitivityFile, metric: &str, lang: Lang) -> Optio
 
 /// The charts of a comparison's `compare.json`: key metrics per alternative with 95 %
 /// CI, and the paired differences of the ranking metric.
-pub fn compare_charts(compare: &CompareFile, runs: &[(String, Series)], lang: Lang) -> Vec<Planned> {
+pub fn compare_charts(compare: &CompareFile, runs: &[(String, Series)], names: &Names, lang: Lang) -> Vec<Planned> {
     let mut out = Vec::new();
     let num = |x: Option<f64>| x.unwrap_or(f64::NAN);
     for metric in KEY_METRICS {
@@ -595,7 +713,7 @@ pub fn compare_charts(compare: &CompareFile, runs: &[(String, Series)], lang: La
             .iter()
             .enumerate()
             .map(|(i, a)| Bar {
-                label: a.name.clone(),
+                label: names.alternative(lang, &a.name),
                 value: num(a.mean) / scale,
                 whisker: Some((num(a.ci_low) / scale, num(a.ci_high) / scale)),
                 colour: i,
@@ -606,7 +724,7 @@ pub fn compare_charts(compare: &CompareFile, runs: &[(String, Series)], lang: La
         }
         out.push(Planned {
             stem: format!("compare-{metric}"),
-            title: labels::titled(lang, Word::ComparisonTitle.get(lang), &labels::metric(lang, metric)),
+            title: labels::titled(lang, Word::ComparisonTitle.get(lang), &names.metric(lang, metric)),
             body: Body::Bars {
                 bars,
                 y_label: unit_label,
@@ -629,7 +747,7 @@ pub fn compare_charts(compare: &CompareFile, runs: &[(String, Series)], lang: La
                     draw::tick(mean)
                 };
                 HBar {
-                    label: format!("{} − {}", d.a, d.b),
+                    label: names.pair(lang, &d.a, &d.b),
                     start: 0.0,
                     end: mean,
                     note,
@@ -641,7 +759,7 @@ pub fn compare_charts(compare: &CompareFile, runs: &[(String, Series)], lang: La
         if !bars.is_empty() {
             out.push(Planned {
                 stem: format!("differences-{rank_by}"),
-                title: labels::titled(lang, Word::DifferencesTitle.get(lang), &labels::metric(lang, rank_by)),
+                title: labels::titled(lang, Word::DifferencesTitle.get(lang), &names.metric(lang, rank_by)),
                 body: Body::HBars {
                     bars,
                     x_label: format!("{} ({unit_label})", Word::Difference.get(lang)),
@@ -651,13 +769,17 @@ pub fn compare_charts(compare: &CompareFile, runs: &[(String, Series)], lang: La
         }
     }
     let title = format!("{} — {}", Word::LandingsTitle.get(lang), Word::Compare.get(lang));
-    out.extend(overlay(runs, "landed_home", lang, "compare-landings", &title));
+    let runs: Vec<(String, Series)> = runs
+        .iter()
+        .map(|(name, series)| (names.alternative(lang, name), series.clone()))
+        .collect();
+    out.extend(overlay(&runs, "landed_home", lang, "compare-landings", &title));
     out
 }
 
 /// One histogram per calibrated parameter, from `posterior.csv` (weighted by its
 /// `weight` column when there is one), over the prior range from `calibration.json`.
-pub fn posterior_charts(calibration: &CalibrationFile, posterior: &Table, lang: Lang) -> Vec<Planned> {
+pub fn posterior_charts(calibration: &CalibrationFile, posterior: &Table, names: &Names, lang: Lang) -> Vec<Planned> {
     let mut out = Vec::new();
     let weight = posterior.column("weight");
     for (k, p) in calibration.parameters.iter().enumerate() {
@@ -689,10 +811,10 @@ pub fn posterior_charts(calibration: &CalibrationFile, posterior: &Table, lang: 
             .collect();
         out.push(Planned {
             stem: format!("posterior-{}", k + 1),
-            title: labels::titled(lang, Word::PosteriorTitle.get(lang), path),
+            title: labels::titled(lang, Word::PosteriorTitle.get(lang), &names.lever(lang, path)),
             body: Body::Histogram {
                 bins,
-                x_label: format!("{path} ({})", Word::Prior.get(lang)),
+                x_label: format!("{} ({})", names.lever(lang, path), Word::Prior.get(lang)),
                 y_label: Word::Weight.get(lang).into(),
             },
         });

@@ -161,14 +161,15 @@ where
     chart.draw(root, &body)
 }
 
-/// Formats an axis number without noise: 1 200, 0.35, 1.2e9.
+/// Formats an axis number without noise and never in e-notation: 1,200, 0.35,
+/// 1,200,000,000 (large and tiny values as [`crate::results::format::number`] has them).
 pub fn tick(v: f64) -> String {
     let a = v.abs();
     // Axis ticks computed as sums land a rounding error away from zero.
     if a < 1e-12 {
         "0".into()
-    } else if !(1e-3..1e7).contains(&a) {
-        format!("{v:.1e}")
+    } else if !(1e-3..1e3).contains(&a) {
+        crate::results::format::number(v)
     } else if a >= 100.0 || (v - v.round()).abs() < 1e-9 {
         format!("{v:.0}")
     } else if a >= 1.0 {
@@ -282,6 +283,80 @@ where
             .pos(Pos::new(HPos::Right, VPos::Top)),
         (w as i32 - 20, 0),
     )?;
+    Ok(())
+}
+
+/// One panel of a scatter chart: a lever's values against a result.
+pub struct Panel {
+    /// The lever, with its unit (the panel's x axis).
+    pub x_label: String,
+    /// `(lever value, result)` of each design point.
+    pub points: Vec<(f64, f64)>,
+    /// The running mean of the result over the lever (the smoother), left to right.
+    pub smooth: Vec<(f64, f64)>,
+}
+
+/// Small multiples: one scatter panel per lever, side by side in up to three columns,
+/// each with its smoother, sharing the result's axis range.
+pub fn scatter_panels<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panels: &[Panel], y_label: &str) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    y_note(area, y_label)?;
+    let ys = || {
+        panels
+            .iter()
+            .flat_map(|p| p.points.iter().map(|q| q.1))
+            .filter(|v| v.is_finite())
+    };
+    let (y_min, y_max) = ys().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| (a.min(y), b.max(y)));
+    let (y_min, y_max) = if y_max > y_min {
+        let pad = (y_max - y_min) * 0.06;
+        (y_min - pad, y_max + pad)
+    } else {
+        (0.0, 1.0)
+    };
+    let columns = panels.len().clamp(1, 3);
+    let rows = panels.len().div_ceil(columns).max(1);
+    let body = area.margin(40, 0, 0, 0);
+    let cells = body.split_evenly((rows, columns));
+    for (panel, cell) in panels.iter().zip(&cells) {
+        let xs = panel.points.iter().map(|q| q.0).filter(|v| v.is_finite());
+        let (x_min, x_max) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+        let (x_min, x_max) = if x_max > x_min {
+            (x_min, x_max)
+        } else {
+            (x_min - 1.0, x_min + 1.0)
+        };
+        let mut chart = ChartBuilder::on(cell)
+            .margin(12)
+            .x_label_area_size(70)
+            .y_label_area_size(90)
+            .build_cartesian_2d(x_min..x_max, y_min..y_max)?;
+        chart
+            .configure_mesh()
+            .x_desc(panel.x_label.as_str())
+            .axis_desc_style(text(22))
+            .label_style(text(18))
+            .x_labels(5)
+            .y_labels(5)
+            .x_label_formatter(&|v| tick(*v))
+            .y_label_formatter(&|v| tick(*v))
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(RGBColor(225, 225, 225))
+            .draw()?;
+        let c = colour(0);
+        chart.draw_series(
+            panel
+                .points
+                .iter()
+                .filter(|q| q.0.is_finite() && q.1.is_finite())
+                .map(|&q| Circle::new(q, 3, c.mix(0.45).filled())),
+        )?;
+        if panel.smooth.len() >= 2 {
+            chart.draw_series(LineSeries::new(panel.smooth.iter().copied(), colour(3).stroke_width(4)))?;
+        }
+    }
     Ok(())
 }
 
@@ -587,6 +662,7 @@ mod tests {
         let font = ab_glyph::FontRef::try_from_slice(FONT_BYTES).expect("the embedded font parses");
         let sources = [
             include_str!("labels.rs"),
+            include_str!("names.rs"),
             include_str!("charts.rs"),
             include_str!("draw.rs"),
             include_str!("../report/mod.rs"),

@@ -3,13 +3,16 @@
 //! `DIR/charts/`, in English or Chinese, with the embedded font so that no system font
 //! is needed.
 //!
-//! `results.rs` reads result files; `labels.rs` holds every word in both languages;
+//! `results.rs` reads result files; `labels.rs` holds every fixed word in both languages
+//! and `names.rs` the names of a directory's own things (levers, stages, parties,
+//! alternatives), from the scenario file the results came from;
 //! `charts.rs` plans the charts of each kind of directory; `draw.rs` draws them (frame,
 //! font, colours, chart types); `png.rs` and `svg.rs` are the image formats.
 
 pub mod charts;
 pub mod draw;
 pub mod labels;
+pub mod names;
 pub mod png;
 pub mod results;
 pub mod svg;
@@ -19,6 +22,7 @@ use crate::results::{CalibrationFile, CompareFile, DiscoveryFile, ReadError, Res
 use charts::Planned;
 use draw::{DrawError, Frame, ImageFormat, Provenance};
 pub use labels::Lang;
+use names::{Names, Text};
 use results::{RunResults, Series, SweepResults, Table};
 use std::path::{Path, PathBuf};
 
@@ -125,8 +129,11 @@ pub struct Loaded {
     pub kind: ResultKind,
     /// The footer of every chart.
     pub provenance: Provenance,
-    /// A title for the whole (scenario title, sweep or comparison name).
-    pub title: String,
+    /// A title for the whole, in both languages: the scenario's title (its language's
+    /// part), the sweep's name, or the compared alternatives' titles.
+    pub title: Text,
+    /// Display names of the directory's levers, stages, parties and alternatives.
+    pub names: Names,
     /// A run's results (a run, or the base of other kinds when present).
     pub run: Option<RunResults>,
     /// A sweep's results.
@@ -161,7 +168,8 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
         dir: dir.to_path_buf(),
         kind,
         provenance: Provenance::default(),
-        title: String::new(),
+        title: Text::default(),
+        names: Names::default(),
         run: None,
         sweep: None,
         compare: optional(dir)?,
@@ -184,10 +192,14 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
                 date: results_date(&dir.join("summary.json")),
             };
             loaded.title = if s.scenario.title.is_empty() {
-                s.scenario.name.clone()
+                Text::same(&s.scenario.name)
             } else {
-                s.scenario.title.clone()
+                names::bilingual(&s.scenario.title)
             };
+            if let Some(text) = &run.scenario_text {
+                loaded.names = Names::from_scenario(text);
+            }
+            loaded.names.learn_metrics(s.metrics.0.iter().map(|(n, _)| n.as_str()));
             loaded.run = Some(run);
         }
         ResultKind::Sweep => {
@@ -204,7 +216,28 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
                 version: sweep.plan.feidi_version.clone(),
                 date: results_date(&dir.join("points.csv")),
             };
-            loaded.title = name;
+            if let Some(text) = sweep_scenario(&sweep.plan) {
+                loaded.names = Names::from_scenario(&text);
+            }
+            // The scenario's title and what the sweep varies, rather than the sweep's id.
+            let base = loaded.names.scenario_title();
+            let title = |lang: Lang| {
+                let what = match lang {
+                    Lang::En => format!("sweep of {} levers", sweep.parameters.len()),
+                    Lang::Zh => format!("{}个政策变量扫描", sweep.parameters.len()),
+                };
+                match &base {
+                    Some(base) => format!("{} — {what}", base.get(lang)),
+                    None => labels::Word::Sweep.get(lang).to_string(),
+                }
+            };
+            loaded.title = Text {
+                en: title(Lang::En),
+                zh: title(Lang::Zh),
+            };
+            loaded
+                .names
+                .learn_metrics(sweep.points.header.iter().filter_map(|h| h.strip_suffix(".mean")));
             loaded.sweep = Some(sweep);
         }
         ResultKind::Compare => {
@@ -219,7 +252,28 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
                 version: compare.feidi_version.clone(),
                 date: results_date(&dir.join(CompareFile::NAME)),
             };
-            loaded.title = names.join(" · ");
+            // Names of stages and parties from the first alternative's scenario (the
+            // alternatives share the metric names, so they share these too).
+            let first = names
+                .first()
+                .map(|n| dir.join("alternatives").join(n).join("scenario.toml"));
+            if let Some(text) = first.and_then(|p| std::fs::read_to_string(p).ok()) {
+                loaded.names = Names::from_scenario(&text);
+            }
+            loaded
+                .names
+                .learn_metrics(compare.metrics.iter().map(|m| m.metric.as_str()));
+            for a in &compare.alternatives {
+                loaded.names.add_alternative(&a.name, &a.title);
+            }
+            let titles = |lang: Lang| {
+                let titles: Vec<String> = names.iter().map(|n| loaded.names.alternative(lang, n)).collect();
+                titles.join(lang.pick(" vs ", " 与 "))
+            };
+            loaded.title = Text {
+                en: titles(Lang::En),
+                zh: titles(Lang::Zh),
+            };
             for name in names {
                 let path = dir.join("alternatives").join(&name).join("series.csv");
                 if path.is_file() {
@@ -239,7 +293,13 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
                 version: cal.feidi_version.clone(),
                 date: results_date(&dir.join(CalibrationFile::NAME)),
             };
-            loaded.title = cal.scenario.name.clone();
+            if let Some(text) = calibration_scenario(dir, &cal.scenario.file, &cal.scenario.sha256) {
+                loaded.names = Names::from_scenario(&text);
+            }
+            loaded.title = loaded
+                .names
+                .scenario_title()
+                .unwrap_or_else(|| Text::same(&cal.scenario.name));
             let path = dir.join("posterior.csv");
             if path.is_file() {
                 loaded.posterior = Some(Table::read(&path)?);
@@ -249,25 +309,51 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
     Ok(loaded)
 }
 
+/// The text of a file if its SHA-256 is `sha256` (the file the results were made from,
+/// unchanged since).
+fn unchanged(path: &Path, sha256: &str) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    (crate::results::sha256_hex(&bytes) == sha256).then(|| String::from_utf8(bytes).ok())?
+}
+
+/// The base scenario of a sweep, found through its sweep file (`scenario = "…"`,
+/// relative to the sweep file), when both are still where the sweep read them; the
+/// names of levers come from it.
+fn sweep_scenario(plan: &crate::results::SweepPlan) -> Option<String> {
+    let sweep_text = unchanged(&plan.sweep_file, &plan.sweep_sha256)?;
+    let doc: toml::Table = sweep_text.parse().ok()?;
+    let relative = doc.get("sweep")?.get("scenario")?.as_str()?;
+    let path = plan.sweep_file.parent()?.join(relative);
+    unchanged(&path, &plan.scenario_sha256)
+}
+
+/// The scenario of a calibration: the file it names (relative to the working directory
+/// or to the results' parent), when unchanged.
+fn calibration_scenario(dir: &Path, file: &str, sha256: &str) -> Option<String> {
+    let path = Path::new(file);
+    unchanged(path, sha256).or_else(|| unchanged(&dir.join("..").join(path), sha256))
+}
+
 /// The charts of a loaded directory, planned.
 pub fn plan(loaded: &Loaded, lang: Lang) -> Vec<Planned> {
     let mut out = Vec::new();
+    let names = &loaded.names;
     if let Some(run) = &loaded.run {
-        out.extend(charts::run_charts(run, lang));
+        out.extend(charts::run_charts(run, names, lang));
     }
     if let Some(sweep) = &loaded.sweep {
-        out.extend(charts::sweep_charts(sweep, lang));
+        out.extend(charts::sweep_charts(sweep, names, lang));
     }
     if let Some(sensitivity) = &loaded.sensitivity {
         for metric in charts::KEY_METRICS {
-            out.extend(charts::tornado(sensitivity, metric, lang));
+            out.extend(charts::tornado(sensitivity, metric, names, lang));
         }
     }
     if let Some(compare) = &loaded.compare {
-        out.extend(charts::compare_charts(compare, &loaded.alternatives, lang));
+        out.extend(charts::compare_charts(compare, &loaded.alternatives, names, lang));
     }
     if let (Some(cal), Some(posterior)) = (&loaded.calibration, &loaded.posterior) {
-        out.extend(charts::posterior_charts(cal, posterior, lang));
+        out.extend(charts::posterior_charts(cal, posterior, names, lang));
     }
     out
 }
@@ -301,7 +387,7 @@ pub fn write_charts(loaded: &Loaded, dir: &Path, lang: Lang) -> Result<Vec<Chart
         let frame = Frame {
             lang,
             title: chart.title.clone(),
-            subtitle: loaded.title.clone(),
+            subtitle: loaded.title.get(lang).to_string(),
             provenance: loaded.provenance.clone(),
         };
         let png_bytes = png::Png::render(&chart, &frame)?;

@@ -7,6 +7,7 @@
 mod html;
 
 use crate::plot::labels::{self, Lang, Word};
+use crate::plot::names::Names;
 use crate::plot::{self, ChartFile, Loaded, PlotError, ResultKind};
 use crate::results::compare::Difference;
 use crate::results::format;
@@ -40,7 +41,9 @@ pub fn report(dir: &Path, lang: Lang) -> Result<PathBuf, PlotError> {
 
 /// The report's HTML.
 pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
-    let mut h = Html::new(lang, &format!("feidi — {}", loaded.title));
+    let title = loaded.title.get(lang);
+    let names = &loaded.names;
+    let mut h = Html::new(lang, &format!("feidi — {title}"));
     let kind = match loaded.kind {
         ResultKind::Run => Word::Report,
         ResultKind::Sweep => Word::Sweep,
@@ -49,29 +52,29 @@ pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
     };
     h.raw(&format!(
         "<header><h1>{}</h1><p class=\"kind\">{} · feidi</p><p class=\"provenance\">{}</p></header>\n",
-        escape(&loaded.title),
+        escape(title),
         escape(kind.get(lang)),
         escape(&loaded.provenance.footer(lang))
     ));
 
     h.section("summary", Word::Summary.get(lang));
     if let Some(run) = &loaded.run {
-        summary_table(&mut h, &run.summary, lang);
+        summary_table(&mut h, &run.summary, names, lang);
     }
     if let Some(sweep) = &loaded.sweep {
-        points_table(&mut h, sweep, lang);
+        points_table(&mut h, sweep, names, lang);
     }
     if let Some(compare) = &loaded.compare {
-        compare_tables(&mut h, compare, lang);
+        compare_tables(&mut h, compare, names, lang);
     }
     if let Some(cal) = &loaded.calibration {
-        calibration_tables(&mut h, cal, lang);
+        calibration_tables(&mut h, cal, names, lang);
     }
     if let Some(s) = &loaded.sensitivity {
-        sensitivity_table(&mut h, s, lang);
+        sensitivity_table(&mut h, s, names, lang);
     }
     if let Some(d) = &loaded.discovery {
-        discovery_table(&mut h, d, lang);
+        discovery_table(&mut h, d, names, lang);
     }
     h.end_section();
 
@@ -105,9 +108,9 @@ fn number(v: Option<f64>) -> String {
 /// A metric's column heading with its unit for people ("Home tax (万元)", "Landing rate
 /// (%)"), and the divisor that turns its values into that unit; `largest` picks 亿元 for
 /// large sums.
-fn scaled_heading(lang: Lang, metric: &str, unit: &str, largest: f64) -> (String, f64) {
+fn scaled_heading(names: &Names, lang: Lang, metric: &str, unit: &str, largest: f64) -> (String, f64) {
     let (scale, words) = format::money_column(unit, lang, largest);
-    let name = labels::metric(lang, metric);
+    let name = names.metric(lang, metric);
     if words.is_empty() {
         (name, scale)
     } else {
@@ -115,7 +118,7 @@ fn scaled_heading(lang: Lang, metric: &str, unit: &str, largest: f64) -> (String
     }
 }
 
-fn summary_table(h: &mut Html, summary: &SummaryFile, lang: Lang) {
+fn summary_table(h: &mut Html, summary: &SummaryFile, names: &Names, lang: Lang) {
     let header = [
         Word::Metric.get(lang),
         Word::MeanCol.get(lang),
@@ -137,25 +140,58 @@ fn summary_table(h: &mut Html, summary: &SummaryFile, lang: Lang) {
         let (scale, unit) = format::money_column(&m.unit, lang, largest);
         let unit = unit.to_string();
         let s = |v: Option<f64>| number(v.map(|x| x / scale));
+        let mut description = names.description(lang, name, &m.description);
+        if name == "payback_month" {
+            // The payback period is a mean over the replications that paid back only.
+            if let Some(paid) = summary.metric("paid_back").and_then(|p| p.mean) {
+                let share = format::quantity(paid, "share", lang);
+                description = match lang {
+                    Lang::En => format!("{description}; only {share} of replications paid back"),
+                    Lang::Zh => format!("{description}；仅 {share} 的模拟收回了投入"),
+                };
+            }
+        }
         rows.push(vec![
-            labels::metric(lang, name),
+            names.metric(lang, name),
             s(m.mean),
             format!("{} – {}", s(m.ci_low), s(m.ci_high)),
             s(m.p5),
             s(m.p50),
             s(m.p95),
             unit,
-            m.description.clone(),
+            description,
         ]);
     }
     h.table("summary-table", &header, &rows);
 }
 
-fn points_table(h: &mut Html, sweep: &crate::plot::results::SweepResults, lang: Lang) {
+/// How many design points a report lists before it lists only the best.
+const MAX_POINTS_LISTED: usize = 30;
+
+/// A lever's value for people: money in 万元 or million yuan ("100 万元"), a duration
+/// with its unit ("12 个月"), other values as numbers or as written.
+fn lever_value(path: &str, value: &str, lang: Lang) -> String {
+    let value = value.trim();
+    let number = value.replace('_', "").parse::<f64>();
+    match number {
+        Ok(x) if path.ends_with("_yuan") => format::quantity(x, "yuan", lang),
+        // Whole numbers (seats, projects) as they are, without decimals.
+        Ok(x) if x.fract() == 0.0 && x.abs() < 1e15 => format::number(x).split('.').next().unwrap_or("").to_string(),
+        Ok(x) => format::number(x),
+        Err(_) => match value.split_once(' ') {
+            Some((n, "months" | "month")) if n.parse::<f64>().is_ok() => {
+                format::quantity(n.parse().unwrap_or(f64::NAN), "months", lang)
+            }
+            _ => value.to_string(),
+        },
+    }
+}
+
+fn points_table(h: &mut Html, sweep: &crate::plot::results::SweepResults, names: &Names, lang: Lang) {
     let t = &sweep.points;
     let label = t.column("label");
     let mut header: Vec<String> = vec![Word::Point.get(lang).into()];
-    header.extend(sweep.parameters.iter().cloned());
+    header.extend(sweep.parameters.iter().map(|p| names.lever(lang, p)));
     let metrics: Vec<&str> = crate::plot::charts::KEY_METRICS
         .iter()
         .copied()
@@ -167,20 +203,56 @@ fn points_table(h: &mut Html, sweep: &crate::plot::results::SweepResults, lang: 
             let largest = t
                 .column(&format!("{m}.mean"))
                 .map_or(0.0, |c| t.numbers(c).iter().fold(0.0, |a: f64, x| a.max(x.abs())));
-            let (heading, scale) = scaled_heading(lang, m, crate::plot::charts::metric_unit(m), largest);
+            let (heading, scale) = scaled_heading(names, lang, m, crate::plot::charts::metric_unit(m), largest);
             header.push(heading);
             scale
         })
         .collect();
-    let rows: Vec<Vec<String>> = (0..t.rows.len())
+    // A large design (a Latin hypercube, a Sobol sample) lists its best points by the
+    // first key metric, best first; a small one every point in design order.
+    let mut order: Vec<usize> = (0..t.rows.len()).collect();
+    let listed_all = t.rows.len() <= MAX_POINTS_LISTED;
+    if !listed_all {
+        if let Some(first) = metrics.first() {
+            let lower_is_better = crate::plot::charts::lower_is_better(first);
+            if let Some(means) = sweep.means(first) {
+                order.sort_by(|&a, &b| {
+                    let by = means[b].total_cmp(&means[a]);
+                    if lower_is_better {
+                        by.reverse()
+                    } else {
+                        by
+                    }
+                });
+                order.retain(|&r| means[r].is_finite());
+            }
+            h.raw(&format!(
+                "<p>{}</p>\n",
+                escape(&match lang {
+                    Lang::En => format!(
+                        "The {MAX_POINTS_LISTED} best of {} design points by {}; every point is in points.csv and the workbook.",
+                        t.rows.len(),
+                        names.metric(lang, first)
+                    ),
+                    Lang::Zh => format!(
+                        "共 {} 个设计点，按{}列出最好的 {MAX_POINTS_LISTED} 个；全部设计点见 points.csv 和 Excel 工作簿。",
+                        t.rows.len(),
+                        names.metric(lang, first)
+                    ),
+                })
+            ));
+        }
+        order.truncate(MAX_POINTS_LISTED);
+    }
+    let rows: Vec<Vec<String>> = order
+        .into_iter()
         .map(|r| {
-            let mut row = vec![label.map_or_else(|| r.to_string(), |c| t.rows[r][c].clone())];
-            row.extend(
-                sweep
-                    .parameters
-                    .iter()
-                    .map(|p| t.column(p).map_or_else(String::new, |c| t.rows[r][c].clone())),
-            );
+            let own = label.map_or_else(|| r.to_string(), |c| t.rows[r][c].clone());
+            let mut row = vec![names.point_label(lang, &own)];
+            row.extend(sweep.parameters.iter().map(|p| {
+                t.column(p)
+                    .map_or_else(String::new, |c| lever_value(p, &t.rows[r][c], lang))
+            }));
             for (m, scale) in metrics.iter().zip(&scales) {
                 let value = |stat: &str| t.column(&format!("{m}.{stat}")).map(|c| t.number(r, c) / scale);
                 row.push(format!(
@@ -202,17 +274,44 @@ fn figure(x: f64) -> String {
     number(Some(x))
 }
 
-fn compare_tables(h: &mut Html, compare: &CompareFile, lang: Lang) {
+fn compare_tables(h: &mut Html, compare: &CompareFile, names: &Names, lang: Lang) {
     h.raw(&format!(
         "<h3>{} ({})</h3>\n<ol class=\"ranking\">{}</ol>\n",
         Word::Ranking.get(lang),
-        escape(&labels::metric(lang, &compare.rank_by)),
+        escape(&names.metric(lang, &compare.rank_by)),
         compare
             .ranking
             .iter()
-            .map(|n| format!("<li>{}</li>", escape(n)))
+            .map(|n| format!("<li>{}</li>", escape(&names.alternative(lang, n))))
             .collect::<String>()
     ));
+    let key =
+        |m: &crate::results::compare::CompareMetric| crate::plot::charts::KEY_METRICS.contains(&m.metric.as_str());
+    // Each alternative's own results: one column per alternative, mean and interval.
+    let mut header: Vec<String> = vec![Word::Metric.get(lang).into()];
+    header.extend(compare.alternatives.iter().map(|a| names.alternative(lang, &a.name)));
+    let mut rows = Vec::new();
+    for m in compare.metrics.iter().filter(|m| key(m)) {
+        let largest = m
+            .alternatives
+            .iter()
+            .fold(0.0, |a: f64, x| a.max(x.mean.map_or(0.0, f64::abs)));
+        let (heading, scale) = scaled_heading(names, lang, &m.metric, &m.unit, largest);
+        let s = |v: Option<f64>| number(v.map(|x| x / scale));
+        let mut row = vec![heading];
+        for a in &compare.alternatives {
+            let own = m.alternatives.iter().find(|x| x.name == a.name);
+            row.push(own.map_or_else(
+                || "—".to_string(),
+                |x| format!("{} ({} – {})", s(x.mean), s(x.ci_low), s(x.ci_high)),
+            ));
+        }
+        rows.push(row);
+    }
+    h.raw(&format!("<h3>{}</h3>\n", escape(Word::OwnResults.get(lang))));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    h.table("alternatives-table", &header, &rows);
+
     let header = [
         Word::Metric.get(lang),
         Word::Alternative.get(lang),
@@ -221,26 +320,24 @@ fn compare_tables(h: &mut Html, compare: &CompareFile, lang: Lang) {
         Word::Wins.get(lang),
     ];
     let mut rows = Vec::new();
-    for m in &compare.metrics {
-        if !crate::plot::charts::KEY_METRICS.contains(&m.metric.as_str()) {
-            continue;
-        }
+    for m in compare.metrics.iter().filter(|m| key(m)) {
         let largest = m
             .differences
             .iter()
             .fold(0.0, |a: f64, d| a.max(d.mean.map_or(0.0, f64::abs)));
-        let (heading, scale) = scaled_heading(lang, &m.metric, crate::plot::charts::metric_unit(&m.metric), largest);
+        let (heading, scale) = scaled_heading(names, lang, &m.metric, &m.unit, largest);
         let s = |v: Option<f64>| number(v.map(|x| x / scale));
         for d in &m.differences {
             rows.push(vec![
                 heading.clone(),
-                format!("{} − {}", d.a, d.b),
+                names.pair(lang, &d.a, &d.b),
                 s(d.mean),
                 format!("{} – {}", s(d.ci_low), s(d.ci_high)),
                 wins(d),
             ]);
         }
     }
+    h.raw(&format!("<h3>{}</h3>\n", escape(Word::DifferencesTitle.get(lang))));
     h.table("differences-table", &header, &rows);
 }
 
@@ -253,7 +350,7 @@ fn wins(d: &Difference) -> String {
     }
 }
 
-fn calibration_tables(h: &mut Html, cal: &CalibrationFile, lang: Lang) {
+fn calibration_tables(h: &mut Html, cal: &CalibrationFile, names: &Names, lang: Lang) {
     let header = [
         Word::Parameter.get(lang),
         Word::Prior.get(lang),
@@ -267,7 +364,7 @@ fn calibration_tables(h: &mut Html, cal: &CalibrationFile, lang: Lang) {
         .iter()
         .map(|p| {
             vec![
-                p.path.clone(),
+                names.lever(lang, &p.path),
                 format!("{} – {}", figure(p.prior_min), figure(p.prior_max)),
                 number(p.mean),
                 number(p.p5),
@@ -288,7 +385,7 @@ fn calibration_tables(h: &mut Html, cal: &CalibrationFile, lang: Lang) {
         .iter()
         .map(|t| {
             vec![
-                labels::metric(lang, &t.metric),
+                names.metric(lang, &t.metric),
                 figure(t.value),
                 figure(t.tolerance),
                 format!(
@@ -303,25 +400,27 @@ fn calibration_tables(h: &mut Html, cal: &CalibrationFile, lang: Lang) {
     h.table("targets-table", &header, &rows);
 }
 
-fn sensitivity_table(h: &mut Html, s: &SensitivityFile, lang: Lang) {
-    h.raw(&format!(
-        "<h3>{} ({})</h3>\n",
-        Word::Sensitivity.get(lang),
-        escape(s.method.as_str())
-    ));
-    let keys: &[&str] = match s.method {
-        Method::Oat => &["output_at_low", "output_at_high", "baseline_output"],
-        Method::Morris => &["mu_star", "mu", "sigma"],
-        Method::Sobol => &["first", "first_low", "first_high", "total", "total_low", "total_high"],
+fn sensitivity_table(h: &mut Html, s: &SensitivityFile, names: &Names, lang: Lang) {
+    let (method, keys): (Word, [Word; 3]) = match s.method {
+        Method::Oat => (Word::MethodOat, [Word::AtLow, Word::AtHigh, Word::AtBase]),
+        Method::Morris => (Word::MethodMorris, [Word::MuStar, Word::Mu, Word::Sigma]),
+        Method::Sobol => (Word::MethodSobol, [Word::FirstOrder, Word::TotalOrder, Word::Ci95]),
     };
+    h.raw(&format!(
+        "<h3>{}</h3>\n",
+        escape(&labels::titled(lang, Word::Sensitivity.get(lang), method.get(lang)))
+    ));
     let mut header = vec![Word::Metric.get(lang), Word::Parameter.get(lang)];
-    header.extend(keys.iter().copied());
+    match s.method {
+        // Sobol indices are shares of variance: each with its interval.
+        Method::Sobol => header.extend([Word::FirstOrder.get(lang), Word::TotalOrder.get(lang)]),
+        _ => header.extend(keys.iter().map(|k| k.get(lang))),
+    }
     let mut rows = Vec::new();
     for m in &s.metrics {
         if !crate::plot::charts::KEY_METRICS.contains(&m.metric.as_str()) {
             continue;
         }
-        let metric = labels::metric(lang, &m.metric);
         let effects: Vec<(&str, Vec<Option<f64>>)> = match &m.effects {
             Effects::Oat(es) => es
                 .iter()
@@ -344,16 +443,39 @@ fn sensitivity_table(h: &mut Html, s: &SensitivityFile, lang: Lang) {
                 })
                 .collect(),
         };
+        // Effects are in the metric's unit (money in 万元 or million yuan, shares in
+        // percent); Sobol indices are plain shares of variance.
+        let largest = effects
+            .iter()
+            .flat_map(|(_, f)| f.iter().flatten())
+            .fold(0.0, |a: f64, x| a.max(x.abs()));
+        let (metric, scale) = match s.method {
+            Method::Sobol => (names.metric(lang, &m.metric), 1.0),
+            _ => scaled_heading(names, lang, &m.metric, &m.unit, largest),
+        };
+        let v = |x: Option<f64>| number(x.map(|x| x / scale));
         for (parameter, figures) in effects {
-            let mut row = vec![metric.clone(), parameter.to_string()];
-            row.extend(figures.into_iter().map(number));
+            let mut row = vec![metric.clone(), names.lever(lang, parameter)];
+            match s.method {
+                Method::Sobol => {
+                    for i in [0, 3] {
+                        row.push(format!(
+                            "{} ({} – {})",
+                            v(figures[i]),
+                            v(figures[i + 1]),
+                            v(figures[i + 2])
+                        ));
+                    }
+                }
+                _ => row.extend(figures.into_iter().map(v)),
+            }
             rows.push(row);
         }
     }
     h.table("sensitivity-table", &header, &rows);
 }
 
-fn discovery_table(h: &mut Html, d: &DiscoveryFile, lang: Lang) {
+fn discovery_table(h: &mut Html, d: &DiscoveryFile, names: &Names, lang: Lang) {
     h.raw(&format!(
         "<h3>{}: {}</h3>\n",
         Word::Discovery.get(lang),
@@ -373,7 +495,14 @@ fn discovery_table(h: &mut Html, d: &DiscoveryFile, lang: Lang) {
             let limits: Vec<String> = b
                 .limits
                 .iter()
-                .map(|l| format!("{} ∈ [{}, {}]", l.parameter, figure(l.min), figure(l.max)))
+                .map(|l| {
+                    format!(
+                        "{} ∈ [{}, {}]",
+                        names.lever(lang, &l.parameter),
+                        figure(l.min),
+                        figure(l.max)
+                    )
+                })
                 .collect();
             vec![
                 (i + 1).to_string(),
@@ -389,17 +518,52 @@ fn discovery_table(h: &mut Html, d: &DiscoveryFile, lang: Lang) {
 fn assumptions(h: &mut Html, loaded: &Loaded, lang: Lang) {
     let Some(text) = loaded.run.as_ref().and_then(|r| r.scenario_text.as_ref()) else {
         if let Some(sweep) = &loaded.sweep {
-            h.raw(&format!(
-                "<p>{}: <code>{}</code></p>\n",
-                Word::Sweep.get(lang),
-                escape(&sweep.plan.sweep_file.display().to_string())
-            ));
+            let names = &loaded.names;
+            // The levers and the values the design gave each, then the sweep file.
+            let t = &sweep.points;
             let items: String = sweep
                 .parameters
                 .iter()
-                .map(|p| format!("<li><code>{}</code></li>", escape(p)))
+                .map(|p| {
+                    let values = t.column(p).map(|c| {
+                        let mut seen: Vec<&str> = Vec::new();
+                        for row in &t.rows {
+                            if !seen.contains(&row[c].as_str()) {
+                                seen.push(&row[c]);
+                            }
+                        }
+                        let numeric: Vec<f64> = seen.iter().filter_map(|v| number_of(v)).collect();
+                        if seen.len() > 6 && numeric.len() == seen.len() {
+                            let (lo, hi) = numeric
+                                .iter()
+                                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+                            let shown = |x: f64| {
+                                lever_value(p, &unit_of(seen[0]).map_or(x.to_string(), |u| format!("{x} {u}")), lang)
+                            };
+                            format!("{} – {}", shown(lo), shown(hi))
+                        } else {
+                            seen.iter()
+                                .map(|v| lever_value(p, v, lang))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        }
+                    });
+                    format!(
+                        "<li>{}: {}</li>",
+                        escape(&names.lever(lang, p)),
+                        escape(&values.unwrap_or_default())
+                    )
+                })
                 .collect();
-            h.raw(&format!("<ul>{items}</ul>\n"));
+            h.raw(&format!(
+                "<p>{}:</p>\n<ul class=\"levers\">{items}</ul>\n",
+                escape(Word::LeversSwept.get(lang))
+            ));
+            h.raw(&format!(
+                "<p class=\"provenance\">{}: <code>{}</code></p>\n",
+                Word::Sweep.get(lang),
+                escape(&sweep.plan.sweep_file.display().to_string())
+            ));
         }
         return;
     };
@@ -421,6 +585,16 @@ fn assumptions(h: &mut Html, loaded: &Loaded, lang: Lang) {
     ));
 }
 
+/// The number a lever's value holds ("12 months" → 12).
+fn number_of(value: &str) -> Option<f64> {
+    value.split_whitespace().next()?.replace('_', "").parse().ok()
+}
+
+/// The unit written after a lever's value ("12 months" → "months").
+fn unit_of(value: &str) -> Option<&str> {
+    value.split_once(' ').map(|(_, u)| u.trim())
+}
+
 fn method_note(loaded: &Loaded, lang: Lang) -> String {
     let p = &loaded.provenance;
     match lang {
@@ -439,7 +613,7 @@ fn method_note(loaded: &Loaded, lang: Lang) -> String {
         Lang::Zh => format!(
             "共 {} 次蒙特卡洛模拟，主随机种子 {}。每次模拟使用由种子、设计点和模拟序号确定的独立随机数流，\
              因此相同输入和种子在任意线程数下结果逐字节一致。表中区间为各次模拟均值的 95% 置信区间（t 分布）。\
-             扇形图显示中位数及 50%、90% 区间，表示结果的分布范围，而非均值的不确定性。金额单位为{}。\
+             区间带图显示中位数及 50%、90% 区间，表示结果的分布范围，而非均值的不确定性。金额单位为{}（大额为亿元）。\
              图表和本报告仅依据本目录中的结果文件生成。",
             p.replications,
             p.seed,

@@ -26,12 +26,25 @@ pub struct SweepPlan {
     /// (K, N) when this directory holds shard K of N.
     #[serde(default)]
     pub shard: Option<(usize, usize)>,
-    /// Whether points.csv starts with a byte-order mark for Excel.
+    /// Whether `--excel` was given. It asked for points.csv's byte-order mark, which is
+    /// the default now; kept as a record of the command.
     #[serde(default)]
     pub excel: bool,
+    /// Whether points.csv is written without its byte-order mark (`--no-bom`); written
+    /// only when set, so a default sweep's plan reads as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_bom: bool,
 }
 
 json_result_file!(SweepPlan, "sweep-plan.json");
+
+impl SweepPlan {
+    /// Whether points.csv starts with a UTF-8 byte-order mark, so that Excel reads
+    /// Chinese text right (the default).
+    pub fn bom(&self) -> bool {
+        !self.no_bom
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -50,6 +63,7 @@ mod tests {
             points: 11,
             shard: Some((1, 3)),
             excel: true,
+            no_bom: true,
         };
         round_trip(&plan, "sweep-plan");
     }

@@ -171,8 +171,12 @@ pub struct SweepRequest {
     pub force: bool,
     /// Run work estimated at over a day (refused otherwise).
     pub allow_long: bool,
-    /// Start points.csv with a UTF-8 byte-order mark, so that Excel shows Chinese text.
+    /// Whether `--excel` was given (recorded in the plan; the byte-order mark it asked
+    /// for is the default).
     pub excel: bool,
+    /// Write points.csv without the UTF-8 byte-order mark it starts with by default (the
+    /// mark makes Excel read Chinese text right).
+    pub no_bom: bool,
     /// Run only shard K of N (points p with p mod N = K).
     pub shard: Option<(usize, usize)>,
 }
@@ -239,6 +243,7 @@ pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -
         points: loaded.sweep.points.len(),
         shard: request.shard,
         excel: request.excel,
+        no_bom: request.no_bom,
     };
     plan.write(&out)
         .map_err(|e| Error::Failed(format!("cannot write {}: {e}", out.join(PLAN).display())))?;
@@ -500,7 +505,7 @@ fn run(
     }
     outcome?;
     if plan.shard.is_none() {
-        assemble(loaded, plan, dir, &[dir.to_path_buf()], plan.excel)?;
+        assemble(loaded, plan, dir, &[dir.to_path_buf()], plan.bom())?;
     }
     Ok(SweepOutcome {
         dir: dir.to_path_buf(),
@@ -513,8 +518,8 @@ fn run(
 }
 
 /// Writes points.csv and manifest.json into `out` from the row files in `sources`.
-fn assemble(loaded: &Loaded, plan: &Plan, out: &Path, sources: &[PathBuf], excel: bool) -> Result<(), Error> {
-    let mut csv = if excel { String::from("\u{feff}") } else { String::new() };
+fn assemble(loaded: &Loaded, plan: &Plan, out: &Path, sources: &[PathBuf], bom: bool) -> Result<(), Error> {
+    let mut csv = if bom { String::from("\u{feff}") } else { String::new() };
     csv.push_str(&loaded.header);
     for p in 0..plan.points {
         let row = row_path(&committed(sources, p, header_fields(&loaded.header))?, p);
@@ -683,8 +688,8 @@ fn describe(dirs: &[PathBuf]) -> String {
 /// Merges the directories of a sharded sweep into `out`: checks that the shards belong
 /// to one sweep and cover it, then writes exactly what an unsharded run writes. Gives
 /// the number of shards and of design points. An `out` that already holds results is
-/// replaced only when `force` is set.
-pub fn merge(out: &Path, shards: &[PathBuf], excel: bool, force: bool) -> Result<(usize, usize), Error> {
+/// replaced only when `force` is set; `bom` starts points.csv with a UTF-8 byte-order mark.
+pub fn merge(out: &Path, shards: &[PathBuf], bom: bool, force: bool) -> Result<(usize, usize), Error> {
     if shards.is_empty() {
         return Err(Error::Input("no shard directories to merge".to_string()));
     }
@@ -696,6 +701,7 @@ pub fn merge(out: &Path, shards: &[PathBuf], excel: bool, force: bool) -> Result
         let same = Plan {
             shard: first.shard,
             excel: first.excel,
+            no_bom: first.no_bom,
             sweep_file: first.sweep_file.clone(),
             ..plan.clone()
         };
@@ -764,7 +770,7 @@ pub fn merge(out: &Path, shards: &[PathBuf], excel: bool, force: bool) -> Result
     }
     let whole = Plan {
         shard: None,
-        excel,
+        no_bom: !bom,
         ..first.clone()
     };
     std::fs::create_dir_all(out.join(SERIES))
@@ -775,6 +781,6 @@ pub fn merge(out: &Path, shards: &[PathBuf], excel: bool, force: bool) -> Result
         write_atomic(&series_path(out, p), &bytes)
             .map_err(|e| Error::Failed(format!("cannot write {}: {e}", series_path(out, p).display())))?;
     }
-    assemble(&loaded, &whole, out, shards, excel)?;
+    assemble(&loaded, &whole, out, shards, bom)?;
     Ok((n, first.points))
 }

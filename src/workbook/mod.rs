@@ -56,7 +56,7 @@ pub fn render(loaded: &Loaded, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::X
     let date =
         ExcelDateTime::parse_from_str(&loaded.provenance.date).or_else(|_| ExcelDateTime::from_ymd(1980, 1, 1))?;
     let properties = DocProperties::new()
-        .set_title(loaded.title.as_str())
+        .set_title(loaded.title.get(lang))
         .set_comment(loaded.provenance.footer(lang))
         .set_author("feidi")
         .set_creation_datetime(&date);

@@ -3,6 +3,7 @@
 //! numeric cells.
 
 use crate::plot::labels::{self, Lang, Word};
+use crate::plot::names::Names;
 use crate::plot::results::{RunResults, SweepResults, Table};
 use crate::plot::Loaded;
 use crate::results::compare::Difference;
@@ -15,19 +16,22 @@ const MAX_WIDTH: f64 = 36.0;
 const MIN_WIDTH: f64 = 8.0;
 /// Width a number needs in the General format (up to about 11 significant digits).
 const NUMBER_WIDTH: f64 = 12.0;
+/// The divisor of shares shown in percent ([`labels::unit`] of `share`).
+const PERCENT: f64 = 0.01;
 
 /// Every sheet of `loaded`, in the order a planner reads them.
 pub(super) fn sheets(loaded: &Loaded, lang: Lang) -> Result<Vec<Worksheet>, XlsxError> {
     let mut out = Vec::new();
+    let names = &loaded.names;
     if let Some(run) = &loaded.run {
-        out.push(summary(run, lang)?);
-        out.push(series(run, lang)?);
+        out.push(summary(run, names, lang)?);
+        out.push(series(run, names, lang)?);
     }
     if let Some(sweep) = &loaded.sweep {
-        out.push(points(sweep, lang)?);
+        out.push(points(sweep, names, lang)?);
     }
     if let Some(compare) = &loaded.compare {
-        out.push(comparison(compare, lang)?);
+        out.push(comparison(compare, names, lang)?);
     }
     if let Some(posterior) = &loaded.posterior {
         out.push(posterior_sheet(posterior, lang)?);
@@ -95,6 +99,21 @@ impl Sheet {
         Ok(())
     }
 
+    /// A figure in a unit whose values are divided by `scale` ([`labels::unit`]); a
+    /// share (scale 0.01, shown in percent) is written as the share itself with a percent
+    /// format, so that Excel computes with 0.078 and shows 7.80%.
+    fn quantity(&mut self, row: u32, column: u16, x: Option<f64>, scale: f64) -> Result<(), XlsxError> {
+        if scale != PERCENT {
+            return self.number(row, column, x.map(|x| x / scale));
+        }
+        if let Some(x) = x.filter(|x| x.is_finite()) {
+            let percent = Format::new().set_num_format("0.00%");
+            self.sheet.write_number_with_format(row, column, x, &percent)?;
+            self.fit(column, NUMBER_WIDTH);
+        }
+        Ok(())
+    }
+
     /// The sheet, its columns sized.
     fn finish(mut self) -> Result<Worksheet, XlsxError> {
         for (c, w) in self.widths.iter().enumerate() {
@@ -117,7 +136,7 @@ fn with_unit(lang: Lang, name: &str, unit: &str) -> String {
 }
 
 /// A run's Summary: one row per metric.
-fn summary(run: &RunResults, lang: Lang) -> Result<Worksheet, XlsxError> {
+fn summary(run: &RunResults, names: &Names, lang: Lang) -> Result<Worksheet, XlsxError> {
     let header: Vec<String> = [
         Word::Metric.get(lang),
         Word::MetricId.get(lang),
@@ -137,14 +156,14 @@ fn summary(run: &RunResults, lang: Lang) -> Result<Worksheet, XlsxError> {
     for (i, (name, m)) in run.summary.metrics.0.iter().enumerate() {
         let row = i as u32 + 1;
         let (scale, unit) = labels::unit(lang, &m.unit);
-        sheet.text(row, 0, &labels::metric(lang, name))?;
+        sheet.text(row, 0, &names.metric(lang, name))?;
         sheet.text(row, 1, name)?;
         sheet.text(row, 2, &unit)?;
         for (c, x) in [m.mean, m.ci_low, m.ci_high, m.p5, m.p50, m.p95]
             .into_iter()
             .enumerate()
         {
-            sheet.number(row, 3 + c as u16, x.map(|x| x / scale))?;
+            sheet.quantity(row, 3 + c as u16, x, scale)?;
         }
         sheet.number(row, 9, Some(m.n as f64))?;
     }
@@ -152,17 +171,17 @@ fn summary(run: &RunResults, lang: Lang) -> Result<Worksheet, XlsxError> {
 }
 
 /// A run's Series, wide: one row per time bin, one column per series metric's mean.
-fn series(run: &RunResults, lang: Lang) -> Result<Worksheet, XlsxError> {
-    let names = run.series.names();
-    let columns: Vec<_> = names.iter().map(|n| run.series.metric(n)).collect();
+fn series(run: &RunResults, names: &Names, lang: Lang) -> Result<Worksheet, XlsxError> {
+    let metrics = run.series.names();
+    let columns: Vec<_> = metrics.iter().map(|n| run.series.metric(n)).collect();
     let mut header: Vec<String> = [Word::Bin, Word::MonthStart, Word::MonthEnd]
         .iter()
         .map(|w| w.get(lang).to_string())
         .collect();
     let mut scales = Vec::new();
-    for (name, rows) in names.iter().zip(&columns) {
+    for (name, rows) in metrics.iter().zip(&columns) {
         let (scale, unit) = labels::unit(lang, rows.first().map_or("", |r| r.unit.as_str()));
-        header.push(with_unit(lang, &labels::metric(lang, name), &unit));
+        header.push(with_unit(lang, &names.metric(lang, name), &unit));
         scales.push(scale);
     }
     let mut sheet = Sheet::new(Word::SeriesSheet.get(lang), &header, 3)?;
@@ -174,7 +193,7 @@ fn series(run: &RunResults, lang: Lang) -> Result<Worksheet, XlsxError> {
         sheet.number(row, 1, first.map(|r| r.start))?;
         sheet.number(row, 2, first.map(|r| r.end))?;
         for (c, rows) in columns.iter().enumerate() {
-            sheet.number(row, 3 + c as u16, rows.get(bin).map(|r| r.mean / scales[c]))?;
+            sheet.quantity(row, 3 + c as u16, rows.get(bin).map(|r| r.mean), scales[c])?;
         }
     }
     sheet.finish()
@@ -219,7 +238,7 @@ fn parameter_column(values: impl Iterator<Item = String>) -> ParameterColumn {
 
 /// A sweep's Points: one row per design point, its parameters, then each metric's mean
 /// and interval.
-fn points(sweep: &SweepResults, lang: Lang) -> Result<Worksheet, XlsxError> {
+fn points(sweep: &SweepResults, names: &Names, lang: Lang) -> Result<Worksheet, XlsxError> {
     let t = &sweep.points;
     let mut header: Vec<String> = [Word::Point, Word::Label, Word::ReplicationsCol]
         .iter()
@@ -231,16 +250,17 @@ fn points(sweep: &SweepResults, lang: Lang) -> Result<Worksheet, XlsxError> {
         .map(|c| (c, parameter_column(t.rows.iter().map(|r| r[c].clone()))))
         .collect();
     for (c, kind) in &parameters {
+        let lever = names.lever(lang, &t.header[*c]);
         header.push(match kind {
-            ParameterColumn::Numbers(Some(unit)) => with_unit(lang, &t.header[*c], &labels::unit(lang, unit).1),
-            _ => t.header[*c].clone(),
+            ParameterColumn::Numbers(Some(unit)) => with_unit(lang, &lever, &labels::unit(lang, unit).1),
+            _ => lever,
         });
     }
     let stats = [Word::Mean, Word::CiLow, Word::CiHigh];
     let mut metrics = Vec::new();
     for metric in t.metrics() {
         let (scale, unit) = labels::unit(lang, crate::plot::charts::metric_unit(metric));
-        let name = labels::metric(lang, metric);
+        let name = names.metric(lang, metric);
         for (stat, word) in ["mean", "ci_low", "ci_high"].iter().zip(stats) {
             if let Some(c) = t.column(&format!("{metric}.{stat}")) {
                 header.push(with_unit(lang, &labels::titled(lang, &name, word.get(lang)), &unit));
@@ -254,7 +274,8 @@ fn points(sweep: &SweepResults, lang: Lang) -> Result<Worksheet, XlsxError> {
         for c in 0..3u16 {
             let field = &fields[usize::from(c)];
             match (c, field.trim().parse::<f64>()) {
-                (1, _) | (_, Err(_)) => sheet.text(row, c, field)?,
+                (1, _) => sheet.text(row, c, &names.point_label(lang, field))?,
+                (_, Err(_)) => sheet.text(row, c, field)?,
                 (_, Ok(x)) => sheet.number(row, c, Some(x))?,
             }
         }
@@ -267,7 +288,7 @@ fn points(sweep: &SweepResults, lang: Lang) -> Result<Worksheet, XlsxError> {
             column += 1;
         }
         for (c, scale) in &metrics {
-            sheet.number(row, column, Some(t.number(r, *c) / scale))?;
+            sheet.quantity(row, column, Some(t.number(r, *c)), *scale)?;
             column += 1;
         }
     }
@@ -281,13 +302,17 @@ fn share(wins: Option<u64>, d: &Difference) -> Option<f64> {
 
 /// A comparison: one row per metric, each alternative's mean, then each pair's paired
 /// difference with its interval and the share of replications each side wins.
-fn comparison(compare: &CompareFile, lang: Lang) -> Result<Worksheet, XlsxError> {
+fn comparison(compare: &CompareFile, names: &Names, lang: Lang) -> Result<Worksheet, XlsxError> {
     let mut header: Vec<String> = [Word::Metric, Word::MetricId, Word::Unit]
         .iter()
         .map(|w| w.get(lang).to_string())
         .collect();
     for a in &compare.alternatives {
-        header.push(labels::titled(lang, &a.name, Word::Mean.get(lang)));
+        header.push(labels::titled(
+            lang,
+            &names.alternative(lang, &a.name),
+            Word::Mean.get(lang),
+        ));
     }
     let pairs: Vec<(String, String)> = compare
         .metrics
@@ -295,41 +320,41 @@ fn comparison(compare: &CompareFile, lang: Lang) -> Result<Worksheet, XlsxError>
         .map(|m| m.differences.iter().map(|d| (d.a.clone(), d.b.clone())).collect())
         .unwrap_or_default();
     for (a, b) in &pairs {
-        let pair = format!("{a} − {b}");
+        let pair = names.pair(lang, a, b);
         for word in [Word::Difference, Word::CiLow, Word::CiHigh] {
             header.push(labels::titled(lang, &pair, word.get(lang)));
         }
-        header.push(labels::titled(lang, a, Word::Wins.get(lang)));
-        header.push(labels::titled(lang, b, Word::Wins.get(lang)));
+        header.push(labels::titled(lang, &names.alternative(lang, a), Word::Wins.get(lang)));
+        header.push(labels::titled(lang, &names.alternative(lang, b), Word::Wins.get(lang)));
     }
     let mut sheet = Sheet::new(Word::Compare.get(lang), &header, 1)?;
     for (i, m) in compare.metrics.iter().enumerate() {
         let row = i as u32 + 1;
         let (scale, unit) = labels::unit(lang, &m.unit);
-        let scaled = |x: Option<f64>| x.map(|x| x / scale);
-        sheet.text(row, 0, &labels::metric(lang, &m.metric))?;
+        sheet.text(row, 0, &names.metric(lang, &m.metric))?;
         sheet.text(row, 1, &m.metric)?;
         sheet.text(row, 2, &unit)?;
         let mut column = 3u16;
         for a in &compare.alternatives {
             let mean = m.alternatives.iter().find(|s| s.name == a.name).and_then(|s| s.mean);
-            sheet.number(row, column, scaled(mean))?;
+            sheet.quantity(row, column, mean, scale)?;
             column += 1;
         }
         for (a, b) in &pairs {
             let d = m.differences.iter().find(|d| &d.a == a && &d.b == b);
+            // The difference and its interval in the metric's unit, the wins as shares.
             let figures = match d {
                 Some(d) => [
-                    scaled(d.mean),
-                    scaled(d.ci_low),
-                    scaled(d.ci_high),
-                    share(d.wins_a, d),
-                    share(d.wins_b, d),
+                    (d.mean, scale),
+                    (d.ci_low, scale),
+                    (d.ci_high, scale),
+                    (share(d.wins_a, d), PERCENT),
+                    (share(d.wins_b, d), PERCENT),
                 ],
-                None => [None; 5],
+                None => [(None, 1.0); 5],
             };
-            for x in figures {
-                sheet.number(row, column, x)?;
+            for (x, scale) in figures {
+                sheet.quantity(row, column, x, scale)?;
                 column += 1;
             }
         }
