@@ -14,6 +14,7 @@ pub mod discover;
 pub mod lock;
 pub mod run;
 pub mod sweep;
+mod sweep_check;
 pub mod validate;
 
 use crate::model::metrics::MetricInfo;
