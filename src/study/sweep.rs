@@ -274,6 +274,7 @@ pub fn resume(
 ) -> Result<SweepOutcome, Error> {
     let plan = read_plan(dir)?;
     let _lock = super::lock::lock(dir, "feidi sweep resume")?;
+    crate::results::complete::remove_leftovers(dir);
     let loaded = load(&plan.sweep_file)?;
     let check = |what: &str, then: &str, now: String| {
         if then == now {
@@ -512,7 +513,8 @@ fn run(
     };
     progress.finish();
     if let Err(Error::Cancelled { .. }) = outcome {
-        let kept = std::fs::read_dir(dir.join(ROWS)).map_or(0, |d| d.count());
+        // Committed rows only, not a temporary file of a point in progress.
+        let kept = (0..sweep.points.len()).filter(|&p| row_path(dir, p).is_file()).count();
         return Err(Error::Cancelled {
             dir: Some(dir.to_path_buf()),
             kept,
@@ -787,6 +789,11 @@ pub fn merge(out: &Path, shards: &[PathBuf], excel: bool, force: bool) -> Result
         excel,
         ..first.clone()
     };
+    // The plan of the whole sweep, as an unsharded run writes it, so that readers know
+    // the merged directory as a sweep.
+    whole
+        .write(out)
+        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", out.join(PLAN).display())))?;
     std::fs::create_dir_all(out.join(SERIES))
         .map_err(|e| Error::Failed(format!("cannot create {}: {e}", out.join(SERIES).display())))?;
     for (p, source) in sources.iter().enumerate() {
