@@ -210,7 +210,23 @@ fn directories_without_results_or_with_broken_files_are_refused_with_code_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no results here"));
 
+    // A result file without manifest.json, which feidi writes last: incomplete.
     std::fs::write(dir.join("summary.json"), "{ \"feidi_version\": 3 ").unwrap();
+    let out = feidi(&["report", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("manifest.json: missing beside summary.json"), "{err}");
+    // A manifest that lists it, but a summary.json that is not JSON.
+    let bytes = std::fs::read(dir.join("summary.json")).unwrap();
+    std::fs::write(
+        dir.join("manifest.json"),
+        format!(
+            "{{\"feidi_version\": \"0.1.0\", \"scenario_sha256\": \"x\", \"seed\": 1, \"replications_per_block\": 64, \"files\": [{{\"name\": \"summary.json\", \"bytes\": {}, \"sha256\": \"{}\"}}]}}",
+            bytes.len(),
+            feidi::results::sha256_hex(&bytes)
+        ),
+    )
+    .unwrap();
     let out = feidi(&["report", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);

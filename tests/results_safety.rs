@@ -395,10 +395,168 @@ fn force_leaves_nothing_of_the_results_it_replaces_and_keeps_other_files() {
         "--force",
     ]));
     assert_eq!(std::fs::read_dir(dir.join("series")).unwrap().count(), 1);
-    assert!(!dir.join("rows").exists() && !dir.join("sweep-plan.json").exists());
+    assert!(!dir.join("rows").exists());
+    // The plan is the merged sweep's own, written by the merge: one point, no shard.
+    let plan = common::json(&dir.join("sweep-plan.json"));
+    assert_eq!(plan["points"], 1, "{plan}");
+    assert!(plan.get("shard").is_none_or(|s| s.is_null()), "{plan}");
     assert_eq!(std::fs::read(dir.join("notes.txt")).unwrap(), b"mine");
     // A shard is never the merge's output.
     let into_shard = feidi(&["merge", "--out", s(&shards[0]), s(&shards[0]), s(&shards[1]), "--force"]);
     assert_eq!(code(&into_shard), Some(2), "{}", stderr(&into_shard));
     assert!(shards[0].join("rows").is_dir());
+}
+
+/// Asserts that `args` is refused with exit code 2 and a message containing each of `says`.
+fn refused(args: &[&str], says: &[&str]) {
+    let out = feidi(args);
+    let err = stderr(&out);
+    assert_eq!(code(&out), Some(2), "feidi {args:?}: {err}");
+    for s in says {
+        assert!(err.contains(s), "feidi {args:?} does not say `{s}`: {err}");
+    }
+}
+
+#[test]
+fn readers_refuse_a_directory_without_its_manifest_naming_what_is_missing() {
+    // A run stopped before manifest.json, which is written last.
+    let run = temp_path("incomplete-run");
+    ok(&feidi(&[
+        "run",
+        "tests/valid/minimal.toml",
+        "-n",
+        "2",
+        "--out",
+        s(&run),
+    ]));
+    std::fs::remove_file(run.join("manifest.json")).unwrap();
+    for reader in ["report", "plot", "workbook"] {
+        refused(
+            &[reader, s(&run)],
+            &["manifest.json: missing beside summary.json, series.csv", "--force"],
+        );
+    }
+    assert!(!run.join("report.html").exists() && !run.join("charts").exists());
+
+    // An unfinished sweep: one of two points done, no points.csv or manifest.json yet.
+    let sweep = tiny_sweep("incomplete-sweep", 2);
+    let dir = temp_path("incomplete-sweep-out");
+    ok(&feidi(&["sweep", s(&sweep), "--out", s(&dir)]));
+    for gone in ["manifest.json", "points.csv", "rows/00000001.csv"] {
+        std::fs::remove_file(dir.join(gone)).unwrap();
+    }
+    let unfinished = [
+        "the sweep is unfinished (1 of 2 design points done)",
+        "feidi sweep resume",
+    ];
+    refused(&["report", s(&dir)], &unfinished);
+    refused(&["workbook", s(&dir)], &unfinished);
+    refused(&["discover", s(&dir), "--where", "admitted > 0"], &unfinished);
+
+    // A shard is read by merge alone, and merge names the point a shard lacks.
+    let shards = two_shards(&tiny_sweep("incomplete-shards", 4), "incomplete-shard");
+    refused(&["report", s(&shards[0])], &["shard 0 of 2", "feidi merge"]);
+    std::fs::remove_file(shards[1].join("rows/00000003.csv")).unwrap();
+    let merged = temp_path("incomplete-merged");
+    refused(
+        &["merge", "--out", s(&merged), s(&shards[0]), s(&shards[1])],
+        &["design point 3 has no results"],
+    );
+    // Resume needs the sweep's plan.
+    std::fs::remove_file(dir.join("sweep-plan.json")).unwrap();
+    refused(&["sweep", "resume", s(&dir)], &["it has no sweep-plan.json"]);
+}
+
+#[test]
+fn a_listed_file_that_changed_after_its_manifest_is_refused_even_inside_an_alternative() {
+    let dir = temp_path("changed-compare");
+    let other = temp_path("changed-other.toml");
+    std::fs::write(
+        &other,
+        std::fs::read_to_string("tests/valid/minimal.toml")
+            .unwrap()
+            .replace("name = \"minimal\"", "name = \"other\""),
+    )
+    .unwrap();
+    ok(&feidi(&[
+        "compare",
+        "tests/valid/minimal.toml",
+        s(&other),
+        "-n",
+        "4",
+        "--out",
+        s(&dir),
+    ]));
+    // The comparison's own manifest, written last, lists compare.json and each
+    // alternative's manifest.
+    let manifest = common::json(&dir.join("manifest.json"));
+    let listed: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        listed.contains(&"compare.json") && listed.contains(&"alternatives/other/manifest.json"),
+        "{listed:?}"
+    );
+    ok(&feidi(&["workbook", s(&dir)]));
+    let series = dir.join("alternatives/other/series.csv");
+    let text = std::fs::read_to_string(&series).unwrap();
+    std::fs::write(&series, &text[..text.len() / 2]).unwrap();
+    refused(
+        &["report", s(&dir)],
+        &["alternatives/other/series.csv: not the file feidi wrote", "--force"],
+    );
+}
+
+#[test]
+fn a_merged_sweep_is_complete_and_can_be_reported() {
+    let shards = two_shards(&tiny_sweep("merged-report", 3), "merged-report-shard");
+    let merged = temp_path("merged-report-out");
+    ok(&feidi(&["merge", "--out", s(&merged), s(&shards[0]), s(&shards[1])]));
+    ok(&feidi(&["report", s(&merged)]));
+    assert!(merged.join("report.html").is_file());
+}
+
+/// A process id beyond Linux's largest, so never a running process.
+const DEAD_PID: u32 = 4_194_399;
+
+#[test]
+fn temporary_files_of_a_killed_writer_are_removed_by_the_next_write_and_never_read() {
+    let sweep = tiny_sweep("leftovers", 2);
+    let dir = temp_path("leftovers-out");
+    ok(&feidi(&["sweep", s(&sweep), "--out", s(&dir)]));
+    // As if killed while writing point 1's row and the manifest: the row is not
+    // committed, and half files lie under hidden names.
+    std::fs::remove_file(dir.join("rows/00000001.csv")).unwrap();
+    std::fs::remove_file(dir.join("manifest.json")).unwrap();
+    let half_row = dir.join(format!("rows/.00000001.csv.tmp-{DEAD_PID}"));
+    let half_manifest = dir.join(format!(".manifest.json.tmp-{DEAD_PID}"));
+    std::fs::write(&half_row, "1,1,4,10").unwrap();
+    std::fs::write(&half_manifest, "{ \"feidi_version\"").unwrap();
+    refused(
+        &["report", s(&dir)],
+        &["the sweep is unfinished (1 of 2 design points done)"],
+    );
+    ok(&feidi(&["sweep", "resume", s(&dir)]));
+    assert!(
+        !half_row.exists() && !half_manifest.exists(),
+        "resume left a killed writer's files"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("points.csv")).unwrap().lines().count(),
+        3
+    );
+    // The same for a report killed while writing report.html and a chart.
+    let half_report = dir.join(format!(".report.html.tmp-{DEAD_PID}"));
+    std::fs::create_dir_all(dir.join("charts")).unwrap();
+    let half_chart = dir.join(format!("charts/.points-admitted.png.tmp-{DEAD_PID}"));
+    std::fs::write(&half_report, "<html").unwrap();
+    std::fs::write(&half_chart, "\u{89}PNG").unwrap();
+    ok(&feidi(&["report", s(&dir)]));
+    assert!(
+        !half_report.exists() && !half_chart.exists(),
+        "report left a killed writer's files"
+    );
 }

@@ -75,12 +75,152 @@ fn a_point_that_breaks_the_scenario_is_refused_before_anything_runs() {
     let out = feidi(&["sweep", file.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
+    // Located at the value in the sweep file, once, with the points that hold it.
     assert!(
-        err.contains("(point 1, 1)") && err.contains("enclave[0].seats"),
+        err.contains(":9:15: parameter[0].values[1]: expected a value of enclave[0].seats")
+            && err.contains("— in 1 of 2 design points"),
         "{err}"
     );
     assert!(!dir.exists());
     let _ = std::fs::remove_file(&file);
+}
+
+/// A sweep file over tests/valid/minimal.toml with `replications` and these
+/// `[[parameter]]` tables, each (key path, values).
+fn grid_over_minimal(name: &str, replications: u64, parameters: &[(&str, String)]) -> PathBuf {
+    let scenario = std::fs::canonicalize("tests/valid/minimal.toml").unwrap();
+    let mut text = format!(
+        "[sweep]\nname = \"{name}\"\nscenario = \"{}\"\nreplications = {replications}\ndesign = \"grid\"\n",
+        scenario.display()
+    );
+    for (path, values) in parameters {
+        text.push_str(&format!("\n[[parameter]]\npath = \"{path}\"\nvalues = [{values}]\n"));
+    }
+    let file = temp_path(&format!("{name}.toml"));
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+/// `count` values from 1 up, as a TOML list's items.
+fn whole_numbers(count: usize) -> String {
+    (1..=count).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Eight success chances, as a TOML list's items.
+const CHANCES: &str = "0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8";
+
+/// Runs feidi with `args`, killing it after `limit`: (exit code, stderr, time taken).
+fn timed(args: &[&str], limit: std::time::Duration) -> (Option<i32>, String, std::time::Duration) {
+    use std::io::Read;
+    let started = std::time::Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_feidi"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("feidi starts");
+    let mut pipe = child.stderr.take().expect("stderr is piped");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    });
+    let code = loop {
+        if let Some(status) = child.try_wait().expect("wait for feidi") {
+            break status.code();
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    (code, reader.join().expect("read stderr"), started.elapsed())
+}
+
+#[test]
+fn one_misspelt_key_in_a_thousand_point_sweep_is_reported_once_at_its_parameter() {
+    let file = grid_over_minimal(
+        "typo-1000",
+        10,
+        &[
+            ("enclave[0].seats", whole_numbers(10)),
+            ("stage[0].sucess", whole_numbers(10).replace(", ", "e-2, ") + "e-2"),
+            ("stage[1].success", whole_numbers(10).replace(", ", "e-2, ") + "e-2"),
+        ],
+    );
+    let out = feidi(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("error: ").count(), 1, "{err}");
+    assert!(
+        err.contains(":12:8: parameter[1].path:")
+            && err.contains("found the unknown key `sucess` — in all 1000 design points")
+            && err.contains("did you mean `success`?"),
+        "{err}"
+    );
+    assert!(!err.contains("(point "), "names a generated point: {err}");
+}
+
+#[test]
+fn validate_of_a_sweep_of_458752_points_says_its_size_first_and_checks_each_value_once() {
+    // The file is under 1 kB; checking every point took minutes and said nothing.
+    let file = grid_over_minimal(
+        "large-grid",
+        10,
+        &[
+            ("enclave[0].seats", whole_numbers(64)),
+            ("stage[0].success", CHANCES.to_string()),
+            ("stage[1].success", CHANCES.to_string()),
+            ("stage[2].success", CHANCES.to_string()),
+            ("city[1].capacity.pilot", whole_numbers(7)),
+            ("landing.host_constant", "0.1, 0.2".to_string()),
+        ],
+    );
+    assert!(std::fs::metadata(&file).unwrap().len() < 1000);
+    let limit = std::time::Duration::from_secs(60);
+    let (code, err, took) = timed(&["validate", file.to_str().unwrap()], limit);
+    assert_eq!(
+        code,
+        Some(0),
+        "exit code after {took:?} (None: killed at {limit:?}): {err}"
+    );
+    assert!(
+        err.lines()
+            .next()
+            .is_some_and(|l| l.contains(": 458752 design points × 10 replications; checking")),
+        "{err}"
+    );
+}
+
+#[test]
+fn work_over_a_day_is_refused_before_any_point_is_generated() {
+    // A million points × a million replications: refused at once, not after building
+    // and checking a million scenarios.
+    let file = grid_over_minimal(
+        "too-long",
+        1_000_000,
+        &[
+            ("enclave[0].seats", whole_numbers(100)),
+            ("stage[0].success", whole_numbers(100).replace(", ", "e-3, ") + "e-3"),
+            ("stage[1].success", whole_numbers(100).replace(", ", "e-3, ") + "e-3"),
+        ],
+    );
+    let out = temp_path("too-long-out");
+    let limit = std::time::Duration::from_secs(30);
+    let (code, err, took) = timed(
+        &["sweep", file.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        limit,
+    );
+    assert_eq!(
+        code,
+        Some(2),
+        "exit code after {took:?} (None: killed at {limit:?}): {err}"
+    );
+    assert!(err.contains("--allow-long"), "{err}");
+    assert!(!out.exists(), "a refused sweep created its results directory");
 }
 
 #[test]

@@ -369,7 +369,8 @@ fn read_targets(root: &Table<'_, '_>) -> Read<Vec<Target>> {
         );
         return None;
     }
-    let known: Vec<String> = metrics::totals().into_iter().map(|m| m.name).collect();
+    let catalogue = metrics::totals();
+    let known: Vec<String> = catalogue.iter().map(|m| m.name.clone()).collect();
     let mut out = Vec::new();
     for t in &tables {
         let metric = t
@@ -384,9 +385,26 @@ fn read_targets(root: &Table<'_, '_>) -> Read<Vec<Target>> {
                 }
                 Some((name.to_string(), v.span()))
             });
-        let value = t
-            .required("value", "the reported figure")
-            .and_then(|v| finite(&v, "a reported figure (a finite number)"));
+        let unit = metric
+            .as_ref()
+            .and_then(|(name, _)| catalogue.iter().find(|m| &m.name == name))
+            .map(|m| m.unit);
+        let value = t.required("value", "the reported figure").and_then(|v| {
+            let x = finite(&v, "a reported figure (a finite number)")?;
+            // A count, a duration or a share is never below 0 (nor a share above 1): a
+            // figure that no run can produce would pull the calibration nowhere.
+            match unit {
+                Some(unit @ ("projects" | "jobs" | "months")) if x < 0.0 => {
+                    v.fail(&format!("a number of {unit} of at least 0"), &format!("{x}"), None);
+                    None
+                }
+                Some("share") if !(0.0..=1.0).contains(&x) => {
+                    v.fail("a share between 0 and 1", &format!("{x}"), None);
+                    None
+                }
+                _ => Some(x),
+            }
+        });
         let tolerance = t
             .required("tolerance", "how far from the figure still counts as a match")
             .and_then(|v| {

@@ -193,7 +193,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
 fn validate(files: &[std::path::PathBuf]) -> Result<(), Failure> {
     let mut problems = Vec::new();
     for file in files {
-        match study::validate::check(file) {
+        match study::validate::check(file, &Terminal::new()) {
             Ok(checked) => say(&format!("{checked}\n"))?,
             Err(e) => problems.push(Failure::from(e).message().to_string()),
         }

@@ -164,6 +164,10 @@ fn optional<T: ResultFile>(dir: &Path) -> Result<Option<T>, ReadError> {
 /// Reads every result file of `dir` that charts and the report use.
 pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
     let kind = kind_of(dir)?;
+    // Complete results only (manifest.json, written last, and every file it lists); a
+    // killed writer's temporary files go before charts, report or workbook are written.
+    crate::results::complete::check(dir)?;
+    crate::results::complete::remove_leftovers(dir);
     let mut loaded = Loaded {
         dir: dir.to_path_buf(),
         kind,

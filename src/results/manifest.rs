@@ -1,5 +1,6 @@
 //! manifest.json: what a results directory holds and what made it, one schema for a
-//! run (and each compared alternative), a sweep and a calibration.
+//! run (and each compared alternative), a sweep, a comparison and a calibration. It is
+//! written last and is the directory's completeness marker ([`super::complete`]).
 
 use super::file::json_result_file;
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,8 @@ pub enum Study {
     Sweep,
     /// `feidi calibrate`.
     Calibration,
+    /// `feidi compare` (each alternative's own folder has a run's manifest).
+    Compare,
 }
 
 impl Study {
@@ -52,7 +55,9 @@ pub struct Manifest {
     /// A calibration's calibration file's SHA-256.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration_sha256: Option<String>,
-    /// The (base) scenario file's SHA-256.
+    /// The (base) scenario file's SHA-256 (left out for a comparison, whose
+    /// alternatives' manifests have theirs).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub scenario_sha256: String,
     /// Master seed.
     pub seed: u64,

@@ -5,6 +5,7 @@
 
 pub mod calibration;
 pub mod compare;
+pub mod complete;
 pub mod discovery;
 pub mod file;
 mod files;

@@ -15,6 +15,8 @@ use crate::dist::Distribution;
 use crate::input::{Dimension, Document, Read, Table, Value};
 use std::collections::HashMap;
 
+/// Longest scenario title accepted, in characters.
+pub const MAX_TITLE_CHARS: usize = 500;
 /// Longest horizon accepted: beyond this a scenario is almost surely a unit mistake.
 pub const MAX_HORIZON_MONTHS: f64 = 200.0 * 12.0;
 /// Most time bins a series may have.
@@ -616,7 +618,21 @@ fn valid_name(v: &Value<'_, '_>) -> Read<String> {
 
 fn read_header(h: &Table<'_, '_>) -> Read<Header> {
     let name = h.required("name", "a short scenario name").and_then(|v| valid_name(&v));
-    let title = h.optional("title", |v| v.string().map(str::to_string));
+    let title = h.optional("title", |v| {
+        let title = v.string()?;
+        let chars = title.chars().count();
+        if chars > MAX_TITLE_CHARS {
+            // A title heads every report, chart and table: a long one is a mistake
+            // (a pasted document), and would bloat every file that carries it.
+            v.fail(
+                &format!("a title of at most {MAX_TITLE_CHARS} characters"),
+                &format!("{chars} characters"),
+                Some("put the longer description in comments beside it".to_string()),
+            );
+            return None;
+        }
+        Some(title.to_string())
+    });
     let horizon = h.optional("horizon", |v| {
         let months = v.duration()?;
         if months <= 0.0 || months > MAX_HORIZON_MONTHS {

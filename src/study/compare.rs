@@ -5,7 +5,7 @@ use super::{check_work, precision_targets, stopping_record, thread_pool, write_f
 use crate::model::metrics::{self, MetricInfo};
 use crate::model::Prepared;
 use crate::results::compare::{AlternativeRef, CompareReport};
-use crate::results::{ResultFile, RunReport, Stopping};
+use crate::results::{FileRecord, Manifest, ResultFile, RunReport, Stopping, Study};
 use crate::runner::{self, Alternative};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -168,6 +168,7 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
 
     let write_error = |path: &Path, e: std::io::Error| Error::Failed(format!("cannot write {}: {e}", path.display()));
     let files: Vec<String> = loaded.iter().map(|l| l.file.display().to_string()).collect();
+    let mut records = Vec::new();
     for (i, l) in loaded.iter().enumerate() {
         let dir = super::named_path(&args.out.join("alternatives"), &l.scenario.name)?;
         let report = RunReport {
@@ -184,6 +185,11 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
             stopping: stopping.as_ref(),
         };
         report.write(&dir).map_err(|e| write_error(&dir, e))?;
+        // The alternative's own manifest, which lists its files, checked in turn.
+        let name = format!("alternatives/{}/{}", l.scenario.name, Manifest::NAME);
+        let bytes = std::fs::read(args.out.join(&name))
+            .map_err(|e| Error::Failed(format!("cannot read back {}: {e}", args.out.join(&name).display())))?;
+        records.push(FileRecord::of(&name, &bytes));
     }
     let refs: Vec<AlternativeRef<'_>> = loaded
         .iter()
@@ -206,12 +212,34 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
         comparison: &comparison,
         stopping: stopping.as_ref(),
     };
-    write_file(&args.out, "compare.csv", report.csv(args.excel).as_bytes())?;
-    // compare.json last: its presence says the comparison is complete.
-    report
-        .file()
+    let csv = report.csv(args.excel);
+    write_file(&args.out, "compare.csv", csv.as_bytes())?;
+    records.push(FileRecord::of("compare.csv", csv.as_bytes()));
+    records.push(
+        report
+            .file()
+            .write(&args.out)
+            .map_err(|e| write_error(&args.out.join(crate::results::CompareFile::NAME), e))?,
+    );
+    // manifest.json last: its presence says the comparison is complete.
+    let manifest = Manifest {
+        feidi_version: env!("CARGO_PKG_VERSION").to_string(),
+        study: Study::Compare,
+        scenario_file: None,
+        sweep_sha256: None,
+        calibration_sha256: None,
+        scenario_sha256: String::new(),
+        seed: args.seed,
+        replications: Some(comparison.replications),
+        replications_per_point: None,
+        replications_per_particle: None,
+        points: None,
+        replications_per_block: runner::BLOCK,
+        files: records,
+    };
+    manifest
         .write(&args.out)
-        .map_err(|e| write_error(&args.out.join(crate::results::CompareFile::NAME), e))?;
+        .map_err(|e| write_error(&args.out.join(Manifest::NAME), e))?;
     Ok(CompareOutcome {
         table: report.table(),
         stopping,

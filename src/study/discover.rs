@@ -108,6 +108,12 @@ impl Condition {
 /// writes discovery.json beside points.csv.
 pub fn discover(request: &DiscoverRequest) -> Result<DiscoverOutcome, Error> {
     let args = request;
+    // Only a finished sweep's points, as its manifest records them.
+    crate::results::complete::check(&args.dir).map_err(|e| {
+        Error::Input(format!(
+            "{e}; discovery needs the results directory of a finished sweep"
+        ))
+    })?;
     let path = args.dir.join("points.csv");
     let text = std::fs::read_to_string(&path).map_err(|e| {
         Error::Input(format!(
@@ -212,6 +218,7 @@ pub fn discover(request: &DiscoverRequest) -> Result<DiscoverOutcome, Error> {
             .collect(),
     };
     let out = args.dir.join(DiscoveryFile::NAME);
+    let _lock = super::open_output_dir(&args.dir, "feidi discover")?;
     file.write(&args.dir)
         .map_err(|e| Error::Failed(format!("cannot write {}: {e}", out.display())))?;
     Ok(DiscoverOutcome {

@@ -63,24 +63,7 @@ fn read_holder(path: &Path) -> Option<Holder> {
 
 /// Whether process `pid` on this host is running (true when it cannot be told).
 fn alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    if Path::new("/proc/self").exists() {
-        return Path::new("/proc").join(pid.to_string()).exists();
-    }
-    #[cfg(unix)]
-    {
-        std::process::Command::new("kill")
-            .args(["-0", &pid.to_string()])
-            .stderr(std::process::Stdio::null())
-            .status()
-            .map_or(true, |s| s.success())
-    }
-    #[cfg(not(unix))]
-    {
-        true
-    }
+    crate::results::complete::process_running(pid)
 }
 
 /// Takes the lock on `dir` (which must exist) for `command`, or refuses with

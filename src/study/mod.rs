@@ -14,6 +14,7 @@ pub mod discover;
 pub mod lock;
 pub mod run;
 pub mod sweep;
+mod sweep_check;
 pub mod validate;
 
 use crate::model::metrics::MetricInfo;
@@ -236,7 +237,10 @@ pub fn named_path(parent: &Path, name: &str) -> Result<PathBuf, Error> {
 pub(crate) fn open_output_dir(dir: &Path, command: &str) -> Result<lock::DirLock, Error> {
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::Failed(format!("cannot create output directory {}: {e}", dir.display())))?;
-    lock::lock(dir, command)
+    let lock = lock::lock(dir, command)?;
+    // The hidden temporary files of a writer that was killed here go on the next write.
+    crate::results::complete::remove_leftovers(dir);
+    Ok(lock)
 }
 
 /// Refuses a directory that already holds results (`marker`, shown as `holds`) unless
@@ -261,12 +265,14 @@ pub(crate) fn check_writable(dir: &Path) -> Result<(), Error> {
 }
 
 /// Every file feidi writes into a results directory (run, sweep, merge, comparison,
-/// calibration, discovery, report).
+/// calibration, discovery, report). manifest.json, the completeness marker written
+/// last, is removed first: results stopped half-way through their removal read as
+/// incomplete.
 const OWN_FILES: [&str; 14] = [
+    "manifest.json",
     "summary.json",
     "series.csv",
     "scenario.toml",
-    "manifest.json",
     "points.csv",
     "sensitivity.json",
     "discovery.json",

@@ -18,7 +18,7 @@ use crate::results::sensitivity::{
 use crate::results::SweepPlan as Plan;
 use crate::results::{points, sha256_hex, write_atomic, FileRecord, Manifest, ResultFile, Study, CONFIDENCE};
 use crate::runner::{self, RunSettings};
-use crate::scenario::{with_overrides, OverrideError, Scenario};
+use crate::scenario::{with_overrides, Scenario};
 use crate::sweep::Sweep;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -41,17 +41,15 @@ pub struct Loaded {
     base_bytes: Vec<u8>,
     first: Scenario,
     header: String,
-    expected_candidates: f64,
 }
 
-/// The base scenario with a design point's values set, validated; errors name the point.
-fn point_scenario(base: &toml::Table, sweep: &Sweep, point: usize) -> Result<Scenario, String> {
+/// The base scenario with a design point's values set, validated; an error names the
+/// sweep file, the point and its settings.
+fn point_scenario(base: &toml::Table, sweep: &Sweep, sweep_file: &Path, point: usize) -> Result<Scenario, String> {
     let label = &sweep.points[point].label;
     let name = format!("{} (point {point}, {label})", sweep.scenario.display());
-    with_overrides(base, point_overrides(sweep, point), &name).map_err(|e| match e {
-        OverrideError::Invalid(d) => d.to_string(),
-        other => format!("error: {name}: {other}"),
-    })
+    with_overrides(base, point_overrides(sweep, point), &name)
+        .map_err(|e| super::sweep_check::point_refused(&sweep_file.display().to_string(), sweep, point, &e))
 }
 
 /// The settings design point `point` changes in the base scenario.
@@ -63,38 +61,66 @@ fn point_overrides(sweep: &Sweep, point: usize) -> impl Iterator<Item = (&crate:
         .filter_map(|(parameter, value)| Some((&parameter.path, value.clone()?)))
 }
 
-/// Reads a sweep file and its base scenario, and validates every design point.
-pub fn load(path: &Path) -> Result<Loaded, Error> {
-    let (sweep, sweep_bytes) = Sweep::from_file(path)?;
-    let (_, base_bytes) = Scenario::from_file(&sweep.scenario)?;
-    let text = std::str::from_utf8(&base_bytes).unwrap_or_default();
-    let base: toml::Table =
-        toml::from_str(text).map_err(|e| Error::Input(format!("{}: {e}", sweep.scenario.display())))?;
-    // Every point is validated before any runs: a night's work never stops at point 700.
-    let mut problems = Vec::new();
-    let mut expected_candidates = 0.0;
-    for p in 0..sweep.points.len() {
-        match point_scenario(&base, &sweep, p) {
-            Ok(sc) => expected_candidates += sc.expected_candidates(),
-            Err(e) => problems.push(e),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::Input(problems.join("\n")));
-    }
-    let first = point_scenario(&base, &sweep, 0).map_err(Error::Input)?;
-    let parameters: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
-    let header = points::header(&parameters, &metrics::totals_for(&first));
-    Ok(Loaded {
+/// A sweep file as read, its size known and its design points not yet generated.
+pub struct SweepFile {
+    path: PathBuf,
+    /// The sweep (without its points, except a list of variants).
+    pub sweep: Sweep,
+    bytes: Vec<u8>,
+}
+
+/// Reads a sweep file (quick: no design point is generated or checked yet).
+pub fn read(path: &Path) -> Result<SweepFile, Error> {
+    let (sweep, bytes) = Sweep::read_file(path)?;
+    Ok(SweepFile {
         path: path.to_path_buf(),
         sweep,
-        sweep_bytes,
-        base,
-        base_bytes,
-        first,
-        header,
-        expected_candidates,
+        bytes,
     })
+}
+
+impl SweepFile {
+    /// Checks the sweep against its base scenario (the base once, each key path once,
+    /// each distinct value once; every point too for a small sweep), refuses work
+    /// estimated at over a day unless `allow_long`, and only then generates the points.
+    pub fn check(self, allow_long: bool) -> Result<Loaded, Error> {
+        let SweepFile {
+            path,
+            mut sweep,
+            bytes: sweep_bytes,
+        } = self;
+        let shown = path.display().to_string();
+        let at = super::sweep_check::SweepText {
+            file: &shown,
+            text: std::str::from_utf8(&sweep_bytes).unwrap_or_default(),
+        };
+        let base = super::sweep_check::check_base(&sweep, &at)?;
+        // One replication of every point is the sweep's unit of work; judged before a
+        // single point is generated.
+        check_work(base.expected_candidates, sweep.replications, allow_long)?;
+        sweep.generate();
+        if sweep.count <= super::sweep_check::CHECK_EVERY_POINT_UP_TO {
+            super::sweep_check::check_every_point(&sweep, &base.table, &at)?;
+        }
+        let first = point_scenario(&base.table, &sweep, &path, 0).map_err(Error::Input)?;
+        let parameters: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
+        let header = points::header(&parameters, &metrics::totals_for(&first));
+        Ok(Loaded {
+            path,
+            sweep,
+            sweep_bytes,
+            base: base.table,
+            base_bytes: base.bytes,
+            first,
+            header,
+        })
+    }
+}
+
+/// Reads a sweep file and its base scenario and checks them (see [`SweepFile::check`]),
+/// whatever the work.
+pub fn load(path: &Path) -> Result<Loaded, Error> {
+    read(path)?.check(true)
 }
 
 fn read_plan(dir: &Path) -> Result<Plan, Error> {
@@ -201,7 +227,6 @@ pub struct SweepOutcome {
 /// Starts a sweep: checks every point, writes the plan, runs the points, and (for a
 /// whole sweep) assembles points.csv and manifest.json.
 pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -> Result<SweepOutcome, Error> {
-    let loaded = load(&request.file)?;
     if let Some((k, n)) = request.shard {
         if n == 0 || k >= n {
             return Err(Error::Input(format!(
@@ -209,12 +234,7 @@ pub fn start(request: &SweepRequest, progress: &dyn Progress, cancel: &Cancel) -
             )));
         }
     }
-    // One replication of every point is the sweep's unit of work.
-    check_work(
-        loaded.expected_candidates,
-        loaded.sweep.replications,
-        request.allow_long,
-    )?;
+    let loaded = read(&request.file)?.check(request.allow_long)?;
     let out = request
         .out
         .clone()
@@ -259,6 +279,7 @@ pub fn resume(
 ) -> Result<SweepOutcome, Error> {
     let plan = read_plan(dir)?;
     let _lock = super::lock::lock(dir, "feidi sweep resume")?;
+    crate::results::complete::remove_leftovers(dir);
     let loaded = load(&plan.sweep_file)?;
     let check = |what: &str, then: &str, now: String| {
         if then == now {
@@ -358,7 +379,7 @@ fn run_point(
     rule: &runner::Precision,
 ) -> Result<(), Error> {
     let sweep = &loaded.sweep;
-    let scenario = point_scenario(&loaded.base, sweep, p).map_err(Error::Input)?;
+    let scenario = point_scenario(&loaded.base, sweep, &loaded.path, p).map_err(Error::Input)?;
     if metrics::totals_for(&scenario) != metric_names {
         return Err(Error::Input(format!(
             "point {p} reports other metrics than point 0 (a tax party differs?); points.csv needs the same columns for every point"
@@ -497,7 +518,8 @@ fn run(
     };
     progress.finish();
     if let Err(Error::Cancelled { .. }) = outcome {
-        let kept = std::fs::read_dir(dir.join(ROWS)).map_or(0, |d| d.count());
+        // Committed rows only, not a temporary file of a point in progress.
+        let kept = (0..sweep.points.len()).filter(|&p| row_path(dir, p).is_file()).count();
         return Err(Error::Cancelled {
             dir: Some(dir.to_path_buf()),
             kept,
@@ -773,6 +795,11 @@ pub fn merge(out: &Path, shards: &[PathBuf], bom: bool, force: bool) -> Result<(
         no_bom: !bom,
         ..first.clone()
     };
+    // The plan of the whole sweep, as an unsharded run writes it, so that readers know
+    // the merged directory as a sweep.
+    whole
+        .write(out)
+        .map_err(|e| Error::Failed(format!("cannot write {}: {e}", out.join(PLAN).display())))?;
     std::fs::create_dir_all(out.join(SERIES))
         .map_err(|e| Error::Failed(format!("cannot create {}: {e}", out.join(SERIES).display())))?;
     for (p, source) in sources.iter().enumerate() {

@@ -1,7 +1,7 @@
 //! Checking scenario, sweep and calibration files before a run: the kind of file is told
 //! by its top-level table, and every problem is reported with its location.
 
-use super::Error;
+use super::{Error, Progress};
 use crate::scenario::Scenario;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -103,13 +103,22 @@ fn has_table(bytes: &[u8], table: &[u8]) -> bool {
     bytes.split(|&b| b == b'\n').any(|line| line.trim_ascii() == table)
 }
 
-/// Checks one file, of whichever kind it is.
-pub fn check(path: &Path) -> Result<Checked, Error> {
+/// Checks one file, of whichever kind it is. A sweep's size (points × replications) is
+/// told to `progress` first, before its base scenario and values are checked.
+pub fn check(path: &Path, progress: &dyn Progress) -> Result<Checked, Error> {
     // The kind is told from the bytes; an unreadable file is reported by the scenario
     // reader below, with its location.
     let bytes = std::fs::read(path).unwrap_or_default();
     if has_table(&bytes, b"[sweep]") {
-        let loaded = super::sweep::load(path)?;
+        let file = super::sweep::read(path)?;
+        progress.note(&format!(
+            "{}: {} design points × {} replications; checking the base scenario {} and each value",
+            path.display(),
+            file.sweep.count,
+            file.sweep.replications,
+            file.sweep.scenario.display()
+        ));
+        let loaded = file.check(true)?;
         return Ok(Checked::Sweep {
             file: path.to_path_buf(),
             name: loaded.sweep.name.clone(),

@@ -162,7 +162,7 @@ fn at(values: &Values, u: f64) -> Option<toml::Value> {
 }
 
 /// The value `x` of a range parameter, rounded and with its unit as the parameter asks.
-fn value(values: &Values, x: f64) -> Option<toml::Value> {
+pub(super) fn value(values: &Values, x: f64) -> Option<toml::Value> {
     let Values::Range { integer, unit, .. } = values else {
         return None;
     };
@@ -203,6 +203,8 @@ mod tests {
                 integer: false,
                 unit: None,
             },
+            path_span: 0..0,
+            value_spans: Vec::new(),
         }
     }
 
@@ -211,6 +213,8 @@ mod tests {
         let list = |v: &[i64]| Parameter {
             path: KeyPath::parse("x").unwrap(),
             values: Values::List(v.iter().map(|&i| toml::Value::Integer(i)).collect()),
+            path_span: 0..0,
+            value_spans: Vec::new(),
         };
         let points = grid(&[list(&[1, 2]), list(&[10, 20, 30])]);
         assert_eq!(points.len(), 6);

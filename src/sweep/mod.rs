@@ -9,6 +9,7 @@ pub use crate::scenario::KeyPath;
 
 use crate::input::Diagnostics;
 use crate::input::{Document, Read, Table, Value};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// How the design points are chosen.
@@ -90,6 +91,14 @@ pub enum Values {
     },
 }
 
+impl Values {
+    /// The setting a range takes at `x`, rounded and with its unit as the parameter
+    /// asks (as design points are written); `None` for a list.
+    pub fn setting(&self, x: f64) -> Option<toml::Value> {
+        design::value(self, x)
+    }
+}
+
 /// One varied setting of the base scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parameter {
@@ -97,6 +106,12 @@ pub struct Parameter {
     pub path: KeyPath,
     /// What it takes (empty list for the variants design).
     pub values: Values,
+    /// Where its `path` is in the sweep file (byte span), so that a setting the base
+    /// scenario lacks is located there.
+    pub path_span: Range<usize>,
+    /// Where each listed value is, or `min` and `max` for a range (empty for variants),
+    /// so that a value the base scenario refuses is located there.
+    pub value_spans: Vec<Range<usize>>,
 }
 
 /// One design point: a label and the value of each parameter.
@@ -126,8 +141,16 @@ pub struct Sweep {
     pub design: Design,
     /// The varied settings.
     pub parameters: Vec<Parameter>,
-    /// The design points, in run order.
+    /// The number of design points, known before they are generated.
+    pub count: usize,
+    /// The design points, in run order ([`Sweep::read_file`] leaves them to
+    /// [`Sweep::generate`], so that the work can be judged first).
     pub points: Vec<Point>,
+    /// Where `scenario =` is in the sweep file (byte span).
+    pub scenario_span: Range<usize>,
+    /// For each `[[variant]]`: the span of its `set` table and of each setting in it, by
+    /// parameter index (empty for other designs).
+    pub variant_spans: VariantSpans,
 }
 
 /// Most design points a sweep may have (the streams support 2^24).
@@ -145,8 +168,17 @@ const DESIGN_EXPECTED: &str =
     "\"grid\", \"latin_hypercube\", \"sobol\", \"variants\", \"oat\", \"morris\" or \"sobol_indices\"";
 
 impl Sweep {
-    /// Reads and validates a sweep file.
+    /// Reads and validates a sweep file, its design points generated.
     pub fn from_file(path: &Path) -> Result<(Sweep, Vec<u8>), Diagnostics> {
+        let (mut sweep, bytes) = Sweep::read_file(path)?;
+        sweep.generate();
+        Ok((sweep, bytes))
+    }
+
+    /// Reads and validates a sweep file without generating its design points (a list
+    /// of variants is read as it is): [`Sweep::count`] says how many there will be, so
+    /// that the work can be estimated, and refused, before [`Sweep::generate`].
+    pub fn read_file(path: &Path) -> Result<(Sweep, Vec<u8>), Diagnostics> {
         let shown = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| {
             Diagnostics(vec![crate::input::Diagnostic {
@@ -162,12 +194,28 @@ impl Sweep {
         })?;
         let text = crate::input::decode(&shown, &bytes)?;
         let folder = path.parent().unwrap_or(Path::new("."));
-        Ok((Sweep::from_toml(&shown, text, folder)?, bytes))
+        Ok((Sweep::read_toml(&shown, text, folder)?, bytes))
     }
 
-    /// Parses sweep text; `folder` resolves the base scenario's relative path.
+    /// Parses sweep text, its design points generated; `folder` resolves the base
+    /// scenario's relative path.
     pub fn from_toml(file: &str, text: &str, folder: &Path) -> Result<Sweep, Diagnostics> {
+        let mut sweep = Sweep::read_toml(file, text, folder)?;
+        sweep.generate();
+        Ok(sweep)
+    }
+
+    /// Parses sweep text without generating its design points (see [`Sweep::read_file`]).
+    pub fn read_toml(file: &str, text: &str, folder: &Path) -> Result<Sweep, Diagnostics> {
         Document::read_whole(file, text, "sweep", |root| read_sweep(root, folder))
+    }
+
+    /// Generates the design points, once (a list of variants is there already).
+    pub fn generate(&mut self) {
+        if self.points.is_empty() && !matches!(self.design, Design::Variants) {
+            self.points = design::points(&self.design, &self.parameters, self.seed);
+        }
+        debug_assert_eq!(self.points.len(), self.count);
     }
 }
 
@@ -183,7 +231,18 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         .and_then(|v| v.plain_name("it names the results folder"));
     let scenario = header
         .required("scenario", "the base scenario file, relative to this file")
-        .and_then(|v| v.string().map(|s| folder.join(s)));
+        .and_then(|v| {
+            let file = v.string()?;
+            if file.trim().is_empty() {
+                v.fail(
+                    "the base scenario file, relative to this file",
+                    "\"\" (no file name)",
+                    None,
+                );
+                return None;
+            }
+            Some((folder.join(file), v.span()))
+        });
     let replications = header
         .required("replications", "replications per design point")
         .and_then(|v| v.integer_in(1, crate::engine::rng::MAX_REPLICATIONS, "a number of replications"));
@@ -311,10 +370,10 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         Design::Variants => Some(Vec::new()),
         _ => read_parameters(root, &mut design),
     };
-    let (parameters, points) = match design {
+    let (parameters, points, variant_spans) = match design {
         Design::Variants => {
             let variants = read_variants(root)?;
-            (Some(variants.0), Some(variants.1))
+            (Some(variants.0), Some(variants.1), variants.2)
         }
         _ => {
             let parameters = parameters?;
@@ -343,19 +402,29 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
                     return None;
                 }
             }
-            let points = design::points(&design, &parameters, seed.unwrap_or(1));
-            (Some(parameters), Some(points))
+            // Generated later (`Sweep::generate`), once the work has been judged.
+            (Some(parameters), Some(Vec::new()), Vec::new())
         }
     };
+    let parameters = parameters?;
+    let points = points?;
+    let count = match design {
+        Design::Variants => points.len(),
+        _ => design::count(&design, &parameters),
+    };
+    let (scenario, scenario_span) = scenario?;
     Some(Sweep {
         name: name?,
-        scenario: scenario?,
+        scenario,
+        scenario_span,
+        count,
+        variant_spans,
         replications: replications?,
         precision: precision.unwrap_or(Some(Vec::new()))?,
         seed: seed?,
         design,
-        parameters: parameters?,
-        points: points?,
+        parameters,
+        points,
     })
 }
 
@@ -414,9 +483,10 @@ fn read_parameters(root: &Table<'_, '_>, design: &mut Design) -> Read<Vec<Parame
                     );
                 }
                 seen.push(path.clone());
-                Some(path)
+                Some((path, v.span()))
             });
         let mut base = None;
+        let mut value_spans = Vec::new();
         let values = match design {
             Design::Grid => t
                 .required("values", "the values to try, such as [60, 110, 200]")
@@ -426,6 +496,7 @@ fn read_parameters(root: &Table<'_, '_>, design: &mut Design) -> Read<Vec<Parame
                         v.fail("at least one value", "an empty list", None);
                         return None;
                     }
+                    value_spans = items.iter().map(Value::span).collect();
                     Some(Values::List(items.iter().map(|i| i.to_toml()).collect()))
                 }),
             _ => {
@@ -472,7 +543,26 @@ fn read_parameters(root: &Table<'_, '_>, design: &mut Design) -> Read<Vec<Parame
                         }
                     });
                 }
+                value_spans = ["min", "max"].map(|end| t.get(end).map_or(0..0, |v| v.span())).to_vec();
+                // Whole ends for whole values: a range such as [0.2, 0.4] holds no
+                // whole number, and rounding would put values outside it.
+                if integer == Some(true) {
+                    for (end, x) in [("min", min), ("max", max)] {
+                        if let Some(x) = x.filter(|x| x.fract() != 0.0) {
+                            t.get(end).expect("the end was read").fail(
+                                &format!(
+                                    "the {} end of the range (a whole number, as integer = true)",
+                                    if end == "min" { "lower" } else { "upper" }
+                                ),
+                                &format!("{x}"),
+                                None,
+                            );
+                        }
+                    }
+                }
+                let fractional = |x: Option<f64>| x.is_some_and(|x| x.fract() != 0.0);
                 match (min, max) {
+                    _ if integer == Some(true) && (fractional(min) || fractional(max)) => None,
                     (Some(a), Some(b)) if b < a => {
                         t.get("max").expect("max is present").fail(
                             &format!("a maximum of at least {a}"),
@@ -501,9 +591,12 @@ fn read_parameters(root: &Table<'_, '_>, design: &mut Design) -> Read<Vec<Parame
         };
         bases.push(position);
         out.push((|| {
+            let (path, path_span) = path?;
             Some(Parameter {
-                path: path?,
+                path,
                 values: values?,
+                path_span,
+                value_spans,
             })
         })());
     }
@@ -526,10 +619,14 @@ fn read_parameters(root: &Table<'_, '_>, design: &mut Design) -> Read<Vec<Parame
     Some(parameters)
 }
 
-/// A variant's name and the (parameter index, value) pairs it sets.
-type NamedSettings = (String, Vec<(usize, toml::Value)>);
+/// A variant's name, the (parameter index, value, span) of each setting, and the span
+/// of its `set` table.
+type NamedSettings = (String, Vec<(usize, toml::Value, Range<usize>)>, Range<usize>);
 
-fn read_variants(root: &Table<'_, '_>) -> Read<(Vec<Parameter>, Vec<Point>)> {
+/// Spans of each variant's `set` table and of its settings, by parameter index.
+pub type VariantSpans = Vec<(Range<usize>, Vec<Option<Range<usize>>>)>;
+
+fn read_variants(root: &Table<'_, '_>) -> Read<(Vec<Parameter>, Vec<Point>, VariantSpans)> {
     let tables = root.tables("variant")?;
     if tables.is_empty() {
         root.missing(
@@ -538,7 +635,7 @@ fn read_variants(root: &Table<'_, '_>) -> Read<(Vec<Parameter>, Vec<Point>)> {
         );
         return None;
     }
-    let mut paths: Vec<KeyPath> = Vec::new();
+    let mut paths: Vec<(KeyPath, Range<usize>)> = Vec::new();
     let mut sets: Vec<Read<NamedSettings>> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     for t in &tables {
@@ -572,34 +669,43 @@ fn read_variants(root: &Table<'_, '_>) -> Read<(Vec<Parameter>, Vec<Point>)> {
                             return None;
                         }
                     };
-                    let index = paths.iter().position(|p| *p == path).unwrap_or_else(|| {
-                        paths.push(path);
+                    let index = paths.iter().position(|(p, _)| *p == path).unwrap_or_else(|| {
+                        paths.push((path, value.span()));
                         paths.len() - 1
                     });
-                    pairs.push((index, value.to_toml()));
+                    pairs.push((index, value.to_toml(), value.span()));
                 }
-                Some(pairs)
+                Some((pairs, v.span()))
             });
         t.finish();
-        sets.push((|| Some((name?, set?)))());
+        sets.push((|| {
+            let (pairs, span) = set?;
+            Some((name?, pairs, span))
+        })());
     }
     let sets: Vec<NamedSettings> = sets.into_iter().collect::<Read<_>>()?;
     let parameters: Vec<Parameter> = paths
         .into_iter()
-        .map(|path| Parameter {
+        .map(|(path, path_span)| Parameter {
             path,
             values: Values::List(Vec::new()),
+            path_span,
+            value_spans: Vec::new(),
         })
         .collect();
+    let mut spans = Vec::new();
     let points = sets
         .into_iter()
-        .map(|(label, pairs)| {
+        .map(|(label, pairs, set_span)| {
             let mut values = vec![None; parameters.len()];
-            for (i, v) in pairs {
+            let mut at = vec![None; parameters.len()];
+            for (i, v, span) in pairs {
                 values[i] = Some(v);
+                at[i] = Some(span);
             }
+            spans.push((set_span, at));
             Point { label, values }
         })
         .collect();
-    Some((parameters, points))
+    Some((parameters, points, spans))
 }
