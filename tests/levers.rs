@@ -1438,3 +1438,56 @@ fn a_higher_listing_chance_lists_more_exits() {
     let (more, half) = paired_named(&sa, &a, &sb, &b, "listings");
     assert!(more - half > 0.0, "listings change by {more} ± {half} (99% CI)");
 }
+
+#[test]
+fn the_measures_reported_depend_on_the_keys_present_not_on_their_values() {
+    // A sweep or calibration varies values: setting any of these to 0 must keep the
+    // list of measures, or the points' rows would not line up.
+    let cases = [
+        (
+            "scenarios/examples/kunshan-risk-and-fund-mechanics.toml",
+            "listing_chance = 0.043",
+            "listing_chance = 0",
+        ),
+        (
+            "scenarios/examples/kunshan-risk-and-fund-mechanics.toml",
+            "return_quota = 1.5",
+            "return_quota = 0",
+        ),
+        (
+            "scenarios/examples/kunshan-governance-talent.toml",
+            "graduates_per_year = 110",
+            "graduates_per_year = 0",
+        ),
+        (
+            "scenarios/examples/kunshan-relocation.toml",
+            "licence_chance = 0.15",
+            "licence_chance = 0",
+        ),
+        (
+            "scenarios/examples/kunshan-relocation.toml",
+            "solve_chance = 0.4",
+            "solve_chance = 0",
+        ),
+    ];
+    for (file, from, to) in cases {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(text.contains(from), "{file} no longer has `{from}`");
+        let names = |t: &str| -> Vec<String> { totals_for(&scenario(t)).into_iter().map(|m| m.name).collect() };
+        assert_eq!(
+            names(&text),
+            names(&text.replacen(from, to, 1)),
+            "{file}: {from} → {to}"
+        );
+    }
+    // The operator's fee per landing: written as 0 or as 250,000, the fees are reported.
+    let zero = ONE_FIRM.replace(
+        "operator = { fee_yuan_per_month = 500 }",
+        "operator = { fee_yuan_per_month = 500, fee_yuan_per_landing = 0 }",
+    );
+    let paid = zero.replace("fee_yuan_per_landing = 0 ", "fee_yuan_per_landing = 250_000 ");
+    assert_ne!(zero, paid);
+    let names = |t: &str| -> Vec<String> { totals_for(&scenario(t)).into_iter().map(|m| m.name).collect() };
+    assert_eq!(names(&zero), names(&paid));
+    assert!(names(&zero).iter().any(|n| n == "operator_landing_fees_yuan"));
+}

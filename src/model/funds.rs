@@ -110,7 +110,8 @@ impl Funds {
             self.investments += 1;
             // Under a quota the managers bind every investee until the return investment
             // brought home reaches it; then (or without one) the clause binds by chance.
-            let quota_open = fund.return_quota > 0.0 && self.returned_by[f] < fund.return_quota * fund.size_yuan;
+            let quota = fund.return_quota.unwrap_or(0.0);
+            let quota_open = quota > 0.0 && self.returned_by[f] < quota * fund.size_yuan;
             let bound = quota_open
                 || fund.return_clause > 0.0
                     && open01(project.stream(slot::return_clause(f)).next_raw()) < fund.return_clause;
@@ -177,7 +178,8 @@ impl Funds {
     }
 
     /// The exits by `end`: stakes not lost whose exit came by then, each at its own
-    /// multiple, some of them listings; the rest is still held.
+    /// multiple, some of them listings; the rest of the money deployed and not lost, in
+    /// every fund, is still held.
     pub fn exits(&self, scenario: &Scenario, end: f64) -> Exits {
         let mut out = Exits::default();
         for holding in &self.holdings {
@@ -187,7 +189,6 @@ impl Funds {
             let fund = &scenario.funds[holding.fund as usize];
             let government = fund.government_share * fund.ticket_yuan;
             if holding.exit_at > end {
-                out.held += government;
                 continue;
             }
             let multiple = fund.exit_multiple.as_ref().map_or(1.0, |d| {
@@ -204,6 +205,9 @@ impl Funds {
                 out.listings += 1;
             }
         }
+        // Every stake neither lost nor exited, in funds that exit and in funds that hold
+        // to the end alike.
+        out.held = (self.deployed - self.lost - out.government_cost).max(0.0);
         out
     }
 
@@ -228,7 +232,7 @@ impl Funds {
         put(Optional::Listings, exits.listings as f64);
         let (mut met, mut quota) = (0.0, 0.0);
         for (fund, returned) in sc.funds.iter().zip(&self.returned_by) {
-            let target = fund.return_quota * fund.size_yuan;
+            let target = fund.return_quota.unwrap_or(0.0) * fund.size_yuan;
             met += returned.min(target);
             quota += target;
         }

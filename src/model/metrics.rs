@@ -595,7 +595,7 @@ pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [
         unit: "yuan",
         description: "operators' performance fees paid per real landing (part of cost_yuan)",
         better: None,
-        is_on: |sc| sc.enclaves.iter().any(|e| e.operator.fee_yuan_per_landing > 0.0),
+        is_on: |sc| sc.enclaves.iter().any(|e| e.operator.reports_landing_fees),
     },
     relocation_row(
         Optional::RelocationsIn,
@@ -726,11 +726,7 @@ pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [
         unit: "projects",
         description: "candidates brought to the enclave by jointly trained graduates",
         better: Some(Higher),
-        is_on: |sc| {
-            sc.cities
-                .iter()
-                .any(|c| c.talent.as_ref().is_some_and(|t| t.graduates_per_year > 0.0))
-        },
+        is_on: |sc| sc.cities.iter().any(|c| c.talent.is_some()),
     },
     OptionalSpec {
         total: Optional::RiskFundPaidYuan,
@@ -786,7 +782,9 @@ pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [
         unit: "projects",
         description: "fund exits that were listings (IPOs)",
         better: Some(Better::Higher),
-        is_on: |sc| sc.funds.iter().any(|f| f.listing_chance > 0.0),
+        // With exits, like the other exit totals: a listing chance swept from 0 keeps
+        // the layout of every point.
+        is_on: |sc| sc.funds.iter().any(|f| f.exit_after.is_some()),
     },
     OptionalSpec {
         total: Optional::ReturnQuotaMet,
@@ -794,7 +792,7 @@ pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [
         unit: "share",
         description: "share of the funds' return-investment quotas met by the end (1 = every quota met)",
         better: Some(Better::Higher),
-        is_on: |sc| sc.funds.iter().any(|f| f.return_quota > 0.0),
+        is_on: |sc| sc.funds.iter().any(|f| f.return_quota.is_some()),
     },
 ];
 

@@ -256,6 +256,10 @@ pub struct Operator {
     pub fee_yuan_per_seat_year: f64,
     /// The operator's performance fee, yuan per real landing at home.
     pub fee_yuan_per_landing: f64,
+    /// The file sets a fee per landing or takes an operating model's defaults, so the
+    /// fees paid are reported (by presence, not value, so that a sweep of the fee keeps
+    /// the layout of its results).
+    pub reports_landing_fees: bool,
 }
 
 /// An incubator that a home city runs inside a host city.
@@ -443,8 +447,9 @@ pub struct Fund {
     pub return_multiple: f64,
     /// Fund-level return-investment quota (强制返投), a multiple of `size_yuan`: until the
     /// investees that landed have brought home that much, every new investee is bound to
-    /// land at home; 0 for none.
-    pub return_quota: f64,
+    /// land at home; `None` when the file sets none (then `return_quota_met` is not
+    /// reported).
+    pub return_quota: Option<f64>,
     /// Later round of social capital an investee draws when it lands at home, as a
     /// multiple of the ticket; `None` for none.
     pub follow_on: Option<Distribution>,

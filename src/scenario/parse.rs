@@ -516,7 +516,7 @@ fn read_setting(
                 value.fail(
                     "a coordination body only for a link with a [link.governance] table",
                     &format!("`{key}` of a link without one"),
-                    Some("add [link.governance] after that [[link]] (its defaults change nothing else)".to_string()),
+                    Some("add [link.governance] after that [[link]], with `fairness_sensitivity = 0` if the split should not move the breakdown hazard".to_string()),
                 );
                 return None;
             }
@@ -1133,6 +1133,7 @@ fn read_operator(t: &Table<'_, '_>) -> Read<Operator> {
             services_boost: d.services_boost,
             fee_yuan_per_seat_year: d.fee_yuan_per_seat_year,
             fee_yuan_per_landing: d.fee_yuan_per_landing,
+            reports_landing_fees: false,
         });
     };
     let o = v.table()?;
@@ -1181,6 +1182,7 @@ fn read_operator(t: &Table<'_, '_>) -> Read<Operator> {
         services_boost: services?,
         fee_yuan_per_seat_year: per_seat?,
         fee_yuan_per_landing: per_landing?,
+        reports_landing_fees: o.has("fee_yuan_per_landing") || by_model == Some(true),
     })
 }
 
@@ -1608,7 +1610,7 @@ fn read_funds(root: &Table<'_, '_>, places: &Places<'_>, stages: &Names) -> Vec<
 /// What a fund's mechanics read: the return quota, follow-on, exit timing, exit multiple
 /// and listing chance.
 type FundMechanics = (
-    f64,
+    Option<f64>,
     Option<Distribution>,
     Option<Distribution>,
     Option<Distribution>,
@@ -1617,7 +1619,7 @@ type FundMechanics = (
 
 /// A fund's return quota, follow-on round, exits and listings (all off by default).
 fn read_fund_mechanics(t: &Table<'_, '_>, multiple: Read<f64>) -> Read<FundMechanics> {
-    let quota = t.or("return_quota", 0.0, |v| {
+    let quota = t.optional("return_quota", |v| {
         v.number_in(0.0, 1000.0, "a multiple of the fund's size")
     });
     // A multiple of money: non-negative, with a mean a planner could mean.
@@ -1658,7 +1660,7 @@ fn read_fund_mechanics(t: &Table<'_, '_>, multiple: Read<f64>) -> Read<FundMecha
             "what an exit returns per yuan (a multiple or a distribution), needed with `exit_after`",
         );
     }
-    if let (Some(q), Some(m)) = (quota, multiple) {
+    if let (Some(Some(q)), Some(m)) = (quota, multiple) {
         if q > 0.0 && m <= 0.0 {
             t.get("return_quota").expect("quota is present").fail(
                 "a `return_quota` only with a `return_multiple` above 0",
@@ -1669,7 +1671,7 @@ fn read_fund_mechanics(t: &Table<'_, '_>, multiple: Read<f64>) -> Read<FundMecha
         }
     }
     Some((
-        quota?,
+        lift(quota)?,
         lift(follow_on)?,
         lift(exit_after)?,
         lift(exit_multiple)?,
