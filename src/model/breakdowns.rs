@@ -5,10 +5,10 @@
 use super::events::{Event, PackedEvent};
 use super::metrics::Total;
 use super::streams::{self, Purpose};
+use crate::dist::exp1;
 use crate::engine::rng::StreamKey;
 use crate::engine::Simulation;
 use crate::scenario::Scenario;
-use rand_distr::{Distribution as _, Exp1};
 
 /// Closures and their victims over one replication.
 pub(super) struct Breakdowns {
@@ -35,7 +35,7 @@ impl Breakdowns {
         let mut rng = streams::stream(key, Purpose::Breakdowns);
         for (l, link) in scenario.links.iter().enumerate() {
             if link.breakdown_per_month > 0.0 {
-                let gap: f64 = Exp1.sample(&mut rng);
+                let gap = exp1(&mut rng);
                 let at = gap / link.breakdown_per_month;
                 if at < scenario.horizon.unwrap_or(f64::INFINITY) {
                     sim.schedule_at(at, Event::Breakdown(l as u32).pack());
