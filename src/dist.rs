@@ -3,7 +3,13 @@
 //! between bounds) rather than by internal parameters.
 
 use rand::Rng;
-use rand_distr::{Distribution as _, Exp1, Gamma, LogNormal, Pert, StandardNormal, Triangular, Weibull};
+
+use crate::math;
+pub use sample::{exp1, standard_normal};
+use sample::{Gamma, LogNormal, Pert, Triangular, Weibull};
+
+mod sample;
+mod ziggurat_tables;
 
 /// z-score of the 90th percentile of the standard normal distribution.
 pub const Z90: f64 = 1.281_551_565_544_600_5;
@@ -21,11 +27,11 @@ enum Kind {
     Constant(f64),
     Exponential(f64),
     Uniform { min: f64, width: f64 },
-    Triangular(Triangular<f64>),
-    Pert(Pert<f64>),
-    LogNormal(LogNormal<f64>),
-    Gamma(Gamma<f64>),
-    Weibull(Weibull<f64>),
+    Triangular(Triangular),
+    Pert(Pert),
+    LogNormal(LogNormal),
+    Gamma(Gamma),
+    Weibull(Weibull),
     Empirical { values: Box<[f64]>, cumulative: Box<[f64]> },
 }
 
@@ -87,9 +93,8 @@ impl Distribution {
     /// Triangular on [min, max] with the most likely value `mode`.
     pub fn triangular(min: f64, mode: f64, max: f64) -> Built {
         check_bounds(min, mode, max)?;
-        let t = Triangular::new(min, max, mode).map_err(|e| e.to_string())?;
         Ok(Distribution {
-            kind: Kind::Triangular(t),
+            kind: Kind::Triangular(Triangular::new(min, mode, max)),
             mean: (min + mode + max) / 3.0,
             lower: min,
         })
@@ -101,9 +106,8 @@ impl Distribution {
         if max == min {
             return Distribution::constant(min);
         }
-        let p = Pert::new(min, max).with_mode(mode).map_err(|e| e.to_string())?;
         Ok(Distribution {
-            kind: Kind::Pert(p),
+            kind: Kind::Pert(Pert::new(min, mode, max)),
             mean: (min + 4.0 * mode + max) / 6.0,
             lower: min,
         })
@@ -116,8 +120,8 @@ impl Distribution {
         if p90 <= median {
             return Err(format!("`p90` ({p90}) must be above `median` ({median})"));
         }
-        let mu = median.ln();
-        let sigma = (p90.ln() - mu) / Z90;
+        let mu = math::ln(median);
+        let sigma = (math::ln(p90) - mu) / Z90;
         Self::lognormal_mu_sigma(mu, sigma)
     }
 
@@ -125,15 +129,19 @@ impl Distribution {
     pub fn lognormal_mean_sd(mean: f64, sd: f64) -> Built {
         positive("mean", mean)?;
         positive("sd", sd)?;
-        let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
-        Self::lognormal_mu_sigma(mean.ln() - sigma2 / 2.0, sigma2.sqrt())
+        let sigma2 = math::ln(1.0 + (sd / mean).powi(2));
+        if !sigma2.is_finite() {
+            return Err(format!(
+                "`sd` ({sd}) is too large beside `mean` ({mean}): the spread of the lognormal overflows"
+            ));
+        }
+        Self::lognormal_mu_sigma(math::ln(mean) - sigma2 / 2.0, sigma2.sqrt())
     }
 
     fn lognormal_mu_sigma(mu: f64, sigma: f64) -> Built {
-        let d = LogNormal::new(mu, sigma).map_err(|e| e.to_string())?;
         Ok(Distribution {
-            kind: Kind::LogNormal(d),
-            mean: (mu + sigma * sigma / 2.0).exp(),
+            kind: Kind::LogNormal(LogNormal::new(mu, sigma)),
+            mean: math::exp(mu + sigma * sigma / 2.0),
             lower: 0.0,
         })
     }
@@ -150,9 +158,8 @@ impl Distribution {
     pub fn gamma_shape_scale(shape: f64, scale: f64) -> Built {
         positive("shape", shape)?;
         positive("scale", scale)?;
-        let d = Gamma::new(shape, scale).map_err(|e| e.to_string())?;
         Ok(Distribution {
-            kind: Kind::Gamma(d),
+            kind: Kind::Gamma(Gamma::new(shape, scale)),
             mean: shape * scale,
             lower: 0.0,
         })
@@ -162,9 +169,8 @@ impl Distribution {
     pub fn weibull(scale: f64, shape: f64) -> Built {
         positive("scale", scale)?;
         positive("shape", shape)?;
-        let d = Weibull::new(scale, shape).map_err(|e| e.to_string())?;
         Ok(Distribution {
-            kind: Kind::Weibull(d),
+            kind: Kind::Weibull(Weibull::new(scale, shape)),
             mean: scale * crate::special::gamma(1.0 + 1.0 / shape),
             lower: 0.0,
         })
@@ -237,10 +243,7 @@ impl Distribution {
         // The exponential, the commonest stage duration, is drawn in line: in an event
         // loop the call and the full match cost as much as the ziggurat draw itself.
         match &self.kind {
-            Kind::Exponential(mean) => {
-                let e: f64 = Exp1.sample(rng);
-                e * mean
-            }
+            Kind::Exponential(mean) => exp1(rng) * mean,
             _ => self.sample_other(rng),
         }
     }
@@ -250,10 +253,7 @@ impl Distribution {
     fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.kind {
             Kind::Constant(v) => *v,
-            Kind::Exponential(mean) => {
-                let e: f64 = Exp1.sample(rng);
-                e * mean
-            }
+            Kind::Exponential(mean) => exp1(rng) * mean,
             Kind::Uniform { min, width } => min + width * unit(rng),
             Kind::Triangular(d) => d.sample(rng),
             Kind::Pert(d) => d.sample(rng),
@@ -285,12 +285,6 @@ fn check_bounds(min: f64, mode: f64, max: f64) -> Result<(), String> {
 #[inline]
 pub fn unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// A standard normal draw.
-#[inline]
-pub fn standard_normal<R: Rng + ?Sized>(rng: &mut R) -> f64 {
-    StandardNormal.sample(rng)
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod dist;
 pub mod engine;
 pub mod input;
+pub mod math;
 pub mod model;
 pub mod plot;
 pub mod report;

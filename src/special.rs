@@ -1,5 +1,7 @@
 //! Special functions shared by the distributions and the statistics.
 
+use crate::math;
+
 /// Lanczos coefficients for g = 7, n = 9.
 const LANCZOS: [f64; 9] = [
     0.999_999_999_999_809_9,
@@ -21,15 +23,15 @@ pub fn ln_gamma(x: f64) -> f64 {
         .iter()
         .enumerate()
         .fold(LANCZOS[0], |acc, (i, c)| acc + c / (x + i as f64 + 1.0));
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + series.ln()
+    0.5 * math::ln(2.0 * std::f64::consts::PI) + (x + 0.5) * math::ln(t) - t + math::ln(series)
 }
 
 /// Γ(x) for positive x (reflection below 0.5).
 pub fn gamma(x: f64) -> f64 {
     if x < 0.5 {
-        std::f64::consts::PI / ((std::f64::consts::PI * x).sin() * gamma(1.0 - x))
+        std::f64::consts::PI / (math::sin(std::f64::consts::PI * x) * gamma(1.0 - x))
     } else {
-        ln_gamma(x).exp()
+        math::exp(ln_gamma(x))
     }
 }
 

@@ -148,7 +148,8 @@ fn module_of_path(path: &str) -> Option<String> {
 }
 
 /// The code of a source file: up to its first `#[cfg(test)]` line, with comments removed
-/// and the contents of string and character literals blanked.
+/// and the contents of string and character literals blanked (their line breaks kept, so
+/// that line numbers still point into the file).
 fn code_of(source: &str) -> String {
     let source = match source.lines().position(|l| l.trim() == "#[cfg(test)]") {
         Some(n) => source.lines().take(n).collect::<Vec<_>>().join("\n"),
@@ -167,6 +168,9 @@ fn code_of(source: &str) -> String {
         } else if c == '/' && next == Some('*') {
             let mut depth = 0;
             while i < s.len() {
+                if s[i] == '\n' {
+                    out.push('\n');
+                }
                 if s[i] == '/' && s.get(i + 1) == Some(&'*') {
                     depth += 1;
                     i += 2;
@@ -183,11 +187,13 @@ fn code_of(source: &str) -> String {
             out.push(' ');
         } else if c == '"' {
             i += 1;
+            let start = i;
             while i < s.len() && s[i] != '"' {
                 i += if s[i] == '\\' { 2 } else { 1 };
             }
-            i += 1;
             out.push_str("\"\"");
+            out.extend(s[start..i.min(s.len())].iter().filter(|&&c| c == '\n'));
+            i += 1;
         } else if c == 'r' && matches!(next, Some('"' | '#')) && !in_identifier(&s[..i]) {
             // A raw string r"…" or r#"…"#: find its closing quote and hashes.
             let mut j = i + 1;
@@ -201,11 +207,13 @@ fn code_of(source: &str) -> String {
             }
             let hashes = j - i - 1;
             j += 1;
+            let start = j;
             while j < s.len() && !(s[j] == '"' && (1..=hashes).all(|h| s.get(j + h) == Some(&'#'))) {
                 j += 1;
             }
-            i = j + 1 + hashes;
             out.push_str("\"\"");
+            out.extend(s[start..j.min(s.len())].iter().filter(|&&c| c == '\n'));
+            i = j + 1 + hashes;
         } else if c == '\'' {
             // A character literal ('x', '\n', '\u{..}') or a lifetime ('a).
             if next == Some('\\') {
@@ -443,6 +451,140 @@ fn every_module_imports_only_what_architecture_md_allows() {
             .chain(fixed.iter().map(|e| e.as_str()))
             .collect::<Vec<_>>()
             .join("\n")
+    );
+}
+
+// ---- Portable maths -----------------------------------------------------------------------
+
+/// The `f64` (and `f32`) functions that call the platform's C maths library. glibc and
+/// Windows' library round some of their results differently in the last place, so a
+/// result file would differ between the Linux and the Windows binary; `src/math.rs` has
+/// portable ones. (`sqrt`, `floor`, `abs`, `powi` … are exact by IEEE 754 and allowed;
+/// `mul_add` calls the C library's `fma` on x86_64 without the FMA feature.)
+const PLATFORM_MATHS: &[&str] = &[
+    "exp", "exp2", "exp_m1", "ln", "ln_1p", "log", "log2", "log10", "powf", "sin", "cos", "tan", "sin_cos", "asin",
+    "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "cbrt", "hypot", "mul_add", "gamma",
+    "ln_gamma", "erf", "erfc",
+];
+
+/// The one file that may call an implementation of them (`libm`'s, portable).
+const MATHS_MODULE: &str = "src/math.rs";
+
+/// Every call of a platform maths function, every use of `libm` outside the maths module
+/// and every use of `rand_distr` (whose samplers call the platform's exp, ln and powf;
+/// `src/dist/sample.rs` has portable ones) in the code of `files`, as `file:line: what`.
+fn platform_maths(files: &[(String, String)]) -> Vec<String> {
+    let mut errors = Vec::new();
+    for (file, text) in files {
+        let code = code_of(text);
+        for (n, line) in code.lines().enumerate() {
+            let chars: Vec<char> = line.chars().collect();
+            let mut report = |what: String| errors.push(format!("{file}:{}: {what}", n + 1));
+            for (k, word) in words(&chars) {
+                let before = |text: &str| {
+                    let t: Vec<char> = text.chars().collect();
+                    k >= t.len() && chars[k - t.len()..k] == t[..]
+                };
+                let called = chars[k + word.len()..].iter().find(|c| !c.is_whitespace()) == Some(&'(');
+                let maths = PLATFORM_MATHS.contains(&word.as_str());
+                let instead = || match word.as_str() {
+                    "mul_add" => "write a * b + c".to_string(),
+                    "gamma" | "ln_gamma" => format!("use crate::special::{word}"),
+                    _ => format!("use crate::math::{word} (add it there, over libm, if missing)"),
+                };
+                if maths && before(".") && called {
+                    report(format!(".{word}() calls the platform's maths library: {}", instead()));
+                } else if maths && (before("f64::") || before("f32::")) {
+                    report(format!(
+                        "{}::{word} calls the platform's maths library: {}",
+                        if before("f64::") { "f64" } else { "f32" },
+                        instead()
+                    ));
+                } else if word == "libm" && file != MATHS_MODULE {
+                    report(format!("libm used outside {MATHS_MODULE}: call crate::math instead"));
+                } else if word == "rand_distr" {
+                    report("rand_distr's samplers call the platform's exp, ln and powf: use crate::dist's".to_string());
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// The identifiers of a line, each with where it starts.
+fn words(chars: &[char]) -> Vec<(usize, String)> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        if ident(chars[k]) && (k == 0 || !ident(chars[k - 1])) {
+            let end = (k..chars.len()).find(|&e| !ident(chars[e])).unwrap_or(chars.len());
+            out.push((k, chars[k..end].iter().collect()));
+            k = end;
+        } else {
+            k += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn results_use_only_portable_maths() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    rust_files(&root.join("src"), &mut paths);
+    paths.sort();
+    let files: Vec<(String, String)> = paths
+        .iter()
+        .map(|p| {
+            let name = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            (
+                name,
+                std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+            )
+        })
+        .collect();
+    let errors = platform_maths(&files);
+    assert!(
+        errors.is_empty(),
+        "platform maths in src/ would make Windows results differ from Linux ones in the \
+         last bits (src/math.rs explains):\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn platform_maths_calls_are_found_outside_comments_strings_and_tests() {
+    let files = [
+        file(
+            "src/model/core.rs",
+            "fn f(x: f64) -> f64 {\n    let a = (x / 2.0).ln() + x.exp ();\n    \
+             let b = xs.iter().map(|v| f64::sin(*v));\n    a.powi(2) + a.sqrt() + crate::math::exp(x)\n}\n\
+             /* x.cos()\n */ const S: &str = \"x.tan()\";\nuse rand_distr::Exp1;\n\
+             #[cfg(test)]\nmod tests { fn g(x: f64) -> f64 { x.ln() } }\n",
+        ),
+        file("src/math.rs", "pub fn ln(x: f64) -> f64 { libm::log(x) }\n"),
+        file(
+            "src/dist.rs",
+            "use libm::exp;\nfn h(x: f32) -> f32 { x.mul_add(2.0, 1.0) + f32::cbrt(x) }\n",
+        ),
+    ];
+    assert_eq!(
+        platform_maths(&files),
+        [
+            "src/model/core.rs:2: .ln() calls the platform's maths library: use crate::math::ln (add it \
+             there, over libm, if missing)",
+            "src/model/core.rs:2: .exp() calls the platform's maths library: use crate::math::exp (add it \
+             there, over libm, if missing)",
+            "src/model/core.rs:3: f64::sin calls the platform's maths library: use crate::math::sin (add \
+             it there, over libm, if missing)",
+            // Line 8: the block comment's line break is kept.
+            "src/model/core.rs:8: rand_distr's samplers call the platform's exp, ln and powf: use crate::dist's",
+            "src/dist.rs:1: libm used outside src/math.rs: call crate::math instead",
+            "src/dist.rs:2: .mul_add() calls the platform's maths library: write a * b + c",
+            "src/dist.rs:2: f32::cbrt calls the platform's maths library: use crate::math::cbrt (add it \
+             there, over libm, if missing)",
+        ]
     );
 }
 

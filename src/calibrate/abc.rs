@@ -27,6 +27,7 @@
 //! continuous.
 
 use crate::engine::rng::{mix64, open01};
+use crate::math;
 use rand::rngs::ChaCha8Rng;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
@@ -157,7 +158,7 @@ fn uniform(rng: &mut ChaCha8Rng) -> f64 {
 fn normal(rng: &mut ChaCha8Rng) -> f64 {
     // Box–Muller; open01 never gives 0.
     let (u, v) = (uniform(rng), uniform(rng));
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    (-2.0 * math::ln(u)).sqrt() * math::cos(std::f64::consts::TAU * v)
 }
 
 /// Weighted quantile `q` of `(value, weight)` pairs (weights summing to 1).
@@ -360,7 +361,7 @@ pub fn run(
                         .zip(&sd)
                         .map(|((x, y), s)| -0.5 * ((x - y) / s).powi(2))
                         .sum();
-                    old.weight * log_k.exp()
+                    old.weight * math::exp(log_k)
                 })
                 .sum();
             particle.weight = if denominator > 0.0 { 1.0 / denominator } else { 0.0 };

@@ -7,10 +7,10 @@ use super::governance;
 use super::metrics::Total;
 use super::streams::{self, Purpose};
 use super::Prepared;
+use crate::dist::exp1;
 use crate::engine::rng::StreamKey;
 use crate::engine::Simulation;
 use crate::scenario::Scenario;
-use rand_distr::{Distribution as _, Exp1};
 
 /// Closures and their victims over one replication.
 pub(super) struct Breakdowns {
@@ -48,7 +48,7 @@ impl Breakdowns {
         let mut rng = streams::stream(key, Purpose::Breakdowns);
         for (l, link) in scenario.links.iter().enumerate() {
             if link.breakdown_per_month > 0.0 {
-                let gap: f64 = Exp1.sample(&mut rng);
+                let gap = exp1(&mut rng);
                 let at = match p.governance.get(l).map(Vec::as_slice) {
                     None | Some([]) => gap / link.breakdown_per_month,
                     Some(phases) => governance::breakdown_month(phases, gap),

@@ -5,6 +5,7 @@
 use super::streams::{keyed, slot};
 use super::Prepared;
 use crate::engine::rng::open01;
+use crate::math;
 
 /// State of the competition between enclaves over one replication.
 pub(super) struct Competition {
@@ -60,7 +61,8 @@ impl Competition {
             ([only], 0) => return Some(*only),
             _ => {}
         }
-        let rivals = (city.rival_enclaves > 0).then(|| city.rival_attractiveness + (city.rival_enclaves as f64).ln());
+        let rivals =
+            (city.rival_enclaves > 0).then(|| city.rival_attractiveness + math::ln(city.rival_enclaves as f64));
         let utility = |e: u16| enclaves[e as usize].attractiveness;
         let top = met
             .iter()
@@ -69,12 +71,12 @@ impl Competition {
             .fold(f64::NEG_INFINITY, f64::max);
         let total: f64 = met
             .iter()
-            .map(|&e| (utility(e) - top).exp())
-            .chain(rivals.map(|r| (r - top).exp()))
+            .map(|&e| math::exp(utility(e) - top))
+            .chain(rivals.map(|r| math::exp(r - top)))
             .sum();
         let mut u = open01(keyed(key, slot::CHOOSE_ENCLAVE).next_raw()) * total;
         for &e in met {
-            u -= (utility(e) - top).exp();
+            u -= math::exp(utility(e) - top);
             if u < 0.0 {
                 return Some(e);
             }

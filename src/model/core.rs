@@ -23,13 +23,13 @@ use super::targets::Targets;
 use super::transfer::{Challenges, Licences};
 use super::vouchers::Vouchers;
 use super::{Outcome, Prepared, NO_POOL};
-use crate::dist::{standard_normal, unit};
+use crate::dist::{exp1, standard_normal, unit};
 use crate::engine::rng::{open01, KeyedStream, StreamKey};
 use crate::engine::{Model, Simulation};
+use crate::math;
 use crate::scenario::{Place, Setting, WhenFull};
 use rand::rngs::ChaCha8Rng;
 use rand::Rng;
-use rand_distr::{Distribution as _, Exp1};
 use std::collections::VecDeque;
 use std::ops::{Index, IndexMut};
 
@@ -250,7 +250,7 @@ impl<'p, 's> Replication<'p, 's> {
         let rng = &mut self.flow_rngs[f];
         let mut t = now;
         loop {
-            let gap: f64 = Exp1.sample(rng);
+            let gap = exp1(rng);
             t += gap / rate;
             if t >= end {
                 return None;
@@ -1163,14 +1163,14 @@ pub fn success_chance(base: f64, shift: f64) -> f64 {
     if shift == 0.0 || base <= 0.0 || base >= 1.0 {
         return base;
     }
-    let logit = (base / (1.0 - base)).ln() + shift;
-    1.0 / (1.0 + (-logit).exp())
+    let logit = math::ln(base / (1.0 - base)) + shift;
+    1.0 / (1.0 + math::exp(-logit))
 }
 
 /// Choice probabilities of a multinomial logit over `utilities`.
 pub fn logit<const N: usize>(utilities: [f64; N]) -> [f64; N] {
     let top = utilities.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let weights = utilities.map(|u| (u - top).exp());
+    let weights = utilities.map(|u| math::exp(u - top));
     let sum: f64 = weights.iter().sum();
     weights.map(|w| w / sum)
 }

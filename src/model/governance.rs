@@ -37,7 +37,7 @@ pub(super) fn host_benefit_share(split: Option<&TaxSplit>, governance: &Governan
 pub(super) fn hazard(link: &Link, governance: &Governance, body: Body, split: Option<&TaxSplit>) -> f64 {
     let shortfall = (governance.expected_host_share - host_benefit_share(split, governance)).max(0.0);
     let unfairness = if shortfall > 0.0 {
-        (governance.fairness_sensitivity * shortfall).exp()
+        crate::math::exp(governance.fairness_sensitivity * shortfall)
     } else {
         1.0
     };

@@ -70,7 +70,7 @@ impl Relocated {
                 // the moves of a rate that changes at dates.
                 let mut cumulative = 0.0;
                 loop {
-                    cumulative -= open01(gaps.next_raw()).ln();
+                    cumulative -= crate::math::ln(open01(gaps.next_raw()));
                     let Some(at) = time_of(&rates, cumulative).filter(|&t| t < end) else {
                         break;
                     };

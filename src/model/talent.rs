@@ -14,7 +14,6 @@ use crate::engine::Simulation;
 use crate::scenario::Scenario;
 use rand::rngs::ChaCha8Rng;
 use rand::Rng;
-use rand_distr::{Distribution as _, Exp1};
 
 /// Where one city's graduates' projects go.
 struct Source {
@@ -80,7 +79,7 @@ impl Graduates {
 
     /// Schedules the next graduate's project after `now`, if it comes before the horizon.
     pub fn schedule_next(&mut self, scenario: &Scenario, now: f64, sim: &mut Simulation<PackedEvent>) {
-        let gap: f64 = Exp1.sample(&mut self.rng);
+        let gap = crate::dist::exp1(&mut self.rng);
         let at = now + gap / self.rate;
         if at < scenario.horizon.unwrap_or(f64::INFINITY) {
             sim.schedule_at(at, Event::GraduateArrival.pack());

@@ -2,6 +2,8 @@
 //! money in 万元 or 亿元 (Chinese) or million yuan (English), shares as percentages,
 //! thousands separators, and never e-notation.
 
+use crate::math;
+
 /// The language of labels and titles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -57,7 +59,7 @@ pub fn number(x: f64) -> String {
         2
     } else {
         // Three significant digits below one: 0.078, 0.00123.
-        (2 - a.log10().floor() as i32).clamp(3, 12) as usize
+        (2 - math::log10(a).floor() as i32).clamp(3, 12) as usize
     };
     let text = format!("{:.*}", decimals, a);
     let (whole, fraction) = text.split_once('.').map_or((text.as_str(), ""), |(w, f)| (w, f));

@@ -1,6 +1,7 @@
 //! Quantiles of Student's t and the standard normal distribution, for confidence
 //! intervals and for statistical tests.
 
+use crate::math;
 use crate::special::ln_gamma;
 
 /// Continued fraction for the incomplete beta function (modified Lentz).
@@ -47,7 +48,7 @@ fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
     if x >= 1.0 {
         return 1.0;
     }
-    let front = (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    let front = math::exp(ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * math::ln(x) + b * math::ln(1.0 - x));
     if x < (a + 1.0) / (a + b + 2.0) {
         front * beta_fraction(a, b, x) / a
     } else {
@@ -128,9 +129,9 @@ pub fn normal_quantile(p: f64) -> f64 {
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     };
     if p < 0.02425 {
-        tail((-2.0 * p.ln()).sqrt())
+        tail((-2.0 * math::ln(p)).sqrt())
     } else if p > 1.0 - 0.02425 {
-        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+        -tail((-2.0 * math::ln(1.0 - p)).sqrt())
     } else {
         let q = p - 0.5;
         let r = q * q;
