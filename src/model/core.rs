@@ -6,6 +6,7 @@
 
 use super::breakdowns::Breakdowns;
 use super::competition::{self, Competition};
+use super::controls::Controls;
 use super::events::{Event, PackedEvent, MAX_PROJECTS};
 use super::funds::Funds;
 use super::metrics::{series, Total};
@@ -127,6 +128,8 @@ pub(super) struct Replication<'p, 's> {
     occupancy: Occupancy,
     /// Landing subsidy of each city now, yuan (policy changes may alter it).
     subsidy: Vec<f64>,
+    /// Control-variate sums (observed only; they change no draw).
+    controls: Controls,
 }
 
 impl<'p, 's> Replication<'p, 's> {
@@ -186,6 +189,7 @@ impl<'p, 's> Replication<'p, 's> {
             operators: Operators::new(),
             occupancy: Occupancy::new(p),
             subsidy: sc.cities.iter().map(|c| c.landing_subsidy_yuan).collect(),
+            controls: Controls::new(sc),
         }
     }
 
@@ -304,7 +308,11 @@ impl<'p, 's> Replication<'p, 's> {
                 bound: false,
             };
             if self.p.needs_quality {
-                project.quality = quality.0 + quality.1 * standard_normal(&mut project.stream(slot::QUALITY));
+                let z = standard_normal(&mut project.stream(slot::QUALITY));
+                project.quality = quality.0 + quality.1 * z;
+                if project.measured {
+                    self.controls.quality(z);
+                }
             }
             if let Some(mut bar) = enclave.operator.admission_bar {
                 let drift = enclave.operator.occupancy_drift;
@@ -465,6 +473,9 @@ impl<'p, 's> Replication<'p, 's> {
         let duration = plan
             .duration
             .sample(&mut KeyedStream::with_salt(project.key, plan.duration_salt));
+        if project.measured {
+            self.controls.duration(s, duration);
+        }
         sim.schedule_in(finite_delay(duration * factor), Event::StageEnd(id).pack());
     }
 
@@ -584,7 +595,11 @@ impl<'p, 's> Replication<'p, 's> {
                 boost += Operators::services_boost(sc, project.enclave as usize);
             }
             let chance = success_chance(stage.success, stage.quality_effect * project.quality + boost);
-            open01(project.stream(slot::success(s)).next_raw()) < chance
+            let passed = open01(project.stream(slot::success(s)).next_raw()) < chance;
+            if project.measured {
+                self.controls.stage_passed(s, passed, chance);
+            }
+            passed
         };
         self.occupancy.stage_left(s, sim.now());
         let next = s + 1;
@@ -745,6 +760,9 @@ impl<'p, 's> Replication<'p, 's> {
         }
         let [home_p, host_p, _] = logit([home_utility, landing.host_constant, landing.elsewhere_constant]);
         let u = open01(project.stream(slot::LANDING_CHOICE).next_raw());
+        if project.measured {
+            self.controls.home_choice(u < home_p, home_p);
+        }
         if u < home_p {
             self.enter_stage(sim, id, handoff);
         } else if u < home_p + host_p {
@@ -962,6 +980,7 @@ impl<'p, 's> Replication<'p, 's> {
             totals,
             series,
             events: sim.events_handled(),
+            controls: self.controls.report(self.p.expected_flow_arrivals),
         }
     }
 }
@@ -981,6 +1000,9 @@ impl Model for Replication<'_, '_> {
                     return;
                 }
                 let f = f as usize;
+                if sim.now() >= self.p.scenario.warmup {
+                    self.controls.flow_arrival();
+                }
                 let flow = &self.p.scenario.flows[f];
                 let key = self.flow_rngs[f].next_u64();
                 self.arrive(

@@ -5,6 +5,7 @@
 
 mod breakdowns;
 mod competition;
+pub mod controls;
 mod core;
 mod events;
 mod funds;
@@ -33,6 +34,9 @@ pub struct Outcome {
     pub series: Vec<f64>,
     /// Model events handled.
     pub events: u64,
+    /// Control variates, indexed by [`controls::Control`], each minus its known mean
+    /// (observed only: they change no draw and no total).
+    pub controls: Vec<f64>,
 }
 
 /// A scenario with the look-up tables the event loop needs, built once per run.
@@ -73,6 +77,8 @@ pub struct Prepared<'s> {
     /// mechanism off).
     optional_slots: [Option<usize>; metrics::Optional::COUNT],
     bins: usize,
+    /// Expected measured flow arrivals, when feidi knows it exactly (the arrivals control).
+    expected_flow_arrivals: Option<f64>,
 }
 
 const NO_POOL: u32 = u32::MAX;
@@ -183,6 +189,7 @@ impl<'s> Prepared<'s> {
             occupancy_offset: metrics::first_occupancy_total(scenario),
             limited_stages: metrics::limited_stages(scenario),
             bins: scenario.bins(),
+            expected_flow_arrivals: controls::expected_flow_arrivals(scenario),
         }
     }
 
