@@ -68,8 +68,9 @@ pub struct Estimate {
     pub plain_mean: f64,
     /// The plain Monte Carlo half-width.
     pub plain_half_width: f64,
-    /// The controls used ([`controls::Control`] indices); empty for plain Monte Carlo.
-    pub controls: Vec<usize>,
+    /// Names of the controls used (see [`controls::Control::name`]; `a.` and `b.` for
+    /// the two alternatives of a paired difference); empty for plain Monte Carlo.
+    pub controls: Vec<String>,
 }
 
 /// The estimate of a mean by `method` from its plain moments and, when the method is on,
@@ -80,7 +81,16 @@ fn estimate(
     pilot: Option<&CoMoments>,
     method: VarianceReduction,
     confidence: f64,
+    paired: bool,
 ) -> Estimate {
+    let name = |i: usize| {
+        let control = controls::ALL[i % controls::COUNT].name();
+        match (paired, i < controls::COUNT) {
+            (false, _) => control.to_string(),
+            (true, true) => format!("a.{control}"),
+            (true, false) => format!("b.{control}"),
+        }
+    };
     let (plain_mean, plain_half_width) = (plain.mean(), plain.half_width(confidence));
     let use_controls = match method {
         VarianceReduction::Off => false,
@@ -97,7 +107,7 @@ fn estimate(
             half_width: c.half_width,
             plain_mean,
             plain_half_width,
-            controls: c.controls,
+            controls: c.controls.into_iter().map(name).collect(),
         },
         None => Estimate {
             mean: plain_mean,
@@ -211,7 +221,24 @@ impl Results {
             self.pilot.get(m),
             self.variance_reduction,
             confidence,
+            false,
         )
+    }
+
+    /// Total `m`'s summary at `confidence`: [`Accumulator::summary`] with the mean and
+    /// interval of [`Results::estimate`] when variance reduction is on (the spread and
+    /// quantiles stay those of the replications).
+    pub fn summary(&self, m: usize, confidence: f64) -> crate::stats::Summary {
+        let mut s = self.totals[m].summary(confidence);
+        if self.variance_reduction != VarianceReduction::Off {
+            let e = self.estimate(m, confidence);
+            if !e.controls.is_empty() {
+                s.mean = e.mean;
+                s.ci_low = e.mean - e.half_width;
+                s.ci_high = e.mean + e.half_width;
+            }
+        }
+        s
     }
 
     /// Half-width of total `m`'s interval at `confidence` by the results' method: what
@@ -561,6 +588,7 @@ impl Pair {
             self.pilot.get(m),
             self.variance_reduction,
             confidence,
+            true,
         )
     }
 

@@ -32,10 +32,13 @@ pub enum Control {
     /// Sum of (chose home − chance of choosing home) over measured graduates' landing
     /// choices.
     HomeChoice,
+    /// Sum of (met − the enclave's reach) over the scouting draws of flows' and bursts'
+    /// candidates after the warm-up (enclaves of reach 1 draw nothing).
+    Meetings,
 }
 
 /// Number of controls.
-pub const COUNT: usize = 6;
+pub const COUNT: usize = 7;
 
 /// Every control, in index order.
 pub const ALL: [Control; COUNT] = [
@@ -45,6 +48,7 @@ pub const ALL: [Control; COUNT] = [
     Control::PassesAway,
     Control::PassesHome,
     Control::HomeChoice,
+    Control::Meetings,
 ];
 
 impl Control {
@@ -57,6 +61,7 @@ impl Control {
             Control::PassesAway => "stage_passes_before_landing",
             Control::PassesHome => "stage_passes_at_home",
             Control::HomeChoice => "home_choice",
+            Control::Meetings => "scouts_meetings",
         }
     }
 }
@@ -163,6 +168,12 @@ impl Controls {
     #[inline]
     pub(super) fn home_choice(&mut self, home: bool, chance: f64) {
         self.sums[Control::HomeChoice as usize] += home as u8 as f64 - chance;
+    }
+
+    /// An enclave's scouts met (or not) a candidate after the warm-up, with chance `reach`.
+    #[inline]
+    pub(super) fn meeting(&mut self, met: bool, reach: f64) {
+        self.sums[Control::Meetings as usize] += met as u8 as f64 - reach;
     }
 
     /// The controls, each minus its expectation; 0 for a control the scenario cannot use.

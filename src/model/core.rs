@@ -388,7 +388,18 @@ impl<'p, 's> Replication<'p, 's> {
         let mut first = None;
         let mut several = false;
         for &e in &p.host_enclaves[host] {
-            if competition::meets(p, closed_at, e, now, sector, key) {
+            let met = competition::meets(p, closed_at, e, now, sector, key);
+            let enclave = &p.scenario.enclaves[e as usize];
+            if enclave.reach < 1.0
+                && now >= p.scenario.warmup
+                && now >= enclave.opens
+                && now < closed_at[e as usize]
+                && enclave.focus[sector]
+            {
+                // The same conditions under which `meets` drew.
+                self.controls.meeting(met, enclave.reach);
+            }
+            if met {
                 if first.is_some() {
                     several = true;
                     break;

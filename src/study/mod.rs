@@ -16,6 +16,8 @@ pub mod run;
 pub mod sweep;
 pub mod validate;
 
+pub use crate::runner::VarianceReduction;
+
 use crate::model::metrics::MetricInfo;
 use crate::runner::ReplicationFailure;
 use std::fmt;
