@@ -101,7 +101,10 @@ fn estimate(
                 .is_some_and(|c| c.half_width < pilot.plain(confidence).1)
         }),
     };
-    match controlled.filter(|_| use_controls).and_then(|c| c.controlled(confidence)) {
+    match controlled
+        .filter(|_| use_controls)
+        .and_then(|c| c.controlled(confidence))
+    {
         Some(c) => Estimate {
             mean: c.mean,
             half_width: c.half_width,

@@ -22,8 +22,11 @@ pub enum Control {
     /// Sum of the standard-normal draws behind measured candidates' quality (mean 0).
     Quality,
     /// Sum of (drawn stage duration / its distribution's mean − 1) over measured
-    /// projects' stage starts (stages of constant duration left out).
-    Durations,
+    /// projects' starts of stages before the hand-off to home (stages of constant
+    /// duration left out).
+    DurationsAway,
+    /// The same over stages from the hand-off on.
+    DurationsHome,
     /// Sum of (passed − chance of passing) over measured projects' uncertain stages before
     /// the hand-off to home.
     PassesAway,
@@ -35,20 +38,27 @@ pub enum Control {
     /// Sum of (met − the enclave's reach) over the scouting draws of flows' and bursts'
     /// candidates after the warm-up (enclaves of reach 1 draw nothing).
     Meetings,
+    /// Sum of (drawn output / its sector's mean output − 1) × years left to the horizon
+    /// over firms that start production (sectors whose output is constant or may be
+    /// negative, which production cuts at zero, left out): output known early weighs
+    /// more, as it does in the tax.
+    Output,
 }
 
 /// Number of controls.
-pub const COUNT: usize = 7;
+pub const COUNT: usize = 9;
 
 /// Every control, in index order.
 pub const ALL: [Control; COUNT] = [
     Control::Arrivals,
     Control::Quality,
-    Control::Durations,
+    Control::DurationsAway,
+    Control::DurationsHome,
     Control::PassesAway,
     Control::PassesHome,
     Control::HomeChoice,
     Control::Meetings,
+    Control::Output,
 ];
 
 impl Control {
@@ -57,11 +67,13 @@ impl Control {
         match self {
             Control::Arrivals => "arrivals",
             Control::Quality => "quality",
-            Control::Durations => "durations",
+            Control::DurationsAway => "durations_before_landing",
+            Control::DurationsHome => "durations_at_home",
             Control::PassesAway => "stage_passes_before_landing",
             Control::PassesHome => "stage_passes_at_home",
             Control::HomeChoice => "home_choice",
             Control::Meetings => "scouts_meetings",
+            Control::Output => "firm_output",
         }
     }
 }
@@ -109,6 +121,11 @@ pub(super) struct Controls {
     inverse_mean_duration: Vec<f64>,
     /// First stage at home (the stage count when none is).
     first_home: usize,
+    /// 1 / mean output of each sector (0 when constant, possibly negative or no
+    /// economics).
+    inverse_mean_output: Vec<f64>,
+    /// The horizon (infinite when none: then each firm weighs 1).
+    horizon: f64,
 }
 
 impl Controls {
@@ -129,6 +146,34 @@ impl Controls {
                 })
                 .collect(),
             first_home: sc.handoff_stage().unwrap_or(sc.stages.len()),
+            inverse_mean_output: sc.economics.as_ref().map_or_else(Vec::new, |e| {
+                e.output
+                    .iter()
+                    .map(|d| {
+                        let mean = d.mean();
+                        if d.is_constant() || d.lower_bound() < 0.0 || !(mean > 0.0) {
+                            0.0
+                        } else {
+                            1.0 / mean
+                        }
+                    })
+                    .collect()
+            }),
+            horizon: sc.horizon.unwrap_or(f64::INFINITY),
+        }
+    }
+
+    /// A firm of `sector` starts production at `now` with output drawn `output`.
+    #[inline]
+    pub(super) fn output(&mut self, sector: usize, now: f64, output: f64) {
+        let scale = self.inverse_mean_output[sector];
+        if scale > 0.0 && output.is_finite() {
+            let weight = if self.horizon.is_finite() {
+                (self.horizon - now).max(0.0) / 12.0
+            } else {
+                1.0
+            };
+            self.sums[Control::Output as usize] += (output * scale - 1.0) * weight;
         }
     }
 
@@ -149,7 +194,12 @@ impl Controls {
     pub(super) fn duration(&mut self, s: usize, duration: f64) {
         let scale = self.inverse_mean_duration[s];
         if scale > 0.0 && duration.is_finite() {
-            self.sums[Control::Durations as usize] += duration * scale - 1.0;
+            let which = if s < self.first_home {
+                Control::DurationsAway
+            } else {
+                Control::DurationsHome
+            };
+            self.sums[which as usize] += duration * scale - 1.0;
         }
     }
 
@@ -192,7 +242,7 @@ mod tests {
     fn seasonal_months_are_weighted_from_the_start_month() {
         let mut w = [1.0; 12];
         w[2] = 3.0; // March
-        // Starting in February (index 1): month 1 of the run is March.
+                    // Starting in February (index 1): month 1 of the run is March.
         assert_eq!(weighted_months(Some(&w), 1, 0.0, 3.0), 1.0 + 3.0 + 1.0);
         assert_eq!(weighted_months(Some(&w), 1, 0.5, 1.5), 0.5 + 1.5);
         assert_eq!(weighted_months(None, 1, 0.5, 1.5), 1.0);

@@ -631,9 +631,9 @@ impl<'p, 's> Replication<'p, 's> {
             let project = &mut self.projects[id as usize];
             project.status = Status::Gone;
             if let (Some(economics), Place::Home) = (&sc.economics, sc.stages[s].place) {
-                let output_per_year = economics.output[project.sector as usize]
-                    .sample(&mut project.stream(slot::OUTPUT))
-                    .max(0.0);
+                let drawn = economics.output[project.sector as usize].sample(&mut project.stream(slot::OUTPUT));
+                self.controls.output(project.sector as usize, sim.now(), drawn);
+                let output_per_year = drawn.max(0.0);
                 self.money.firm_starts(sim.now(), output_per_year);
             }
         } else if plan.before_handoff {

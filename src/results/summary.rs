@@ -94,7 +94,12 @@ impl MetricMethod {
     pub fn new(estimate: &crate::runner::Estimate) -> Self {
         let f = |x: f64| x.is_finite().then_some(x);
         MetricMethod {
-            method: if estimate.controls.is_empty() { "plain" } else { "control" }.to_string(),
+            method: if estimate.controls.is_empty() {
+                "plain"
+            } else {
+                "control"
+            }
+            .to_string(),
             controls: estimate.controls.clone(),
             plain_mean: f(estimate.plain_mean),
             plain_ci_low: f(estimate.plain_mean - estimate.plain_half_width),
