@@ -397,6 +397,7 @@ pub fn run_serial(
     rule: &Precision,
 ) -> Result<(Results, Stop), ReplicationFailure> {
     let method = rule.variance_reduction;
+    debug_assert!(method == VarianceReduction::Off || prepared.observes_controls());
     let mut results = Results::empty(
         prepared.totals_width(),
         prepared.bins() * prepared.series_width(),
@@ -501,6 +502,7 @@ pub fn run(
     progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<(Results, Stop), ReplicationFailure> {
     let method = rule.variance_reduction;
+    debug_assert!(method == VarianceReduction::Off || prepared.observes_controls());
     let mut results = Results::empty(
         prepared.totals_width(),
         prepared.bins() * prepared.series_width(),
@@ -765,6 +767,7 @@ pub fn run_compare(
     progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<(Comparison, Stop), ReplicationFailure> {
     let method = rule.variance_reduction;
+    debug_assert!(method == VarianceReduction::Off || alternatives.iter().all(|a| a.prepared.observes_controls()));
     let mut comparison = Comparison::empty(alternatives, method);
     let mut stop = Stop::Cap;
     run_ordered(

@@ -84,7 +84,7 @@ fn estimates(
     replications: u64,
 ) -> Vec<Vec<(f64, f64)>> {
     use rayon::prelude::*;
-    let prepared = Prepared::new(sc);
+    let prepared = Prepared::new(sc).observing_controls(true);
     // `auto` keeps everything every method needs: the controls and the pilot.
     let rule = Precision::default().with_variance_reduction(VarianceReduction::Auto);
     (0..macro_replications)
@@ -142,7 +142,7 @@ fn control_and_auto_intervals_cover_a_known_mean_at_their_nominal_rate() {
 #[test]
 fn the_controls_narrow_the_interval_where_arrivals_and_chances_drive_the_metric() {
     let sc = chain(2.0, 60.0);
-    let prepared = Prepared::new(&sc);
+    let prepared = Prepared::new(&sc).observing_controls(true);
     let settings = RunSettings {
         seed: 9,
         point: 0,
@@ -186,7 +186,7 @@ fn a_candidate_limit_switches_the_arrivals_control_off() {
             "horizon = \"10 years\"\ncandidate_limit = 2000",
         ),
     );
-    let prepared = Prepared::new(&limited);
+    let prepared = Prepared::new(&limited).observing_controls(true);
     let settings = RunSettings {
         seed: 2,
         point: 0,

@@ -310,7 +310,7 @@ impl<'p, 's> Replication<'p, 's> {
             if self.p.needs_quality {
                 let z = standard_normal(&mut project.stream(slot::QUALITY));
                 project.quality = quality.0 + quality.1 * z;
-                if project.measured {
+                if self.p.observe_controls && project.measured {
                     self.controls.quality(z);
                 }
             }
@@ -389,15 +389,17 @@ impl<'p, 's> Replication<'p, 's> {
         let mut several = false;
         for &e in &p.host_enclaves[host] {
             let met = competition::meets(p, closed_at, e, now, sector, key);
-            let enclave = &p.scenario.enclaves[e as usize];
-            if enclave.reach < 1.0
-                && now >= p.scenario.warmup
-                && now >= enclave.opens
-                && now < closed_at[e as usize]
-                && enclave.focus[sector]
-            {
-                // The same conditions under which `meets` drew.
-                self.controls.meeting(met, enclave.reach);
+            if p.observe_controls {
+                let enclave = &p.scenario.enclaves[e as usize];
+                if enclave.reach < 1.0
+                    && now >= p.scenario.warmup
+                    && now >= enclave.opens
+                    && now < closed_at[e as usize]
+                    && enclave.focus[sector]
+                {
+                    // The same conditions under which `meets` drew.
+                    self.controls.meeting(met, enclave.reach);
+                }
             }
             if met {
                 if first.is_some() {
@@ -484,7 +486,7 @@ impl<'p, 's> Replication<'p, 's> {
         let duration = plan
             .duration
             .sample(&mut KeyedStream::with_salt(project.key, plan.duration_salt));
-        if project.measured {
+        if p.observe_controls && project.measured {
             self.controls.duration(s, duration);
         }
         sim.schedule_in(finite_delay(duration * factor), Event::StageEnd(id).pack());
@@ -607,7 +609,7 @@ impl<'p, 's> Replication<'p, 's> {
             }
             let chance = success_chance(stage.success, stage.quality_effect * project.quality + boost);
             let passed = open01(project.stream(slot::success(s)).next_raw()) < chance;
-            if project.measured {
+            if self.p.observe_controls && project.measured {
                 self.controls.stage_passed(s, passed, chance);
             }
             passed
@@ -632,7 +634,9 @@ impl<'p, 's> Replication<'p, 's> {
             project.status = Status::Gone;
             if let (Some(economics), Place::Home) = (&sc.economics, sc.stages[s].place) {
                 let drawn = economics.output[project.sector as usize].sample(&mut project.stream(slot::OUTPUT));
-                self.controls.output(project.sector as usize, sim.now(), drawn);
+                if self.p.observe_controls {
+                    self.controls.output(project.sector as usize, sim.now(), drawn);
+                }
                 let output_per_year = drawn.max(0.0);
                 self.money.firm_starts(sim.now(), output_per_year);
             }
@@ -771,7 +775,7 @@ impl<'p, 's> Replication<'p, 's> {
         }
         let [home_p, host_p, _] = logit([home_utility, landing.host_constant, landing.elsewhere_constant]);
         let u = open01(project.stream(slot::LANDING_CHOICE).next_raw());
-        if project.measured {
+        if self.p.observe_controls && project.measured {
             self.controls.home_choice(u < home_p, home_p);
         }
         if u < home_p {
@@ -1011,7 +1015,7 @@ impl Model for Replication<'_, '_> {
                     return;
                 }
                 let f = f as usize;
-                if sim.now() >= self.p.scenario.warmup {
+                if self.p.observe_controls && sim.now() >= self.p.scenario.warmup {
                     self.controls.flow_arrival();
                 }
                 let flow = &self.p.scenario.flows[f];

@@ -35,7 +35,8 @@ pub struct Outcome {
     /// Model events handled.
     pub events: u64,
     /// Control variates, indexed by [`controls::Control`], each minus its known mean
-    /// (observed only: they change no draw and no total).
+    /// (observed only: they change no draw and no total); all 0 unless the model was
+    /// prepared [`Prepared::observing_controls`].
     pub controls: Vec<f64>,
 }
 
@@ -79,6 +80,9 @@ pub struct Prepared<'s> {
     bins: usize,
     /// Expected measured flow arrivals, when feidi knows it exactly (the arrivals control).
     expected_flow_arrivals: Option<f64>,
+    /// Whether replications observe the control variates (off: they stay 0 and the event
+    /// loop pays one flag test per site).
+    observe_controls: bool,
 }
 
 const NO_POOL: u32 = u32::MAX;
@@ -190,7 +194,16 @@ impl<'s> Prepared<'s> {
             limited_stages: metrics::limited_stages(scenario),
             bins: scenario.bins(),
             expected_flow_arrivals: controls::expected_flow_arrivals(scenario),
+            observe_controls: false,
         }
+    }
+
+    /// The same, with replications observing the control variates
+    /// ([`Outcome::controls`]) when `on`: what variance reduction needs. Observing draws
+    /// nothing and changes no total.
+    pub fn observing_controls(mut self, on: bool) -> Self {
+        self.observe_controls = on;
+        self
     }
 
     /// Seat-months of enclave `e` between months `from` and `to` (0 when `to` is not
@@ -233,6 +246,11 @@ impl<'s> Prepared<'s> {
     #[inline]
     pub fn optional_slot(&self, total: metrics::Optional) -> Option<usize> {
         self.optional_slots[total as usize]
+    }
+
+    /// Whether replications observe the control variates.
+    pub fn observes_controls(&self) -> bool {
+        self.observe_controls
     }
 
     /// The scenario.

@@ -131,7 +131,11 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
     }
 
     let pool = thread_pool(args.threads)?;
-    let prepared: Vec<Prepared<'_>> = loaded.iter().map(|l| Prepared::new(&l.scenario)).collect();
+    let observe = args.variance_reduction != runner::VarianceReduction::Off;
+    let prepared: Vec<Prepared<'_>> = loaded
+        .iter()
+        .map(|l| Prepared::new(&l.scenario).observing_controls(observe))
+        .collect();
     let alternatives: Vec<Alternative<'_>> = prepared
         .iter()
         .zip(&indices)

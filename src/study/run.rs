@@ -76,7 +76,8 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
         return Err(Error::Cancelled { dir: None, kept: 0 });
     }
     let pool = thread_pool(request.threads)?;
-    let prepared = Prepared::new(&scenario);
+    let observe = request.variance_reduction != runner::VarianceReduction::Off;
+    let prepared = Prepared::new(&scenario).observing_controls(observe);
     let settings = RunSettings {
         seed: request.seed,
         point: 0,
