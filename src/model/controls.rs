@@ -138,7 +138,7 @@ impl Controls {
                 .iter()
                 .map(|s| {
                     let mean = s.duration.mean();
-                    if s.duration.is_constant() || !(mean > 0.0) {
+                    if s.duration.is_constant() || mean.is_nan() || mean <= 0.0 {
                         0.0
                     } else {
                         1.0 / mean
@@ -151,7 +151,7 @@ impl Controls {
                     .iter()
                     .map(|d| {
                         let mean = d.mean();
-                        if d.is_constant() || d.lower_bound() < 0.0 || !(mean > 0.0) {
+                        if d.is_constant() || d.lower_bound() < 0.0 || mean.is_nan() || mean <= 0.0 {
                             0.0
                         } else {
                             1.0 / mean

@@ -60,15 +60,15 @@ impl CoMoments {
         // The deviations before and after the mean moves: their outer product is the
         // exact increment of the centred sums (Welford).
         let mut before = [0.0; MAX_DIM];
-        for i in 0..d {
-            before[i] = x[i] - self.mean[i];
-            self.mean[i] += before[i] / n;
+        for ((b, &xi), mean) in before.iter_mut().zip(x).zip(&mut self.mean) {
+            *b = xi - *mean;
+            *mean += *b / n;
         }
-        for i in 0..d {
-            let after = x[i] - self.mean[i];
-            for j in i..d {
-                // before_j · after_i = before_i · after_j (both (n−1)/n · δᵢδⱼ).
-                self.co[i * d + j] += before[j] * after;
+        for (i, (&xi, &mean)) in x.iter().zip(&self.mean).enumerate() {
+            let after = xi - mean;
+            // before_j · after_i = before_i · after_j (both (n−1)/n · δᵢδⱼ).
+            for (co, &b) in self.co[i * d + i..(i + 1) * d].iter_mut().zip(&before[i..d]) {
+                *co += b * after;
             }
         }
     }
@@ -86,13 +86,14 @@ impl CoMoments {
         let (na, nb) = (self.n as f64, other.n as f64);
         let n = na + nb;
         let delta: Vec<f64> = (0..d).map(|i| other.mean[i] - self.mean[i]).collect();
-        for i in 0..d {
-            for j in i..d {
-                self.co[i * d + j] += other.co[i * d + j] + delta[i] * delta[j] * na * nb / n;
+        for (i, &di) in delta.iter().enumerate() {
+            let row = i * d + i..(i + 1) * d;
+            for ((co, &later), &dj) in self.co[row.clone()].iter_mut().zip(&other.co[row]).zip(&delta[i..]) {
+                *co += later + di * dj * na * nb / n;
             }
         }
-        for i in 0..d {
-            self.mean[i] += delta[i] * nb / n;
+        for (mean, &di) in self.mean.iter_mut().zip(&delta) {
+            *mean += di * nb / n;
         }
         self.n += other.n;
     }
@@ -125,7 +126,8 @@ impl CoMoments {
         let mut lower: Vec<Vec<f64>> = Vec::new(); // row k: L[k][0..=k]
         for j in 1..d {
             let own = self.co(j, j);
-            if !(own > 0.0) || !own.is_finite() {
+            // NaN fails the comparison too.
+            if !own.is_finite() || own.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                 continue;
             }
             let row: Vec<f64> = {
