@@ -6,7 +6,8 @@
 //! and a later split of the work (shards, resume) can reuse the same blocks.
 
 use crate::engine::rng::StreamKey;
-use crate::model::Prepared;
+use crate::model::{controls, Prepared};
+use crate::stats::control::CoMoments;
 use crate::stats::{Accumulator, Moments, DEFAULT_CONFIDENCE};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,6 +15,112 @@ use std::sync::mpsc;
 
 /// Replications per block: the unit of folding, merging and progress.
 pub const BLOCK: u64 = 64;
+
+/// Replications in the pilot from which `--variance-reduction auto` decides, once, which
+/// metrics keep their controls: the first two blocks.
+pub const PILOT: u64 = 2 * BLOCK;
+
+/// How each total's mean and interval are estimated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VarianceReduction {
+    /// Plain Monte Carlo: the mean of the replications.
+    #[default]
+    Off,
+    /// Control variates for every total where they can be used (see
+    /// [`crate::model::controls`]); plain Monte Carlo where none varied.
+    Control,
+    /// Control variates for the totals whose interval they narrowed over the first
+    /// [`PILOT`] replications, plain Monte Carlo for the others.
+    Auto,
+}
+
+impl VarianceReduction {
+    /// Every method, in the order the command line lists them.
+    pub const ALL: [VarianceReduction; 3] = [
+        VarianceReduction::Off,
+        VarianceReduction::Control,
+        VarianceReduction::Auto,
+    ];
+
+    /// The method's name on the command line and in result files.
+    pub fn name(self) -> &'static str {
+        match self {
+            VarianceReduction::Off => "off",
+            VarianceReduction::Control => "control",
+            VarianceReduction::Auto => "auto",
+        }
+    }
+
+    /// The method named `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+/// A total's estimated mean, by the method its [`Results`] were run with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Estimate {
+    /// The estimate of the mean.
+    pub mean: f64,
+    /// Half-width of its confidence interval (NaN when undefined).
+    pub half_width: f64,
+    /// The plain Monte Carlo mean.
+    pub plain_mean: f64,
+    /// The plain Monte Carlo half-width.
+    pub plain_half_width: f64,
+    /// Names of the controls used (see [`controls::Control::name`]; `a.` and `b.` for
+    /// the two alternatives of a paired difference); empty for plain Monte Carlo.
+    pub controls: Vec<String>,
+}
+
+/// The estimate of a mean by `method` from its plain moments and, when the method is on,
+/// its co-moments with the controls over every replication and over the pilot.
+fn estimate(
+    plain: &Moments,
+    controlled: Option<&CoMoments>,
+    pilot: Option<&CoMoments>,
+    method: VarianceReduction,
+    confidence: f64,
+    paired: bool,
+) -> Estimate {
+    let name = |i: usize| {
+        let control = controls::ALL[i % controls::COUNT].name();
+        match (paired, i < controls::COUNT) {
+            (false, _) => control.to_string(),
+            (true, true) => format!("a.{control}"),
+            (true, false) => format!("b.{control}"),
+        }
+    };
+    let (plain_mean, plain_half_width) = (plain.mean(), plain.half_width(confidence));
+    let use_controls = match method {
+        VarianceReduction::Off => false,
+        VarianceReduction::Control => true,
+        VarianceReduction::Auto => pilot.is_some_and(|pilot| {
+            pilot
+                .controlled(confidence)
+                .is_some_and(|c| c.half_width < pilot.plain(confidence).1)
+        }),
+    };
+    match controlled
+        .filter(|_| use_controls)
+        .and_then(|c| c.controlled(confidence))
+    {
+        Some(c) => Estimate {
+            mean: c.mean,
+            half_width: c.half_width,
+            plain_mean,
+            plain_half_width,
+            controls: c.controls.into_iter().map(name).collect(),
+        },
+        None => Estimate {
+            mean: plain_mean,
+            half_width: plain_half_width,
+            plain_mean,
+            plain_half_width,
+            controls: Vec::new(),
+        },
+    }
+}
 
 /// Which replications to run.
 #[derive(Clone, Copy, Debug)]
@@ -37,22 +144,48 @@ pub struct Results {
     pub replications: u64,
     /// Model events handled in all of them.
     pub events: u64,
+    /// How means are estimated.
+    pub variance_reduction: VarianceReduction,
+    /// With variance reduction, co-moments of each total (where defined) and the
+    /// controls; empty when it is off.
+    controlled: Vec<CoMoments>,
+    /// The same over the first [`PILOT`] replications alone, from which `auto` decides.
+    pilot: Vec<CoMoments>,
 }
 
 impl Results {
-    fn empty(totals_len: usize, series_len: usize) -> Self {
+    fn empty(totals_len: usize, series_len: usize, method: VarianceReduction) -> Self {
+        let co = |on: bool| vec![CoMoments::new(1 + controls::COUNT); if on { totals_len } else { 0 }];
         Results {
             totals: vec![Accumulator::default(); totals_len],
             series: vec![Accumulator::default(); series_len],
             replications: 0,
             events: 0,
+            variance_reduction: method,
+            controlled: co(method != VarianceReduction::Off),
+            pilot: co(method == VarianceReduction::Auto),
         }
     }
 
-    /// Folds in one more replication's outcome.
-    fn push(&mut self, outcome: &crate::model::Outcome) {
+    /// Folds in one more replication's outcome: replication `replication` of its run.
+    fn push(&mut self, outcome: &crate::model::Outcome, replication: u64) {
         for (acc, &x) in self.totals.iter_mut().zip(&outcome.totals) {
             acc.push(x);
+        }
+        if !self.controlled.is_empty() {
+            let mut row = [0.0; 1 + controls::COUNT];
+            row[1..].copy_from_slice(&outcome.controls);
+            let in_pilot = replication < PILOT && !self.pilot.is_empty();
+            for (m, &y) in outcome.totals.iter().enumerate() {
+                if y.is_nan() {
+                    continue;
+                }
+                row[0] = y;
+                self.controlled[m].push(&row);
+                if in_pilot {
+                    self.pilot[m].push(&row);
+                }
+            }
         }
         for (acc, &x) in self.series.iter_mut().zip(&outcome.series) {
             acc.push(x);
@@ -69,8 +202,56 @@ impl Results {
         for (a, b) in self.series.iter_mut().zip(&later.series) {
             a.merge(b);
         }
+        for (a, b) in self.controlled.iter_mut().zip(&later.controlled) {
+            a.merge(b);
+        }
+        for (a, b) in self.pilot.iter_mut().zip(&later.pilot) {
+            a.merge(b);
+        }
         self.replications += later.replications;
         self.events += later.events;
+    }
+
+    /// The mean and interval of total `m` at `confidence` by the results' method.
+    /// Under `auto` a total keeps its controls when, over the pilot (the first
+    /// [`PILOT`] replications, or all when fewer ran), they gave a narrower interval
+    /// than plain Monte Carlo: a decision that depends only on those replications, so it
+    /// is the same however long the run goes on.
+    pub fn estimate(&self, m: usize, confidence: f64) -> Estimate {
+        estimate(
+            self.totals[m].moments(),
+            self.controlled.get(m),
+            self.pilot.get(m),
+            self.variance_reduction,
+            confidence,
+            false,
+        )
+    }
+
+    /// Total `m`'s summary at `confidence`: [`Accumulator::summary`] with the mean and
+    /// interval of [`Results::estimate`] when variance reduction is on (the spread and
+    /// quantiles stay those of the replications).
+    pub fn summary(&self, m: usize, confidence: f64) -> crate::stats::Summary {
+        let mut s = self.totals[m].summary(confidence);
+        if self.variance_reduction != VarianceReduction::Off {
+            let e = self.estimate(m, confidence);
+            if !e.controls.is_empty() {
+                s.mean = e.mean;
+                s.ci_low = e.mean - e.half_width;
+                s.ci_high = e.mean + e.half_width;
+            }
+        }
+        s
+    }
+
+    /// Half-width of total `m`'s interval at `confidence` by the results' method: what
+    /// the stopping rule compares with its target.
+    pub fn half_width(&self, m: usize, confidence: f64) -> f64 {
+        if self.variance_reduction == VarianceReduction::Off {
+            self.totals[m].half_width(confidence)
+        } else {
+            self.estimate(m, confidence).half_width
+        }
     }
 }
 
@@ -83,6 +264,9 @@ pub struct Precision {
     /// Each `(metric, target)`: a metric index (into the totals for a run, into the
     /// compared metrics for a comparison) and the half-width it must reach.
     pub targets: Vec<(usize, f64)>,
+    /// How means and intervals are estimated (the stopping rule compares the interval
+    /// of that method).
+    pub variance_reduction: VarianceReduction,
 }
 
 impl Default for Precision {
@@ -98,7 +282,14 @@ impl Precision {
         Precision {
             confidence: DEFAULT_CONFIDENCE,
             targets,
+            variance_reduction: VarianceReduction::Off,
         }
+    }
+
+    /// The same rule with means estimated by `method`.
+    pub fn with_variance_reduction(mut self, method: VarianceReduction) -> Self {
+        self.variance_reduction = method;
+        self
     }
 
     /// Whether the rule is met, given the half-width reached by each target's metric, in
@@ -120,7 +311,7 @@ impl Precision {
         let reached: Vec<f64> = self
             .targets
             .iter()
-            .map(|&(metric, _)| results.totals[metric].half_width(self.confidence))
+            .map(|&(metric, _)| results.half_width(metric, self.confidence))
             .collect();
         self.met(&reached)
     }
@@ -169,8 +360,18 @@ pub fn run_one(prepared: &Prepared<'_>, key: StreamKey) -> Result<crate::model::
 
 /// Runs block `block` of `settings` alone.
 pub fn run_block(prepared: &Prepared<'_>, settings: RunSettings, block: u64) -> Result<Results, ReplicationFailure> {
+    run_block_with(prepared, settings, block, VarianceReduction::Off)
+}
+
+/// Runs block `block` of `settings` alone, keeping what `method` needs.
+pub fn run_block_with(
+    prepared: &Prepared<'_>,
+    settings: RunSettings,
+    block: u64,
+    method: VarianceReduction,
+) -> Result<Results, ReplicationFailure> {
     let series_len = prepared.bins() * prepared.series_width();
-    let mut results = Results::empty(prepared.totals_width(), series_len);
+    let mut results = Results::empty(prepared.totals_width(), series_len, method);
     let first = block * BLOCK;
     let last = (first + BLOCK).min(settings.replications);
     for replication in first..last {
@@ -180,7 +381,7 @@ pub fn run_block(prepared: &Prepared<'_>, settings: RunSettings, block: u64) -> 
             replication,
         };
         let outcome = run_one(prepared, key)?;
-        results.push(&outcome);
+        results.push(&outcome, replication);
     }
     Ok(results)
 }
@@ -195,9 +396,15 @@ pub fn run_serial(
     settings: RunSettings,
     rule: &Precision,
 ) -> Result<(Results, Stop), ReplicationFailure> {
-    let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
+    let method = rule.variance_reduction;
+    debug_assert!(method == VarianceReduction::Off || prepared.observes_controls());
+    let mut results = Results::empty(
+        prepared.totals_width(),
+        prepared.bins() * prepared.series_width(),
+        method,
+    );
     for block in 0..settings.replications.div_ceil(BLOCK) {
-        results.merge(&run_block(prepared, settings, block)?);
+        results.merge(&run_block_with(prepared, settings, block, method)?);
         if rule.met_by(&results) {
             return Ok((results, Stop::Met));
         }
@@ -294,12 +501,18 @@ pub fn run(
     rule: &Precision,
     progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<(Results, Stop), ReplicationFailure> {
-    let mut results = Results::empty(prepared.totals_width(), prepared.bins() * prepared.series_width());
+    let method = rule.variance_reduction;
+    debug_assert!(method == VarianceReduction::Off || prepared.observes_controls());
+    let mut results = Results::empty(
+        prepared.totals_width(),
+        prepared.bins() * prepared.series_width(),
+        method,
+    );
     let mut stop = Stop::Cap;
     run_ordered(
         pool,
         settings.replications.div_ceil(BLOCK),
-        &|block| run_block(prepared, settings, block),
+        &|block| run_block_with(prepared, settings, block, method),
         &mut |block_results| {
             results.merge(&block_results);
             if !progress(results.replications) {
@@ -344,10 +557,18 @@ pub struct Pair {
     pub a_below: Vec<u64>,
     /// Replications where the values were equal.
     pub equal: Vec<u64>,
+    /// How the mean differences are estimated.
+    pub variance_reduction: VarianceReduction,
+    /// With variance reduction, co-moments of each difference with both alternatives'
+    /// controls (a's, then b's); empty when it is off.
+    controlled: Vec<CoMoments>,
+    /// The same over the pilot alone (`auto`).
+    pilot: Vec<CoMoments>,
 }
 
 impl Pair {
-    fn new(a: usize, b: usize, metrics: usize) -> Self {
+    fn new(a: usize, b: usize, metrics: usize, method: VarianceReduction) -> Self {
+        let co = |on: bool| vec![CoMoments::new(1 + 2 * controls::COUNT); if on { metrics } else { 0 }];
         Pair {
             a,
             b,
@@ -355,11 +576,35 @@ impl Pair {
             a_above: vec![0; metrics],
             a_below: vec![0; metrics],
             equal: vec![0; metrics],
+            variance_reduction: method,
+            controlled: co(method != VarianceReduction::Off),
+            pilot: co(method == VarianceReduction::Auto),
         }
+    }
+
+    /// The mean difference of compared metric `m` (a − b) and its interval at
+    /// `confidence`, by the pair's method. Controls are indexed over a's then b's
+    /// (add [`controls::COUNT`] for b's); under common random numbers the controls the
+    /// two share are used once.
+    pub fn difference(&self, m: usize, confidence: f64) -> Estimate {
+        estimate(
+            &self.differences[m],
+            self.controlled.get(m),
+            self.pilot.get(m),
+            self.variance_reduction,
+            confidence,
+            true,
+        )
     }
 
     fn merge(&mut self, later: &Pair) {
         for (x, y) in self.differences.iter_mut().zip(&later.differences) {
+            x.merge(y);
+        }
+        for (x, y) in self.controlled.iter_mut().zip(&later.controlled) {
+            x.merge(y);
+        }
+        for (x, y) in self.pilot.iter_mut().zip(&later.pilot) {
             x.merge(y);
         }
         for (x, y) in [
@@ -384,12 +629,12 @@ pub struct Comparison {
 }
 
 impl Comparison {
-    fn empty(alternatives: &[Alternative<'_>]) -> Self {
+    fn empty(alternatives: &[Alternative<'_>], method: VarianceReduction) -> Self {
         let metrics = alternatives.first().map_or(0, |a| a.metrics.len());
         let mut pairs = Vec::new();
         for a in 0..alternatives.len() {
             for b in a + 1..alternatives.len() {
-                pairs.push(Pair::new(a, b, metrics));
+                pairs.push(Pair::new(a, b, metrics, method));
             }
         }
         Comparison {
@@ -399,6 +644,7 @@ impl Comparison {
                     Results::empty(
                         alt.prepared.totals_width(),
                         alt.prepared.bins() * alt.prepared.series_width(),
+                        method,
                     )
                 })
                 .collect(),
@@ -422,7 +668,7 @@ impl Comparison {
     pub fn widest_half_width(&self, metric: usize, confidence: f64) -> f64 {
         self.pairs
             .iter()
-            .map(|p| p.differences[metric].half_width(confidence))
+            .map(|p| p.difference(metric, confidence).half_width)
             .fold(f64::NEG_INFINITY, |a, b| {
                 if a.is_nan() || b.is_nan() {
                     f64::NAN
@@ -441,28 +687,58 @@ pub fn compare_block(
     replications: u64,
     block: u64,
 ) -> Result<Comparison, ReplicationFailure> {
-    let mut out = Comparison::empty(alternatives);
+    compare_block_with(alternatives, seed, replications, block, VarianceReduction::Off)
+}
+
+/// [`compare_block`], keeping what `method` needs.
+pub fn compare_block_with(
+    alternatives: &[Alternative<'_>],
+    seed: u64,
+    replications: u64,
+    block: u64,
+    method: VarianceReduction,
+) -> Result<Comparison, ReplicationFailure> {
+    let mut out = Comparison::empty(alternatives, method);
     let first = block * BLOCK;
     let last = (first + BLOCK).min(replications);
     let mut values = vec![Vec::new(); alternatives.len()];
+    let mut control_values = vec![Vec::new(); alternatives.len()];
     for replication in first..last {
-        for ((alt, results), values) in alternatives.iter().zip(&mut out.alternatives).zip(&mut values) {
+        for (((alt, results), values), control_values) in alternatives
+            .iter()
+            .zip(&mut out.alternatives)
+            .zip(&mut values)
+            .zip(&mut control_values)
+        {
             let key = StreamKey {
                 seed,
                 point: alt.point,
                 replication,
             };
             let outcome = run_one(alt.prepared, key)?;
-            results.push(&outcome);
+            results.push(&outcome, replication);
             values.clear();
             values.extend(alt.metrics.iter().map(|&i| outcome.totals[i]));
+            *control_values = outcome.controls;
         }
         for pair in &mut out.pairs {
+            let mut row = [0.0; 1 + 2 * controls::COUNT];
+            if !pair.controlled.is_empty() {
+                row[1..=controls::COUNT].copy_from_slice(&control_values[pair.a]);
+                row[1 + controls::COUNT..].copy_from_slice(&control_values[pair.b]);
+            }
             for (m, (&x, &y)) in values[pair.a].iter().zip(&values[pair.b]).enumerate() {
                 if x.is_nan() || y.is_nan() {
                     continue;
                 }
                 pair.differences[m].push(x - y);
+                if !pair.controlled.is_empty() {
+                    row[0] = x - y;
+                    pair.controlled[m].push(&row);
+                    if replication < PILOT && !pair.pilot.is_empty() {
+                        pair.pilot[m].push(&row);
+                    }
+                }
                 match x.partial_cmp(&y) {
                     Some(std::cmp::Ordering::Greater) => pair.a_above[m] += 1,
                     Some(std::cmp::Ordering::Less) => pair.a_below[m] += 1,
@@ -490,12 +766,14 @@ pub fn run_compare(
     rule: &Precision,
     progress: &(dyn Fn(u64) -> bool + Sync),
 ) -> Result<(Comparison, Stop), ReplicationFailure> {
-    let mut comparison = Comparison::empty(alternatives);
+    let method = rule.variance_reduction;
+    debug_assert!(method == VarianceReduction::Off || alternatives.iter().all(|a| a.prepared.observes_controls()));
+    let mut comparison = Comparison::empty(alternatives, method);
     let mut stop = Stop::Cap;
     run_ordered(
         pool,
         replications.div_ceil(BLOCK),
-        &|block| compare_block(alternatives, seed, replications, block),
+        &|block| compare_block_with(alternatives, seed, replications, block, method),
         &mut |block_results| {
             comparison.merge(&block_results);
             if !progress(comparison.replications) {

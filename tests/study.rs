@@ -43,6 +43,7 @@ fn dazu_run(out: &Path, replications: u64, threads: usize) -> study::run::RunReq
         force: false,
         allow_long: false,
         precision: vec![],
+        variance_reduction: study::VarianceReduction::Off,
     }
 }
 

@@ -134,6 +134,20 @@ pub(super) struct Replicate {
     /// (repeatable: every target must be met); --replications is then the cap.
     #[arg(long, value_name = "METRIC=HALFWIDTH", value_parser = parse_precision)]
     pub precision: Vec<(String, f64)>,
+    /// How means and intervals are estimated: off (plain Monte Carlo), control (each
+    /// total adjusted by internal control variates whose means feidi knows exactly), or
+    /// auto (controls kept only for the totals whose interval they narrowed over the
+    /// first 128 replications). --precision counts the interval of the method used.
+    #[arg(long, value_name = "METHOD", default_value = "off", value_parser = parse_variance_reduction)]
+    pub variance_reduction: crate::study::VarianceReduction,
+}
+
+/// Parses `--variance-reduction`.
+fn parse_variance_reduction(text: &str) -> Result<crate::study::VarianceReduction, String> {
+    crate::study::VarianceReduction::from_name(text).ok_or_else(|| {
+        let names: Vec<&str> = crate::study::VarianceReduction::ALL.iter().map(|m| m.name()).collect();
+        format!("expected one of {}, found `{text}`", names.join(", "))
+    })
 }
 
 #[derive(Args, Debug)]

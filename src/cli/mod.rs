@@ -163,6 +163,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         force: args.output.force,
         allow_long: args.work.allow_long,
         precision: args.replicate.precision.clone(),
+        variance_reduction: args.replicate.variance_reduction,
     };
     catch_ctrl_c();
     let outcome = study::run::run(&request, &Terminal::new(), &CANCEL)?;
@@ -326,6 +327,7 @@ fn compare(args: args::CompareArgs) -> Result<(), Failure> {
         excel: args.excel.bom(),
         rank_by: args.rank_by,
         precision: args.replicate.precision,
+        variance_reduction: args.replicate.variance_reduction,
     };
     catch_ctrl_c();
     let outcome = study::compare::compare(&request, &Terminal::new(), &CANCEL)?;

@@ -6,6 +6,7 @@
 
 use super::breakdowns::Breakdowns;
 use super::competition::{self, Competition};
+use super::controls::Controls;
 use super::events::{Event, PackedEvent, MAX_PROJECTS};
 use super::funds::Funds;
 use super::governance;
@@ -138,6 +139,8 @@ pub(super) struct Replication<'p, 's> {
     subsidy: Vec<f64>,
     /// Projects brought by jointly trained graduates; `None` when no city trains any.
     graduates: Option<Graduates>,
+    /// Control-variate sums (observed only; they change no draw).
+    controls: Controls,
 }
 
 impl<'p, 's> Replication<'p, 's> {
@@ -200,6 +203,7 @@ impl<'p, 's> Replication<'p, 's> {
             risk_fund: sc.risk_fund.as_ref().map(RiskFund::new),
             subsidy: sc.cities.iter().map(|c| c.landing_subsidy_yuan).collect(),
             graduates: Graduates::new(sc, &key),
+            controls: Controls::new(sc),
         }
     }
 
@@ -321,7 +325,11 @@ impl<'p, 's> Replication<'p, 's> {
                 bound: false,
             };
             if self.p.needs_quality {
-                project.quality = quality.0 + quality.1 * standard_normal(&mut project.stream(slot::QUALITY));
+                let z = standard_normal(&mut project.stream(slot::QUALITY));
+                project.quality = quality.0 + quality.1 * z;
+                if self.p.observe_controls && project.measured {
+                    self.controls.quality(z);
+                }
             }
             if let Some(mut bar) = enclave.operator.admission_bar {
                 let drift = enclave.operator.occupancy_drift;
@@ -397,7 +405,20 @@ impl<'p, 's> Replication<'p, 's> {
         let mut first = None;
         let mut several = false;
         for &e in &p.host_enclaves[host] {
-            if competition::meets(p, closed_at, e, now, sector, key) {
+            let met = competition::meets(p, closed_at, e, now, sector, key);
+            if p.observe_controls {
+                let enclave = &p.scenario.enclaves[e as usize];
+                if enclave.reach < 1.0
+                    && now >= p.scenario.warmup
+                    && now >= enclave.opens
+                    && now < closed_at[e as usize]
+                    && enclave.focus[sector]
+                {
+                    // The same conditions under which `meets` drew.
+                    self.controls.meeting(met, enclave.reach);
+                }
+            }
+            if met {
                 if first.is_some() {
                     several = true;
                     break;
@@ -482,6 +503,9 @@ impl<'p, 's> Replication<'p, 's> {
         let duration = plan
             .duration
             .sample(&mut KeyedStream::with_salt(project.key, plan.duration_salt));
+        if p.observe_controls && project.measured {
+            self.controls.duration(s, duration);
+        }
         sim.schedule_in(finite_delay(duration * factor), Event::StageEnd(id).pack());
     }
 
@@ -610,7 +634,11 @@ impl<'p, 's> Replication<'p, 's> {
                 boost += self.p.talent_boost[sc.enclaves[project.enclave as usize].owner];
             }
             let chance = success_chance(stage.success, stage.quality_effect * project.quality + boost);
-            open01(project.stream(slot::success(s)).next_raw()) < chance
+            let passed = open01(project.stream(slot::success(s)).next_raw()) < chance;
+            if self.p.observe_controls && project.measured {
+                self.controls.stage_passed(s, passed, chance);
+            }
+            passed
         };
         self.occupancy.stage_left(s, sim.now());
         let next = s + 1;
@@ -634,9 +662,11 @@ impl<'p, 's> Replication<'p, 's> {
             let project = &mut self.projects[id as usize];
             project.status = Status::Gone;
             if let (Some(economics), Place::Home) = (&sc.economics, sc.stages[s].place) {
-                let output_per_year = economics.output[project.sector as usize]
-                    .sample(&mut project.stream(slot::OUTPUT))
-                    .max(0.0);
+                let drawn = economics.output[project.sector as usize].sample(&mut project.stream(slot::OUTPUT));
+                if self.p.observe_controls {
+                    self.controls.output(project.sector as usize, sim.now(), drawn);
+                }
+                let output_per_year = drawn.max(0.0);
                 self.money.firm_starts(sim.now(), output_per_year);
             } else if sc.stages[s].place != Place::Home {
                 // A chain that ends on the host side: the project settles there.
@@ -820,6 +850,9 @@ impl<'p, 's> Replication<'p, 's> {
         }
         let [home_p, host_p, _] = logit([home_utility, landing.host_constant, landing.elsewhere_constant]);
         let u = open01(project.stream(slot::LANDING_CHOICE).next_raw());
+        if self.p.observe_controls && project.measured {
+            self.controls.home_choice(u < home_p, home_p);
+        }
         if u < home_p {
             self.enter_stage(sim, id, handoff);
         } else if u < home_p + host_p {
@@ -1068,6 +1101,7 @@ impl<'p, 's> Replication<'p, 's> {
             totals,
             series,
             events: sim.events_handled(),
+            controls: self.controls.report(self.p.expected_flow_arrivals),
         }
     }
 }
@@ -1087,6 +1121,9 @@ impl Model for Replication<'_, '_> {
                     return;
                 }
                 let f = f as usize;
+                if self.p.observe_controls && sim.now() >= self.p.scenario.warmup {
+                    self.controls.flow_arrival();
+                }
                 let flow = &self.p.scenario.flows[f];
                 let key = self.flow_rngs[f].next_u64();
                 self.arrive(

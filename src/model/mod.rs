@@ -5,6 +5,7 @@
 
 mod breakdowns;
 mod competition;
+pub mod controls;
 mod core;
 mod events;
 mod funds;
@@ -39,6 +40,10 @@ pub struct Outcome {
     pub series: Vec<f64>,
     /// Model events handled.
     pub events: u64,
+    /// Control variates, indexed by [`controls::Control`], each minus its known mean
+    /// (observed only: they change no draw and no total); all 0 unless the model was
+    /// prepared [`Prepared::observing_controls`].
+    pub controls: Vec<f64>,
 }
 
 /// A scenario with the look-up tables the event loop needs, built once per run.
@@ -90,6 +95,11 @@ pub struct Prepared<'s> {
     talent_boost: Vec<f64>,
     /// The talent programmes' cost, yuan per month (0 without any).
     talent_cost_per_month: f64,
+    /// Expected measured flow arrivals, when feidi knows it exactly (the arrivals control).
+    expected_flow_arrivals: Option<f64>,
+    /// Whether replications observe the control variates (off: they stay 0 and the event
+    /// loop pays one flag test per site).
+    observe_controls: bool,
 }
 
 const NO_POOL: u32 = u32::MAX;
@@ -215,7 +225,17 @@ impl<'s> Prepared<'s> {
             },
             talent_boost: talent::success_boosts(scenario),
             talent_cost_per_month: talent::cost_yuan_per_month(scenario),
+            expected_flow_arrivals: controls::expected_flow_arrivals(scenario),
+            observe_controls: false,
         }
+    }
+
+    /// The same, with replications observing the control variates
+    /// ([`Outcome::controls`]) when `on`: what variance reduction needs. Observing draws
+    /// nothing and changes no total.
+    pub fn observing_controls(mut self, on: bool) -> Self {
+        self.observe_controls = on;
+        self
     }
 
     /// Seat-months of enclave `e` between months `from` and `to` (0 when `to` is not
@@ -258,6 +278,11 @@ impl<'s> Prepared<'s> {
     #[inline]
     pub fn optional_slot(&self, total: metrics::Optional) -> Option<usize> {
         self.optional_slots[total as usize]
+    }
+
+    /// Whether replications observe the control variates.
+    pub fn observes_controls(&self) -> bool {
+        self.observe_controls
     }
 
     /// The scenario.

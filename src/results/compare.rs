@@ -5,7 +5,7 @@ use super::file::json_result_file;
 use super::files::{csv_field, sha256_hex, CONFIDENCE};
 use super::table::{figure, interval};
 use crate::model::metrics::{self, Better, MetricInfo};
-use crate::runner::{Comparison, Pair};
+use crate::runner::{Comparison, Pair, VarianceReduction};
 use crate::stats::Moments;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -140,6 +140,9 @@ pub struct CompareFile {
     pub rank_by: String,
     /// How a stopping rule ended (null when none was given).
     pub stopping: Option<Stopping>,
+    /// The `--variance-reduction` method, when it was not off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variance_reduction: Option<String>,
     /// The alternatives, in the order given.
     pub alternatives: Vec<CompareAlternative>,
     /// The alternatives' names, best first.
@@ -223,11 +226,15 @@ pub struct Difference {
     pub wins_b: Option<u64>,
     /// Replications with equal values.
     pub ties: u64,
+    /// How the mean difference and interval were estimated, when the comparison used
+    /// variance reduction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variance_reduction: Option<super::summary::MetricMethod>,
 }
 
 impl<'a> CompareReport<'a> {
     fn alternative_stat(&self, alternative: usize, metric: usize) -> AlternativeStat {
-        let s = self.comparison.alternatives[alternative].totals[self.indices[alternative][metric]].summary(CONFIDENCE);
+        let s = self.comparison.alternatives[alternative].summary(self.indices[alternative][metric], CONFIDENCE);
         AlternativeStat {
             name: self.alternatives[alternative].name.to_string(),
             n: s.n,
@@ -239,7 +246,15 @@ impl<'a> CompareReport<'a> {
 
     fn difference(&self, pair: &Pair, metric: usize) -> Difference {
         let moments = &pair.differences[metric];
-        let (mean, low, high) = mean_and_interval(moments);
+        let (mut mean, mut low, mut high) = mean_and_interval(moments);
+        let mut method = None;
+        if pair.variance_reduction != VarianceReduction::Off {
+            let e = pair.difference(metric, CONFIDENCE);
+            if !e.controls.is_empty() {
+                (mean, low, high) = (e.mean, e.mean - e.half_width, e.mean + e.half_width);
+            }
+            method = Some(super::summary::MetricMethod::new(&e));
+        }
         let (wins_a, wins_b) = match metrics::better(&self.metrics[metric].name) {
             Some(Better::Higher) => (Some(pair.a_above[metric]), Some(pair.a_below[metric])),
             Some(Better::Lower) => (Some(pair.a_below[metric]), Some(pair.a_above[metric])),
@@ -255,6 +270,7 @@ impl<'a> CompareReport<'a> {
             wins_a,
             wins_b,
             ties: pair.equal[metric],
+            variance_reduction: method,
         }
     }
 
@@ -300,6 +316,13 @@ impl<'a> CompareReport<'a> {
             bin_months: self.bin_months,
             rank_by: self.metrics[self.rank_by].name.clone(),
             stopping: self.stopping.cloned(),
+            variance_reduction: self
+                .comparison
+                .alternatives
+                .first()
+                .map(|r| r.variance_reduction)
+                .filter(|&m| m != VarianceReduction::Off)
+                .map(|m| m.name().to_string()),
             alternatives: self
                 .alternatives
                 .iter()
@@ -515,6 +538,7 @@ mod tests {
             bin_months: 3.0,
             rank_by: "landing_rate".into(),
             stopping: None,
+            variance_reduction: Some("control".into()),
             alternatives: vec![CompareAlternative {
                 name: "a".into(),
                 title: "A".into(),
@@ -544,6 +568,7 @@ mod tests {
                     wins_a: Some(40),
                     wins_b: None,
                     ties: 3,
+                    variance_reduction: None,
                 }],
             }],
         };

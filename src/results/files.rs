@@ -1,10 +1,10 @@
 //! summary.json, series.csv and manifest.json of a run.
 
 use super::manifest::{FileRecord, Manifest, Study};
-use super::summary::{MetricSummary, Ordered, ScenarioId, SummaryFile};
+use super::summary::{MetricMethod, MetricSummary, Ordered, ScenarioId, SummaryFile};
 use super::ResultFile;
 use crate::model::metrics::MetricInfo;
-use crate::runner::Results;
+use crate::runner::{Results, VarianceReduction};
 use crate::stats::Accumulator;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -120,11 +120,18 @@ pub(super) fn csv_field(out: &mut String, s: &str) {
 impl RunReport<'_> {
     /// summary.json.
     pub fn summary_file(&self) -> SummaryFile {
+        let method = self.results.variance_reduction;
         let metrics = self
             .totals
             .iter()
-            .zip(&self.results.totals)
-            .map(|(info, acc)| (info.name.clone(), MetricSummary::new(info, &acc.summary(CONFIDENCE))))
+            .enumerate()
+            .map(|(m, info)| {
+                let mut entry = MetricSummary::new(info, &self.results.summary(m, CONFIDENCE));
+                if method != VarianceReduction::Off {
+                    entry.variance_reduction = Some(MetricMethod::new(&self.results.estimate(m, CONFIDENCE)));
+                }
+                (info.name.clone(), entry)
+            })
             .collect();
         SummaryFile {
             feidi_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -140,6 +147,7 @@ impl RunReport<'_> {
             horizon_months: self.horizon_months,
             bin_months: self.bin_months,
             stopping: self.stopping.cloned(),
+            variance_reduction: (method != VarianceReduction::Off).then(|| method.name().to_string()),
             metrics: Ordered(metrics),
         }
     }

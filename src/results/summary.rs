@@ -65,6 +65,48 @@ pub struct MetricSummary {
     /// Largest value.
     #[serde(default)]
     pub max: Option<f64>,
+    /// How the mean and interval were estimated, when the run used variance reduction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variance_reduction: Option<MetricMethod>,
+}
+
+/// How one metric's mean and interval were estimated under `--variance-reduction`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MetricMethod {
+    /// `control` (the mean adjusted by the controls) or `plain` (Monte Carlo).
+    pub method: String,
+    /// The controls used (empty for plain).
+    #[serde(default)]
+    pub controls: Vec<String>,
+    /// The plain Monte Carlo mean.
+    pub plain_mean: Option<f64>,
+    /// The plain Monte Carlo interval's lower end.
+    pub plain_ci_low: Option<f64>,
+    /// Its upper end.
+    pub plain_ci_high: Option<f64>,
+    /// Plain half-width over the reported one: how many times narrower the interval
+    /// is (1 for plain); replications for the same precision fall by its square.
+    pub narrowing: Option<f64>,
+}
+
+impl MetricMethod {
+    /// The record of `estimate`.
+    pub fn new(estimate: &crate::runner::Estimate) -> Self {
+        let f = |x: f64| x.is_finite().then_some(x);
+        MetricMethod {
+            method: if estimate.controls.is_empty() {
+                "plain"
+            } else {
+                "control"
+            }
+            .to_string(),
+            controls: estimate.controls.clone(),
+            plain_mean: f(estimate.plain_mean),
+            plain_ci_low: f(estimate.plain_mean - estimate.plain_half_width),
+            plain_ci_high: f(estimate.plain_mean + estimate.plain_half_width),
+            narrowing: f(estimate.plain_half_width / estimate.half_width),
+        }
+    }
 }
 
 impl MetricSummary {
@@ -87,6 +129,7 @@ impl MetricSummary {
             p95: f(s.p95),
             min: f(s.min),
             max: f(s.max),
+            variance_reduction: None,
         }
     }
 }
@@ -145,6 +188,9 @@ pub struct SummaryFile {
     /// How a stopping rule (`--precision`) ended, if one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopping: Option<Stopping>,
+    /// The `--variance-reduction` method, when it was not off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variance_reduction: Option<String>,
     /// Every total, in the catalogue's order.
     pub metrics: Ordered<MetricSummary>,
 }
@@ -187,6 +233,14 @@ mod tests {
             p95: Some(4.0),
             min: Some(0.0),
             max: Some(9.0),
+            variance_reduction: Some(MetricMethod {
+                method: "control".into(),
+                controls: vec!["arrivals".into()],
+                plain_mean: Some(1.0),
+                plain_ci_low: Some(0.5),
+                plain_ci_high: None,
+                narrowing: Some(1.5),
+            }),
         };
         let summary = SummaryFile {
             feidi_version: "0.1.0".into(),
@@ -211,6 +265,7 @@ mod tests {
                     reached: None,
                 }],
             }),
+            variance_reduction: Some("auto".into()),
             metrics: Ordered(vec![
                 ("z_last".into(), entry("projects", Some(1.25))),
                 ("a_first".into(), entry("months", None)),

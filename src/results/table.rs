@@ -67,9 +67,8 @@ pub fn summary_table(metrics: &[(&MetricInfo, Summary)]) -> String {
 pub fn run_table(totals: &[MetricInfo], results: &crate::runner::Results) -> String {
     let (rows, hidden): (Vec<_>, Vec<_>) = totals
         .iter()
-        .zip(&results.totals)
         .enumerate()
-        .map(|(i, (info, a))| (i, info, a.summary(super::CONFIDENCE)))
+        .map(|(i, info)| (i, info, results.summary(i, super::CONFIDENCE)))
         .partition(|(i, _, s)| *i <= crate::model::metrics::total::SEAT_MONTHS || s.min != 0.0 || s.max != 0.0);
     let rows: Vec<_> = rows.into_iter().map(|(_, info, s)| (info, s)).collect();
     let mut text = summary_table(&rows);

@@ -2,6 +2,7 @@
 //! confidence intervals, a log-bucket sketch for quantiles. Both merge, and merging in
 //! a fixed order gives the same bits however the work was split.
 
+pub mod control;
 mod moments;
 mod sketch;
 pub mod student;
@@ -41,6 +42,16 @@ impl Accumulator {
         self.moments.merge(&other.moments);
         self.sketch.merge(&other.sketch);
         self.undefined += other.undefined;
+    }
+
+    /// Mean of the defined values (NaN when there is none).
+    pub fn mean(&self) -> f64 {
+        self.moments.mean()
+    }
+
+    /// The moments of the defined values.
+    pub fn moments(&self) -> &Moments {
+        &self.moments
     }
 
     /// Half-width of the confidence interval of the mean at `confidence` (NaN below two

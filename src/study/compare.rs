@@ -34,6 +34,8 @@ pub struct CompareRequest {
     pub rank_by: String,
     /// Stop once every pair's paired difference of each (metric, half-width) is precise.
     pub precision: Vec<(String, f64)>,
+    /// How means, paired differences and their intervals are estimated.
+    pub variance_reduction: runner::VarianceReduction,
 }
 
 /// A finished comparison.
@@ -129,7 +131,11 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
     }
 
     let pool = thread_pool(args.threads)?;
-    let prepared: Vec<Prepared<'_>> = loaded.iter().map(|l| Prepared::new(&l.scenario)).collect();
+    let observe = args.variance_reduction != runner::VarianceReduction::Off;
+    let prepared: Vec<Prepared<'_>> = loaded
+        .iter()
+        .map(|l| Prepared::new(&l.scenario).observing_controls(observe))
+        .collect();
     let alternatives: Vec<Alternative<'_>> = prepared
         .iter()
         .zip(&indices)
@@ -140,7 +146,7 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
         })
         .collect();
     let started = Instant::now();
-    let rule = runner::Precision::new(targets);
+    let rule = runner::Precision::new(targets).with_variance_reduction(args.variance_reduction);
     let outcome = runner::run_compare(&pool, &alternatives, args.seed, args.replications, &rule, &|done| {
         progress.advance(Unit::Replications, done, args.replications);
         !cancel.is_cancelled()

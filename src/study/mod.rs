@@ -17,6 +17,8 @@ pub mod sweep;
 mod sweep_check;
 pub mod validate;
 
+pub use crate::runner::VarianceReduction;
+
 use crate::model::metrics::MetricInfo;
 use crate::runner::ReplicationFailure;
 use std::fmt;

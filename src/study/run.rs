@@ -31,6 +31,8 @@ pub struct RunRequest {
     pub allow_long: bool,
     /// Stop once every (metric, half-width) target's confidence half-width is reached.
     pub precision: Vec<(String, f64)>,
+    /// How each total's mean and interval are estimated (off: plain Monte Carlo).
+    pub variance_reduction: runner::VarianceReduction,
 }
 
 /// A finished run.
@@ -74,7 +76,8 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
         return Err(Error::Cancelled { dir: None, kept: 0 });
     }
     let pool = thread_pool(request.threads)?;
-    let prepared = Prepared::new(&scenario);
+    let observe = request.variance_reduction != runner::VarianceReduction::Off;
+    let prepared = Prepared::new(&scenario).observing_controls(observe);
     let settings = RunSettings {
         seed: request.seed,
         point: 0,
@@ -85,7 +88,7 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
         !cancel.is_cancelled()
     };
     let started = Instant::now();
-    let rule = runner::Precision::new(targets);
+    let rule = runner::Precision::new(targets).with_variance_reduction(request.variance_reduction);
     let outcome = runner::run(&pool, &prepared, settings, &rule, &report);
     progress.finish();
     let (results, stop) = outcome.map_err(|failure| Error::Replication {
@@ -107,7 +110,7 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
         stopping_record(
             &totals,
             &rule.targets,
-            |m| results.totals[m].half_width(rule.confidence),
+            |m| results.half_width(m, rule.confidence),
             request.replications,
             results.replications,
             stop,
