@@ -597,96 +597,109 @@ pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [
         better: None,
         is_on: |sc| sc.enclaves.iter().any(|e| e.operator.reports_landing_fees),
     },
-    relocation_row(
+    optional(
         Optional::RelocationsIn,
         "relocations_in",
         "firms",
         "established firms that moved to a home city",
         Some(Higher),
+        relocates,
     ),
-    relocation_row(
+    optional(
         Optional::RelocationsOut,
         "relocations_out",
         "firms",
         "established firms that moved away from a home city",
         Some(Lower),
+        relocates,
     ),
-    relocation_row(
+    optional(
         Optional::RelocationOutputInYuan,
         "relocation_output_in_yuan",
         "yuan",
         "output of firms that moved to a home city, from their move to the horizon (not in output_yuan)",
         Some(Higher),
+        relocates,
     ),
-    relocation_row(
+    optional(
         Optional::RelocationOutputOutYuan,
         "relocation_output_out_yuan",
         "yuan",
         "output of firms that left a home city, made in their new place from their move to the horizon",
         Some(Lower),
+        relocates,
     ),
-    relocation_row(
+    optional(
         Optional::RelocationTaxYuan,
         "relocation_tax_yuan",
         "yuan",
         "tax increment of relocated firms in their new place, all parties (part of tax_yuan)",
         None,
+        relocates,
     ),
-    relocation_row(
+    optional(
         Optional::RelocationHomeTaxYuan,
         "relocation_home_tax_yuan",
         "yuan",
         "the home cities' share of the relocated firms' tax increment (part of home_tax_yuan)",
         Some(Higher),
+        relocates,
     ),
-    transfer_row(
+    optional(
         Optional::Licences,
         "licences",
         "licences",
         "projects settling in the host that licensed their result to a home firm",
         Some(Higher),
+        transfers,
     ),
-    transfer_row(
+    optional(
         Optional::LicenceValueYuan,
         "licence_value_yuan",
         "yuan",
         "value of those licences to the home firms",
         Some(Higher),
+        transfers,
     ),
-    transfer_row(
+    optional(
         Optional::LicenceHomeTaxYuan,
         "licence_home_tax_yuan",
         "yuan",
         "home tax on the licences' value (not in home_tax_yuan)",
         Some(Higher),
+        transfers,
     ),
-    challenge_row(
+    optional(
         Optional::ChallengeNeedsPosted,
         "challenge_needs_posted",
         "needs",
         "technology needs home firms posted in 揭榜挂帅 rounds",
         None,
+        challenges,
     ),
-    challenge_row(
+    optional(
         Optional::ChallengeNeedsSolved,
         "challenge_needs_solved",
         "needs",
         "posted needs that host teams solved, accepted by the horizon",
         Some(Higher),
+        challenges,
     ),
-    challenge_row(
+    optional(
         Optional::ChallengeAwardsYuan,
         "challenge_awards_yuan",
         "yuan",
         "awards the home cities paid for solved needs (part of cost_yuan)",
         None,
+        challenges,
     ),
-    challenge_row(
+    optional(
         Optional::ChallengeValueYuan,
         "challenge_value_yuan",
         "yuan",
         "value of the solved needs to the home firms",
         Some(Higher),
+        challenges,
     ),
     OptionalSpec {
         total: Optional::BreakdownMonth,
@@ -796,12 +809,14 @@ pub const OPTIONAL: [OptionalSpec; Optional::COUNT] = [
     },
 ];
 
-const fn relocation_row(
+/// One optional row: a total, its words and direction, and when a scenario reports it.
+const fn optional(
     total: Optional,
     name: &'static str,
     unit: &'static str,
     description: &'static str,
     better: Option<Better>,
+    is_on: fn(&Scenario) -> bool,
 ) -> OptionalSpec {
     OptionalSpec {
         total,
@@ -809,42 +824,23 @@ const fn relocation_row(
         unit,
         description,
         better,
-        is_on: |sc| !sc.relocations.is_empty(),
+        is_on,
     }
 }
 
-const fn transfer_row(
-    total: Optional,
-    name: &'static str,
-    unit: &'static str,
-    description: &'static str,
-    better: Option<Better>,
-) -> OptionalSpec {
-    OptionalSpec {
-        total,
-        name,
-        unit,
-        description,
-        better,
-        is_on: |sc| sc.transfer.is_some(),
-    }
+/// Whether `scenario` has a `[[relocation]]`.
+fn relocates(scenario: &Scenario) -> bool {
+    !scenario.relocations.is_empty()
 }
 
-const fn challenge_row(
-    total: Optional,
-    name: &'static str,
-    unit: &'static str,
-    description: &'static str,
-    better: Option<Better>,
-) -> OptionalSpec {
-    OptionalSpec {
-        total,
-        name,
-        unit,
-        description,
-        better,
-        is_on: |sc| !sc.challenges.is_empty(),
-    }
+/// Whether `scenario` has a `[transfer]`.
+fn transfers(scenario: &Scenario) -> bool {
+    scenario.transfer.is_some()
+}
+
+/// Whether `scenario` has a `[[challenge]]`.
+fn challenges(scenario: &Scenario) -> bool {
+    !scenario.challenges.is_empty()
 }
 
 /// Whether some link of `scenario` has a `[link.governance]` table.
