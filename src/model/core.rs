@@ -956,14 +956,16 @@ impl<'p, 's> Replication<'p, 's> {
 
     /// Seat-months of open seats between `a` and `b` (from opening to any closure).
     fn open_seat_months(&self, a: f64, b: f64) -> f64 {
-        self.p
-            .scenario
-            .enclaves
-            .iter()
-            .zip(self.breakdowns.closed_at())
-            .enumerate()
-            .map(|(i, (e, &closed))| self.p.seat_months(i, a.max(e.opens), b.min(closed)))
+        (0..self.p.scenario.enclaves.len())
+            .map(|e| self.enclave_open_seat_months(e, a, b))
             .sum()
+    }
+
+    /// Seat-months of enclave `e`'s open seats between `a` and `b`.
+    fn enclave_open_seat_months(&self, e: usize, a: f64, b: f64) -> f64 {
+        let opens = self.p.scenario.enclaves[e].opens;
+        self.p
+            .seat_months(e, a.max(opens), b.min(self.breakdowns.closed_at()[e]))
     }
 
     fn areas(&self, now: f64) -> Areas {
@@ -1048,11 +1050,7 @@ impl<'p, 's> Replication<'p, 's> {
         }
         totals[Total::LostToRivals.index()] = self.competition.lost_to_rivals() as f64;
         self.vouchers.report(&mut totals);
-        let open_seat_months = |e: usize| {
-            let enclave = &sc.enclaves[e];
-            let closed = self.breakdowns.closed_at()[e];
-            self.p.seat_months(e, sc.warmup.max(enclave.opens), end.min(closed))
-        };
+        let open_seat_months = |e: usize| self.enclave_open_seat_months(e, sc.warmup, end);
         self.occupancy.report(
             self.p,
             end,
