@@ -3,10 +3,25 @@
 
 pub use crate::results::format::Lang;
 
-/// Fixed words of charts and reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(missing_docs)] // each variant's words are its documentation
-pub enum Word {
+/// Declares [`Word`] and [`Word::ALL`] from one list, so that no word can be left out
+/// of the glossary's tests.
+macro_rules! words {
+    ($($word:ident),* $(,)?) => {
+        /// Fixed words of charts and reports.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(missing_docs)] // each variant's words are its documentation
+        pub enum Word {
+            $($word),*
+        }
+
+        impl Word {
+            /// Every word, for the glossary's tests.
+            pub const ALL: &'static [Word] = &[$(Word::$word),*];
+        }
+    };
+}
+
+words! {
     LandingsTitle,
     StagesTitle,
     MoneyTitle,
@@ -104,107 +119,6 @@ pub enum Word {
 }
 
 impl Word {
-    /// Every word, for the glossary's tests.
-    pub const ALL: [Word; 94] = {
-        use Word::*;
-        [
-            LandingsTitle,
-            StagesTitle,
-            MoneyTitle,
-            PaybackTitle,
-            FunnelTitle,
-            LandingTimesTitle,
-            ComparisonTitle,
-            DifferencesTitle,
-            HeatmapTitle,
-            TornadoTitle,
-            PosteriorTitle,
-            PointsTitle,
-            ScatterTitle,
-            Month,
-            MonthsTaken,
-            LandingsPerReplication,
-            ProjectsPerReplication,
-            ShareOfReplications,
-            Median,
-            Band50,
-            Band90,
-            Mean,
-            Ci95,
-            Replications,
-            Seed,
-            Scenario,
-            Version,
-            Date,
-            Report,
-            Summary,
-            Charts,
-            Assumptions,
-            Method,
-            Files,
-            Metric,
-            Unit,
-            MeanCol,
-            CiCol,
-            Description,
-            Flow,
-            Losses,
-            LowValue,
-            HighValue,
-            Baseline,
-            Prior,
-            Posterior,
-            Ranking,
-            Difference,
-            Wins,
-            Alternative,
-            Point,
-            Parameter,
-            Sweep,
-            Compare,
-            Calibration,
-            Discovery,
-            Sensitivity,
-            Coverage,
-            Density,
-            Box,
-            NoData,
-            AssumptionLines,
-            ScenarioText,
-            Value,
-            Target,
-            Tolerance,
-            Generations,
-            Accepted,
-            Weight,
-            MetricId,
-            CiLow,
-            CiHigh,
-            DefinedN,
-            Bin,
-            MonthStart,
-            MonthEnd,
-            Label,
-            ReplicationsCol,
-            SeriesSheet,
-            PointsSheet,
-            PosteriorSheet,
-            OwnResults,
-            LeversSwept,
-            MethodOat,
-            MethodMorris,
-            MethodSobol,
-            AtLow,
-            AtHigh,
-            AtBase,
-            MuStar,
-            Mu,
-            Sigma,
-            FirstOrder,
-            TotalOrder,
-        ]
-    };
-
     /// The word in `lang`.
     pub fn get(self, lang: Lang) -> &'static str {
         use Word::*;
