@@ -1353,6 +1353,37 @@ fn read_flows(root: &Table<'_, '_>, places: &Places<'_>, sectors: &Names) -> Vec
     out
 }
 
+/// A dated schedule as read: `at` (months), `every` (an interval) and `start`, each
+/// absent or read.
+type Schedule = (Option<Read<Vec<f64>>>, Option<Read<f64>>, Option<Read<f64>>);
+
+/// A dated schedule's keys: `at` (a list of months, `what` naming them in the error),
+/// or `every` (an interval above 0) with an optional `start`.
+fn read_schedule(t: &Table<'_, '_>, what: &'static str) -> Schedule {
+    let at = t.optional("at", |v| {
+        let items = v.array()?;
+        if items.len() > MAX_BATCHES {
+            v.fail(
+                &format!("at most {MAX_BATCHES} {what}"),
+                &format!("{}", items.len()),
+                None,
+            );
+            return None;
+        }
+        items.iter().map(|i| i.duration()).collect::<Read<Vec<f64>>>()
+    });
+    let every = t.optional("every", |v| {
+        let e = v.duration()?;
+        if e <= 0.0 {
+            v.fail("an interval above 0", &format!("{e} months"), None);
+            return None;
+        }
+        Some(e)
+    });
+    let start = t.optional("start", |v| v.duration());
+    (at, every, start)
+}
+
 fn read_bursts(
     root: &Table<'_, '_>,
     places: &Places<'_>,
@@ -1381,27 +1412,7 @@ fn read_bursts(
                 }
                 non_negative(&v, &d)
             });
-        let at = t.optional("at", |v| {
-            let items = v.array()?;
-            if items.len() > MAX_BATCHES {
-                v.fail(
-                    &format!("at most {MAX_BATCHES} batch times"),
-                    &format!("{}", items.len()),
-                    None,
-                );
-                return None;
-            }
-            items.iter().map(|i| i.duration()).collect::<Read<Vec<f64>>>()
-        });
-        let every = t.optional("every", |v| {
-            let e = v.duration()?;
-            if e <= 0.0 {
-                v.fail("an interval above 0", &format!("{e} months"), None);
-                return None;
-            }
-            Some(e)
-        });
-        let start = t.optional("start", |v| v.duration());
+        let (at, every, start) = read_schedule(&t, "batch times");
         let enclave_names = Names {
             what: "enclave",
             names: enclaves
@@ -2443,27 +2454,7 @@ fn read_challenges(root: &Table<'_, '_>, places: &Places<'_>, horizon: Option<Op
             let d = v.distribution(Dimension::Number)?;
             non_negative(&v, &d)
         });
-        let at = t.optional("at", |v| {
-            let items = v.array()?;
-            if items.len() > MAX_BATCHES {
-                v.fail(
-                    &format!("at most {MAX_BATCHES} posting times"),
-                    &format!("{}", items.len()),
-                    None,
-                );
-                return None;
-            }
-            items.iter().map(|i| i.duration()).collect::<Read<Vec<f64>>>()
-        });
-        let every = t.optional("every", |v| {
-            let e = v.duration()?;
-            if e <= 0.0 {
-                v.fail("an interval above 0", &format!("{e} months"), None);
-                return None;
-            }
-            Some(e)
-        });
-        let start = t.optional("start", |v| v.duration());
+        let (at, every, start) = read_schedule(&t, "posting times");
         t.finish();
         if horizon == Some(None) {
             t.get("needs")
