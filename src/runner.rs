@@ -8,6 +8,7 @@
 use crate::engine::rng::StreamKey;
 use crate::model::{controls, Prepared};
 use crate::stats::control::CoMoments;
+use crate::stats::ratio::RatioMoments;
 use crate::stats::{Accumulator, Moments, DEFAULT_CONFIDENCE};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -370,6 +371,18 @@ pub fn run_block_with(
     block: u64,
     method: VarianceReduction,
 ) -> Result<Results, ReplicationFailure> {
+    run_block_observed(prepared, settings, block, method, &mut |_, _| {})
+}
+
+/// [`run_block_with`], handing each replication's outcome to `observe` (with its
+/// replication number) before it is folded in.
+fn run_block_observed(
+    prepared: &Prepared<'_>,
+    settings: RunSettings,
+    block: u64,
+    method: VarianceReduction,
+    observe: &mut dyn FnMut(u64, &crate::model::Outcome),
+) -> Result<Results, ReplicationFailure> {
     let series_len = prepared.bins() * prepared.series_width();
     let mut results = Results::empty(prepared.totals_width(), series_len, method);
     let first = block * BLOCK;
@@ -381,6 +394,7 @@ pub fn run_block_with(
             replication,
         };
         let outcome = run_one(prepared, key)?;
+        observe(replication, &outcome);
         results.push(&outcome, replication);
     }
     Ok(results)
@@ -410,6 +424,89 @@ pub fn run_serial(
         }
     }
     Ok((results, Stop::Cap))
+}
+
+/// Paired statistics of a design point against a baseline point run on the same random
+/// streams (common random numbers): the moments of each total's per-replication
+/// difference (point − baseline), and of the (outlay, benefit) differences whose ratio
+/// is the cost of one more unit of benefit.
+#[derive(Clone, Debug)]
+pub struct Paired {
+    /// One per total; a replication where either value is undefined is left out.
+    pub differences: Vec<Moments>,
+    /// Differences of the totals named by [`run_serial_paired`]'s `marginal`.
+    pub marginal: RatioMoments,
+}
+
+/// [`run_serial`], pairing each replication with the same replication of a baseline:
+/// `baseline[r]` holds the baseline's totals in replication `r` (from
+/// [`baseline_totals`], on the same seed and stream point), and must cover the cap.
+/// `marginal` names the totals (outlay, benefit) whose paired differences are kept
+/// together. The paired figures cover exactly the replications in the results.
+pub fn run_serial_paired(
+    prepared: &Prepared<'_>,
+    settings: RunSettings,
+    rule: &Precision,
+    baseline: &[Vec<f64>],
+    marginal: Option<(usize, usize)>,
+) -> Result<(Results, Paired, Stop), ReplicationFailure> {
+    let method = rule.variance_reduction;
+    let mut results = Results::empty(
+        prepared.totals_width(),
+        prepared.bins() * prepared.series_width(),
+        method,
+    );
+    let mut paired = Paired {
+        differences: vec![Moments::default(); prepared.totals_width()],
+        marginal: RatioMoments::default(),
+    };
+    let mut observe = |replication: u64, outcome: &crate::model::Outcome| {
+        let base = &baseline[replication as usize];
+        for ((d, &x), &y) in paired.differences.iter_mut().zip(&outcome.totals).zip(base) {
+            if !x.is_nan() && !y.is_nan() {
+                d.push(x - y);
+            }
+        }
+        if let Some((outlay, benefit)) = marginal {
+            paired.marginal.push(
+                outcome.totals[outlay] - base[outlay],
+                outcome.totals[benefit] - base[benefit],
+            );
+        }
+    };
+    for block in 0..settings.replications.div_ceil(BLOCK) {
+        results.merge(&run_block_observed(prepared, settings, block, method, &mut observe)?);
+        if rule.met_by(&results) {
+            return Ok((results, paired, Stop::Met));
+        }
+    }
+    Ok((results, paired, Stop::Cap))
+}
+
+/// Every replication's totals of `settings` (up to its cap), in replication order, run
+/// on `pool`: the baseline that [`run_serial_paired`] pairs other points with.
+pub fn baseline_totals(
+    pool: &rayon::ThreadPool,
+    prepared: &Prepared<'_>,
+    settings: RunSettings,
+) -> Result<Vec<Vec<f64>>, ReplicationFailure> {
+    let mut all = Vec::with_capacity(settings.replications as usize);
+    run_ordered(
+        pool,
+        settings.replications.div_ceil(BLOCK),
+        &|block| {
+            let mut totals = Vec::new();
+            run_block_observed(prepared, settings, block, VarianceReduction::Off, &mut |_, outcome| {
+                totals.push(outcome.totals.clone())
+            })?;
+            Ok(totals)
+        },
+        &mut |block: Vec<Vec<f64>>| {
+            all.extend(block);
+            false
+        },
+    )?;
+    Ok(all)
 }
 
 /// Runs blocks `0..blocks` on `pool` with `work` and hands each result to `merge`
@@ -539,6 +636,10 @@ pub struct Alternative<'a> {
     pub point: u32,
     /// For each compared metric, its index in this alternative's totals.
     pub metrics: Vec<usize>,
+    /// Positions in `metrics` of an outlay and a benefit: each pair then keeps the
+    /// moments of their paired differences, for the cost of one more unit of benefit
+    /// ([`Pair::marginal`]). The first alternative's is used.
+    pub marginal: Option<(usize, usize)>,
 }
 
 /// Paired statistics of alternatives `a` and `b` over the same replications, one entry
@@ -564,6 +665,10 @@ pub struct Pair {
     controlled: Vec<CoMoments>,
     /// The same over the pilot alone (`auto`).
     pilot: Vec<CoMoments>,
+    /// Moments of the paired differences (outlay, benefit) named by
+    /// [`Alternative::marginal`]: their ratio is what one more unit of benefit costs
+    /// going from b to a. Empty when no marginal was asked for.
+    pub marginal: RatioMoments,
 }
 
 impl Pair {
@@ -579,6 +684,7 @@ impl Pair {
             variance_reduction: method,
             controlled: co(method != VarianceReduction::Off),
             pilot: co(method == VarianceReduction::Auto),
+            marginal: RatioMoments::default(),
         }
     }
 
@@ -607,6 +713,7 @@ impl Pair {
         for (x, y) in self.pilot.iter_mut().zip(&later.pilot) {
             x.merge(y);
         }
+        self.marginal.merge(&later.marginal);
         for (x, y) in [
             (&mut self.a_above, &later.a_above),
             (&mut self.a_below, &later.a_below),
@@ -703,6 +810,7 @@ pub fn compare_block_with(
     let last = (first + BLOCK).min(replications);
     let mut values = vec![Vec::new(); alternatives.len()];
     let mut control_values = vec![Vec::new(); alternatives.len()];
+    let marginal = alternatives.first().and_then(|a| a.marginal);
     for replication in first..last {
         for (((alt, results), values), control_values) in alternatives
             .iter()
@@ -726,6 +834,10 @@ pub fn compare_block_with(
             if !pair.controlled.is_empty() {
                 row[1..=controls::COUNT].copy_from_slice(&control_values[pair.a]);
                 row[1 + controls::COUNT..].copy_from_slice(&control_values[pair.b]);
+            }
+            if let Some((outlay, benefit)) = marginal {
+                let (a, b) = (&values[pair.a], &values[pair.b]);
+                pair.marginal.push(a[outlay] - b[outlay], a[benefit] - b[benefit]);
             }
             for (m, (&x, &y)) in values[pair.a].iter().zip(&values[pair.b]).enumerate() {
                 if x.is_nan() || y.is_nan() {

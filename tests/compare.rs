@@ -61,11 +61,13 @@ fn common_random_numbers_narrow_the_interval_of_a_difference() {
                 prepared: &pa,
                 point: 0,
                 metrics: metrics.to_vec(),
+                marginal: Some((2, 1)),
             },
             Alternative {
                 prepared: &pb,
                 point: b_point,
                 metrics: metrics.to_vec(),
+                marginal: Some((2, 1)),
             },
         ];
         let (c, stop) =
@@ -393,4 +395,48 @@ fn compare_stops_when_every_paired_difference_is_precise() {
     assert!((reached - half_width(d)).abs() < 1e-12, "{reached} against {d}");
     assert!(stdout.contains("precision reached"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The marginal cost in compare.json is the ratio of the paired mean differences of
+/// home outlay and real landings (the same replications), its interval holds it, and a
+/// scenario compared with itself has no marginal cost to quote.
+#[test]
+fn the_marginal_cost_of_a_real_landing_is_the_ratio_of_paired_differences() {
+    let dir = temp_dir("marginal");
+    let a = write(&dir, "a.toml", &dazu("large", 110));
+    let b = write(&dir, "b.toml", &dazu("small", 40));
+    let out = dir.join("out");
+    ok(&feidi(&[
+        "compare",
+        &a,
+        &b,
+        "-n",
+        "128",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let c = json(&out.join("compare.json"));
+    let difference = |name: &str| metric(&c, name)["differences"][0]["mean"].as_f64().unwrap();
+    let m = &c["marginal_costs"][0];
+    assert_eq!((m["a"].as_str(), m["b"].as_str()), (Some("large"), Some("small")));
+    let expected = difference("cost_yuan") / difference("landed_home_real");
+    let per = m["yuan_per_extra"].as_f64().unwrap();
+    assert!((per - expected).abs() <= 1e-9 * expected.abs(), "{per} vs {expected}");
+    if m["reading"] == "cost_per_extra_landing" {
+        assert!(m["ci_low"].as_f64().unwrap() <= per && per <= m["ci_high"].as_f64().unwrap());
+    }
+    let same = write(&dir, "c.toml", &dazu("same", 110));
+    let out = dir.join("self");
+    ok(&feidi(&[
+        "compare",
+        &a,
+        &same,
+        "-n",
+        "64",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let c = json(&out.join("compare.json"));
+    assert_eq!(c["marginal_costs"][0]["reading"], "landings_do_not_differ");
+    assert!(c["marginal_costs"][0]["yuan_per_extra"].is_null());
 }

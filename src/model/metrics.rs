@@ -1081,6 +1081,13 @@ pub fn first_occupancy_total(scenario: &Scenario) -> usize {
     first_stage_entry_total(scenario) + scenario.stages.len()
 }
 
+/// The outlay of the marginal cost that comparisons and paired sweeps report: the home
+/// budget outlay, whose paired difference is divided by [`MARGINAL_BENEFIT`]'s.
+pub const MARGINAL_OUTLAY: &str = "cost_yuan";
+/// The benefit of the marginal cost: real landings, so the ratio is the outlay of one
+/// more real landing.
+pub const MARGINAL_BENEFIT: &str = "landed_home_real";
+
 /// Name of the social investors among the parties of the per-party totals.
 pub const SOCIAL_CAPITAL: &str = "social_capital";
 

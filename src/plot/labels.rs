@@ -104,6 +104,7 @@ words! {
     PointsSheet,
     PosteriorSheet,
     OwnResults,
+    MarginalTitle,
     LeversSwept,
     MethodOat,
     MethodMorris,
@@ -213,6 +214,10 @@ impl Word {
             OwnResults => (
                 "Each alternative's results (mean and 95 % CI)",
                 "各方案结果（均值及95%置信区间）",
+            ),
+            MarginalTitle => (
+                "Marginal cost of a real landing (paired differences)",
+                "每多一个实际落地项目的边际成本（配对差值）",
             ),
             LeversSwept => ("Levers varied and their values", "扫描的政策变量及取值"),
             MethodOat => ("one lever at a time", "单因素敏感性分析"),

@@ -339,6 +339,17 @@ fn compare_tables(h: &mut Html, compare: &CompareFile, names: &Names, lang: Lang
     }
     h.raw(&format!("<h3>{}</h3>\n", escape(Word::DifferencesTitle.get(lang))));
     h.table("differences-table", &header, &rows);
+    if !compare.marginal_costs.is_empty() {
+        h.raw(&format!(
+            "<h3>{}</h3>\n<ul class=\"marginal\">",
+            escape(Word::MarginalTitle.get(lang))
+        ));
+        for m in &compare.marginal_costs {
+            let sentence = m.sentence(&names.alternative(lang, &m.a), &names.alternative(lang, &m.b), lang);
+            h.raw(&format!("<li>{}</li>", escape(&sentence)));
+        }
+        h.raw("</ul>\n");
+    }
 }
 
 /// The shares of replications each side of a pair wins, from the counts.

@@ -149,6 +149,10 @@ pub struct CompareFile {
     pub ranking: Vec<String>,
     /// Every compared metric.
     pub metrics: Vec<CompareMetric>,
+    /// For each pair, what one more real landing costs going from b to a (ratio of the
+    /// paired differences in home outlay and real landings).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub marginal_costs: Vec<super::marginal::MarginalCost>,
 }
 
 json_result_file!(CompareFile, "compare.json");
@@ -339,7 +343,26 @@ impl<'a> CompareReport<'a> {
                 .map(|a| self.alternatives[a].name.to_string())
                 .collect(),
             metrics,
+            marginal_costs: self.marginal_costs(),
         }
+    }
+
+    /// Each pair's marginal cost of a real landing (none when the comparison kept no
+    /// paired outlay and landings).
+    pub fn marginal_costs(&self) -> Vec<super::marginal::MarginalCost> {
+        self.comparison
+            .pairs
+            .iter()
+            .filter(|p| p.marginal.count() > 0)
+            .map(|p| {
+                super::marginal::MarginalCost::new(
+                    self.alternatives[p.a].name,
+                    self.alternatives[p.b].name,
+                    &p.marginal,
+                    CONFIDENCE,
+                )
+            })
+            .collect()
     }
 
     /// compare.csv as text: per metric, one row per alternative, then one per pair;
@@ -453,6 +476,13 @@ impl<'a> CompareReport<'a> {
             ]);
         }
         aligned(&mut out, &rows, &[false, false, true, true, true, true, true, false]);
+        let marginal = self.marginal_costs();
+        if !marginal.is_empty() {
+            out.push_str("\nMarginal cost of a real landing (paired differences of home outlay over real landings):\n");
+            for m in &marginal {
+                let _ = writeln!(out, "  {}", m.sentence(&m.a, &m.b, super::format::Lang::En));
+            }
+        }
         out
     }
 }

@@ -11,6 +11,7 @@ pub mod file;
 mod files;
 pub mod format;
 pub mod manifest;
+pub mod marginal;
 pub mod points;
 pub mod sensitivity;
 pub mod summary;

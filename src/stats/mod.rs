@@ -4,6 +4,7 @@
 
 pub mod control;
 mod moments;
+pub mod ratio;
 mod sketch;
 pub mod student;
 

@@ -136,6 +136,8 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
         .iter()
         .map(|l| Prepared::new(&l.scenario).observing_controls(observe))
         .collect();
+    let position = |name: &str| compared.iter().position(|m| m.name == name);
+    let marginal = position(metrics::MARGINAL_OUTLAY).zip(position(metrics::MARGINAL_BENEFIT));
     let alternatives: Vec<Alternative<'_>> = prepared
         .iter()
         .zip(&indices)
@@ -143,6 +145,7 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
             prepared,
             point: 0,
             metrics: metrics.clone(),
+            marginal,
         })
         .collect();
     let started = Instant::now();
