@@ -601,6 +601,7 @@ mod tests {
                     variance_reduction: None,
                 }],
             }],
+            marginal_costs: Vec::new(),
         };
         crate::results::file::testing::round_trip(&file, "compare");
     }

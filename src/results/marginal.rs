@@ -80,7 +80,7 @@ impl MarginalCost {
     /// One sentence for a planner, naming the settings `a` and `b` as given.
     pub fn sentence(&self, a: &str, b: &str, lang: Lang) -> String {
         let money = |x: Option<f64>| x.map_or("–".to_string(), |x| quantity(x, "yuan", lang));
-        let landings = |x: Option<f64>| x.map_or("–".to_string(), |x| super::format::number(x));
+        let landings = |x: Option<f64>| x.map_or("–".to_string(), super::format::number);
         match (self.reading.as_str(), lang) {
             ("cost_per_extra_landing", Lang::En) => {
                 let interval = match (self.ci_low, self.ci_high) {
