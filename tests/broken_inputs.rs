@@ -196,6 +196,9 @@ const CASES: &[Case] = &[
     case("talent_negative_experts.toml", 20, Some(11), "city[1].talent.experts", "a number of experts between 0 and 1000000, found -5", None),
     case("talent_unknown_sector.toml", 21, Some(19), "city[1].talent.graduate_sector", "found \"device\", which is not declared", Some("did you mean \"devices\"?")),
     // Sweep files: errors in the sweep file itself.
+    case("sweep_baseline_out_of_range.toml", 7, Some(12), "sweep.baseline", "expected a design point number (0 is the first point) between 0 and 1, found 5", None),
+    case("sweep_baseline_unknown_variant.toml", 7, Some(12), "sweep.baseline", "found \"more seat\"", Some("did you mean `more seats`?")),
+    case("sweep_crn_off_for_sensitivity.toml", 7, Some(25), "sweep.common_random_numbers", "sensitivity designs compare their points on the same random streams", None),
     case("sweep_typo_key.toml", 5, Some(1), "sweep.replication", "found the unknown key `replication`", Some("did you mean `replications`?")),
     case("sweep_unknown_design.toml", 6, Some(10), "sweep.design", "found \"random\"", None),
     case("sweep_bad_key_path.toml", 9, Some(8), "parameter[0].path", "(`x` is not an array index)", None),

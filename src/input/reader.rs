@@ -201,6 +201,11 @@ impl<'d, 'a> Value<'d, 'a> {
         None
     }
 
+    /// Whether the value is a string (to read a key that takes a name or a number).
+    pub fn is_string(&self) -> bool {
+        matches!(self.value.get_ref(), DeValue::String(_))
+    }
+
     /// A string.
     pub fn string(&self) -> Read<&'d str> {
         match self.value.get_ref() {

@@ -9,9 +9,23 @@ use std::fmt::Write as _;
 /// Statistics written for each metric, in column order.
 const STATS: [&str; 6] = ["mean", "ci_low", "ci_high", "p5", "p50", "p95"];
 
+/// Paired figures written for each metric when a sweep's points share random streams:
+/// the mean difference from the baseline point and its interval.
+const PAIRED: [&str; 3] = ["diff", "diff_ci_low", "diff_ci_high"];
+
+/// Columns of the marginal cost of a real landing against the baseline point, after the
+/// paired differences.
+const MARGINAL: [&str; 4] = [
+    "marginal_cost_per_real_landing_yuan",
+    "marginal_cost_ci_low",
+    "marginal_cost_ci_high",
+    "marginal_reading",
+];
+
 /// The header row: point, label, replications, each parameter, then `<metric>.<stat>`
-/// columns.
-pub fn header(parameters: &[String], metrics: &[MetricInfo]) -> String {
+/// columns; with `paired`, then `<metric>.diff` columns (the paired difference from the
+/// baseline point) and the marginal cost of a real landing.
+pub fn header(parameters: &[String], metrics: &[MetricInfo], paired: bool) -> String {
     let mut out = String::from("point,label,replications");
     for p in parameters {
         out.push(',');
@@ -23,8 +37,28 @@ pub fn header(parameters: &[String], metrics: &[MetricInfo]) -> String {
             super::files::csv_field(&mut out, &format!("{}.{stat}", m.name));
         }
     }
+    if paired {
+        for m in metrics {
+            for stat in PAIRED {
+                out.push(',');
+                super::files::csv_field(&mut out, &format!("{}.{stat}", m.name));
+            }
+        }
+        for name in MARGINAL {
+            out.push(',');
+            out.push_str(name);
+        }
+    }
     out.push('\n');
     out
+}
+
+/// A design point's paired figures against the baseline point, for its row.
+pub struct PairedFigures {
+    /// Each metric's mean difference (point − baseline) and interval.
+    pub differences: Vec<(f64, f64, f64)>,
+    /// The marginal cost of a real landing against the baseline.
+    pub marginal: super::marginal::MarginalCost,
 }
 
 /// Writes a text field that came from an input file (a variant's name, a parameter's
@@ -43,8 +77,16 @@ fn csv_text_field(out: &mut String, s: &str) {
 }
 
 /// One point's row; `values` are the parameter values as written in the file (empty
-/// where a variant keeps the base scenario's value).
-pub fn row(point: usize, label: &str, replications: u64, values: &[String], summaries: &[Summary]) -> String {
+/// where a variant keeps the base scenario's value); `paired` when the header has the
+/// paired columns.
+pub fn row(
+    point: usize,
+    label: &str,
+    replications: u64,
+    values: &[String],
+    summaries: &[Summary],
+    paired: Option<&PairedFigures>,
+) -> String {
     let mut out = format!("{point},");
     csv_text_field(&mut out, label);
     let _ = write!(out, ",{replications}");
@@ -52,13 +94,29 @@ pub fn row(point: usize, label: &str, replications: u64, values: &[String], summ
         out.push(',');
         csv_text_field(&mut out, v);
     }
+    let number = |out: &mut String, x: f64| {
+        out.push(',');
+        if x.is_finite() {
+            let _ = write!(out, "{x}");
+        }
+    };
     for s in summaries {
         for x in [s.mean, s.ci_low, s.ci_high, s.p5, s.p50, s.p95] {
-            out.push(',');
-            if x.is_finite() {
-                let _ = write!(out, "{x}");
+            number(&mut out, x);
+        }
+    }
+    if let Some(paired) = paired {
+        for &(mean, low, high) in &paired.differences {
+            for x in [mean, low, high] {
+                number(&mut out, x);
             }
         }
+        let m = &paired.marginal;
+        for x in [m.yuan_per_extra, m.ci_low, m.ci_high] {
+            number(&mut out, x.unwrap_or(f64::NAN));
+        }
+        out.push(',');
+        out.push_str(&m.reading);
     }
     out.push('\n');
     out
@@ -250,7 +308,7 @@ mod tests {
         .iter()
         .map(|v| v.to_string())
         .collect();
-        let line = row(0, "=HYPERLINK(\"http://x\",\"y\")", 4, &values, &[]);
+        let line = row(0, "=HYPERLINK(\"http://x\",\"y\")", 4, &values, &[], None);
         assert_eq!(
             line,
             "0,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",4,\"'=1+1\",-5,+2.5,\"'@SUM(A1)\",\"'-cmd|' /C calc'!A0\",government,18 months\n"

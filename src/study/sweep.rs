@@ -12,6 +12,7 @@ use super::{
     check_no_results, check_work, check_writable, open_output_dir, thread_pool, Cancel, Error, Progress, Unit,
 };
 use crate::model::{metrics, Prepared};
+use crate::results::marginal::MarginalCost;
 use crate::results::sensitivity::{
     Effects, Method, MetricEffects, MorrisEffect, OatEffect, SensitivityFile, SobolEffect,
 };
@@ -104,7 +105,7 @@ impl SweepFile {
         }
         let first = point_scenario(&base.table, &sweep, &path, 0).map_err(Error::Input)?;
         let parameters: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
-        let header = points::header(&parameters, &metrics::totals_for(&first));
+        let header = points::header(&parameters, &metrics::totals_for(&first), sweep.common_random_numbers);
         Ok(Loaded {
             path,
             sweep,
@@ -172,7 +173,10 @@ pub fn estimate(path: &Path) -> Result<Estimate, Error> {
         design_point: None,
     })?;
     let per_replication = started.elapsed().as_secs_f64() / trial as f64;
-    let runs = sweep.points.len() as u64 * sweep.replications;
+    // A sweep on common random numbers runs its baseline point once more, whole, to pair
+    // the others with.
+    let points = sweep.points.len() + usize::from(sweep.common_random_numbers);
+    let runs = points as u64 * sweep.replications;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     Ok(Estimate {
         name: sweep.name.clone(),
@@ -370,6 +374,58 @@ fn failed_point_path(dir: &Path, point: usize) -> PathBuf {
     dir.join("failed-points").join(format!("{point:08}.toml"))
 }
 
+/// The random streams design point `p` runs on: with common random numbers every point
+/// draws those of point 0, so that points differ by their settings, not by luck;
+/// otherwise each point has its own.
+fn point_settings(sweep: &Sweep, p: usize) -> RunSettings {
+    RunSettings {
+        seed: sweep.seed,
+        point: if sweep.common_random_numbers { 0 } else { p as u32 },
+        replications: sweep.replications,
+    }
+}
+
+/// The baseline point's totals in every replication (up to the cap), which the other
+/// points of a sweep on common random numbers are paired with.
+struct Baseline {
+    totals: Vec<Vec<f64>>,
+    /// Indices of the marginal cost's outlay and benefit among the totals.
+    marginal: Option<(usize, usize)>,
+}
+
+/// Runs the baseline point of a sweep on common random numbers (every replication up to
+/// the cap, whatever its stopping rule, so that any point can be paired with it);
+/// `None` when the points do not share random streams.
+fn baseline(
+    loaded: &Loaded,
+    pool: &rayon::ThreadPool,
+    metric_names: &[metrics::MetricInfo],
+    progress: &dyn Progress,
+) -> Result<Option<Baseline>, Error> {
+    let sweep = &loaded.sweep;
+    if !sweep.common_random_numbers {
+        return Ok(None);
+    }
+    let b = sweep.baseline;
+    progress.note(&format!(
+        "pairing every point with the baseline point {b} ({}): running its {} replications first",
+        sweep.points[b].label, sweep.replications
+    ));
+    let scenario = point_scenario(&loaded.base, sweep, &loaded.path, b).map_err(Error::Input)?;
+    let prepared = Prepared::new(&scenario);
+    let totals =
+        runner::baseline_totals(pool, &prepared, point_settings(sweep, b)).map_err(|failure| Error::Replication {
+            failure,
+            scenario: sweep.scenario.clone(),
+            design_point: Some(b),
+        })?;
+    let position = |name: &str| metric_names.iter().position(|m| m.name == name);
+    Ok(Some(Baseline {
+        totals,
+        marginal: position(metrics::MARGINAL_OUTLAY).zip(position(metrics::MARGINAL_BENEFIT)),
+    }))
+}
+
 /// Runs one design point and commits its row (and series) to `dir`.
 fn run_point(
     loaded: &Loaded,
@@ -377,6 +433,7 @@ fn run_point(
     p: usize,
     metric_names: &[metrics::MetricInfo],
     rule: &runner::Precision,
+    baseline: Option<&Baseline>,
 ) -> Result<(), Error> {
     let sweep = &loaded.sweep;
     let scenario = point_scenario(&loaded.base, sweep, &loaded.path, p).map_err(Error::Input)?;
@@ -386,20 +443,14 @@ fn run_point(
         )));
     }
     let prepared = Prepared::new(&scenario);
-    // Sensitivity designs compare points, so every point runs on the streams of point 0
-    // (common random numbers); other designs keep one stream set per point.
-    let stream_point = if sweep.design.common_random_numbers() {
-        0
-    } else {
-        p as u32
+    let settings = point_settings(sweep, p);
+    let run = match baseline {
+        Some(b) => runner::run_serial_paired(&prepared, settings, rule, &b.totals, b.marginal)
+            .map(|(results, paired, _)| (results, Some(paired))),
+        None => runner::run_serial(&prepared, settings, rule).map(|(results, _)| (results, None)),
     };
-    let settings = RunSettings {
-        seed: sweep.seed,
-        point: stream_point,
-        replications: sweep.replications,
-    };
-    let results = match runner::run_serial(&prepared, settings, rule) {
-        Ok((results, _)) => results,
+    let (results, paired) = match run {
+        Ok(run) => run,
         Err(failure) => {
             // The point's own scenario file, so that the failing replication can be
             // replayed alone.
@@ -436,7 +487,30 @@ fn run_point(
     );
     write_atomic(&series_path(dir, p), series.as_bytes())
         .map_err(|e| Error::Failed(format!("cannot write {}: {e}", series_path(dir, p).display())))?;
-    let row = points::row(p, &sweep.points[p].label, results.replications, &values, &summaries);
+    let paired = paired.map(|paired| points::PairedFigures {
+        differences: paired
+            .differences
+            .iter()
+            .map(|d| {
+                let (low, high) = d.interval(CONFIDENCE);
+                (d.mean(), low, high)
+            })
+            .collect(),
+        marginal: MarginalCost::new(
+            &sweep.points[p].label,
+            &sweep.points[sweep.baseline].label,
+            &paired.marginal,
+            CONFIDENCE,
+        ),
+    });
+    let row = points::row(
+        p,
+        &sweep.points[p].label,
+        results.replications,
+        &values,
+        &summaries,
+        paired.as_ref(),
+    );
     // The checksums before the row: a committed row always has them.
     let checks = checks_text(p, row.as_bytes(), series.as_bytes());
     write_atomic(&check_path(dir, p), checks.as_bytes())
@@ -501,15 +575,21 @@ fn run(
     let rule = runner::Precision::new(targets);
     let started = Instant::now();
     let done = AtomicUsize::new(0);
+    let pool = thread_pool(threads)?;
+    let baseline = if todo.is_empty() {
+        None
+    } else {
+        baseline(loaded, &pool, &metric_names, progress)?
+    };
     let outcome: Result<(), Error> = {
         use rayon::prelude::*;
-        thread_pool(threads)?.install(|| {
+        pool.install(|| {
             todo.par_iter().try_for_each(|&p| {
                 // After a cancel no new point starts; points in progress are abandoned.
                 if cancel.is_cancelled() {
                     return Err(Error::Cancelled { dir: None, kept: 0 });
                 }
-                run_point(loaded, dir, p, &metric_names, &rule)?;
+                run_point(loaded, dir, p, &metric_names, &rule, baseline.as_ref())?;
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress.advance(Unit::DesignPoints, finished as u64, todo.len() as u64);
                 Ok(())

@@ -151,6 +151,15 @@ pub struct Sweep {
     /// For each `[[variant]]`: the span of its `set` table and of each setting in it, by
     /// parameter index (empty for other designs).
     pub variant_spans: VariantSpans,
+    /// Whether every design point runs on the same random streams (common random
+    /// numbers), so that points differ by their settings, not by luck: `[sweep]
+    /// common_random_numbers`, on by default for grid, variants and the sensitivity
+    /// designs (always on for those), off by default for the space-filling designs.
+    pub common_random_numbers: bool,
+    /// The design point every other point is paired with when the points share random
+    /// streams (`[sweep] baseline`: a point number, or a variant's name; point 0 by
+    /// default).
+    pub baseline: usize,
 }
 
 /// Most design points a sweep may have (the streams support 2^24).
@@ -328,6 +337,19 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
             }
         }
     }
+    let common_random_numbers = header.optional("common_random_numbers", |v| {
+        let on = v.boolean()?;
+        if !on && design.as_ref().is_some_and(|d| d.common_random_numbers()) {
+            v.fail(
+                "true, or no `common_random_numbers` (sensitivity designs compare their points on the same random streams)",
+                "false",
+                None,
+            );
+            return None;
+        }
+        Some(on)
+    });
+    let baseline = header.get("baseline");
     let precision = header.optional("precision", |v| {
         let table = v.table()?;
         let known: Vec<String> = crate::model::metrics::totals().into_iter().map(|m| m.name).collect();
@@ -412,9 +434,44 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         Design::Variants => points.len(),
         _ => design::count(&design, &parameters),
     };
+    let common_random_numbers = match common_random_numbers {
+        Some(read) => read?,
+        None => !matches!(design, Design::LatinHypercube { .. } | Design::Sobol { .. }),
+    };
+    let baseline = match baseline {
+        None => 0,
+        Some(v) if v.is_string() => {
+            let name = v.string()?;
+            match points.iter().position(|p| p.label == name) {
+                Some(p) if matches!(design, Design::Variants) => p,
+                _ => {
+                    let names: Vec<&str> = points.iter().map(|p| p.label.as_str()).collect();
+                    let hint =
+                        crate::input::nearest(name, names.iter().copied()).map(|n| format!("did you mean `{n}`?"));
+                    v.fail(
+                        if matches!(design, Design::Variants) {
+                            "the name of a [[variant]] or a point number"
+                        } else {
+                            "a design point number (0 is the first point)"
+                        },
+                        &format!("\"{name}\""),
+                        hint,
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(v) => v.integer_in(
+            0,
+            count.saturating_sub(1) as u64,
+            "a design point number (0 is the first point)",
+        )? as usize,
+    };
     let (scenario, scenario_span) = scenario?;
     Some(Sweep {
         name: name?,
+        common_random_numbers,
+        baseline,
         scenario,
         scenario_span,
         count,
