@@ -17,6 +17,7 @@ pub mod engine;
 pub mod input;
 pub mod math;
 pub mod model;
+pub mod optimize;
 pub mod plot;
 pub mod report;
 pub mod results;

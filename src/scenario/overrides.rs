@@ -61,6 +61,22 @@ impl KeyPath {
     }
 }
 
+/// The value at `path` in `doc`, if every step exists.
+pub fn lookup<'d>(doc: &'d toml::Table, path: &KeyPath) -> Option<&'d toml::Value> {
+    let (first, rest) = path.steps.split_first()?;
+    let Step::Key(key) = first else {
+        return None;
+    };
+    let mut here = doc.get(key)?;
+    for step in rest {
+        here = match step {
+            Step::Key(key) => here.as_table()?.get(key)?,
+            Step::Index(i) => here.as_array()?.get(*i)?,
+        };
+    }
+    Some(here)
+}
+
 /// Sets `value` at `path` in `doc`. Every step but the last must exist; the last key
 /// may be new (an optional setting the base scenario leaves at its default).
 pub fn apply(doc: &mut toml::Table, path: &KeyPath, value: toml::Value) -> Result<(), String> {
