@@ -46,6 +46,10 @@ pub(super) enum Command {
     /// Find the settings that reproduce reported figures (ABC-SMC); write posterior.csv
     /// and calibration.json.
     Calibrate(CalibrateArgs),
+    /// Find the setting of a scenario's levers that gives the best objective under
+    /// constraints (evolutionary search, then Kim–Nelson selection with a guarantee);
+    /// write optimize.json and evaluations.csv.
+    Optimize(OptimizeArgs),
     /// Measure model events per second of one replication's event loop (set-up excluded).
     Bench {
         /// The scenario to time.
@@ -315,6 +319,24 @@ pub(super) struct CalibrateArgs {
     pub output: Output,
     #[command(flatten)]
     pub threads: Threads,
+}
+
+#[derive(Args, Debug)]
+pub(super) struct OptimizeArgs {
+    /// The optimization file (TOML).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub output: Output,
+    /// Continue an unfinished optimization of the same file in the output directory
+    /// (the generations finished are kept; the result is the same bits).
+    #[arg(long, conflicts_with = "force")]
+    pub resume: bool,
+    #[command(flatten)]
+    pub threads: Threads,
+    #[command(flatten)]
+    pub excel: Excel,
+    #[command(flatten)]
+    pub language: Language,
 }
 
 /// Parses `METRIC=HALFWIDTH` of `--precision`.

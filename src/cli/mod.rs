@@ -79,9 +79,19 @@ impl From<Error> for Failure {
                 failure.point,
                 failure.replication
             )),
-            Error::Cancelled { dir: Some(ref dir), .. } => {
-                Failure::Interrupted(format!("{e}; continue with `feidi sweep resume {}`", dir.display()))
-            }
+            Error::Cancelled {
+                dir: Some(ref dir),
+                what: crate::study::Kept::DesignPoints,
+                ..
+            } => Failure::Interrupted(format!("{e}; continue with `feidi sweep resume {}`", dir.display())),
+            Error::Cancelled {
+                dir: Some(ref dir),
+                what: crate::study::Kept::Generations,
+                ..
+            } => Failure::Interrupted(format!(
+                "{e}; continue with `feidi optimize FILE --out {} --resume`",
+                dir.display()
+            )),
             Error::Cancelled { dir: None, .. } => Failure::Interrupted(e.to_string()),
         }
     }
@@ -134,6 +144,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Discover(args) => discover(args),
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
         Command::Calibrate(args) => calibrate(args),
+        Command::Optimize(args) => optimize(args),
     }
 }
 
@@ -360,6 +371,33 @@ fn calibrate(args: args::CalibrateArgs) -> Result<(), Failure> {
         o.table,
         o.elapsed.as_secs_f64(),
         o.simulated,
+        o.out.display()
+    ))
+}
+
+fn optimize(args: args::OptimizeArgs) -> Result<(), Failure> {
+    let request = study::optimize::OptimizeRequest {
+        file: args.file,
+        out: args.output.out,
+        threads: args.threads.count(),
+        force: args.output.force,
+        resume: args.resume,
+        bom: args.excel.bom(),
+    };
+    catch_ctrl_c();
+    let o = study::optimize::optimize(&request, &Terminal::new(), &CANCEL)?;
+    let lang = args.language.lang;
+    let names = std::fs::read_to_string(&o.scenario).map_or_else(
+        |_| crate::plot::names::Names::default(),
+        |t| crate::plot::names::Names::from_scenario(&t),
+    );
+    let text = o
+        .file
+        .describe(&|path| names.lever(lang, path), &|m| names.metric(lang, m), lang);
+    say(&format!(
+        "{text}{:.1} s, {} settings evaluated in this run; results in {}\n",
+        o.elapsed.as_secs_f64(),
+        o.evaluated,
         o.out.display()
     ))
 }

@@ -54,7 +54,7 @@ impl Progress for Terminal {
         // run's last block is not, since the summary follows at once.
         let show = match unit {
             Unit::Replications => due && done < total,
-            Unit::DesignPoints => due || done == total,
+            Unit::DesignPoints | Unit::Candidates => due || done == total,
             Unit::Particles { .. } => due,
         };
         if !show {
@@ -79,6 +79,10 @@ impl Progress for Terminal {
                     duration_text(left)
                 )
             }
+            Unit::Candidates => format!(
+                "{done}/{total} candidates evaluated, {elapsed:.0} s, about {} left",
+                duration_text(left)
+            ),
             Unit::Particles { generation, simulated } => {
                 format!("generation {generation}: {done}/{total} accepted, {simulated} simulated")
             }

@@ -16,7 +16,7 @@ use super::ResultFile;
 use std::path::{Path, PathBuf};
 
 /// Result files whose presence without manifest.json shows an unfinished study.
-const RESULT_FILES: [&str; 8] = [
+const RESULT_FILES: [&str; 9] = [
     "summary.json",
     "series.csv",
     "points.csv",
@@ -25,6 +25,7 @@ const RESULT_FILES: [&str; 8] = [
     "compare.csv",
     "calibration.json",
     "posterior.csv",
+    "optimize.json",
 ];
 
 /// Checks that `dir` holds complete results: manifest.json is there and reads, and

@@ -177,6 +177,7 @@ impl RunReport<'_> {
             scenario_file: Some(self.scenario_file.to_string()),
             sweep_sha256: None,
             calibration_sha256: None,
+            optimization_sha256: None,
             scenario_sha256: sha256_hex(self.scenario_bytes),
             seed: self.seed,
             replications: Some(self.results.replications),

@@ -29,6 +29,8 @@ pub enum Study {
     Calibration,
     /// `feidi compare` (each alternative's own folder has a run's manifest).
     Compare,
+    /// `feidi optimize`.
+    Optimization,
 }
 
 impl Study {
@@ -55,6 +57,9 @@ pub struct Manifest {
     /// A calibration's calibration file's SHA-256.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calibration_sha256: Option<String>,
+    /// An optimization's optimization file's SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimization_sha256: Option<String>,
     /// The (base) scenario file's SHA-256 (left out for a comparison, whose
     /// alternatives' manifests have theirs).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -94,6 +99,7 @@ mod tests {
             scenario_file: None,
             sweep_sha256: Some("ab".into()),
             calibration_sha256: None,
+            optimization_sha256: None,
             scenario_sha256: "cd".into(),
             seed: 1,
             replications: None,
@@ -114,6 +120,7 @@ mod tests {
             scenario_file: Some("a.toml".into()),
             sweep_sha256: None,
             calibration_sha256: None,
+            optimization_sha256: None,
             scenario_sha256: "cd".into(),
             seed: 3,
             replications: Some(200),

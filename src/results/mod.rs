@@ -12,6 +12,7 @@ mod files;
 pub mod format;
 pub mod manifest;
 pub mod marginal;
+pub mod optimize;
 pub mod points;
 pub mod sensitivity;
 pub mod summary;

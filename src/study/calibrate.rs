@@ -59,7 +59,11 @@ pub fn calibrate(
         "feidi calibrate",
     )?;
     if cancel.is_cancelled() {
-        return Err(Error::Cancelled { dir: None, kept: 0 });
+        return Err(Error::Cancelled {
+            dir: None,
+            kept: 0,
+            what: super::Kept::DesignPoints,
+        });
     }
     let pool = thread_pool(request.threads)?;
     let report = |generation: usize, accepted: usize, simulated: usize| {
@@ -88,6 +92,7 @@ pub fn calibrate(
         scenario_file: Some(scenario_file.clone()),
         sweep_sha256: None,
         calibration_sha256: Some(sha256_hex(&loaded.bytes)),
+        optimization_sha256: None,
         scenario_sha256: sha256_hex(&loaded.base_bytes),
         seed: c.seed,
         replications: None,

@@ -127,7 +127,11 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
     check_work(candidates, args.replications, args.allow_long)?;
     let _lock = prepare_compare_dir(&args.out, args.force)?;
     if cancel.is_cancelled() {
-        return Err(Error::Cancelled { dir: None, kept: 0 });
+        return Err(Error::Cancelled {
+            dir: None,
+            kept: 0,
+            what: super::Kept::DesignPoints,
+        });
     }
 
     let pool = thread_pool(args.threads)?;
@@ -161,7 +165,11 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
         design_point: None,
     })?;
     if stop == runner::Stop::Cancelled {
-        return Err(Error::Cancelled { dir: None, kept: 0 });
+        return Err(Error::Cancelled {
+            dir: None,
+            kept: 0,
+            what: super::Kept::DesignPoints,
+        });
     }
     let elapsed = started.elapsed();
     let stopping = (!rule.targets.is_empty()).then(|| {
@@ -237,6 +245,7 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
         scenario_file: None,
         sweep_sha256: None,
         calibration_sha256: None,
+        optimization_sha256: None,
         scenario_sha256: String::new(),
         seed: args.seed,
         replications: Some(comparison.replications),

@@ -12,6 +12,7 @@ pub mod calibrate;
 pub mod compare;
 pub mod discover;
 pub mod lock;
+pub mod optimize;
 pub mod run;
 pub mod sweep;
 mod sweep_check;
@@ -32,6 +33,8 @@ pub enum Unit {
     Replications,
     /// Design points of a sweep.
     DesignPoints,
+    /// Candidates of an optimization evaluated.
+    Candidates,
     /// Accepted particles of a calibration generation.
     Particles {
         /// The generation, from 0.
@@ -137,9 +140,20 @@ pub enum Error {
     Cancelled {
         /// Where the finished work is.
         dir: Option<PathBuf>,
-        /// How many units (design points) are kept.
+        /// How many units are kept.
         kept: usize,
+        /// What the units are, and how the work is continued.
+        what: Kept,
     },
+}
+
+/// What a cancelled study keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kept {
+    /// Finished design points of a sweep (`feidi sweep resume DIR`).
+    DesignPoints,
+    /// Finished generations of an optimization (`feidi optimize FILE --resume`).
+    Generations,
 }
 
 impl Error {
@@ -188,8 +202,16 @@ impl fmt::Display for Error {
                 ),
                 _ => write!(f, "{failure}"),
             },
-            Error::Cancelled { dir, kept } => match dir {
-                Some(dir) => write!(f, "stopped: {kept} design points are done and kept in {}", dir.display()),
+            Error::Cancelled { dir, kept, what } => match dir {
+                Some(dir) => write!(
+                    f,
+                    "stopped: {kept} {} done and kept in {}",
+                    match what {
+                        Kept::DesignPoints => "design points are",
+                        Kept::Generations => "generations of the search are",
+                    },
+                    dir.display()
+                ),
                 None => f.write_str("stopped before any result was written"),
             },
         }
@@ -270,8 +292,10 @@ pub(crate) fn check_writable(dir: &Path) -> Result<(), Error> {
 /// calibration, discovery, report). manifest.json, the completeness marker written
 /// last, is removed first: results stopped half-way through their removal read as
 /// incomplete.
-const OWN_FILES: [&str; 14] = [
+const OWN_FILES: [&str; 16] = [
     "manifest.json",
+    "optimize.json",
+    "evaluations.csv",
     "summary.json",
     "series.csv",
     "scenario.toml",
@@ -287,10 +311,19 @@ const OWN_FILES: [&str; 14] = [
     "report.zh.html",
 ];
 /// Every folder feidi writes into a results directory.
-const OWN_DIRS: [&str; 6] = ["charts", "rows", "series", "checks", "failed-points", "alternatives"];
+const OWN_DIRS: [&str; 7] = [
+    "charts",
+    "rows",
+    "series",
+    "checks",
+    "failed-points",
+    "alternatives",
+    "generations",
+];
 /// Files that show a directory holds feidi's results.
-const RESULT_MARKERS: [&str; 6] = [
+const RESULT_MARKERS: [&str; 7] = [
     "manifest.json",
+    "optimize.json",
     "sweep-plan.json",
     "summary.json",
     "compare.json",

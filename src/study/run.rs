@@ -73,7 +73,11 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
         "feidi run",
     )?;
     if cancel.is_cancelled() {
-        return Err(Error::Cancelled { dir: None, kept: 0 });
+        return Err(Error::Cancelled {
+            dir: None,
+            kept: 0,
+            what: super::Kept::DesignPoints,
+        });
     }
     let pool = thread_pool(request.threads)?;
     let observe = request.variance_reduction != runner::VarianceReduction::Off;
@@ -103,7 +107,11 @@ pub fn run(request: &RunRequest, progress: &dyn Progress, cancel: &Cancel) -> Re
         if created {
             let _ = std::fs::remove_dir(&out);
         }
-        return Err(Error::Cancelled { dir: None, kept: 0 });
+        return Err(Error::Cancelled {
+            dir: None,
+            kept: 0,
+            what: super::Kept::DesignPoints,
+        });
     }
     let elapsed = started.elapsed();
     let stopping = (!rule.targets.is_empty()).then(|| {

@@ -587,7 +587,11 @@ fn run(
             todo.par_iter().try_for_each(|&p| {
                 // After a cancel no new point starts; points in progress are abandoned.
                 if cancel.is_cancelled() {
-                    return Err(Error::Cancelled { dir: None, kept: 0 });
+                    return Err(Error::Cancelled {
+                        dir: None,
+                        kept: 0,
+                        what: super::Kept::DesignPoints,
+                    });
                 }
                 run_point(loaded, dir, p, &metric_names, &rule, baseline.as_ref())?;
                 let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -603,6 +607,7 @@ fn run(
         return Err(Error::Cancelled {
             dir: Some(dir.to_path_buf()),
             kept,
+            what: super::Kept::DesignPoints,
         });
     }
     outcome?;
@@ -646,6 +651,7 @@ fn assemble(loaded: &Loaded, plan: &Plan, out: &Path, sources: &[PathBuf], bom: 
         scenario_file: None,
         sweep_sha256: Some(plan.sweep_sha256.clone()),
         calibration_sha256: None,
+        optimization_sha256: None,
         scenario_sha256: plan.scenario_sha256.clone(),
         seed: plan.seed,
         replications: None,

@@ -1,4 +1,4 @@
-//! Checking scenario, sweep and calibration files before a run: the kind of file is told
+//! Checking scenario, sweep, calibration and optimization files before a run: the kind of file is told
 //! by its top-level table, and every problem is reported with its location.
 
 use super::{Error, Progress};
@@ -52,6 +52,21 @@ pub enum Checked {
         /// The base scenario file.
         scenario: PathBuf,
     },
+    /// An optimization file, its base scenario, levers, objectives and constraints.
+    Optimization {
+        /// The file.
+        file: PathBuf,
+        /// The optimization's name.
+        name: String,
+        /// Levers searched.
+        levers: usize,
+        /// Settings the search evaluates.
+        settings: usize,
+        /// Replications per setting.
+        replications: u64,
+        /// The base scenario file.
+        scenario: PathBuf,
+    },
 }
 
 impl fmt::Display for Checked {
@@ -91,6 +106,19 @@ impl fmt::Display for Checked {
             } => write!(
                 f,
                 "{}: ok — calibration \"{name}\": {targets} targets, {parameters} parameters, {particles} particles × {generations} generations of {}",
+                file.display(),
+                scenario.display()
+            ),
+            Checked::Optimization {
+                file,
+                name,
+                levers,
+                settings,
+                replications,
+                scenario,
+            } => write!(
+                f,
+                "{}: ok — optimization \"{name}\": {levers} levers, {settings} settings × {replications} replications in the search, of {}",
                 file.display(),
                 scenario.display()
             ),
@@ -138,6 +166,18 @@ pub fn check(path: &Path, progress: &dyn Progress) -> Result<Checked, Error> {
             particles: c.particles,
             generations: c.generations,
             scenario: c.scenario.clone(),
+        });
+    }
+    if has_table(&bytes, b"[optimize]") {
+        let loaded = crate::optimize::Optimization::load(path)?;
+        let o = &loaded.optimization;
+        return Ok(Checked::Optimization {
+            file: path.to_path_buf(),
+            name: o.name.clone(),
+            levers: o.levers.len(),
+            settings: o.population * o.generations,
+            replications: o.replications,
+            scenario: o.scenario.clone(),
         });
     }
     let (scenario, _) = Scenario::from_file(path)?;
