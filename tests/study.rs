@@ -101,7 +101,7 @@ fn a_cancelled_sweep_keeps_its_finished_points_and_resumes_to_the_same_bytes() {
     }
     let cancel = Cancel::new();
     match study::sweep::start(&request(&file, &stopped), &CancelAfter(&cancel, 3), &cancel) {
-        Err(Error::Cancelled { dir: Some(dir), kept }) => {
+        Err(Error::Cancelled { dir: Some(dir), kept, .. }) => {
             assert_eq!(dir, stopped);
             assert_eq!(kept, 3);
         }
@@ -211,7 +211,7 @@ fn a_cancelled_run_stops_between_blocks_and_leaves_nothing_behind() {
     let cancel = Cancel::new();
     let progress = CancelAt(&cancel, Mutex::new(0));
     match study::run::run(&run, &progress, &cancel) {
-        Err(Error::Cancelled { dir: None, kept: 0 }) => {}
+        Err(Error::Cancelled { dir: None, kept: 0, .. }) => {}
         other => panic!("expected a cancelled run, got {:?}", other.err()),
     }
     assert_eq!(*progress.1.lock().unwrap(), 128, "blocks merged after the cancel");

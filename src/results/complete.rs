@@ -192,6 +192,7 @@ mod tests {
             scenario_file: Some("a.toml".into()),
             sweep_sha256: None,
             calibration_sha256: None,
+            optimization_sha256: None,
             scenario_sha256: "cd".into(),
             seed: 1,
             replications: Some(2),
