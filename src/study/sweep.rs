@@ -442,7 +442,7 @@ fn run_point(
             "point {p} reports other metrics than point 0 (a tax party differs?); points.csv needs the same columns for every point"
         )));
     }
-    let prepared = Prepared::new(&scenario);
+    let prepared = Prepared::new(&scenario).observing_controls(rule.variance_reduction != runner::VarianceReduction::Off);
     let settings = point_settings(sweep, p);
     let run = match baseline {
         Some(b) => runner::run_serial_paired(&prepared, settings, rule, &b.totals, b.marginal)
@@ -572,7 +572,8 @@ fn run(
             Ok((index, *target))
         })
         .collect::<Result<_, Error>>()?;
-    let rule = runner::Precision::new(targets);
+    let method = runner::VarianceReduction::from_name(sweep.variance_reduction).unwrap_or_default();
+    let rule = runner::Precision::new(targets).with_variance_reduction(method);
     let started = Instant::now();
     let done = AtomicUsize::new(0);
     let pool = thread_pool(threads)?;
