@@ -15,16 +15,21 @@ pub fn confine(root: &Path, rel: &str) -> Result<PathBuf, String> {
     if rel.contains('\0') || rel.contains('\\') {
         return refuse("expected a path of plain names separated by /, found a NUL or \\");
     }
-    let path = Path::new(rel);
-    for component in path.components() {
-        match component {
-            Component::Normal(_) => {}
-            Component::ParentDir => return refuse("expected a path inside the working directory, found `..`"),
-            Component::CurDir => return refuse("expected plain names, found `.`"),
-            Component::RootDir | Component::Prefix(_) => {
+    // Step by step as written (Path::components would drop a `.` in the middle).
+    for step in rel.split('/') {
+        match step {
+            "" if rel.starts_with('/') => {
                 return refuse("expected a path relative to the working directory, found an absolute path")
             }
+            "" => return refuse("expected plain names separated by single /, found an empty step"),
+            ".." => return refuse("expected a path inside the working directory, found `..`"),
+            "." => return refuse("expected plain names, found `.`"),
+            _ => {}
         }
+    }
+    let path = Path::new(rel);
+    if path.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return refuse("expected a path relative to the working directory, found an absolute path");
     }
     let joined = root.join(path);
     // The deepest part that exists, with its links followed, must still be in root.
@@ -56,7 +61,17 @@ mod tests {
         std::fs::create_dir_all(dir.join("inside")).expect("scratch dir");
         let root = dir.join("inside").canonicalize().expect("canonical");
         assert_eq!(confine(&root, "a/b.toml").expect("plain"), root.join("a/b.toml"));
-        for bad in ["", "../x", "a/../../x", "/etc/passwd", "./a", "a\\..\\b", "a\0b"] {
+        for bad in [
+            "",
+            "../x",
+            "a/../../x",
+            "/etc/passwd",
+            "./a",
+            "a/./b",
+            "a//b",
+            "a\\..\\b",
+            "a\0b",
+        ] {
             assert!(confine(&root, bad).is_err(), "{bad:?} passed");
         }
         #[cfg(unix)]
