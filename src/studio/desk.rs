@@ -256,8 +256,10 @@ pub fn apply(file: &str, text: &str, edits: &[Edit]) -> Result<String, String> {
     let root = DeTable::parse(text).map_err(|e| syntax_error(file, text, &e))?;
     let mut found = lever_leaves(root.get_ref());
     if let Some(DeValue::Table(s)) = root.get_ref().get("scenario").map(Spanned::get_ref) {
-        if let Some(name) = s.get("name") {
-            leaves("scenario.name", name, &mut found);
+        for key in ["name", "title"] {
+            if let Some(value) = s.get(key) {
+                leaves(&format!("scenario.{key}"), value, &mut found);
+            }
         }
     }
     let mut replacements: Vec<(Range<usize>, String)> = Vec::new();
@@ -300,6 +302,68 @@ pub fn apply(file: &str, text: &str, edits: &[Edit]) -> Result<String, String> {
         out.replace_range(span, &written);
     }
     Ok(out)
+}
+
+/// The title of variant `number` of a scenario titled `title`, in both languages (as
+/// scenario titles are written), so that a comparison can tell variants apart:
+/// "Dazu enclave in Chengdu 大足—成都科创飞地" becomes
+/// "Dazu enclave in Chengdu, variant two 大足—成都科创飞地方案二". The number is in words,
+/// since a title's digits would join the other language's part
+/// ([`crate::plot::names::bilingual`]).
+pub fn variant_title(title: &str, number: usize) -> String {
+    let parts = crate::plot::names::bilingual(title);
+    let (en, zh) = number_words(number);
+    if parts.en == parts.zh {
+        format!("{title}, variant {en} 方案{zh}")
+    } else {
+        format!("{}, variant {en} {}方案{zh}", parts.en, parts.zh)
+    }
+}
+
+/// `n` in English and Chinese words, from 1 to 99 (digits beyond).
+fn number_words(n: usize) -> (String, String) {
+    const ONES: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    if !(1..100).contains(&n) {
+        return (n.to_string(), n.to_string());
+    }
+    let en = match n {
+        0..=19 => ONES[n].to_string(),
+        _ if n % 10 == 0 => TENS[n / 10].to_string(),
+        _ => format!("{}-{}", TENS[n / 10], ONES[n % 10]),
+    };
+    let zh = match (n / 10, n % 10) {
+        (0, d) => DIGITS[d].to_string(),
+        (1, 0) => "十".to_string(),
+        (1, d) => format!("十{}", DIGITS[d]),
+        (t, 0) => format!("{}十", DIGITS[t]),
+        (t, d) => format!("{}十{}", DIGITS[t], DIGITS[d]),
+    };
+    (en, zh)
 }
 
 /// Checks edited scenario text as `feidi validate` does (the scenario reader's located
@@ -353,6 +417,21 @@ mod tests {
         assert!(changed[1].1.starts_with("rate = \"90 per year\" "));
         let scenario = validate("dazu.toml", &edited).expect("still valid");
         assert_eq!(scenario.enclaves[0].seats, 140);
+    }
+
+    #[test]
+    fn variant_titles_stay_bilingual() {
+        for (n, en, zh) in [
+            (2, "two", "二"),
+            (13, "thirteen", "十三"),
+            (20, "twenty", "二十"),
+            (47, "forty-seven", "四十七"),
+        ] {
+            let title = variant_title("Dazu enclave in Chengdu 大足—成都科创飞地", n);
+            let parts = crate::plot::names::bilingual(&title);
+            assert_eq!(parts.en, format!("Dazu enclave in Chengdu, variant {en}"));
+            assert_eq!(parts.zh, format!("大足—成都科创飞地方案{zh}"));
+        }
     }
 
     #[test]

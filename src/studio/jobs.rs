@@ -127,10 +127,10 @@ impl Jobs {
     }
 
     /// The first free `stem-N` (N from 1) for which none of `taken(name)` exists.
-    fn free_name(&self, stem: &str, taken: impl Fn(&str) -> bool) -> String {
+    fn free_name(&self, stem: &str, taken: impl Fn(&str) -> bool) -> (String, usize) {
         (1..)
-            .map(|n| format!("{stem}-{n}"))
-            .find(|name| !taken(name))
+            .map(|n| (format!("{stem}-{n}"), n))
+            .find(|(name, _)| !taken(name))
             .expect("some number is free")
     }
 }
@@ -148,7 +148,8 @@ pub struct RunAsk {
 }
 
 /// Writes the variant's scenario file (`studio-results/variants/NAME-N.toml`, its
-/// `[scenario] name` set to NAME-N so that comparisons can tell variants apart),
+/// `[scenario] name` set to NAME-N and its title marked "variant N", so that
+/// comparisons can tell variants apart),
 /// validates it, and starts the run into `studio-results/NAME-N/`. A bad edit is
 /// refused before anything is written.
 pub fn start_run(jobs: &Arc<Jobs>, root: &Path, ask: RunAsk) -> Result<(u64, String), String> {
@@ -168,13 +169,17 @@ pub fn start_run(jobs: &Arc<Jobs>, root: &Path, ask: RunAsk) -> Result<(u64, Str
     let (name, file) = {
         let _naming = jobs.naming.lock().unwrap_or_else(|p| p.into_inner());
         let stem: String = base.name.chars().take(80).collect();
-        let name = jobs.free_name(&stem, |n| {
+        let (name, number) = jobs.free_name(&stem, |n| {
             results.join(n).exists() || variants.join(format!("{n}.toml")).exists()
         });
         let mut edits = ask.edits.clone();
         edits.push(desk::Edit {
             path: "scenario.name".to_string(),
             value: name.clone(),
+        });
+        edits.push(desk::Edit {
+            path: "scenario.title".to_string(),
+            value: desk::variant_title(&base.title, number),
         });
         let variant = desk::apply(&label, &text, &edits)?;
         let file = variants.join(format!("{name}.toml"));
@@ -252,7 +257,7 @@ pub fn start_compare(jobs: &Arc<Jobs>, root: &Path, ask: CompareAsk) -> Result<u
             .chars()
             .take(90)
             .collect();
-        let name = jobs.free_name(&stem, |n| results.join(n).exists());
+        let (name, _) = jobs.free_name(&stem, |n| results.join(n).exists());
         let out = results.join(name);
         std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
         out

@@ -207,7 +207,7 @@ fn handle(shared: &Shared, mut request: Request) {
         .with_header(header("X-Content-Type-Options", "nosniff"))
         .with_header(header(
             "Content-Security-Policy",
-            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self'; connect-src 'self'",
+            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
         ));
     let _ = request.respond(response);
 }
@@ -313,6 +313,14 @@ fn answer(shared: &Shared, request: &mut Request) -> Answer {
     };
     let outcome = match (&method, path.as_str()) {
         (Method::Get, "/") | (Method::Get, "/index.html") => return page(shared),
+        (Method::Get, "/font.otf") => {
+            // The charts' embedded font, so that Chinese text shows without system fonts.
+            return Answer {
+                status: 200,
+                content_type: "font/otf",
+                body: crate::plot::draw::FONT_BYTES.to_vec(),
+            };
+        }
         (Method::Get, "/api/words") => words_of(param("lang")),
         (Method::Get, "/api/scenarios") => Ok(json!({
             "scenarios": desk::list(&shared.root, &shared.place),
@@ -350,8 +358,12 @@ fn bad(message: String) -> (u16, String) {
 /// The page, with its script and styles inline and its first language and token set.
 fn page(shared: &Shared) -> Answer {
     let settings = json!({"lang": shared.lang.pick("en", "zh"), "token": shared.token});
+    let font = match &shared.token {
+        Some(t) => format!("/font.otf?token={t}"),
+        None => "/font.otf".to_string(),
+    };
     let html = include_str!("page/index.html")
-        .replace("/*STYLE*/", include_str!("page/studio.css"))
+        .replace("/*STYLE*/", &include_str!("page/studio.css").replace("/*FONT*/", &font))
         .replace("/*SETTINGS*/", &format!("const SETTINGS = {settings};"))
         .replace("/*SCRIPT*/", include_str!("page/studio.js"));
     Answer {

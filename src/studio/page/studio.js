@@ -4,7 +4,8 @@
 // every number is formatted by the server as the reports format it.
 
 const $ = (id) => document.getElementById(id);
-const state = { lang: SETTINGS.lang, words: {}, scenario: null, result: null, pinned: [], comparison: null };
+const query = new URLSearchParams(location.search);
+const state = { lang: ["en", "zh"].includes(query.get("lang")) ? query.get("lang") : SETTINGS.lang, words: {}, scenario: null, result: null, pinned: [], comparison: null };
 
 function withToken(url) {
   if (!SETTINGS.token) return url;
@@ -145,7 +146,7 @@ async function run() {
       seed: Number($("seed").value),
     });
     state.result = await waitForJob(started.job);
-    renderResult();
+    await renderResult();
     return state.result;
   } catch (e) {
     showMessage(e.message);
@@ -173,13 +174,25 @@ function renderResult() {
     tr.appendChild(el("td", {}, row.unit));
     body.appendChild(tr);
   }
-  renderCharts($("charts"), view.charts);
   $("export-link").hidden = true;
+  return renderCharts($("charts"), view.charts);
 }
 
-function renderCharts(box, charts) {
+// Charts are SVG files from the results directory, placed inline so that their text
+// uses the page's embedded font (an <img> would not see it).
+async function renderCharts(box, charts) {
   box.textContent = "";
-  for (const c of charts) box.appendChild(el("img", { src: fileUrl(c.path), alt: c.title, title: c.title }));
+  for (const c of charts) {
+    const response = await fetch(fileUrl(c.path));
+    if (!response.ok) throw new Error(c.path + ": " + response.statusText);
+    const svg = new DOMParser().parseFromString(await response.text(), "image/svg+xml").documentElement;
+    if (svg.nodeName !== "svg") throw new Error(c.path + ": not an SVG image");
+    if (!svg.getAttribute("viewBox")) svg.setAttribute("viewBox", `0 0 ${svg.getAttribute("width")} ${svg.getAttribute("height")}`);
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    svg.setAttribute("data-chart", c.stem);
+    box.appendChild(document.importNode(svg, true));
+  }
 }
 
 function pin() {
@@ -221,7 +234,7 @@ async function compare() {
       seed: Number($("seed").value),
     });
     state.comparison = await waitForJob(started.job);
-    renderComparison();
+    await renderComparison();
     return state.comparison;
   } catch (e) {
     showMessage(e.message);
@@ -259,7 +272,7 @@ function renderComparison() {
     [w.metric, w.alternative, w.difference, w.ci],
     view.differences.map((d) => ({ metric: d.metric, cells: [d.name, d.pair, d.difference, d.ci] })),
   );
-  renderCharts($("compare-charts"), c[state.lang].charts);
+  return renderCharts($("compare-charts"), c[state.lang].charts);
 }
 
 async function exportReport(lang) {
@@ -292,9 +305,9 @@ async function switchLanguage() {
   state.lang = state.lang === "zh" ? "en" : "zh";
   await loadWords();
   renderLevers();
-  renderResult();
   renderPinned();
-  renderComparison();
+  await renderResult();
+  await renderComparison();
 }
 
 // Every handler's promise is kept, so that a scripted journey can wait for it.
@@ -321,7 +334,7 @@ async function start() {
   } catch (e) {
     showMessage(e.message);
   }
-  if (new URLSearchParams(location.search).has("journey")) await journey();
+  if (query.has("journey")) await journey();
 }
 
 // A planner's journey, run when the page is opened with ?journey: open Dazu, run it,
@@ -365,7 +378,7 @@ async function journey() {
     log.variant = { name: state.result.name, landed: landed(), file: state.result.variant_file, seconds: state.result.seconds_to_results };
     step("ran the variant", log.variant);
     if (log.variant.landed.raw === log.base.landed.raw) throw new Error("the summary did not change");
-    if ($("charts").querySelectorAll("img").length === 0) throw new Error("no charts");
+    if ($("charts").querySelectorAll("svg[data-chart]").length === 0) throw new Error("no charts");
     await click("pin");
     await click("compare");
     const diffs = [...document.querySelectorAll("#compare-diff tbody tr")];
@@ -376,12 +389,15 @@ async function journey() {
     if ($("export-link").hidden) throw new Error("no report link");
     log.report = $("export-link").textContent;
     step("exported the Chinese report", log.report);
+    const first = document.documentElement.lang;
     await click("lang-switch");
-    step("switched language", document.documentElement.lang);
-    // Every chart must have loaded.
-    await Promise.all([...document.images].map((img) => (img.complete ? null : new Promise((r) => { img.onload = r; img.onerror = r; }))));
-    const broken = [...document.images].filter((img) => img.naturalWidth === 0).length;
-    if (broken) throw new Error(broken + " charts did not load");
+    const other = document.documentElement.lang;
+    if (other === first || !$("run").textContent) throw new Error("the language did not switch");
+    await click("lang-switch");
+    step("switched language and back", [other, document.documentElement.lang]);
+    if ($("compare-charts").querySelectorAll("svg[data-chart]").length === 0) throw new Error("no comparison charts");
+    await document.fonts.ready;
+    if (!document.fonts.check('16px "Noto Sans SC"', "大足")) throw new Error("the embedded font did not load");
     log.ok = true;
   } catch (e) {
     log.error = e.message;
