@@ -399,6 +399,8 @@ async function journey() {
     await document.fonts.ready;
     if (!document.fonts.check('16px "Noto Sans SC"', "大足")) throw new Error("the embedded font did not load");
     log.ok = true;
+    // ?focus=compare leaves the comparison alone on screen (for screenshots).
+    if (query.get("focus") === "compare") { $("desk").hidden = true; $("results").hidden = true; }
   } catch (e) {
     log.error = e.message;
   }
