@@ -207,7 +207,7 @@ fn handle(shared: &Shared, mut request: Request) {
         .with_header(header("X-Content-Type-Options", "nosniff"))
         .with_header(header(
             "Content-Security-Policy",
-            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'",
+            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'",
         ));
     let _ = request.respond(response);
 }
