@@ -104,6 +104,7 @@ function scheduleValidate() {
 }
 
 function showValidity(v) {
+  state.validity = v;
   const box = $("validity");
   box.className = v.ok ? "ok" : "bad";
   box.textContent = v.ok ? "✓ " + (state.words.valid || "") : v.error;
@@ -305,6 +306,7 @@ async function switchLanguage() {
   state.lang = state.lang === "zh" ? "en" : "zh";
   await loadWords();
   renderLevers();
+  if (state.validity) showValidity(state.validity);
   renderPinned();
   await renderResult();
   await renderComparison();
