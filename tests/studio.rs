@@ -296,6 +296,11 @@ fn a_run_gives_the_numbers_of_feidi_run_and_a_comparison_pairs_them() {
     assert_eq!(status, 200, "{exported}");
     assert_eq!(exported["report"], "studio-results/dazu-chengdu-2/report.zh.html");
     assert!(root.join("studio-results/dazu-chengdu-2/report.zh.html").is_file());
+    assert_eq!(exported["workbook"], "studio-results/dazu-chengdu-2/results.zh.xlsx");
+    let compare_dir = job["result"]["dir"].as_str().expect("a dir").to_string();
+    let (status, exported) = post(&s, "/api/export", &json!({"dir": compare_dir, "lang": "en"}));
+    assert_eq!(status, 200, "{exported}");
+    assert!(root.join(exported["report"].as_str().expect("a report")).is_file());
     s.stop();
 }
 

@@ -509,7 +509,12 @@ fn export(shared: &Shared, body: &Value) -> Outcome {
     let lang = Lang::parse(body.get("lang").and_then(Value::as_str).unwrap_or("en")).map_err(bad)?;
     let path = paths::confine(&shared.root, dir).map_err(bad)?;
     let report = crate::report::report(&path, lang).map_err(|e| bad(e.to_string()))?;
-    Ok(json!({"report": desk::relative(&shared.root, &report)}))
+    // Writing the report writes the workbook too.
+    let workbook = crate::workbook::workbook_path(&path, lang);
+    Ok(json!({
+        "report": desk::relative(&shared.root, &report),
+        "workbook": workbook.is_file().then(|| desk::relative(&shared.root, &workbook)),
+    }))
 }
 
 /// A file under the working directory: charts, reports and result files only.

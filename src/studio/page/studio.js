@@ -47,6 +47,7 @@ async function loadWords() {
   set("w-source", "source"); set("w-replications", "replications"); set("w-seed", "seed");
   set("run", "run"); set("reset", "reset"); set("save", "save"); set("w-summary", "summary");
   set("pin", "pin"); set("export-zh", "export_zh"); set("export", "export"); set("w-charts", "charts");
+  set("export-compare", "export");
   set("w-pinned", "pinned"); set("compare", "compare_pinned"); set("w-own", "own_results");
   set("w-differences", "differences");
   document.querySelectorAll(".w-metric").forEach((n) => { n.textContent = w.metric; });
@@ -176,6 +177,7 @@ function renderResult() {
     body.appendChild(tr);
   }
   $("export-link").hidden = true;
+  $("workbook-link").hidden = true;
   return renderCharts($("charts"), view.charts);
 }
 
@@ -276,14 +278,21 @@ function renderComparison() {
   return renderCharts($("compare-charts"), c[state.lang].charts);
 }
 
-async function exportReport(lang) {
+function showLink(id, path) {
+  const link = $(id);
+  link.hidden = !path;
+  if (!path) return;
+  link.href = fileUrl(path);
+  link.textContent = path;
+}
+
+// Writes the report (and the charts as PNG and the workbook) of a results directory.
+async function exportReport(lang, dir, reportLink, workbookLink) {
   showMessage("");
   try {
-    const out = await api("/api/export", { dir: state.result.dir, lang });
-    const link = $("export-link");
-    link.href = fileUrl(out.report);
-    link.textContent = out.report;
-    link.hidden = false;
+    const out = await api("/api/export", { dir, lang });
+    showLink(reportLink, out.report);
+    if (workbookLink) showLink(workbookLink, out.workbook);
     return out;
   } catch (e) {
     showMessage(e.message);
@@ -325,8 +334,9 @@ async function start() {
   on("save", save);
   on("pin", async () => pin());
   on("compare", compare);
-  on("export-zh", () => exportReport("zh"));
-  on("export", () => exportReport(state.lang));
+  on("export-zh", () => exportReport("zh", state.result.dir, "export-link", "workbook-link"));
+  on("export", () => exportReport(state.lang, state.result.dir, "export-link", "workbook-link"));
+  on("export-compare", () => exportReport(state.lang, state.comparison.dir, "compare-report-link"));
   on("lang-switch", switchLanguage);
   on("reset", async () => { for (const l of state.scenario.levers) delete l.edited; renderLevers(); await validate(); });
   $("scenario-select").addEventListener("change", (e) => { studio.pending = openScenario(e.target.value).catch((x) => showMessage(x.message)); });
@@ -387,10 +397,14 @@ async function journey() {
     if (!diffs.length) throw new Error("no paired differences");
     log.compare = { dir: state.comparison.dir, rows: diffs.length, first: diffs[0].textContent };
     step("compared", log.compare);
+    await click("export-compare");
+    if ($("compare-report-link").hidden) throw new Error("no comparison report link");
+    step("exported the comparison's report", $("compare-report-link").textContent);
     await click("export-zh");
     if ($("export-link").hidden) throw new Error("no report link");
     log.report = $("export-link").textContent;
-    step("exported the Chinese report", log.report);
+    if ($("workbook-link").hidden) throw new Error("no workbook link");
+    step("exported the Chinese report and workbook", [log.report, $("workbook-link").textContent]);
     const first = document.documentElement.lang;
     await click("lang-switch");
     const other = document.documentElement.lang;
