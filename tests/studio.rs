@@ -427,6 +427,7 @@ fn bad_requests_get_clear_errors_and_a_long_run_does_not_hold_up_the_page() {
     assert_eq!(status, 200);
     let job = finished(&s, &started["job"]);
     assert_eq!(job["state"], "failed");
+    assert_eq!(job["cancelled"], true);
     assert!(job["error"].as_str().expect("text").contains("stopped"), "{job}");
     s.stop();
 }

@@ -86,7 +86,12 @@ impl Job {
         match &*state {
             State::Running => json!({"state": "running", "progress": progress}),
             State::Done(result) => json!({"state": "done", "progress": progress, "result": result}),
-            State::Failed(message) => json!({"state": "failed", "progress": progress, "error": message}),
+            State::Failed(message) => json!({
+                "state": "failed",
+                "progress": progress,
+                "error": message,
+                "cancelled": self.cancel.is_cancelled(),
+            }),
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::plot::labels::Word;
 use crate::plot::Lang;
 
 /// The studio's own words: (key the page uses, English, Chinese).
-const OWN: [(&str, &str, &str); 22] = [
+const OWN: [(&str, &str, &str); 24] = [
     ("studio", "feidi studio — what-if desk", "feidi 工作台 — 政策推演"),
     ("scenarios", "Scenarios", "情景"),
     ("levers", "Levers", "政策变量"),
@@ -30,6 +30,8 @@ const OWN: [(&str, &str, &str); 22] = [
     ("error", "Problem", "问题"),
     ("reset", "Reset the levers", "恢复原值"),
     ("language", "中文", "English"),
+    ("stop", "Stop", "停止"),
+    ("stopped", "Stopped; nothing was written", "已停止，未写入结果"),
 ];
 
 /// Glossary words the page uses, by the key it uses.

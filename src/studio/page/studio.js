@@ -49,7 +49,7 @@ async function loadWords() {
   set("pin", "pin"); set("export-zh", "export_zh"); set("export", "export"); set("w-charts", "charts");
   set("export-compare", "export");
   set("w-pinned", "pinned"); set("compare", "compare_pinned"); set("w-own", "own_results");
-  set("w-differences", "differences");
+  set("w-differences", "differences"); set("stop", "stop");
   document.querySelectorAll(".w-metric").forEach((n) => { n.textContent = w.metric; });
   document.querySelectorAll(".w-mean").forEach((n) => { n.textContent = w.mean; });
   document.querySelectorAll(".w-ci").forEach((n) => { n.textContent = w.ci; });
@@ -125,6 +125,17 @@ async function validate() {
 }
 
 async function waitForJob(id) {
+  const stop = $("stop");
+  stop.hidden = false;
+  stop.onclick = () => { api("/api/cancel", { job: id }).catch((e) => showMessage(e.message)); };
+  try {
+    return await pollJob(id);
+  } finally {
+    stop.hidden = true;
+  }
+}
+
+async function pollJob(id) {
   for (;;) {
     const status = await api("/api/job?id=" + id + "&wait=400");
     const p = status.progress;
@@ -132,7 +143,7 @@ async function waitForJob(id) {
     $("progress").value = p.done;
     $("progress-text").textContent = `${p.done} / ${p.total} · ${p.seconds.toFixed(1)} s`;
     if (status.state === "done") return status.result;
-    if (status.state === "failed") throw new Error(status.error);
+    if (status.state === "failed") throw new Error(status.cancelled ? state.words.stopped : status.error);
   }
 }
 
@@ -405,6 +416,18 @@ async function journey() {
     log.report = $("export-link").textContent;
     if ($("workbook-link").hidden) throw new Error("no workbook link");
     step("exported the Chinese report and workbook", [log.report, $("workbook-link").textContent]);
+    // A long run stopped from the page: the page says so and keeps the last results.
+    $("replications").value = "50000";
+    $("run").click();
+    const running = studio.pending;
+    for (let i = 0; $("stop").hidden && i < 200; i++) await new Promise((r) => setTimeout(r, 50));
+    $("stop").click();
+    await running;
+    if ($("message").textContent !== state.words.stopped) throw new Error("a stopped run was not reported: " + $("message").textContent);
+    if (state.result.name !== log.variant.name) throw new Error("a stopped run replaced the results on screen");
+    step("stopped a long run", $("message").textContent);
+    $("replications").value = "256";
+    showMessage("");
     const first = document.documentElement.lang;
     await click("lang-switch");
     const other = document.documentElement.lang;
