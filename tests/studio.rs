@@ -444,3 +444,21 @@ fn a_place_outside_the_working_directory_is_refused() {
     let message = refused.err().expect("refused");
     assert!(message.contains("inside the working directory"), "{message}");
 }
+
+#[test]
+fn the_command_refuses_a_place_it_cannot_offer_with_exit_code_2() {
+    for place in ["no-such-scenarios/", "../"] {
+        let out = common::feidi(&["studio", place]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{place}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let message = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            message.contains(place.trim_end_matches('/')) && message.contains("expected"),
+            "{message}"
+        );
+    }
+}
