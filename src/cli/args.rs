@@ -50,6 +50,9 @@ pub(super) enum Command {
     /// constraints (evolutionary search, then Kim–Nelson selection with a guarantee);
     /// write optimize.json and evaluations.csv.
     Optimize(OptimizeArgs),
+    /// Start the what-if desk in a browser: a local web server on 127.0.0.1 (a free
+    /// port unless --port), whose address is printed; nothing is opened by itself.
+    Studio(StudioArgs),
     /// Measure model events per second of one replication's event loop (set-up excluded).
     Bench {
         /// The scenario to time.
@@ -371,4 +374,21 @@ fn parse_replay(text: &str) -> Result<(u32, u64), String> {
         .parse()
         .map_err(|_| format!("`{replication}` is not a replication number"))?;
     Ok((point, replication))
+}
+
+/// `feidi studio`.
+#[derive(Args, Debug)]
+pub(super) struct StudioArgs {
+    /// A scenario file or a directory of them to offer (default: scenarios/), inside the
+    /// working directory.
+    pub place: Option<PathBuf>,
+    /// Port to listen on (default: a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Listen on another address than 127.0.0.1 (such as 0.0.0.0); a random token is
+    /// then printed and every request must carry it.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::IpAddr>,
+    #[command(flatten)]
+    pub language: Language,
 }

@@ -9,7 +9,7 @@ mod progress;
 pub use args::Cli;
 
 use crate::study::{self, Cancel, Error};
-use args::{Command, MergeArgs, PlotArgs, RunArgs, SweepAction, SweepCommand, SweepRunArgs};
+use args::{Command, MergeArgs, PlotArgs, RunArgs, StudioArgs, SweepAction, SweepCommand, SweepRunArgs};
 use progress::{duration_text, Terminal};
 use std::io::Write;
 use std::path::Path;
@@ -145,6 +145,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
         Command::Calibrate(args) => calibrate(args),
         Command::Optimize(args) => optimize(args),
+        Command::Studio(args) => studio(&args),
     }
 }
 
@@ -459,4 +460,33 @@ fn bench(path: &Path, runs: u32, seed: u64) -> Result<(), Failure> {
         rates.len(),
         scenario.name
     ))
+}
+
+/// `feidi studio`: starts the server, prints its address (and token), serves until
+/// stopped.
+fn studio(args: &StudioArgs) -> Result<(), Failure> {
+    let ip = args
+        .listen
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    let config = crate::studio::Config {
+        root: std::path::PathBuf::from("."),
+        place: args.place.clone(),
+        listen: std::net::SocketAddr::new(ip, args.port),
+        lang: args.language.lang,
+    };
+    let running = crate::studio::start(config).map_err(Failure::Input)?;
+    let mut text = format!("feidi studio: open {}\n", running.url());
+    if let Some(token) = running.token() {
+        text.push_str(&format!(
+            "listening on {} (not only this computer): every request must carry the token {token}\n",
+            running.addr()
+        ));
+    }
+    text.push_str(&format!(
+        "results go to ./{}/; stop with Ctrl-C\n",
+        crate::studio::RESULTS_DIR
+    ));
+    say(&text)?;
+    running.wait();
+    Ok(())
 }
