@@ -226,13 +226,19 @@ fn the_search_estimates_a_setting_as_a_run_does_with_or_without_control_variates
     let file = small(&dir, 1);
     let mut means = Vec::new();
     for method in ["off", "control"] {
-        let text = std::fs::read_to_string(&file)
-            .unwrap()
-            .replace("generations = 1\n", &format!("generations = 1\nvariance_reduction = \"{method}\"\n"));
+        let text = std::fs::read_to_string(&file).unwrap().replace(
+            "generations = 1\n",
+            &format!("generations = 1\nvariance_reduction = \"{method}\"\n"),
+        );
         let opt = dir.join(format!("{method}.toml"));
         std::fs::write(&opt, text).unwrap();
         let out = dir.join(format!("{method}-out"));
-        ok(&feidi(&["optimize", opt.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+        ok(&feidi(&[
+            "optimize",
+            opt.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]));
         let result = json(&out.join("optimize.json"));
         let first = &result["evaluations"][0];
         assert_eq!(first["levers"], serde_json::json!(["20", "0.6", "queue"]));
@@ -250,9 +256,17 @@ fn the_search_estimates_a_setting_as_a_run_does_with_or_without_control_variates
             run.to_str().unwrap(),
         ]));
         let summary = json(&run.join("summary.json"));
-        let estimate = first["metrics"].as_array().unwrap().iter().find(|m| m["metric"] == "landed_home").unwrap();
+        let estimate = first["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["metric"] == "landed_home")
+            .unwrap();
         for stat in ["mean", "ci_low", "ci_high"] {
-            assert_eq!(estimate[stat], summary["metrics"]["landed_home"][stat], "{method} {stat}");
+            assert_eq!(
+                estimate[stat], summary["metrics"]["landed_home"][stat],
+                "{method} {stat}"
+            );
         }
         means.push(estimate["ci_low"].as_f64().unwrap());
     }

@@ -500,11 +500,20 @@ fn a_sweep_with_control_variates_estimates_points_as_a_run_does() {
             ("replications = 200", "replications = 128"),
             ("values = [60, 110, 200]", "values = [100, 110]"),
             ("values = [0, 1_000_000, 3_000_000]", "values = [1_000_000]"),
-            ("design = \"grid\"", "design = \"grid\"\nvariance_reduction = \"control\""),
+            (
+                "design = \"grid\"",
+                "design = \"grid\"\nvariance_reduction = \"control\"",
+            ),
         ],
     );
     let out = temp_path("control-grid-out");
-    run_ok(&["sweep", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--force"]);
+    run_ok(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
     let csv = std::fs::read_to_string(out.join("points.csv")).unwrap();
     let run = temp_path("control-run");
     run_ok(&[

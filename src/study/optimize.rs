@@ -395,8 +395,8 @@ fn evaluate(
         replications: o.replications,
     };
     let rule = runner::Precision::default().with_variance_reduction(method);
-    let (results, _) = runner::run_serial(&prepared, settings, &rule)
-        .map_err(|failure| replication_error(loaded, failure))?;
+    let (results, _) =
+        runner::run_serial(&prepared, settings, &rule).map_err(|failure| replication_error(loaded, failure))?;
     let names = metrics::totals_for(&scenario);
     let metrics: Vec<Estimate> = tracked
         .iter()

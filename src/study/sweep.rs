@@ -442,7 +442,8 @@ fn run_point(
             "point {p} reports other metrics than point 0 (a tax party differs?); points.csv needs the same columns for every point"
         )));
     }
-    let prepared = Prepared::new(&scenario).observing_controls(rule.variance_reduction != runner::VarianceReduction::Off);
+    let prepared =
+        Prepared::new(&scenario).observing_controls(rule.variance_reduction != runner::VarianceReduction::Off);
     let settings = point_settings(sweep, p);
     let run = match baseline {
         Some(b) => runner::run_serial_paired(&prepared, settings, rule, &b.totals, b.marginal)
@@ -468,7 +469,9 @@ fn run_point(
             });
         }
     };
-    let summaries: Vec<_> = results.totals.iter().map(|a| a.summary(CONFIDENCE)).collect();
+    let summaries: Vec<_> = (0..results.totals.len())
+        .map(|m| results.summary(m, CONFIDENCE))
+        .collect();
     let values: Vec<String> = sweep.points[p]
         .values
         .iter()
