@@ -264,6 +264,7 @@ const CASES: &[Case] = &[
     case("cal_prior_end_invalid.toml", 16, Some(7), "parameter[0].max", "stage[0].success: a probability between 0 and 1, found 1.5", None),
     case("cal_integer_fraction.toml", 15, Some(7), "parameter[0].min", "(a whole number, as integer = true), found 5.5", None),
     case("cal_quantile_out_of_range.toml", 5, Some(12), "calibration.quantile", "expected a quantile between 0 and 1 (exclusive), found 1.5", None),
+    case("cal_horizon_zero.toml", 5, Some(11), "calibration.horizon", "expected a horizon above 0, such as \"7 years\", found 0 months", None),
 ];
 
 /// Files that feidi rejects with exit code 2 but with a wrong or incomplete report. Only
