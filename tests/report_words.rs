@@ -206,3 +206,52 @@ fn the_checker_catches_key_paths_ids_and_english_inside_chinese() {
         assert_eq!(problem(good, &ids, true), None, "`{good}` was refused");
     }
 }
+
+/// A digit, then `e` and an exponent: e-notation ("1.233e9").
+fn has_e_notation(text: &str) -> bool {
+    text.as_bytes().windows(3).any(|w| {
+        w[0].is_ascii_digit()
+            && (w[1] == b'e' || w[1] == b'E')
+            && (w[2].is_ascii_digit() || w[2] == b'-' || w[2] == b'+')
+    })
+}
+
+#[test]
+fn the_terminal_summary_of_a_run_is_for_people_in_both_languages() {
+    let dir = temp_path("words-terminal");
+    for (lang, horizon, payback) in [
+        ("en", "horizon 120 months", "paid back within the horizon"),
+        ("zh", "模拟时长 120 个月", "收回投入"),
+    ] {
+        let printed = run_ok(&[
+            "run",
+            "scenarios/dazu-chengdu.toml",
+            "-n",
+            "40",
+            "--out",
+            dir.to_str().unwrap(),
+            "--force",
+            "--lang",
+            lang,
+        ]);
+        // The last line names the results directory: a record, not words.
+        let table: Vec<&str> = printed.lines().filter(|l| !l.contains("results in")).collect();
+        let table = table.join("\n");
+        assert!(!has_e_notation(&table), "e-notation in the {lang} table:\n{table}");
+        if let Some(p) = problem(&table, &["dazu-chengdu"], lang == "zh") {
+            panic!("the {lang} terminal table shows {p}:\n{table}");
+        }
+        assert!(table.contains(horizon), "no horizon in the {lang} table:\n{table}");
+        // Dazu's payback month is defined in few replications: the table says how few.
+        assert!(table.contains(payback), "no payback note in the {lang} table:\n{table}");
+        let money = if lang == "zh" { "万元" } else { "million yuan" };
+        assert!(table.contains(money), "no money unit in the {lang} table:\n{table}");
+    }
+}
+
+#[test]
+fn the_e_notation_check_can_fail() {
+    assert!(has_e_notation("output 1.233e9 yuan"));
+    assert!(has_e_notation("4.5E-3"));
+    assert!(!has_e_notation("1,233 million yuan, 7.8 %, seed 3"));
+}

@@ -172,11 +172,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     } else {
         let elapsed = outcome.elapsed.as_secs_f64();
         say(&format!(
-            "{} — {} replications, seed {}\n{}{}{elapsed:.1} s, {:.2} million model events per second; results in {}\n",
-            outcome.scenario.title,
-            outcome.results.replications,
-            args.replicate.seed,
-            crate::results::run_table(&outcome.totals, &outcome.results),
+            "{}{}{elapsed:.1} s, {:.2} million model events per second; results in {}\n",
+            crate::report::terminal::run_summary(&outcome.out, args.language.lang)?,
             outcome.stopping.as_ref().map_or(String::new(), |s| s.describe()),
             outcome.results.events as f64 / elapsed.max(1e-9) / 1e6,
             outcome.out.display()

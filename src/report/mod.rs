@@ -5,6 +5,7 @@
 //! ([`crate::workbook`]) is written beside it.
 
 mod html;
+pub mod terminal;
 
 use crate::plot::labels::{self, Lang, Word};
 use crate::plot::names::Names;
@@ -129,40 +130,105 @@ fn summary_table(h: &mut Html, summary: &SummaryFile, names: &Names, lang: Lang)
         Word::Unit.get(lang),
         Word::Description.get(lang),
     ];
+    let rows: Vec<Vec<String>> = summary_rows(summary, names, lang)
+        .into_iter()
+        .map(|r| {
+            let mut description = r.description;
+            if let Some(note) = r.note {
+                description = match lang {
+                    Lang::En => format!("{description}; {note}"),
+                    Lang::Zh => format!("{description}；{note}"),
+                };
+            }
+            let mut cells = r.cells.to_vec();
+            cells.push(description);
+            cells
+        })
+        .collect();
+    h.table("summary-table", &header, &rows);
+}
+
+/// One metric of a run's summary, formatted for people: the report's table and the
+/// terminal's ([`terminal::run_summary`]) are made from the same rows.
+pub(crate) struct SummaryRow {
+    /// Display name, mean, interval, p5, p50, p95 and the unit's words.
+    pub cells: [String; 7],
+    /// The metric's meaning in the reader's language.
+    pub description: String,
+    /// What a reader must know to read the figures: over how many replications a
+    /// metric that is not always defined (the payback month) was averaged.
+    pub note: Option<String>,
+}
+
+/// The rows of a run's summary: every metric a mechanism of the scenario reports
+/// (mechanisms it does not use report zero everywhere and are left out), in file order.
+pub(crate) fn summary_rows(summary: &SummaryFile, names: &Names, lang: Lang) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     for (name, m) in &summary.metrics.0 {
-        // Mechanisms the scenario does not use report zero everywhere: left out here.
         let all_zero = [m.mean, m.p5, m.p95].iter().all(|v| v.is_none_or(|x| x == 0.0));
-        if all_zero && name != "landing_rate" {
+        // A metric undefined in some replications (no payback by the horizon) stays, with
+        // its note.
+        if all_zero && m.undefined == 0 && name != "landing_rate" {
             continue;
         }
         let largest = m.mean.map_or(0.0, f64::abs);
         let (scale, unit) = format::money_column(&m.unit, lang, largest);
-        let unit = unit.to_string();
         let s = |v: Option<f64>| number(v.map(|x| x / scale));
-        let mut description = names.description(lang, name, &m.description);
-        if name == "payback_month" {
-            // The payback period is a mean over the replications that paid back only.
-            if let Some(paid) = summary.metric("paid_back").and_then(|p| p.mean) {
-                let share = format::quantity(paid, "share", lang);
-                description = match lang {
-                    Lang::En => format!("{description}; only {share} of replications paid back"),
-                    Lang::Zh => format!("{description}；仅 {share} 的模拟收回了投入"),
-                };
-            }
-        }
-        rows.push(vec![
-            names.metric(lang, name),
-            s(m.mean),
-            format!("{} – {}", s(m.ci_low), s(m.ci_high)),
-            s(m.p5),
-            s(m.p50),
-            s(m.p95),
-            unit,
-            description,
-        ]);
+        rows.push(SummaryRow {
+            cells: [
+                names.metric(lang, name),
+                s(m.mean),
+                match (m.ci_low, m.ci_high) {
+                    (None, None) => number(None),
+                    (low, high) => format!("{} – {}", s(low), s(high)),
+                },
+                s(m.p5),
+                s(m.p50),
+                s(m.p95),
+                unit.to_string(),
+            ],
+            description: names.description(lang, name, &m.description),
+            note: censored_note(summary, name, m, lang),
+        });
     }
-    h.table("summary-table", &header, &rows);
+    rows
+}
+
+/// The note of a metric that some replications leave undefined (censored at the
+/// horizon): its figures are over the replications where it is defined only.
+fn censored_note(
+    summary: &SummaryFile,
+    name: &str,
+    m: &crate::results::summary::MetricSummary,
+    lang: Lang,
+) -> Option<String> {
+    if m.undefined == 0 {
+        return None;
+    }
+    let total = m.n + m.undefined;
+    let share = format::quantity(m.n as f64 / total.max(1) as f64, "share", lang);
+    let horizon = summary.horizon_months.map(|h| format::quantity(h, "months", lang));
+    Some(match (name, lang, horizon) {
+        ("payback_month", Lang::En, Some(h)) if m.n == 0 => {
+            format!("none of {total} replications paid back within the horizon of {h}")
+        }
+        ("payback_month", Lang::Zh, Some(h)) if m.n == 0 => {
+            format!("{total} 次模拟均未在 {h}的模拟时长内收回投入")
+        }
+        ("payback_month", Lang::En, Some(h)) => format!(
+            "only {} of {total} replications ({share}) paid back within the horizon of {h}; the figures are over those",
+            m.n
+        ),
+        ("payback_month", Lang::Zh, Some(h)) => format!(
+            "{total} 次模拟中仅 {} 次（{share}）在 {h}的模拟时长内收回投入，数值只统计这些模拟",
+            m.n
+        ),
+        (_, Lang::En, _) => format!(
+            "defined in {} of {total} replications ({share}); the figures are over those",
+            m.n
+        ),
+        (_, Lang::Zh, _) => format!("{total} 次模拟中 {} 次（{share}）有此值，数值只统计这些模拟", m.n),
+    })
 }
 
 /// How many design points a report lists before it lists only the best.
