@@ -14,14 +14,20 @@ use std::path::Path;
 /// The text a reader sees in a report, less the records exempt above.
 fn visible_text(html: &str) -> String {
     let mut text = html.to_string();
-    // Exempt blocks: cut from their opening to their closing tag.
-    for (open, close) in [
+    // Exempt blocks: cut from their opening to their closing tag; a combined report's
+    // parts have their files sections too (`part1-files`, …).
+    let exempt = [
         ("<style", "</style>"),
         ("<details", "</details>"),
         ("<p class=\"provenance\"", "</p>"),
         ("<ul class=\"assumptions\"", "</ul>"),
         ("<section id=\"files\"", "</section>"),
-    ] {
+    ]
+    .map(|(open, close)| (open.to_string(), close))
+    .into_iter()
+    .chain((1..=9).map(|i| (format!("<section id=\"part{i}-files\""), "</section>")));
+    for (open, close) in exempt {
+        let open = open.as_str();
         while let Some(start) = text.find(open) {
             let end = text[start..]
                 .find(close)
@@ -254,4 +260,96 @@ fn the_e_notation_check_can_fail() {
     assert!(has_e_notation("output 1.233e9 yuan"));
     assert!(has_e_notation("4.5E-3"));
     assert!(!has_e_notation("1,233 million yuan, 7.8 %, seed 3"));
+}
+
+#[test]
+fn a_combined_report_holds_each_directory_with_its_charts_in_both_languages() {
+    let run = temp_path("combined-run");
+    run_ok(&[
+        "run",
+        "scenarios/dazu-chengdu.toml",
+        "-n",
+        "16",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    let sweep_file = example_sweep(
+        "dazu-tornado.toml",
+        "combined-tornado",
+        &[("replications = 100", "replications = 4")],
+    );
+    let sweep = temp_path("combined-sweep");
+    run_ok(&["sweep", sweep_file.to_str().unwrap(), "--out", sweep.to_str().unwrap()]);
+    let compare = temp_path("combined-compare");
+    run_ok(&[
+        "compare",
+        "scenarios/dazu-chengdu.toml",
+        "scenarios/compare/dazu-chongqing.toml",
+        "-n",
+        "16",
+        "--out",
+        compare.to_str().unwrap(),
+    ]);
+    let out = temp_path("combined-out");
+    let ids = ["dazu-chengdu", "dazu-chongqing", "dazu-tornado", "combined-tornado"];
+    for (lang, file, run_title, compare_title) in [
+        ("en", "combined-report.html", "Dazu enclave in Chengdu", "Chongqing"),
+        ("zh", "combined-report.zh.html", "大足—成都科创飞地", "重庆"),
+    ] {
+        let printed = run_ok(&[
+            "report",
+            run.to_str().unwrap(),
+            sweep.to_str().unwrap(),
+            compare.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--lang",
+            lang,
+        ]);
+        let path = out.join(file);
+        assert!(printed.contains(&path.display().to_string()), "{printed}");
+        let html = std::fs::read_to_string(&path).unwrap();
+        for (i, dir) in [&run, &sweep, &compare].into_iter().enumerate() {
+            let part = format!("part{}", i + 1);
+            assert!(
+                html.contains(&format!("<section class=\"part\" id=\"{part}\">")),
+                "{lang}: no {part}"
+            );
+            assert!(
+                html.contains(&format!("href=\"#{part}\"")),
+                "{lang}: {part} is not in the contents"
+            );
+            for section in ["summary", "charts", "assumptions", "method", "files"] {
+                assert!(
+                    html.contains(&format!("<section id=\"{part}-{section}\">")),
+                    "{lang}: {part} has no {section} section"
+                );
+            }
+            // Every chart drawn for the directory in this language is in its part.
+            let mut charts = 0;
+            for entry in std::fs::read_dir(dir.join("charts")).unwrap() {
+                let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+                let stem = match lang {
+                    "zh" => name.strip_suffix(".zh.png"),
+                    _ => name.strip_suffix(".png").filter(|s| !s.ends_with(".zh")),
+                };
+                if let Some(stem) = stem {
+                    charts += 1;
+                    assert!(
+                        html.contains(&format!("<figure id=\"{part}-chart-{stem}\"><img")),
+                        "{lang}: {part} lacks the chart {stem}"
+                    );
+                }
+            }
+            assert!(charts > 0, "{lang}: {} has no charts", dir.display());
+        }
+        // Parts are titled by their scenarios' titles, never by file ids.
+        let text = visible_text(&html);
+        assert!(text.contains(run_title), "{lang}: no run title");
+        assert!(text.contains(compare_title), "{lang}: no comparison title");
+        if let Some(p) = problem(&text, &ids, lang == "zh") {
+            panic!("{} shows {p}", path.display());
+        }
+        assert!(!has_e_notation(&text), "{}: e-notation", path.display());
+    }
 }

@@ -9,7 +9,7 @@ mod progress;
 pub use args::Cli;
 
 use crate::study::{self, Cancel, Error};
-use args::{Command, MergeArgs, PlotArgs, RunArgs, SweepAction, SweepCommand, SweepRunArgs};
+use args::{Command, MergeArgs, PlotArgs, ReportArgs, RunArgs, SweepAction, SweepCommand, SweepRunArgs};
 use progress::{duration_text, Terminal};
 use std::io::Write;
 use std::path::Path;
@@ -129,7 +129,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Merge(args) => merge(&args),
         Command::Compare(args) => compare(args),
         Command::Plot(args) => plot(&args),
-        Command::Report(args) => write_report(&args).map(|_| ()),
+        Command::Report(args) => report(args),
         Command::Workbook(args) => write_workbook(&args),
         Command::Discover(args) => discover(args),
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
@@ -381,6 +381,21 @@ fn plot(args: &PlotArgs) -> Result<(), Failure> {
         files.len(),
         crate::plot::charts_dir(&args.dir).display()
     ))
+}
+
+fn report(args: ReportArgs) -> Result<(), Failure> {
+    match (args.dirs.as_slice(), args.out) {
+        ([dir], None) => write_report(&PlotArgs {
+            dir: dir.clone(),
+            language: args.language,
+        })
+        .map(|_| ()),
+        (dirs, out) => {
+            let out = out.unwrap_or_else(|| std::path::PathBuf::from("."));
+            let path = crate::report::combined(dirs, &out, args.language.lang)?;
+            say(&format!("report: {}\n", path.display()))
+        }
+    }
 }
 
 fn write_report(args: &PlotArgs) -> Result<std::path::PathBuf, Failure> {

@@ -43,43 +43,63 @@ pub fn report(dir: &Path, lang: Lang) -> Result<PathBuf, PlotError> {
 /// The report's HTML.
 pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
     let title = loaded.title.get(lang);
-    let names = &loaded.names;
     let mut h = Html::new(lang, &format!("feidi — {title}"));
-    let kind = match loaded.kind {
+    h.raw(&format!(
+        "<header><h1>{}</h1><p class=\"kind\">{} · feidi</p><p class=\"provenance\">{}</p></header>\n",
+        escape(title),
+        escape(kind_word(loaded.kind).get(lang)),
+        escape(&loaded.provenance.footer(lang))
+    ));
+    body(&mut h, loaded, charts, lang);
+    h.finish()
+}
+
+/// What kind of results a report or a part of one shows.
+fn kind_word(kind: ResultKind) -> Word {
+    match kind {
         ResultKind::Run => Word::Report,
         ResultKind::Sweep => Word::Sweep,
         ResultKind::Compare => Word::Compare,
         ResultKind::Calibration => Word::Calibration,
-    };
-    h.raw(&format!(
-        "<header><h1>{}</h1><p class=\"kind\">{} · feidi</p><p class=\"provenance\">{}</p></header>\n",
-        escape(title),
-        escape(kind.get(lang)),
-        escape(&loaded.provenance.footer(lang))
-    ));
+    }
+}
 
-    h.section("summary", Word::Summary.get(lang));
+/// The sections of one results directory's report, in order, with their ids.
+const SECTIONS: [(&str, Word); 5] = [
+    ("summary", Word::Summary),
+    ("charts", Word::Charts),
+    ("assumptions", Word::Assumptions),
+    ("method", Word::Method),
+    ("files", Word::Files),
+];
+
+/// The sections of one results directory: summary tables, charts, assumptions, method
+/// and files (see [`SECTIONS`]).
+fn body(h: &mut Html, loaded: &Loaded, charts: &[ChartFile], lang: Lang) {
+    let names = &loaded.names;
+    let [summary, charts_section, assumptions_section, method, files] = SECTIONS.map(|(id, word)| (id, word.get(lang)));
+    h.section(summary.0, summary.1);
     if let Some(run) = &loaded.run {
-        summary_table(&mut h, &run.summary, names, lang);
+        summary_table(h, &run.summary, names, lang);
     }
     if let Some(sweep) = &loaded.sweep {
-        points_table(&mut h, sweep, names, lang);
+        points_table(h, sweep, names, lang);
     }
     if let Some(compare) = &loaded.compare {
-        compare_tables(&mut h, compare, names, lang);
+        compare_tables(h, compare, names, lang);
     }
     if let Some(cal) = &loaded.calibration {
-        calibration_tables(&mut h, cal, names, lang);
+        calibration_tables(h, cal, names, lang);
     }
     if let Some(s) = &loaded.sensitivity {
-        sensitivity_table(&mut h, s, names, lang);
+        sensitivity_table(h, s, names, lang);
     }
     if let Some(d) = &loaded.discovery {
-        discovery_table(&mut h, d, names, lang);
+        discovery_table(h, d, names, lang);
     }
     h.end_section();
 
-    h.section("charts", Word::Charts.get(lang));
+    h.section(charts_section.0, charts_section.1);
     if charts.is_empty() {
         h.raw(&format!("<p>{}</p>\n", Word::NoData.get(lang)));
     }
@@ -88,17 +108,104 @@ pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
     }
     h.end_section();
 
-    h.section("assumptions", Word::Assumptions.get(lang));
-    assumptions(&mut h, loaded, lang);
+    h.section(assumptions_section.0, assumptions_section.1);
+    assumptions(h, loaded, lang);
     h.end_section();
 
-    h.section("method", Word::Method.get(lang));
+    h.section(method.0, method.1);
     h.raw(&format!("<p>{}</p>\n", escape(&method_note(loaded, lang))));
     h.end_section();
 
-    h.section("files", Word::Files.get(lang));
-    files_list(&mut h, loaded);
+    h.section(files.0, files.1);
+    files_list(h, loaded);
     h.end_section();
+}
+
+/// The combined report's file: `FILE.html` when `out` names one, else
+/// `combined-report.html` (`combined-report.zh.html` in Chinese) in the directory `out`.
+pub fn combined_path(out: &Path, lang: Lang) -> PathBuf {
+    if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("html")) {
+        return out.to_path_buf();
+    }
+    match lang {
+        Lang::En => out.join("combined-report.html"),
+        Lang::Zh => out.join("combined-report.zh.html"),
+    }
+}
+
+/// One report of several results directories (runs, sweeps, comparisons, calibrations):
+/// a table of contents, then one part per directory, in the order given, titled by its
+/// scenario's title and holding that directory's own sections and charts. Each
+/// directory's charts and workbook are written into it as `feidi report DIR` does; the
+/// report is written to [`combined_path`]`(out, lang)`, whose path is returned.
+pub fn combined(dirs: &[PathBuf], out: &Path, lang: Lang) -> Result<PathBuf, PlotError> {
+    let mut parts = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let loaded = plot::load(dir)?;
+        let charts = plot::write_charts(&loaded, dir, lang)?;
+        crate::workbook::write(&loaded, dir, lang)?;
+        parts.push((loaded, charts));
+    }
+    let text = render_combined(&parts, lang);
+    let path = combined_path(out, lang);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| PlotError::Write {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    write_atomic(&path, text.as_bytes()).map_err(|source| PlotError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}
+
+/// The combined report's HTML: parts `part1`, `part2`, … with their sections
+/// (`part1-summary`, `part1-charts`, …) and a table of contents linking to each.
+pub fn render_combined(parts: &[(Loaded, Vec<ChartFile>)], lang: Lang) -> String {
+    let heading = Word::CombinedReport.get(lang);
+    let titles: Vec<&str> = parts.iter().map(|(l, _)| l.title.get(lang)).collect();
+    let mut h = Html::new(lang, &format!("feidi — {heading}"));
+    h.raw(&format!(
+        "<header><h1>{}</h1><p class=\"kind\">{} · feidi</p></header>\n",
+        escape(heading),
+        escape(&titles.join(lang.pick("; ", "；")))
+    ));
+    let mut contents = format!(
+        "<nav class=\"contents\" id=\"contents\"><h2>{}</h2>\n<ol>\n",
+        escape(Word::Contents.get(lang))
+    );
+    for (i, (loaded, _)) in parts.iter().enumerate() {
+        let part = format!("part{}", i + 1);
+        contents.push_str(&format!(
+            "<li><a href=\"#{part}\">{}</a> ({})<ol>",
+            escape(loaded.title.get(lang)),
+            escape(kind_word(loaded.kind).get(lang))
+        ));
+        for (id, word) in SECTIONS {
+            contents.push_str(&format!(
+                "<li><a href=\"#{part}-{id}\">{}</a></li>",
+                escape(word.get(lang))
+            ));
+        }
+        contents.push_str("</ol></li>\n");
+    }
+    contents.push_str("</ol>\n</nav>\n");
+    h.raw(&contents);
+    for (i, (loaded, charts)) in parts.iter().enumerate() {
+        let part = format!("part{}", i + 1);
+        h.raw(&format!(
+            "<section class=\"part\" id=\"{part}\">\n<h2>{}. {}</h2>\n<p class=\"kind\">{}</p>\n<p class=\"provenance\">{}</p>\n",
+            i + 1,
+            escape(loaded.title.get(lang)),
+            escape(kind_word(loaded.kind).get(lang)),
+            escape(&loaded.provenance.footer(lang))
+        ));
+        h.enter_part(&format!("{part}-"));
+        body(&mut h, loaded, charts, lang);
+        h.end_section();
+    }
     h.finish()
 }
 
