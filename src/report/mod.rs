@@ -423,8 +423,8 @@ fn points_table(h: &mut Html, sweep: &crate::plot::results::SweepResults, names:
             let own = label.map_or_else(|| r.to_string(), |c| t.rows[r][c].clone());
             let mut row = vec![names.point_label(lang, &own)];
             row.extend(sweep.parameters.iter().map(|p| {
-                t.column(p)
-                    .map_or_else(String::new, |c| lever_value(p, &t.rows[r][c], lang))
+                t.parameter_column(p)
+                    .map_or_else(String::new, |c| lever_value(p, &with_unit(t, r, c), lang))
             }));
             for (m, scale) in metrics.iter().zip(&scales) {
                 let value = |stat: &str| t.column(&format!("{m}.{stat}")).map(|c| t.number(r, c) / scale);
@@ -698,11 +698,12 @@ fn assumptions(h: &mut Html, loaded: &Loaded, lang: Lang) {
                 .parameters
                 .iter()
                 .map(|p| {
-                    let values = t.column(p).map(|c| {
-                        let mut seen: Vec<&str> = Vec::new();
-                        for row in &t.rows {
-                            if !seen.contains(&row[c].as_str()) {
-                                seen.push(&row[c]);
+                    let values = t.parameter_column(p).map(|c| {
+                        let mut seen: Vec<String> = Vec::new();
+                        for r in 0..t.rows.len() {
+                            let value = with_unit(t, r, c);
+                            if !seen.contains(&value) {
+                                seen.push(value);
                             }
                         }
                         let numeric: Vec<f64> = seen.iter().filter_map(|v| number_of(v)).collect();
@@ -711,7 +712,11 @@ fn assumptions(h: &mut Html, loaded: &Loaded, lang: Lang) {
                                 .iter()
                                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
                             let shown = |x: f64| {
-                                lever_value(p, &unit_of(seen[0]).map_or(x.to_string(), |u| format!("{x} {u}")), lang)
+                                lever_value(
+                                    p,
+                                    &unit_of(&seen[0]).map_or(x.to_string(), |u| format!("{x} {u}")),
+                                    lang,
+                                )
                             };
                             format!("{} – {}", shown(lo), shown(hi))
                         } else {
@@ -756,6 +761,17 @@ fn assumptions(h: &mut Html, loaded: &Loaded, lang: Lang) {
         Word::ScenarioText.get(lang),
         escape(text)
     ));
+}
+
+/// Row `row`'s value of parameter column `column` with the unit its header gives
+/// ("22.25" under `stage[2].duration (months)` → "22.25 months"), as a lever's value is
+/// written in a sweep file.
+fn with_unit(t: &crate::results::points::PointsTable, row: usize, column: usize) -> String {
+    let value = t.rows[row][column].trim();
+    match crate::results::points::split_parameter_header(&t.header[column]).1 {
+        Some(unit) if !value.is_empty() => format!("{value} {unit}"),
+        _ => value.to_string(),
+    }
 }
 
 /// The number a lever's value holds ("12 months" → 12).
