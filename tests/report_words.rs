@@ -353,3 +353,49 @@ fn a_combined_report_holds_each_directory_with_its_charts_in_both_languages() {
         assert!(!has_e_notation(&text), "{}: e-notation", path.display());
     }
 }
+
+/// A light copy of the shipped Kunshan calibration (`particles`, `generations`) over a
+/// scratch copy of its scenario, one comment line longer so that its SHA-256 is its own;
+/// gives the calibration file and the scenario copy.
+fn light_calibration(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let scenario = temp_path(&format!("{name}-scenario.toml"));
+    let text = std::fs::read_to_string("scenarios/kunshan-sjtu.toml").unwrap();
+    std::fs::write(&scenario, format!("{text}\n# a scratch copy\n")).unwrap();
+    let calibration = std::fs::read_to_string("scenarios/calibration/kunshan-sjtu.toml")
+        .unwrap()
+        .replace(
+            "\"../kunshan-sjtu.toml\"",
+            &format!("{:?}", scenario.display().to_string()),
+        )
+        .replace("particles = 400", "particles = 24")
+        .replace("generations = 5", "generations = 2");
+    let file = temp_path(&format!("{name}.toml"));
+    std::fs::write(&file, calibration).unwrap();
+    (file, scenario)
+}
+
+#[test]
+fn a_calibration_report_names_its_levers_when_its_scenario_is_gone() {
+    let (file, scenario) = light_calibration("gone");
+    let dir = temp_path("gone-results");
+    run_ok(&["calibrate", file.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+    // The results opened where the scenario file is not: moved, or on another machine.
+    std::fs::remove_file(&scenario).unwrap();
+    for (lang, report, title, lever) in [
+        ("en", "report.html", "Calibration to admitted", "Reach, enclave 1"),
+        ("zh", "report.zh.html", "按入驻项目", "飞地1招引覆盖率"),
+    ] {
+        run_ok(&["report", dir.to_str().unwrap(), "--lang", lang]);
+        let path = dir.join(report);
+        let text = visible_text(&std::fs::read_to_string(&path).unwrap());
+        assert!(text.contains(title), "{}: no title from the targets", path.display());
+        assert!(
+            text.contains(lever),
+            "{}: the lever is not named `{lever}`",
+            path.display()
+        );
+        if let Some(p) = problem(&text, &["kunshan-sjtu", "gone-scenario"], lang == "zh") {
+            panic!("{} shows {p}", path.display());
+        }
+    }
+}

@@ -527,7 +527,7 @@ fn calibration_tables(h: &mut Html, cal: &CalibrationFile, names: &Names, lang: 
     let header = [
         Word::Parameter.get(lang),
         Word::Prior.get(lang),
-        "mean",
+        Word::MeanCol.get(lang),
         "p5",
         "p50",
         "p95",
@@ -536,13 +536,21 @@ fn calibration_tables(h: &mut Html, cal: &CalibrationFile, names: &Names, lang: 
         .parameters
         .iter()
         .map(|p| {
+            // A lever's values as a planner reads them: money in 万元 or million yuan, a
+            // duration with its unit.
+            let value = |x: Option<f64>| match (x, &p.unit) {
+                (None, _) => number(None),
+                (Some(x), _) if p.path.ends_with("_yuan") => format::quantity(x, "yuan", lang),
+                (Some(x), Some(unit)) => lever_value(&p.path, &format!("{x} {unit}"), lang),
+                (Some(x), None) => figure(x),
+            };
             vec![
                 names.lever(lang, &p.path),
-                format!("{} – {}", figure(p.prior_min), figure(p.prior_max)),
-                number(p.mean),
-                number(p.p5),
-                number(p.p50),
-                number(p.p95),
+                format!("{} – {}", value(Some(p.prior_min)), value(Some(p.prior_max))),
+                value(p.mean),
+                value(p.p5),
+                value(p.p50),
+                value(p.p95),
             ]
         })
         .collect();
