@@ -260,10 +260,12 @@ pub fn run_charts(results: &RunResults, names: &Names, lang: Lang) -> Vec<Planne
 
     let paid = series.metric("paid_back");
     if !paid.is_empty() {
+        // A share of replications, shown in percent as every share is.
+        let (scale, percent) = labels::unit(lang, "share");
         let mut points = vec![(0.0, [0.0; 5])];
         points.extend(paid.iter().map(|r| {
-            let (lo, hi) = (r.ci.0.max(0.0), r.ci.1.min(1.0));
-            (r.end, [lo, lo, r.mean, hi, hi])
+            let (lo, hi) = (r.ci.0.max(0.0) / scale, r.ci.1.min(1.0) / scale);
+            (r.end, [lo, lo, r.mean / scale, hi, hi])
         }));
         out.push(Planned {
             stem: "payback".into(),
@@ -275,7 +277,7 @@ pub fn run_charts(results: &RunResults, names: &Names, lang: Lang) -> Vec<Planne
                     points,
                 }],
                 x_label: month.clone(),
-                y_label: Word::ShareOfReplications.get(lang).into(),
+                y_label: format!("{} ({percent})", Word::ShareOfReplications.get(lang)),
                 note: format!("{}; {}", Word::Mean.get(lang), Word::Ci95.get(lang)),
             },
         });

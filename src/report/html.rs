@@ -53,6 +53,7 @@ table { border-collapse: collapse; width: 100%; font-size: 0.88em; margin: 0.8em
 th, td { border-bottom: 1px solid #e2e2e2; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f2f6fa; }
 .summary-table td:nth-child(7) { white-space: nowrap; }
+.summary-table th { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 1.5em 0; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; border: 1px solid #ddd; }

@@ -57,7 +57,7 @@ pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
 /// What kind of results a report or a part of one shows.
 fn kind_word(kind: ResultKind) -> Word {
     match kind {
-        ResultKind::Run => Word::Report,
+        ResultKind::Run => Word::RunKind,
         ResultKind::Sweep => Word::Sweep,
         ResultKind::Compare => Word::Compare,
         ResultKind::Calibration => Word::Calibration,
