@@ -161,12 +161,10 @@ where
 }
 
 fn fan_note(lang: Lang) -> String {
-    format!(
-        "{}; {}; {}",
-        Word::Median.get(lang),
-        Word::Band50.get(lang),
-        Word::Band90.get(lang)
-    )
+    // Chinese text takes the full-width semicolon.
+    [Word::Median, Word::Band50, Word::Band90]
+        .map(|w| w.get(lang))
+        .join(lang.pick("; ", "；"))
 }
 
 /// A fan from a series metric's rows: cumulative ones start at zero at month 0.
@@ -278,7 +276,9 @@ pub fn run_charts(results: &RunResults, names: &Names, lang: Lang) -> Vec<Planne
                 }],
                 x_label: month.clone(),
                 y_label: format!("{} ({percent})", Word::ShareOfReplications.get(lang)),
-                note: format!("{}; {}", Word::Mean.get(lang), Word::Ci95.get(lang)),
+                note: [Word::Mean, Word::Ci95]
+                    .map(|w| w.get(lang))
+                    .join(lang.pick("; ", "；")),
             },
         });
     }

@@ -49,6 +49,8 @@ section { margin: 2em 0; }
 h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
 section.part { border-top: 3px solid #0072b2; margin-top: 3em; }
 nav.contents ol { margin: 0.3em 0; }
+nav.contents ol ol { padding-left: 1em; }
+nav.contents ol ol li { display: inline; margin-right: 1.2em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.88em; margin: 0.8em 0; }
 th, td { border-bottom: 1px solid #e2e2e2; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f2f6fa; }

@@ -178,10 +178,14 @@ pub fn render_combined(parts: &[(Loaded, Vec<ChartFile>)], lang: Lang) -> String
     );
     for (i, (loaded, _)) in parts.iter().enumerate() {
         let part = format!("part{}", i + 1);
+        let kind = kind_word(loaded.kind).get(lang);
         contents.push_str(&format!(
-            "<li><a href=\"#{part}\">{}</a> ({})<ol>",
+            "<li><a href=\"#{part}\">{}</a>{}<ol>",
             escape(loaded.title.get(lang)),
-            escape(kind_word(loaded.kind).get(lang))
+            escape(&match lang {
+                Lang::En => format!(" ({kind})"),
+                Lang::Zh => format!("（{kind}）"),
+            })
         ));
         for (id, word) in SECTIONS {
             contents.push_str(&format!(
