@@ -1,4 +1,4 @@
-//! The summary `feidi run` prints: the report's summary rows ([`super::summary_rows`]) as
+//! The summary `feidi run` prints: the report's summary rows (`summary_rows`) as
 //! a plain-text table in English or Chinese, with the horizon stated and a note under
 //! each metric that some replications leave undefined. It reads the results directory
 //! only, so the terminal and the report cannot disagree.
