@@ -154,6 +154,6 @@ mod tests {
     fn chinese_characters_take_two_columns() {
         assert_eq!(display_width("abc"), 3);
         assert_eq!(display_width("落地率"), 6);
-        assert_eq!(display_width("7.8 %（万元）"), 5 + 6);
+        assert_eq!(display_width("7.8 %（万元）"), 5 + 2 * 4);
     }
 }
