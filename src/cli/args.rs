@@ -36,7 +36,9 @@ pub(super) enum Command {
     Plot(PlotArgs),
     /// Write DIR/report.html: one self-contained page with the summary, every chart, the
     /// assumptions and the method (charts and the workbook results.xlsx are written too).
-    Report(PlotArgs),
+    /// Given several directories (or --out), write one combined report with a part per
+    /// directory and a table of contents.
+    Report(ReportArgs),
     /// Write DIR/results.xlsx (results.zh.xlsx with --lang zh): an Excel workbook of the
     /// results, numbers as numbers, from the result files alone.
     Workbook(PlotArgs),
@@ -250,6 +252,22 @@ pub(super) struct MergeArgs {
     pub force: bool,
     #[command(flatten)]
     pub excel: Excel,
+}
+
+/// `feidi report DIR [DIR …] [--out FILE_OR_DIR]`.
+#[derive(Args, Debug)]
+pub(super) struct ReportArgs {
+    /// Results directories written by run, sweep, compare or calibrate: one gives
+    /// DIR/report.html, several one combined report.
+    #[arg(required = true, num_args = 1.., value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Where the combined report goes: a file ending in .html, or a directory that gets
+    /// combined-report.html (combined-report.zh.html with --lang zh). Default: the current
+    /// directory.
+    #[arg(long, value_name = "FILE_OR_DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub language: Language,
 }
 
 /// `feidi plot DIR`, `feidi report DIR` and `feidi workbook DIR`.

@@ -9,7 +9,7 @@ mod progress;
 pub use args::Cli;
 
 use crate::study::{self, Cancel, Error};
-use args::{Command, MergeArgs, PlotArgs, RunArgs, StudioArgs, SweepAction, SweepCommand, SweepRunArgs};
+use args::{Command, MergeArgs, PlotArgs, ReportArgs, RunArgs, StudioArgs, SweepAction, SweepCommand, SweepRunArgs};
 use progress::{duration_text, Terminal};
 use std::io::Write;
 use std::path::Path;
@@ -139,7 +139,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Merge(args) => merge(&args),
         Command::Compare(args) => compare(args),
         Command::Plot(args) => plot(&args),
-        Command::Report(args) => write_report(&args).map(|_| ()),
+        Command::Report(args) => report(args),
         Command::Workbook(args) => write_workbook(&args),
         Command::Discover(args) => discover(args),
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
@@ -184,11 +184,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     } else {
         let elapsed = outcome.elapsed.as_secs_f64();
         say(&format!(
-            "{} — {} replications, seed {}\n{}{}{elapsed:.1} s, {:.2} million model events per second; results in {}\n",
-            outcome.scenario.title,
-            outcome.results.replications,
-            args.replicate.seed,
-            crate::results::run_table(&outcome.totals, &outcome.results),
+            "{}{}{elapsed:.1} s, {:.2} million model events per second; results in {}\n",
+            crate::report::terminal::run_summary(&outcome.out, args.language.lang)?,
             outcome.stopping.as_ref().map_or(String::new(), |s| s.describe()),
             outcome.results.events as f64 / elapsed.max(1e-9) / 1e6,
             outcome.out.display()
@@ -423,6 +420,21 @@ fn plot(args: &PlotArgs) -> Result<(), Failure> {
         files.len(),
         crate::plot::charts_dir(&args.dir).display()
     ))
+}
+
+fn report(args: ReportArgs) -> Result<(), Failure> {
+    match (args.dirs.as_slice(), args.out) {
+        ([dir], None) => write_report(&PlotArgs {
+            dir: dir.clone(),
+            language: args.language,
+        })
+        .map(|_| ()),
+        (dirs, out) => {
+            let out = out.unwrap_or_else(|| std::path::PathBuf::from("."));
+            let path = crate::report::combined(dirs, &out, args.language.lang)?;
+            say(&format!("report: {}\n", path.display()))
+        }
+    }
 }
 
 fn write_report(args: &PlotArgs) -> Result<std::path::PathBuf, Failure> {
