@@ -206,6 +206,7 @@ const CASES: &[Case] = &[
     case("opt_unknown_metric.toml", 13, Some(10), "objective[0].metric", "found `landed_hom`", Some("did you mean `landed_home`?")),
     case("opt_without_delta.toml", 1, Some(1), "selection", "expected the key `selection`", None),
     case("sweep_bad_variance_reduction.toml", 7, Some(22), "sweep.variance_reduction", "found \"antithetic\"", None),
+    case("sweep_baseline_without_pairing.toml", 8, Some(12), "sweep.baseline", "expected no `baseline` when `common_random_numbers = false`", None),
     case("sweep_typo_key.toml", 5, Some(1), "sweep.replication", "found the unknown key `replication`", Some("did you mean `replications`?")),
     case("sweep_unknown_design.toml", 6, Some(10), "sweep.design", "found \"random\"", None),
     case("sweep_bad_key_path.toml", 9, Some(8), "parameter[0].path", "(`x` is not an array index)", None),

@@ -471,6 +471,8 @@ fn pairing_the_points_of_a_grid_narrows_the_interval_of_their_difference() {
         let pair = (point_column(&paired, 1, &format!("{metric}.diff_ci_high"))
             - point_column(&paired, 1, &format!("{metric}.diff_ci_low")))
             / 2.0;
+        // Shown with `cargo test --test sweep pairing -- --nocapture`.
+        eprintln!("{metric}: paired half-width / independent = {:.2}", pair / unpaired);
         assert!(
             pair / unpaired < 0.8,
             "{metric}: paired half-width {pair} against {unpaired} on independent streams"

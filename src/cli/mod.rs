@@ -374,6 +374,7 @@ fn calibrate(args: args::CalibrateArgs) -> Result<(), Failure> {
 }
 
 fn optimize(args: args::OptimizeArgs) -> Result<(), Failure> {
+    let shown = args.file.display().to_string();
     let request = study::optimize::OptimizeRequest {
         file: args.file,
         out: args.output.out,
@@ -383,7 +384,22 @@ fn optimize(args: args::OptimizeArgs) -> Result<(), Failure> {
         bom: args.excel.bom(),
     };
     catch_ctrl_c();
-    let o = study::optimize::optimize(&request, &Terminal::new(), &CANCEL)?;
+    let o = match study::optimize::optimize(&request, &Terminal::new(), &CANCEL) {
+        Err(Error::Cancelled {
+            dir: Some(dir),
+            kept,
+            what,
+        }) => {
+            let resume = format!("feidi optimize {shown} --out {} --resume", dir.display());
+            let e = Error::Cancelled {
+                dir: Some(dir),
+                kept,
+                what,
+            };
+            return Err(Failure::Interrupted(format!("{e}; continue with `{resume}`")));
+        }
+        other => other?,
+    };
     let lang = args.language.lang;
     let names = std::fs::read_to_string(&o.scenario).map_or_else(
         |_| crate::plot::names::Names::default(),

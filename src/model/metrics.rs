@@ -1088,6 +1088,13 @@ pub const MARGINAL_OUTLAY: &str = "cost_yuan";
 /// more real landing.
 pub const MARGINAL_BENEFIT: &str = "landed_home_real";
 
+/// Positions in `names` of [`MARGINAL_OUTLAY`] and [`MARGINAL_BENEFIT`], when both are
+/// there: the pair whose paired differences give the marginal cost of a real landing.
+pub fn marginal_indices(names: &[MetricInfo]) -> Option<(usize, usize)> {
+    let position = |name: &str| names.iter().position(|m| m.name == name);
+    position(MARGINAL_OUTLAY).zip(position(MARGINAL_BENEFIT))
+}
+
 /// Name of the social investors among the parties of the per-party totals.
 pub const SOCIAL_CAPITAL: &str = "social_capital";
 

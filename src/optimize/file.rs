@@ -477,7 +477,7 @@ fn finite(v: &Value<'_, '_>, what: &str) -> Read<f64> {
     let x = v.number()?;
     if !x.is_finite() || x.abs() > 1e15 {
         v.fail(
-            &format!("{what} (a finite number of at most 1e15 in size)"),
+            &format!("{what} (a finite number of at most 1,000,000,000,000,000 in size)"),
             &format!("{x}"),
             None,
         );
@@ -739,6 +739,18 @@ fn read_selection(root: &Table<'_, '_>, objectives: usize) -> Read<Selection> {
         "a number of first-stage replications",
     );
     let cap = or("cap", 5_000, 10, MAX_REPLICATIONS, "a most replications per finalist");
+    if let (Some(first), Some(most), Some(t)) = (first_stage, cap, &table) {
+        if most < first {
+            if let Some(v) = t.get("cap") {
+                v.fail(
+                    &format!("a cap of at least the first stage's {first} replications"),
+                    &most.to_string(),
+                    None,
+                );
+            }
+            return None;
+        }
+    }
     let compare_replications = or(
         "compare_replications",
         256,

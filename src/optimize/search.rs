@@ -161,7 +161,11 @@ pub fn generation(
             if out.len() == n {
                 break;
             }
-            out.push(columns.iter().map(|c| c[i]).collect());
+            let row: Vec<f64> = columns.iter().map(|c| c[i]).collect();
+            // The start is already there: a row that repeats it would waste a slot.
+            if !out.contains(&row) {
+                out.push(row);
+            }
         }
         return out;
     }

@@ -34,9 +34,11 @@ pub struct MarginalCost {
     pub ci_low: Option<f64>,
     /// Upper end.
     pub ci_high: Option<f64>,
-    /// How to read it: `cost_per_extra_landing` (a lands more and costs more, or fewer
-    /// and less), `a_dominates` (more landings for less outlay), `b_dominates`, or
-    /// `landings_do_not_differ` (the landings' interval holds zero: no marginal cost).
+    /// How to read it: `cost_per_extra_landing` (a lands more for more outlay),
+    /// `saving_per_landing_given_up` (a lands fewer for less outlay), `a_dominates`
+    /// (more landings for measurably less outlay), `b_dominates`, `outlay_does_not_differ`
+    /// (the landings differ, the outlay not measurably), `landings_do_not_differ` (the
+    /// landings' interval holds zero: no marginal cost), or `undefined` (too few pairs).
     pub reading: String,
 }
 
@@ -48,17 +50,26 @@ impl MarginalCost {
     /// The marginal cost of `a` against `b` from the moments of their paired
     /// (outlay, real landings) differences, at `confidence`.
     pub fn new(a: &str, b: &str, moments: &RatioMoments, confidence: f64) -> MarginalCost {
-        let ((outlay, _), (benefit, benefit_half)) = moments.means(confidence);
+        let ((outlay, outlay_half), (benefit, benefit_half)) = moments.means(confidence);
         let ratio = moments.ratio(confidence);
         let landings_differ = benefit_half.is_finite() && benefit.abs() > benefit_half;
-        let reading = if !landings_differ {
+        // Ahead on both counts only when the outlay's interval is on the right side too.
+        let outlay_lower = outlay + outlay_half < 0.0;
+        let outlay_higher = outlay - outlay_half > 0.0;
+        let reading = if !outlay.is_finite() || !benefit.is_finite() || !benefit_half.is_finite() {
+            "undefined"
+        } else if !landings_differ {
             "landings_do_not_differ"
-        } else if outlay * benefit >= 0.0 {
+        } else if benefit > 0.0 && outlay >= 0.0 {
             "cost_per_extra_landing"
-        } else if benefit > 0.0 {
+        } else if benefit < 0.0 && outlay <= 0.0 {
+            "saving_per_landing_given_up"
+        } else if benefit > 0.0 && outlay_lower {
             "a_dominates"
-        } else {
+        } else if benefit < 0.0 && outlay_higher {
             "b_dominates"
+        } else {
+            "outlay_does_not_differ"
         };
         MarginalCost {
             a: a.to_string(),
@@ -114,6 +125,30 @@ impl MarginalCost {
                     money(self.yuan_per_extra)
                 )
             }
+            ("saving_per_landing_given_up", Lang::En) => format!(
+                "{a} against {b}: {} real landings and {} of home outlay fewer; each real landing given up saves {}.",
+                landings(self.extra_benefit.map(f64::abs)),
+                money(self.extra_outlay.map(f64::abs)),
+                money(self.yuan_per_extra)
+            ),
+            ("saving_per_landing_given_up", Lang::Zh) => format!(
+                "{a}相对{b}：实际落地少 {} 个，本地财政支出少 {}；每少一个实际落地项目，节省 {}。",
+                landings(self.extra_benefit.map(f64::abs)),
+                money(self.extra_outlay.map(f64::abs)),
+                money(self.yuan_per_extra)
+            ),
+            ("outlay_does_not_differ", Lang::En) => format!(
+                "{a} against {b}: {} real landings more, and the home outlay does not differ measurably (mean {}).",
+                landings(self.extra_benefit),
+                money(self.extra_outlay)
+            ),
+            ("outlay_does_not_differ", Lang::Zh) => format!(
+                "{a}相对{b}：实际落地多 {} 个，本地财政支出没有可测的差别（均值 {}）。",
+                landings(self.extra_benefit),
+                money(self.extra_outlay)
+            ),
+            ("undefined", Lang::En) => format!("{a} against {b}: too few replications to compare outlay and landings."),
+            ("undefined", Lang::Zh) => format!("{a}相对{b}：模拟次数太少，无法比较支出与落地数。"),
             ("a_dominates", Lang::En) => format!(
                 "{a} lands {} more real projects than {b} for {} less home outlay: it is better on both counts.",
                 landings(self.extra_benefit),
@@ -170,7 +205,8 @@ mod tests {
         };
         let read = |cost, landings| MarginalCost::new("a", "b", &moments(&noisy(cost, landings)), 0.95).reading;
         assert_eq!(read(3e6, 2.0), "cost_per_extra_landing");
-        assert_eq!(read(-3e6, -2.0), "cost_per_extra_landing");
+        assert_eq!(read(-3e6, -2.0), "saving_per_landing_given_up");
+        assert_eq!(read(-1e4, 2.0), "outlay_does_not_differ");
         assert_eq!(read(-3e6, 2.0), "a_dominates");
         assert_eq!(read(3e6, -2.0), "b_dominates");
         assert_eq!(read(3e6, 0.0), "landings_do_not_differ");

@@ -95,6 +95,9 @@ impl EvaluationRecord {
 /// `generations/NNNN.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GenerationCheckpoint {
+    /// feidi version that wrote it (a resume refuses another version's generations).
+    #[serde(default)]
+    pub feidi_version: String,
     /// SHA-256 of the optimization file (a resume refuses a changed file).
     pub optimization_sha256: String,
     /// SHA-256 of the base scenario file.
@@ -265,16 +268,15 @@ impl OptimizeFile {
         let setting = |i: usize, v: &str| {
             let l = &self.levers[i];
             // A whole lever value in yuan reads better in 万元 / million yuan.
-            let shown = match v.parse::<f64>() {
+            let people = |text: &str| match text.parse::<f64>() {
                 Ok(x) if l.path.ends_with("_yuan") => quantity(x, "yuan", lang),
+                // A whole-number lever reads "154", not "154.0".
+                Ok(x) if l.kind == "integer" || x.fract() == 0.0 => (x.round() as i64).to_string(),
                 Ok(x) => number(x),
-                Err(_) => v.to_string(),
+                Err(_) => text.to_string(),
             };
-            let base = l.base.as_deref().map(|b| match b.parse::<f64>() {
-                Ok(x) if l.path.ends_with("_yuan") => quantity(x, "yuan", lang),
-                Ok(x) => number(x),
-                Err(_) => b.to_string(),
-            });
+            let shown = people(v);
+            let base = l.base.as_deref().map(people);
             match (base, zh) {
                 (Some(b), false) => format!("  {}: {shown} (now {b})\n", lever(&l.path)),
                 (Some(b), true) => format!("  {}：{shown}（现为 {b}）\n", lever(&l.path)),
@@ -367,10 +369,10 @@ impl OptimizeFile {
                 "{}",
                 match (sel.guaranteed, zh) {
                     (true, false) => format!(
-                        "Guarantee: among the {finalists} best settings of the search, re-run on fresh replications (Kim–Nelson), this one is the best, or within {delta} of the best, with probability at least {confidence} %."
+                        "Guarantee: among the {finalists} best settings of the search, re-run on fresh replications (Kim–Nelson), if the best of them is ahead of the others by at least {delta}, this is it with probability at least {confidence} % (settings closer than {delta} count as equally good)."
                     ),
                     (true, true) => format!(
-                        "统计保证：在搜索得到的 {finalists} 个最优方案中（以新的模拟重新比较，Kim–Nelson 方法），该方案为最优、或与最优相差不超过{delta}的概率不低于 {confidence}%。"
+                        "统计保证：在搜索得到的 {finalists} 个最优方案中（以新的模拟重新比较，Kim–Nelson 方法），若其中最优者领先其余方案至少{delta}，则该方案即为最优者的概率不低于 {confidence}%（相差不足{delta}的方案视为同样好）。"
                     ),
                     (false, false) => format!(
                         "No guarantee: the selection among the {finalists} best settings reached its cap of replications before it could tell them apart by {delta}; this one has the best mean."

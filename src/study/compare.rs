@@ -140,8 +140,7 @@ pub fn compare(request: &CompareRequest, progress: &dyn Progress, cancel: &Cance
         .iter()
         .map(|l| Prepared::new(&l.scenario).observing_controls(observe))
         .collect();
-    let position = |name: &str| compared.iter().position(|m| m.name == name);
-    let marginal = position(metrics::MARGINAL_OUTLAY).zip(position(metrics::MARGINAL_BENEFIT));
+    let marginal = metrics::marginal_indices(&compared);
     let alternatives: Vec<Alternative<'_>> = prepared
         .iter()
         .zip(&indices)

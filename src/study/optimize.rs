@@ -127,6 +127,10 @@ pub fn optimize(request: &OptimizeRequest, progress: &dyn Progress, cancel: &Can
     let mut first_generation = 0;
     if request.resume {
         (records, first_generation) = resumed(&out, &file_sha, &base_sha, progress)?;
+    } else if request.force {
+        // A killed optimization leaves generations but no result file: --force starts
+        // it over all the same.
+        let _ = std::fs::remove_dir_all(out.join(GENERATIONS));
     }
     std::fs::create_dir_all(out.join(GENERATIONS))
         .map_err(|e| Error::Failed(format!("cannot create {}: {e}", out.join(GENERATIONS).display())))?;
@@ -163,11 +167,13 @@ pub fn optimize(request: &OptimizeRequest, progress: &dyn Progress, cancel: &Can
         let fresh: Vec<EvaluationRecord> = pool.install(|| {
             candidates
                 .par_iter()
-                .map(|levers| evaluate(&loaded, g, levers, &tracked, &tracked_index))
+                .enumerate()
+                .map(|(k, levers)| evaluate(&loaded, &out, (g, k), levers, &tracked, &tracked_index))
                 .collect::<Result<_, Error>>()
         })?;
         evaluated += fresh.len();
         let checkpoint = GenerationCheckpoint {
+            feidi_version: env!("CARGO_PKG_VERSION").to_string(),
             optimization_sha256: file_sha.clone(),
             scenario_sha256: base_sha.clone(),
             generation: g,
@@ -222,7 +228,12 @@ pub fn optimize(request: &OptimizeRequest, progress: &dyn Progress, cancel: &Can
             .next()
             .unwrap_or_default();
         // One entry per distinct setting, ordered by the first objective.
-        front.dedup_by(|a, b| history[*a].levers == history[*b].levers);
+        let mut seen: Vec<&[f64]> = Vec::new();
+        front.retain(|&i| {
+            let fresh = !seen.contains(&history[i].levers.as_slice());
+            seen.push(&history[i].levers);
+            fresh
+        });
         front.sort_by(|&a, &b| history[b].objectives[0].total_cmp(&history[a].objectives[0]));
         file.pareto_front = front;
     } else {
@@ -255,16 +266,38 @@ pub fn optimize(request: &OptimizeRequest, progress: &dyn Progress, cancel: &Can
             crate::results::format::number(o.selection.delta),
             o.selection.alpha
         ));
-        let selection = select(
-            &loaded,
-            &pool,
-            &file.evaluations,
-            &finalists,
-            index_of(&o.objectives[0].metric),
-        )?;
+        let selection = if finalists.len() < 2 {
+            // Nothing to choose among: the one setting is recommended without a guarantee.
+            let mean = file.evaluations[finalists[0]]
+                .mean(&o.objectives[0].metric)
+                .unwrap_or(0.0);
+            SelectionRecord {
+                procedure: "none: one distinct setting met the constraints".to_string(),
+                finalists: finalists.clone(),
+                delta: o.selection.delta,
+                alpha: o.selection.alpha,
+                first_stage: 0,
+                means: vec![mean],
+                replications: vec![0],
+                eliminated_after: vec![None],
+                chosen: 0,
+                guaranteed: false,
+            }
+        } else {
+            select(
+                &loaded,
+                &out,
+                &pool,
+                &file.evaluations,
+                &finalists,
+                index_of(&o.objectives[0].metric),
+                cancel,
+            )?
+        };
         let chosen = finalists[selection.chosen];
         file.selection = Some(selection);
-        let (recommended, against) = against_base(&loaded, &pool, &file.evaluations[chosen], chosen, &names)?;
+        let (recommended, against) =
+            against_base(&loaded, &out, &pool, &file.evaluations[chosen], chosen, &names, cancel)?;
         file.recommended = Some(recommended);
         file.against_base = Some(against);
     }
@@ -320,9 +353,13 @@ fn resumed(
         }
         let checkpoint: GenerationCheckpoint = crate::results::file::read_json(&path)
             .map_err(|e| Error::Failed(format!("{e}; start again with --force")))?;
-        if checkpoint.optimization_sha256 != file_sha || checkpoint.scenario_sha256 != base_sha {
+        if checkpoint.optimization_sha256 != file_sha
+            || checkpoint.scenario_sha256 != base_sha
+            || checkpoint.generation != generation
+            || checkpoint.feidi_version != env!("CARGO_PKG_VERSION")
+        {
             return Err(Error::Input(format!(
-                "{} was written for another version of the optimization file or its base scenario; start again with --force",
+                "{} was written for another version of the optimization file, its base scenario or feidi, or is out of place; start again with --force",
                 path.display()
             )));
         }
@@ -366,7 +403,8 @@ fn shown(o: &Optimization, levers: &[f64]) -> Vec<String> {
 /// Evaluates one candidate on the search's streams.
 fn evaluate(
     loaded: &Loaded,
-    generation: usize,
+    out: &Path,
+    (generation, index): (usize, usize),
     levers: &[f64],
     tracked: &[String],
     tracked_index: &[usize],
@@ -395,9 +433,33 @@ fn evaluate(
         replications: o.replications,
     };
     let rule = runner::Precision::default().with_variance_reduction(method);
-    let (results, _) =
-        runner::run_serial(&prepared, settings, &rule).map_err(|failure| replication_error(loaded, failure))?;
+    let (results, _) = runner::run_serial(&prepared, settings, &rule).map_err(|failure| {
+        replication_error(
+            failure,
+            replay_file(loaded, out, &format!("{generation:04}-{index:03}"), levers),
+        )
+    })?;
     let names = metrics::totals_for(&scenario);
+    // An objective undefined in some replications (a ratio with nothing below it) would
+    // rank settings on a part of their replications: refused at once, not after the
+    // search.
+    for (k, objective) in o.objectives.iter().enumerate() {
+        let i = names
+            .iter()
+            .position(|m| m.name == objective.metric)
+            .expect("checked against the base");
+        let defined = results.totals[i].summary(CONFIDENCE).n;
+        if defined < results.replications {
+            return Err(Error::Input(format!(
+                "objective[{k}].metric: \"{}\" ({}) is undefined in {} of the {} replications of the setting {}; choose an objective defined in every replication",
+                objective.metric,
+                names[i].description,
+                results.replications - defined,
+                results.replications,
+                shown(o, levers).join(", ")
+            )));
+        }
+    }
     let metrics: Vec<Estimate> = tracked
         .iter()
         .zip(tracked_index)
@@ -433,11 +495,31 @@ fn evaluate(
     })
 }
 
-fn replication_error(loaded: &Loaded, failure: runner::ReplicationFailure) -> Error {
+fn replication_error(failure: runner::ReplicationFailure, scenario: PathBuf) -> Error {
     Error::Replication {
         failure,
-        scenario: loaded.optimization.scenario.clone(),
+        scenario,
         design_point: None,
+    }
+}
+
+/// Writes the scenario of the setting `levers` to `failed-points/NAME.toml`, so that a
+/// failing replication of it can be run alone; gives its path (the base scenario's when
+/// it cannot be written).
+fn replay_file(loaded: &Loaded, out: &Path, name: &str, levers: &[f64]) -> PathBuf {
+    let o = &loaded.optimization;
+    let path = out.join("failed-points").join(format!("{name}.toml"));
+    let text = crate::scenario::overridden(&loaded.base, o.overrides(levers))
+        .ok()
+        .and_then(|table| toml::to_string(&table).ok());
+    match text {
+        Some(text)
+            if std::fs::create_dir_all(out.join("failed-points")).is_ok()
+                && write_atomic(&path, text.as_bytes()).is_ok() =>
+        {
+            path
+        }
+        _ => o.scenario.clone(),
     }
 }
 
@@ -452,10 +534,12 @@ fn scenario_of(loaded: &Loaded, record: &EvaluationRecord) -> Result<Scenario, E
 /// Kim–Nelson among the finalists on fresh replications.
 fn select(
     loaded: &Loaded,
+    out: &Path,
     pool: &rayon::ThreadPool,
     records: &[EvaluationRecord],
     finalists: &[usize],
     objective: usize,
+    cancel: &Cancel,
 ) -> Result<SelectionRecord, Error> {
     let o = &loaded.optimization;
     let goal = o.objectives[0].goal;
@@ -472,6 +556,13 @@ fn select(
         batch: SELECTION_BATCH,
     };
     let mut observe = |which: &[usize], from: u64, to: u64| -> Result<Vec<Vec<f64>>, Error> {
+        if cancel.is_cancelled() {
+            return Err(Error::Cancelled {
+                dir: Some(out.to_path_buf()),
+                kept: o.generations,
+                what: super::Kept::Generations,
+            });
+        }
         pool.install(|| {
             which
                 .par_iter()
@@ -483,8 +574,10 @@ fn select(
                                 point: SELECTION_STREAMS,
                                 replication,
                             };
-                            let outcome =
-                                runner::run_one(&prepared[k], key).map_err(|f| replication_error(loaded, f))?;
+                            let outcome = runner::run_one(&prepared[k], key).map_err(|f| {
+                                let name = format!("finalist-{}", finalists[k]);
+                                replication_error(f, replay_file(loaded, out, &name, &records[finalists[k]].coordinates))
+                            })?;
                             let x = outcome.totals[objective];
                             if x.is_nan() {
                                 return Err(Error::Input(format!(
@@ -517,10 +610,12 @@ fn select(
 /// The recommended setting against the base scenario on common random numbers.
 fn against_base(
     loaded: &Loaded,
+    out: &Path,
     pool: &rayon::ThreadPool,
     record: &EvaluationRecord,
     evaluation: usize,
     names: &[metrics::MetricInfo],
+    cancel: &Cancel,
 ) -> Result<(Recommended, AgainstBase), Error> {
     let o = &loaded.optimization;
     let chosen = scenario_of(loaded, record)?;
@@ -558,15 +653,22 @@ fn against_base(
             marginal,
         },
     ];
-    let (comparison, _) = runner::run_compare(
+    let (comparison, stop) = runner::run_compare(
         pool,
         &alternatives,
         o.seed,
         o.selection.compare_replications,
         &runner::Precision::default(),
-        &|_| true,
+        &|_| !cancel.is_cancelled(),
     )
-    .map_err(|f| replication_error(loaded, f))?;
+    .map_err(|f| replication_error(f, replay_file(loaded, out, "recommended", &record.coordinates)))?;
+    if stop == runner::Stop::Cancelled {
+        return Err(Error::Cancelled {
+            dir: Some(out.to_path_buf()),
+            kept: o.generations,
+            what: super::Kept::Generations,
+        });
+    }
     let estimate = |alternative: usize, k: usize| {
         let s = comparison.alternatives[alternative].summary(alternatives[alternative].metrics[k], CONFIDENCE);
         (finite(s.mean), finite(s.ci_low), finite(s.ci_high))

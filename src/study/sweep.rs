@@ -434,6 +434,11 @@ fn baseline(
         sweep.points[b].label, sweep.replications
     ));
     let scenario = point_scenario(&loaded.base, sweep, &loaded.path, b).map_err(Error::Input)?;
+    if metrics::totals_for(&scenario) != metric_names {
+        return Err(Error::Input(format!(
+            "the baseline point {b} reports other metrics than point 0 (a tax party differs?); its points cannot be paired with it"
+        )));
+    }
     let prepared = Prepared::new(&scenario);
     let totals =
         runner::baseline_totals(pool, &prepared, point_settings(sweep, b)).map_err(|failure| Error::Replication {
@@ -441,10 +446,9 @@ fn baseline(
             scenario: sweep.scenario.clone(),
             design_point: Some(b),
         })?;
-    let position = |name: &str| metric_names.iter().position(|m| m.name == name);
     Ok(Some(Baseline {
         totals,
-        marginal: position(metrics::MARGINAL_OUTLAY).zip(position(metrics::MARGINAL_BENEFIT)),
+        marginal: metrics::marginal_indices(metric_names),
     }))
 }
 

@@ -445,6 +445,14 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
     };
     let baseline = match baseline {
         None => 0,
+        Some(v) if !common_random_numbers => {
+            v.fail(
+                "no `baseline` when `common_random_numbers = false` (points on their own streams are not paired)",
+                "a baseline",
+                None,
+            );
+            return None;
+        }
         Some(v) if v.is_string() => {
             let name = v.string()?;
             match points.iter().position(|p| p.label == name) {
