@@ -186,8 +186,19 @@ fn an_optimization_gives_the_same_bytes_on_any_thread_count_and_after_a_resume()
     assert!(String::from_utf8_lossy(&changed.stderr).contains("another version"));
     // --force starts the changed file over (old generations and all), and a kill of that
     // run resumes on its own generations.
-    ok(&feidi(&["optimize", file.to_str().unwrap(), "--out", two.to_str().unwrap(), "--force"]));
-    for name in ["generations/0002.json", "optimize.json", "evaluations.csv", "manifest.json"] {
+    ok(&feidi(&[
+        "optimize",
+        file.to_str().unwrap(),
+        "--out",
+        two.to_str().unwrap(),
+        "--force",
+    ]));
+    for name in [
+        "generations/0002.json",
+        "optimize.json",
+        "evaluations.csv",
+        "manifest.json",
+    ] {
         std::fs::remove_file(two.join(name)).unwrap();
     }
     run(&two, "2", &["--resume"]);

@@ -144,30 +144,17 @@ pub struct Loaded {
     pub metrics: Vec<usize>,
 }
 
-fn unreadable(shown: &str, what: &str, e: std::io::Error) -> Diagnostics {
-    Diagnostics(vec![Diagnostic {
-        file: shown.to_string(),
-        line: 0,
-        column: 0,
-        path: String::new(),
-        expected: format!("a readable {what}"),
-        found: format!("an error opening it: {e}"),
-        hint: None,
-        snippet: None,
-    }])
-}
-
 impl Calibration {
     /// Reads a calibration file and its base scenario and checks them together.
     pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| unreadable(&shown, "calibration file", e))?;
+        let bytes = std::fs::read(path).map_err(|e| crate::input::unreadable(&shown, "calibration file", e))?;
         let text = crate::input::decode(&shown, &bytes)?;
         let folder = path.parent().unwrap_or(Path::new("."));
         let calibration = Calibration::from_toml(&shown, text, folder)?;
         let base_shown = calibration.scenario.display().to_string();
-        let base_bytes =
-            std::fs::read(&calibration.scenario).map_err(|e| unreadable(&base_shown, "scenario file", e))?;
+        let base_bytes = std::fs::read(&calibration.scenario)
+            .map_err(|e| crate::input::unreadable(&base_shown, "scenario file", e))?;
         let base_text = crate::input::decode(&base_shown, &base_bytes)?;
         let (scenario, base, metrics) = calibration.against(&shown, text, &base_shown, base_text)?;
         Ok(Loaded {
@@ -198,18 +185,7 @@ impl Calibration {
         base_text: &str,
     ) -> Result<(Scenario, toml::Table, Vec<usize>), Diagnostics> {
         let scenario = Scenario::from_toml(base_name, base_text)?;
-        let base: toml::Table = toml::from_str(base_text).map_err(|e| {
-            Diagnostics(vec![Diagnostic {
-                file: base_name.to_string(),
-                line: 0,
-                column: 0,
-                path: String::new(),
-                expected: "valid TOML".to_string(),
-                found: format!("a syntax error: {}", e.message()),
-                hint: None,
-                snippet: None,
-            }])
-        })?;
+        let base = crate::input::toml_table(base_name, base_text)?;
         let doc = Document::parse(file, text)?;
         let (scenario, base) = match &self.horizon {
             None => (scenario, base),

@@ -11,6 +11,38 @@ pub use diagnostic::{edit_distance, nearest, Diagnostic, Diagnostics, LineIndex}
 pub use name::{check_plain_name, MAX_NAME_CHARS, PLAIN_NAME};
 pub use reader::{Dimension, Document, Read, Table, Value};
 
+/// The error for an input file that cannot be opened: `what` says what it should be
+/// ("scenario file", "calibration file").
+pub fn unreadable(file: &str, what: &str, e: std::io::Error) -> Diagnostics {
+    Diagnostics(vec![Diagnostic {
+        file: file.to_string(),
+        line: 0,
+        column: 0,
+        path: String::new(),
+        expected: format!("a readable {what}"),
+        found: format!("an error opening it: {e}"),
+        hint: None,
+        snippet: None,
+    }])
+}
+
+/// A base scenario's text as a TOML table to set key paths in (the scenario reader
+/// validates it; this fails only on a syntax error that reader reports first).
+pub fn toml_table(file: &str, text: &str) -> Result<toml::Table, Diagnostics> {
+    toml::from_str(text).map_err(|e: toml::de::Error| {
+        Diagnostics(vec![Diagnostic {
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+            expected: "valid TOML".to_string(),
+            found: format!("a syntax error: {}", e.message()),
+            hint: None,
+            snippet: None,
+        }])
+    })
+}
+
 /// Checks that input bytes are UTF-8, locating the first bad byte if not.
 pub fn decode<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Diagnostics> {
     std::str::from_utf8(bytes).map_err(|e| {

@@ -32,7 +32,7 @@
 //! ```
 
 use super::search::Domain;
-use crate::input::{Diagnostic, Diagnostics};
+use crate::input::Diagnostics;
 use crate::input::{Document, Read, Table, Value};
 use crate::model::metrics;
 use crate::scenario::{apply, lookup, with_overrides, KeyPath, OverrideError, Scenario};
@@ -273,30 +273,17 @@ pub struct Loaded {
     pub start: Option<Vec<f64>>,
 }
 
-fn unreadable(shown: &str, what: &str, e: std::io::Error) -> Diagnostics {
-    Diagnostics(vec![Diagnostic {
-        file: shown.to_string(),
-        line: 0,
-        column: 0,
-        path: String::new(),
-        expected: format!("a readable {what}"),
-        found: format!("an error opening it: {e}"),
-        hint: None,
-        snippet: None,
-    }])
-}
-
 impl Optimization {
     /// Reads an optimization file and its base scenario and checks them together.
     pub fn load(path: &Path) -> Result<Loaded, Diagnostics> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| unreadable(&shown, "optimization file", e))?;
+        let bytes = std::fs::read(path).map_err(|e| crate::input::unreadable(&shown, "optimization file", e))?;
         let text = crate::input::decode(&shown, &bytes)?;
         let folder = path.parent().unwrap_or(Path::new("."));
         let optimization = Optimization::from_toml(&shown, text, folder)?;
         let base_shown = optimization.scenario.display().to_string();
-        let base_bytes =
-            std::fs::read(&optimization.scenario).map_err(|e| unreadable(&base_shown, "scenario file", e))?;
+        let base_bytes = std::fs::read(&optimization.scenario)
+            .map_err(|e| crate::input::unreadable(&base_shown, "scenario file", e))?;
         let base_text = crate::input::decode(&base_shown, &base_bytes)?;
         let (scenario, base) = optimization.against(&shown, text, &base_shown, base_text)?;
         let start = optimization
@@ -331,18 +318,7 @@ impl Optimization {
         base_text: &str,
     ) -> Result<(Scenario, toml::Table), Diagnostics> {
         let scenario = Scenario::from_toml(base_name, base_text)?;
-        let base: toml::Table = toml::from_str(base_text).map_err(|e| {
-            Diagnostics(vec![Diagnostic {
-                file: base_name.to_string(),
-                line: 0,
-                column: 0,
-                path: String::new(),
-                expected: "valid TOML".to_string(),
-                found: format!("a syntax error: {}", e.message()),
-                hint: None,
-                snippet: None,
-            }])
-        })?;
+        let base = crate::input::toml_table(base_name, base_text)?;
         let doc = Document::parse(file, text)?;
         let names: Vec<String> = metrics::totals_for(&scenario).into_iter().map(|m| m.name).collect();
         let check_metric = |metric: &str, span: &Range<usize>, path: String| {
