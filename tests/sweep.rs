@@ -539,3 +539,45 @@ fn a_sweep_with_control_variates_estimates_points_as_a_run_does() {
         }
     }
 }
+
+/// A paired sweep's report gives each point's outlay per extra real landing against
+/// the baseline point, in the planner's money unit, in both languages; the baseline's
+/// own row says it is the baseline.
+#[test]
+fn a_paired_sweep_report_shows_the_marginal_cost_against_the_baseline() {
+    let file = example_sweep(
+        "dazu-seats-subsidy.toml",
+        "marginal-report",
+        &[
+            ("replications = 200", "replications = 64"),
+            ("values = [60, 110, 200]", "values = [110]"),
+        ],
+    );
+    let out = temp_path("marginal-report-out");
+    run_ok(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    for (lang, file, heading, baseline) in [
+        (
+            "en",
+            "report.html",
+            "Outlay per extra real landing against the baseline (million yuan)",
+            ">baseline<",
+        ),
+        (
+            "zh",
+            "report.zh.html",
+            "相对基准每多一个实际落地的支出 (万元)",
+            ">基准<",
+        ),
+    ] {
+        run_ok(&["report", out.to_str().unwrap(), "--lang", lang]);
+        let html = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(html.contains(heading), "{lang}: no marginal column");
+        assert!(html.contains(baseline), "{lang}: the baseline row is not named");
+    }
+}

@@ -108,6 +108,8 @@ words! {
     PosteriorSheet,
     OwnResults,
     MarginalTitle,
+    MarginalColumn,
+    MarginalBaseline,
     LeversSwept,
     MethodOat,
     MethodMorris,
@@ -224,6 +226,14 @@ impl Word {
             MarginalTitle => (
                 "Marginal cost of a real landing (paired differences)",
                 "每多一个实际落地项目的边际成本（配对差值）",
+            ),
+            MarginalColumn => (
+                "Outlay per extra real landing against the baseline",
+                "相对基准每多一个实际落地的支出",
+            ),
+            MarginalBaseline => (
+                "Every point ran on the same replications as the baseline point (common random numbers); the last column is the paired difference in home outlay over the paired difference in real landings, with its 95 % interval.",
+                "所有设计点与基准点使用同样的模拟（共同随机数）；最后一列为飞出地投入的配对差值除以实际落地数的配对差值，括号内为95%置信区间。",
             ),
             LeversSwept => ("Levers varied and their values", "扫描的政策变量及取值"),
             MethodOat => ("one lever at a time", "单因素敏感性分析"),

@@ -385,6 +385,18 @@ fn points_table(h: &mut Html, sweep: &crate::plot::results::SweepResults, names:
             scale
         })
         .collect();
+    // A paired sweep's marginal cost against its baseline point, in its own money scale.
+    let marginal = t.column("marginal_cost_per_real_landing_yuan").map(|c| {
+        let largest = t
+            .numbers(c)
+            .iter()
+            .filter(|x| x.is_finite())
+            .fold(0.0, |a: f64, x| a.max(x.abs()));
+        let (scale, unit) = crate::results::format::money_column("yuan", lang, largest);
+        header.push(format!("{} ({unit})", Word::MarginalColumn.get(lang)));
+        h.raw(&format!("<p>{}</p>\n", escape(Word::MarginalBaseline.get(lang))));
+        (c, scale)
+    });
     // A large design (a Latin hypercube, a Sobol sample) lists its best points by the
     // first key metric, best first; a small one every point in design order.
     let mut order: Vec<usize> = (0..t.rows.len()).collect();
@@ -439,11 +451,45 @@ fn points_table(h: &mut Html, sweep: &crate::plot::results::SweepResults, names:
                     number(value("ci_high"))
                 ));
             }
+            if let Some((c, scale)) = marginal {
+                row.push(marginal_cell(t, r, c, scale, lang));
+            }
             row
         })
         .collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     h.table("points-table", &header, &rows);
+}
+
+/// A point's marginal cost against the baseline for the points table: the figure and
+/// its interval, or what the paired differences say instead.
+fn marginal_cell(t: &crate::results::points::PointsTable, r: usize, c: usize, scale: f64, lang: Lang) -> String {
+    let reading = t.column("marginal_reading").map_or("", |k| t.rows[r][k].as_str());
+    // The baseline itself (or a point identical to it) differs from it by exactly zero.
+    let zero = |name: &str| t.column(name).is_some_and(|k| t.number(r, k) == 0.0);
+    if zero("landed_home_real.diff_ci_low") && zero("landed_home_real.diff_ci_high") {
+        return Word::Baseline.get(lang).into();
+    }
+    let value = |k: Option<usize>| k.and_then(|k| Some(t.number(r, k) / scale).filter(|x| x.is_finite()));
+    match reading {
+        "cost_per_extra_landing" => format!(
+            "{} ({} – {})",
+            number(value(Some(c))),
+            number(value(t.column("marginal_cost_ci_low"))),
+            number(value(t.column("marginal_cost_ci_high")))
+        ),
+        "saving_per_landing_given_up" => match lang {
+            Lang::En => format!("saves {} per landing given up", number(value(Some(c)))),
+            Lang::Zh => format!("每少一个落地节省 {}", number(value(Some(c)))),
+        },
+        "a_dominates" => lang.pick("more landings for less outlay", "落地更多且支出更少").into(),
+        "b_dominates" => lang.pick("fewer landings for more outlay", "落地更少且支出更多").into(),
+        "outlay_does_not_differ" => lang.pick("outlay not measurably different", "支出无可测差别").into(),
+        "landings_do_not_differ" => lang
+            .pick("landings not measurably different", "落地数无可测差别")
+            .into(),
+        _ => "—".into(),
+    }
 }
 
 /// A figure for a table: "—" when undefined.
