@@ -49,6 +49,7 @@ pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
         ResultKind::Sweep => Word::Sweep,
         ResultKind::Compare => Word::Compare,
         ResultKind::Calibration => Word::Calibration,
+        ResultKind::Optimization => Word::Optimization,
     };
     h.raw(&format!(
         "<header><h1>{}</h1><p class=\"kind\">{} · feidi</p><p class=\"provenance\">{}</p></header>\n",
