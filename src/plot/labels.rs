@@ -149,6 +149,7 @@ words! {
     BaseCol,
     Yes,
     No,
+    OwnResultsOne,
 }
 
 impl Word {
@@ -307,6 +308,7 @@ impl Word {
             BaseCol => ("as it is", "现方案"),
             Yes => ("yes", "是"),
             No => ("no", "否"),
+            OwnResultsOne => ("Its results (mean and 95 % CI)", "推荐方案结果（均值及95%置信区间）"),
         };
         lang.pick(en, zh)
     }

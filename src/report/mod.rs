@@ -5,6 +5,7 @@
 //! ([`crate::workbook`]) is written beside it.
 
 mod html;
+mod optimize;
 
 use crate::plot::labels::{self, Lang, Word};
 use crate::plot::names::Names;
@@ -76,6 +77,9 @@ pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
     }
     if let Some(d) = &loaded.discovery {
         discovery_table(&mut h, d, names, lang);
+    }
+    if let Some(file) = &loaded.optimize {
+        optimize::optimize_tables(&mut h, file, names, lang);
     }
     h.end_section();
 
@@ -648,6 +652,8 @@ fn files_list(h: &mut Html, loaded: &Loaded) {
         "discovery.json",
         "calibration.json",
         "posterior.csv",
+        "optimize.json",
+        "evaluations.csv",
         "results.xlsx",
         "results.zh.xlsx",
     ];
