@@ -628,3 +628,134 @@ fn signed(x: f64) -> String {
         t
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::optimize::{AgainstBase, EvaluationRecord, ObjectiveRecord, PairedDifference};
+
+    fn estimate(metric: &str, unit: &str, mean: f64) -> Estimate {
+        Estimate {
+            metric: metric.into(),
+            unit: unit.into(),
+            mean: Some(mean),
+            ci_low: Some(mean - 1.0),
+            ci_high: Some(mean + 1.0),
+        }
+    }
+
+    fn file() -> OptimizeFile {
+        let evaluation = |landed: f64, cost: f64, feasible: bool| EvaluationRecord {
+            generation: 0,
+            levers: vec![],
+            coordinates: vec![],
+            metrics: vec![
+                estimate("landed_home_real", "projects", landed),
+                estimate("cost_yuan", "yuan", cost),
+            ],
+            feasible,
+            violation: 0.0,
+            refused: None,
+        };
+        OptimizeFile {
+            feidi_version: "0".into(),
+            name: "t".into(),
+            scenario_title: "T".into(),
+            seed: 1,
+            confidence: 0.95,
+            population: 3,
+            generations: 1,
+            replications: 8,
+            levers: vec![],
+            objectives: vec![ObjectiveRecord {
+                metric: "landed_home_real".into(),
+                goal: "maximize".into(),
+            }],
+            constraints: vec![crate::results::optimize::ConstraintRecord {
+                metric: "cost_yuan".into(),
+                bound: "at_most".into(),
+                value: 150e6,
+            }],
+            evaluations: vec![
+                evaluation(40.0, 100e6, true),
+                evaluation(50.0, 200e6, false),
+                evaluation(45.0, 120e6, true),
+            ],
+            pareto_front: vec![],
+            selection: None,
+            recommended: None,
+            against_base: Some(AgainstBase {
+                replications: 16,
+                differences: vec![
+                    PairedDifference {
+                        metric: "landed_home_real".into(),
+                        unit: "projects".into(),
+                        base: Some(50.0),
+                        recommended: Some(55.0),
+                        mean: Some(5.0),
+                        ci_low: Some(1.0),
+                        ci_high: Some(9.0),
+                    },
+                    PairedDifference {
+                        metric: "cost_yuan".into(),
+                        unit: "yuan".into(),
+                        base: Some(0.0),
+                        recommended: Some(1.0),
+                        mean: Some(1.0),
+                        ci_low: Some(0.5),
+                        ci_high: Some(1.5),
+                    },
+                ],
+                marginal: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn paired_differences_are_drawn_as_percent_of_the_base_with_their_interval() {
+        let chart = against_base(&file(), &Names::default(), Lang::En).unwrap();
+        let Body::HBars { bars, centre, .. } = chart.body else {
+            panic!("expected horizontal bars")
+        };
+        // A base of zero has no percentage: that metric is left out, not drawn as infinite.
+        assert_eq!(bars.len(), 1);
+        assert_eq!(bars[0].end, 10.0);
+        assert_eq!(bars[0].whisker, Some((2.0, 18.0)));
+        assert_eq!(
+            bars[0].colour, 2,
+            "more real landings, interval above zero: an improvement"
+        );
+        assert!(bars[0].note.starts_with("+10 % (+5 projects)"), "{}", bars[0].note);
+        assert_eq!(centre, Some(0.0));
+    }
+
+    #[test]
+    fn the_settings_chart_splits_settings_by_constraint_and_draws_the_budget() {
+        let chart = tradeoff(&file(), &Names::default(), Lang::Zh).unwrap();
+        let Body::Xy(xy) = chart.body else {
+            panic!("expected an xy plot")
+        };
+        let count = |mark: Mark| {
+            xy.groups
+                .iter()
+                .filter(|g| g.mark == mark)
+                .map(|g| g.points.len())
+                .sum::<usize>()
+        };
+        assert_eq!(count(Mark::Filled), 2);
+        assert_eq!(count(Mark::Hollow), 1);
+        // 150 million yuan on an axis in 亿元 (the largest cost, 2 亿元, is above 1 亿元).
+        assert_eq!(xy.guides.len(), 1);
+        assert!(xy.guides[0].vertical);
+        assert!((xy.guides[0].at - 1.5).abs() < 1e-12, "{}", xy.guides[0].at);
+        assert!(xy.x_label.ends_with("（亿元）"), "{}", xy.x_label);
+    }
+
+    #[test]
+    fn improvements_follow_the_metric_direction_and_need_the_interval_off_zero() {
+        assert_eq!(improvement("landed_home_real", Some(0.5), Some(2.0)), Some(true));
+        assert_eq!(improvement("cost_yuan", Some(0.5), Some(2.0)), Some(false));
+        assert_eq!(improvement("cost_yuan", Some(-2.0), Some(-0.5)), Some(true));
+        assert_eq!(improvement("landed_home_real", Some(-0.5), Some(2.0)), None);
+    }
+}

@@ -98,6 +98,9 @@ pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
 
     h.section("method", Word::Method.get(lang));
     h.raw(&format!("<p>{}</p>\n", escape(&method_note(loaded, lang))));
+    if let Some(file) = &loaded.optimize {
+        optimize::method_note(&mut h, file, lang);
+    }
     h.end_section();
 
     h.section("files", Word::Files.get(lang));

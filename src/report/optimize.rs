@@ -366,3 +366,29 @@ pub(super) fn optimize_tables(h: &mut Html, file: &OptimizeFile, names: &Names, 
         );
     }
 }
+
+/// How an optimization's figures were made, after the report's general method note.
+pub(super) fn method_note(h: &mut Html, file: &OptimizeFile, lang: Lang) {
+    let text = match lang {
+        Lang::En => format!(
+            "The search is evolutionary: a first generation spread over the levers' ranges, then each \
+             generation bred from the best settings so far; a setting within the constraints beats one \
+             outside them. Every setting is simulated {} times on the same random numbers, so settings \
+             differ by their levers, not by luck. The best settings are then compared again on fresh \
+             replications until one is known to be the best within the stated margin (Kim–Nelson), and the \
+             recommended setting is compared with the scenario as it is on common random numbers: the \
+             intervals of the differences are 95 % confidence intervals of the paired mean difference. \
+             In the charts, whiskers are 95 % confidence intervals of a setting's mean.",
+            file.replications
+        ),
+        Lang::Zh => format!(
+            "搜索采用进化算法：第一代方案均匀分布于各政策变量的取值范围，此后每一代由目前最好的方案交叉变异产生；\
+             满足约束的方案优先于不满足约束的方案。每个方案以相同的随机数模拟 {} 次，方案之间的差别来自政策变量而非运气。\
+             随后以新的模拟再次比较最好的几个方案，直至能在给定误差内确定最优者（Kim–Nelson 方法）；\
+             推荐方案再以共同随机数与现方案配对比较，差值区间为配对均值差的 95% 置信区间。\
+             图中误差线为各方案均值的 95% 置信区间。",
+            file.replications
+        ),
+    };
+    paragraph(h, &text);
+}
