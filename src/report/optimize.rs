@@ -154,7 +154,10 @@ pub(super) fn optimize_tables(h: &mut Html, file: &OptimizeFile, names: &Names, 
         h.table("recommended-table", &header, &rows);
 
         heading(h, Word::OwnResultsOne.get(lang));
-        let header = [Word::Metric.get(lang), Word::MeanCol.get(lang)];
+        let header = [
+            Word::Metric.get(lang),
+            lang.pick("mean (95 % CI)", "均值（95%置信区间）"),
+        ];
         let rows: Vec<Vec<String>> = r
             .metrics
             .iter()
@@ -301,7 +304,10 @@ pub(super) fn optimize_tables(h: &mut Html, file: &OptimizeFile, names: &Names, 
         for o in &file.objectives {
             let big = largest(file.pareto_front.iter().map(|&i| file.evaluations[i].mean(&o.metric)));
             let (name, scale) = scaled_heading(names, lang, &o.metric, unit_of(&o.metric), big);
-            header.push(format!("{name} {}", Word::CiCol.get(lang)));
+            header.push(format!(
+                "{name}{}",
+                lang.pick(": mean (95 % CI)", "：均值（95%置信区间）")
+            ));
             scales.push(scale);
         }
         header.extend(lever_names.iter().cloned());
