@@ -117,8 +117,9 @@ def check_run(binary, directory):
 def check_sweep(binary, directory):
     with open(os.path.join(directory, "points.csv"), encoding="utf-8-sig") as f:
         csv = [line.rstrip("\n").split(",") for line in f]
-    duration = csv[0].index("stage[2].duration")
-    months = [float(r[duration].removesuffix(" months")) for r in csv[1:]]
+    # points.csv holds durations as numbers, the unit in the column's header.
+    duration = csv[0].index("stage[2].duration (months)")
+    months = [float(r[duration]) for r in csv[1:]]
     words = {
         "en": ("Points", ["point", "label", "replications", "Seats, 大足科创飞地(成都)"], "Duration, pilot (months)",
                "landing rate: mean (%)"),

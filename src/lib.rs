@@ -25,6 +25,7 @@ pub mod runner;
 pub mod scenario;
 pub mod special;
 pub mod stats;
+pub mod studio;
 pub mod study;
 pub mod sweep;
 pub mod units;

@@ -5,7 +5,8 @@
 //!
 //! The corpus is `tests/broken/`: each file is `tests/valid/minimal.toml` with one mistake
 //! (its first two lines say which), so line numbers below refer to that layout. The
-//! `sweep_*` and `cal_*` files are small sweep and calibration files over that scenario,
+//! `sweep_*`, `cal_*` and `opt_*` files are small sweep, calibration and optimization files
+//! over that scenario,
 //! their first line saying what is wrong. Every file
 //! in the directory must be listed in exactly one of [`CASES`], [`KNOWN_GAPS`] or
 //! [`UNRUN_GAPS`].
@@ -199,6 +200,12 @@ const CASES: &[Case] = &[
     case("sweep_baseline_out_of_range.toml", 7, Some(12), "sweep.baseline", "expected a design point number (0 is the first point) between 0 and 1, found 5", None),
     case("sweep_baseline_unknown_variant.toml", 7, Some(12), "sweep.baseline", "found \"more seat\"", Some("did you mean `more seats`?")),
     case("sweep_crn_off_for_sensitivity.toml", 7, Some(25), "sweep.common_random_numbers", "sensitivity designs compare their points on the same random streams", None),
+    case("opt_both_bounds.toml", 19, Some(12), "constraint[0].at_least", "expected either `at_most` or `at_least`, not both", None),
+    case("opt_lever_end_refused.toml", 8, Some(7), "lever[0]", "(enclave[0].seats = 0)", None),
+    case("opt_range_and_choices.toml", 9, Some(7), "lever[0].min", "expected either `choices` or a range", None),
+    case("opt_unknown_metric.toml", 13, Some(10), "objective[0].metric", "found `landed_hom`", Some("did you mean `landed_home`?")),
+    case("opt_without_delta.toml", 1, Some(1), "selection", "expected the key `selection`", None),
+    case("sweep_bad_variance_reduction.toml", 7, Some(22), "sweep.variance_reduction", "found \"antithetic\"", None),
     case("sweep_typo_key.toml", 5, Some(1), "sweep.replication", "found the unknown key `replication`", Some("did you mean `replications`?")),
     case("sweep_unknown_design.toml", 6, Some(10), "sweep.design", "found \"random\"", None),
     case("sweep_bad_key_path.toml", 9, Some(8), "parameter[0].path", "(`x` is not an array index)", None),
@@ -257,6 +264,7 @@ const CASES: &[Case] = &[
     case("cal_prior_end_invalid.toml", 16, Some(7), "parameter[0].max", "stage[0].success: a probability between 0 and 1, found 1.5", None),
     case("cal_integer_fraction.toml", 15, Some(7), "parameter[0].min", "(a whole number, as integer = true), found 5.5", None),
     case("cal_quantile_out_of_range.toml", 5, Some(12), "calibration.quantile", "expected a quantile between 0 and 1 (exclusive), found 1.5", None),
+    case("cal_horizon_zero.toml", 5, Some(11), "calibration.horizon", "expected a horizon above 0, such as \"7 years\", found 0 months", None),
 ];
 
 /// Files that feidi rejects with exit code 2 but with a wrong or incomplete report. Only

@@ -49,8 +49,16 @@ fn difference<'v>(file: &'v serde_json::Value, metric: &str) -> &'v serde_json::
 fn the_recommended_dazu_setting_costs_less_per_real_landing_than_the_shipped_one() {
     let file = optimization("dazu-per-yuan.toml", "per-yuan", &LIGHT);
     let out = temp_path("per-yuan-out");
-    let text = ok(&feidi(&["optimize", file.to_str().unwrap(), "--out", out.to_str().unwrap()]));
-    assert!(text.contains("Recommended setting") && text.contains("Guarantee"), "{text}");
+    let text = ok(&feidi(&[
+        "optimize",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    assert!(
+        text.contains("Recommended setting") && text.contains("Guarantee"),
+        "{text}"
+    );
     let result = json(&out.join("optimize.json"));
     let per_landing = difference(&result, "cost_per_real_landing_yuan");
     assert!(
@@ -134,20 +142,46 @@ fn an_optimization_gives_the_same_bytes_on_any_thread_count_and_after_a_resume()
     let (one, two) = (dir.join("one"), dir.join("two"));
     run(&one, "1", &[]);
     run(&two, "2", &[]);
-    let files = ["optimize.json", "evaluations.csv", "generations/0000.json", "generations/0002.json"];
+    let files = [
+        "optimize.json",
+        "evaluations.csv",
+        "generations/0000.json",
+        "generations/0002.json",
+    ];
     assert_same_files(&one, &two, &files);
     // As a kill during the third generation leaves it: two checkpoints, no results.
-    for name in ["generations/0002.json", "optimize.json", "evaluations.csv", "manifest.json"] {
+    for name in [
+        "generations/0002.json",
+        "optimize.json",
+        "evaluations.csv",
+        "manifest.json",
+    ] {
         std::fs::remove_file(two.join(name)).unwrap();
     }
     let refused = feidi(&["optimize", file.to_str().unwrap(), "--out", two.to_str().unwrap()]);
-    assert_eq!(refused.status.code(), Some(2), "a directory with generations is not overwritten");
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "a directory with generations is not overwritten"
+    );
     let resumed = run(&two, "2", &["--resume"]);
     assert!(resumed.contains("4 settings evaluated in this run"), "{resumed}");
     assert_same_files(&one, &two, &files);
     // A changed file is not resumed from another's generations.
-    std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace("at_most = 60", "at_most = 61")).unwrap();
-    let changed = feidi(&["optimize", file.to_str().unwrap(), "--out", two.to_str().unwrap(), "--resume"]);
+    std::fs::write(
+        &file,
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("at_most = 60", "at_most = 61"),
+    )
+    .unwrap();
+    let changed = feidi(&[
+        "optimize",
+        file.to_str().unwrap(),
+        "--out",
+        two.to_str().unwrap(),
+        "--resume",
+    ]);
     assert_eq!(changed.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&changed.stderr).contains("another version"));
 }
@@ -158,10 +192,83 @@ fn an_optimization_gives_the_same_bytes_on_any_thread_count_and_after_a_resume()
 fn the_chinese_summary_uses_the_planners_words() {
     let file = optimization("dazu-budget.toml", "budget-zh", &LIGHT);
     let out = temp_path("budget-zh-out");
-    let text = ok(&feidi(&["optimize", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--lang", "zh"]));
+    let text = ok(&feidi(&[
+        "optimize",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--lang",
+        "zh",
+    ]));
     for words in ["推荐方案", "落地补贴", "工位", "统计保证", "万元"] {
         assert!(text.contains(words), "no {words} in:\n{text}");
     }
-    assert!(!text.contains("enclave[0]") && !text.contains("city[1]"), "a key path in:\n{text}");
-    assert!(!text.chars().zip(text.chars().skip(1)).any(|(a, b)| a.is_ascii_digit() && b == 'e'), "e-notation in:\n{text}");
+    assert!(
+        !text.contains("enclave[0]") && !text.contains("city[1]"),
+        "a key path in:\n{text}"
+    );
+    assert!(
+        !text
+            .chars()
+            .zip(text.chars().skip(1))
+            .any(|(a, b)| a.is_ascii_digit() && b == 'e'),
+        "e-notation in:\n{text}"
+    );
+}
+
+/// The search starts from the scenario's own setting and estimates it as `feidi run`
+/// does on the same seed and replications: plainly, or by control variates with
+/// `variance_reduction = "control"` (the two differ, so the key acts).
+#[test]
+fn the_search_estimates_a_setting_as_a_run_does_with_or_without_control_variates() {
+    let dir = temp_path("start");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = small(&dir, 1);
+    let mut means = Vec::new();
+    for method in ["off", "control"] {
+        let text = std::fs::read_to_string(&file).unwrap().replace(
+            "generations = 1\n",
+            &format!("generations = 1\nvariance_reduction = \"{method}\"\n"),
+        );
+        let opt = dir.join(format!("{method}.toml"));
+        std::fs::write(&opt, text).unwrap();
+        let out = dir.join(format!("{method}-out"));
+        ok(&feidi(&[
+            "optimize",
+            opt.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]));
+        let result = json(&out.join("optimize.json"));
+        let first = &result["evaluations"][0];
+        assert_eq!(first["levers"], serde_json::json!(["20", "0.6", "queue"]));
+        let run = dir.join(format!("{method}-run"));
+        ok(&feidi(&[
+            "run",
+            "tests/valid/minimal.toml",
+            "-n",
+            "16",
+            "--seed",
+            "1",
+            "--variance-reduction",
+            method,
+            "--out",
+            run.to_str().unwrap(),
+        ]));
+        let summary = json(&run.join("summary.json"));
+        let estimate = first["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["metric"] == "landed_home")
+            .unwrap();
+        for stat in ["mean", "ci_low", "ci_high"] {
+            assert_eq!(
+                estimate[stat], summary["metrics"]["landed_home"][stat],
+                "{method} {stat}"
+            );
+        }
+        means.push(estimate["ci_low"].as_f64().unwrap());
+    }
+    assert_ne!(means[0], means[1], "control variates changed nothing");
 }

@@ -6,7 +6,8 @@
 //! A tag is one of
 //!   `[NNN] "…"`            a figure from article NNN, quoted in Chinese as it stands there;
 //!   `[NNN derived: …]`     arithmetic on article NNN's figures, with the arithmetic;
-//!   `[calibrated: …, …]`   the calibration target and the run that chose the value;
+//!   `[calibrated: scenarios/calibration/NAME.toml, …]`   the calibration file (it must
+//!                          exist) that chose the value, and what the value matched;
 //!   `[assumption: …]`      feidi's own choice, with the reason.
 //!
 //! `scenarios/bench/` is left out: its one file is the benchmark model of BENCHMARKS.md,
@@ -235,10 +236,21 @@ fn tag_problem(tag: &str, comment: &str, articles: &BTreeSet<String>) -> Option<
         };
     }
     if let Some(why) = rest_after("calibrated") {
-        return match why.strip_prefix(':').map(str::trim) {
-            Some(w) if w.contains(',') => None,
+        // [calibrated: scenarios/calibration/NAME.toml, what it matched]: the file must
+        // exist, so that anyone can re-run the calibration that chose the value.
+        return match why.strip_prefix(':').map(str::trim).and_then(|w| w.split_once(',')) {
+            Some((file, matched)) if matched.trim().len() >= 3 => {
+                let file = file.trim();
+                if file.starts_with("scenarios/calibration/") && file.ends_with(".toml") && Path::new(file).is_file() {
+                    None
+                } else {
+                    Some(format!(
+                        "[{tag}]: `{file}` is not a calibration file under scenarios/calibration/"
+                    ))
+                }
+            }
             _ => Some(format!(
-                "[{tag}]: a calibrated value names its target and run, as [calibrated: target, run]"
+                "[{tag}]: a calibrated value names its calibration file and what it matched, as [calibrated: scenarios/calibration/NAME.toml, what it matched]"
             )),
         };
     }
@@ -362,7 +374,11 @@ fn the_checker_finds_untagged_numbers_and_unknown_articles() {
         2,
         "no article 003 here"
     );
-    assert_eq!(check("seats = 110  # [calibrated: admitted]").len(), 2, "names its run");
+    assert_eq!(
+        check("seats = 110  # [calibrated: admitted]").len(),
+        2,
+        "names its calibration file"
+    );
     assert_eq!(
         check("seats = 110  # [001 derived: many]").len(),
         2,
@@ -377,7 +393,20 @@ fn the_checker_finds_untagged_numbers_and_unknown_articles() {
     assert!(check("seats = 110  # [assumption: 4 desks a team]").is_empty());
     assert!(check("seats = 110  # [001] \"共199个工位\"").is_empty());
     assert!(check("seats = 110  # [001 derived: 5,000 × 199 ÷ 2,200 ÷ 4]").is_empty());
-    assert!(check("reach = 0.4  # [calibrated: admitted 55 and landed 4, feidi calibrate x.toml]").is_empty());
+    assert!(
+        check("reach = 0.4  # [calibrated: scenarios/calibration/kunshan-sjtu.toml, admitted 55 and landed 4]")
+            .is_empty()
+    );
+    assert_eq!(
+        check("reach = 0.4  # [calibrated: admitted 55 and landed 4, feidi calibrate x.toml]").len(),
+        2,
+        "names an existing calibration file first"
+    );
+    assert_eq!(
+        check("reach = 0.4  # [calibrated: scenarios/calibration/missing.toml, admitted 55]").len(),
+        2,
+        "the calibration file exists"
+    );
     assert!(check("name = \"无锡驻沪科创飞地(9个)\"").is_empty());
     assert!(check("path = \"stage[2].duration\"").is_empty());
     assert_eq!(

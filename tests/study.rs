@@ -101,7 +101,9 @@ fn a_cancelled_sweep_keeps_its_finished_points_and_resumes_to_the_same_bytes() {
     }
     let cancel = Cancel::new();
     match study::sweep::start(&request(&file, &stopped), &CancelAfter(&cancel, 3), &cancel) {
-        Err(Error::Cancelled { dir: Some(dir), kept, .. }) => {
+        Err(Error::Cancelled {
+            dir: Some(dir), kept, ..
+        }) => {
             assert_eq!(dir, stopped);
             assert_eq!(kept, 3);
         }

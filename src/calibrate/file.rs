@@ -117,6 +117,10 @@ pub struct Calibration {
     pub quantile: f64,
     /// Most simulations in one generation before the run stops.
     pub max_simulations: usize,
+    /// The horizon every simulation runs to instead of the base scenario's (a duration
+    /// such as "7 years"), for figures reported part-way through the base's horizon.
+    pub horizon: Option<String>,
+    horizon_span: Range<usize>,
     /// The reported figures.
     pub targets: Vec<Target>,
     /// The settings with prior ranges.
@@ -207,6 +211,34 @@ impl Calibration {
             }])
         })?;
         let doc = Document::parse(file, text)?;
+        let (scenario, base) = match &self.horizon {
+            None => (scenario, base),
+            Some(horizon) => {
+                let mut base = base;
+                if let Some(toml::Value::Table(header)) = base.get_mut("scenario") {
+                    header.insert("horizon".to_string(), toml::Value::String(horizon.clone()));
+                }
+                match with_overrides(&base, [], base_name) {
+                    Ok(at_horizon) => (at_horizon, base),
+                    Err(e) => {
+                        let why = match e {
+                            OverrideError::Invalid(d) => d.0.first().map_or_else(String::new, |d| {
+                                format!("{}: expected {}, found {}", d.path, d.expected, d.found)
+                            }),
+                            other => other.to_string(),
+                        };
+                        doc.error(
+                            self.horizon_span.clone(),
+                            "calibration.horizon",
+                            &format!("a horizon the base scenario {base_name} accepts"),
+                            &format!("\"{horizon}\", which it refuses: {why}"),
+                            None,
+                        );
+                        return Err(doc.into_errors().expect_err("an error was just recorded"));
+                    }
+                }
+            }
+        };
         let names: Vec<String> = metrics::totals_for(&scenario).into_iter().map(|m| m.name).collect();
         let mut indices = Vec::new();
         for (i, t) in self.targets.iter().enumerate() {
@@ -339,6 +371,18 @@ fn read_calibration(root: &Table<'_, '_>, folder: &Path) -> Read<Calibration> {
     let max_simulations = header.optional("max_simulations", |v| {
         v.integer_in(1, 100_000_000, "a number of simulations per generation")
     });
+    let horizon = header.optional("horizon", |v| {
+        let months = v.duration()?;
+        if months <= 0.0 {
+            v.fail(
+                "a horizon above 0, such as \"7 years\"",
+                &format!("{months} months"),
+                None,
+            );
+            return None;
+        }
+        Some((v.string()?.to_string(), v.span()))
+    });
     header.finish();
     let targets = read_targets(root);
     let parameters = read_parameters(root);
@@ -355,6 +399,11 @@ fn read_calibration(root: &Table<'_, '_>, folder: &Path) -> Read<Calibration> {
             Some(m) => m? as usize,
             None => 100 * particles,
         },
+        horizon: match &horizon {
+            Some(h) => Some(h.clone()?.0),
+            None => None,
+        },
+        horizon_span: horizon.and_then(|h| h.map(|(_, span)| span)).unwrap_or(0..0),
         targets: targets?,
         parameters: parameters?,
     })
@@ -597,6 +646,40 @@ unit = "per year"
         assert_eq!(metrics, vec![metrics::total::ADMITTED]);
         let sc = c.scenario_at(&base, &[33.0, 24.0], "x").unwrap();
         assert_eq!(sc.enclaves[0].seats, 33);
+    }
+
+    #[test]
+    fn a_horizon_runs_every_particle_to_it_instead_of_the_bases() {
+        let text = GOOD.replace("particles = 20", "particles = 20\nhorizon = \"2 years\"");
+        let c = parse(&text).unwrap();
+        assert_eq!(c.horizon.as_deref(), Some("2 years"));
+        let (sc, base, _) = c.against("cal.toml", &text, "minimal.toml", BASE).unwrap();
+        assert_eq!(sc.horizon, Some(24.0), "the base's own horizon is 5 years");
+        let particle = c.scenario_at(&base, &[33.0, 24.0], "x").unwrap();
+        assert_eq!(particle.horizon, Some(24.0));
+        // Without the key, the base's horizon.
+        let (sc, _, _) = parse(GOOD)
+            .unwrap()
+            .against("cal.toml", GOOD, "minimal.toml", BASE)
+            .unwrap();
+        assert_eq!(sc.horizon, Some(60.0));
+    }
+
+    #[test]
+    fn a_horizon_that_is_no_duration_or_that_the_base_refuses_is_located() {
+        let text = GOOD.replace("particles = 20", "particles = 20\nhorizon = \"0 years\"");
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(e.contains("cal.toml:6:11: calibration.horizon"), "{e}");
+        assert!(e.contains("a horizon above 0"), "{e}");
+        // 300 years: a duration, but beyond what a scenario accepts.
+        let text = GOOD.replace("particles = 20", "particles = 20\nhorizon = \"300 years\"");
+        let c = parse(&text).unwrap();
+        let e = c
+            .against("cal.toml", &text, "minimal.toml", BASE)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cal.toml:6:11: calibration.horizon"), "{e}");
+        assert!(e.contains("which it refuses"), "{e}");
     }
 
     #[test]

@@ -36,7 +36,9 @@ pub(super) enum Command {
     Plot(PlotArgs),
     /// Write DIR/report.html: one self-contained page with the summary, every chart, the
     /// assumptions and the method (charts and the workbook results.xlsx are written too).
-    Report(PlotArgs),
+    /// Given several directories (or --out), write one combined report with a part per
+    /// directory and a table of contents.
+    Report(ReportArgs),
     /// Write DIR/results.xlsx (results.zh.xlsx with --lang zh): an Excel workbook of the
     /// results, numbers as numbers, from the result files alone.
     Workbook(PlotArgs),
@@ -50,6 +52,9 @@ pub(super) enum Command {
     /// constraints (evolutionary search, then Kim–Nelson selection with a guarantee);
     /// write optimize.json and evaluations.csv.
     Optimize(OptimizeArgs),
+    /// Start the what-if desk in a browser: a local web server on 127.0.0.1 (a free
+    /// port unless --port), whose address is printed; nothing is opened by itself.
+    Studio(StudioArgs),
     /// Measure model events per second of one replication's event loop (set-up excluded).
     Bench {
         /// The scenario to time.
@@ -249,6 +254,22 @@ pub(super) struct MergeArgs {
     pub excel: Excel,
 }
 
+/// `feidi report DIR [DIR …] [--out FILE_OR_DIR]`.
+#[derive(Args, Debug)]
+pub(super) struct ReportArgs {
+    /// Results directories written by run, sweep, compare or calibrate: one gives
+    /// DIR/report.html, several one combined report.
+    #[arg(required = true, num_args = 1.., value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Where the combined report goes: a file ending in .html, or a directory that gets
+    /// combined-report.html (combined-report.zh.html with --lang zh). Default: the current
+    /// directory.
+    #[arg(long, value_name = "FILE_OR_DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub language: Language,
+}
+
 /// `feidi plot DIR`, `feidi report DIR` and `feidi workbook DIR`.
 #[derive(Args, Debug)]
 pub(super) struct PlotArgs {
@@ -371,4 +392,21 @@ fn parse_replay(text: &str) -> Result<(u32, u64), String> {
         .parse()
         .map_err(|_| format!("`{replication}` is not a replication number"))?;
     Ok((point, replication))
+}
+
+/// `feidi studio`.
+#[derive(Args, Debug)]
+pub(super) struct StudioArgs {
+    /// A scenario file or a directory of them to offer (default: scenarios/), inside the
+    /// working directory.
+    pub place: Option<PathBuf>,
+    /// Port to listen on (default: a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Listen on another address than 127.0.0.1 (such as 0.0.0.0); a random token is
+    /// then printed and every request must carry it.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::IpAddr>,
+    #[command(flatten)]
+    pub language: Language,
 }

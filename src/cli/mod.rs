@@ -9,7 +9,7 @@ mod progress;
 pub use args::Cli;
 
 use crate::study::{self, Cancel, Error};
-use args::{Command, MergeArgs, PlotArgs, RunArgs, SweepAction, SweepCommand, SweepRunArgs};
+use args::{Command, MergeArgs, PlotArgs, ReportArgs, RunArgs, StudioArgs, SweepAction, SweepCommand, SweepRunArgs};
 use progress::{duration_text, Terminal};
 use std::io::Write;
 use std::path::Path;
@@ -139,12 +139,13 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Command::Merge(args) => merge(&args),
         Command::Compare(args) => compare(args),
         Command::Plot(args) => plot(&args),
-        Command::Report(args) => write_report(&args).map(|_| ()),
+        Command::Report(args) => report(args),
         Command::Workbook(args) => write_workbook(&args),
         Command::Discover(args) => discover(args),
         Command::Bench { scenario, runs, seed } => bench(&scenario, runs, seed),
         Command::Calibrate(args) => calibrate(args),
         Command::Optimize(args) => optimize(args),
+        Command::Studio(args) => studio(&args),
     }
 }
 
@@ -183,11 +184,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     } else {
         let elapsed = outcome.elapsed.as_secs_f64();
         say(&format!(
-            "{} — {} replications, seed {}\n{}{}{elapsed:.1} s, {:.2} million model events per second; results in {}\n",
-            outcome.scenario.title,
-            outcome.results.replications,
-            args.replicate.seed,
-            crate::results::run_table(&outcome.totals, &outcome.results),
+            "{}{}{elapsed:.1} s, {:.2} million model events per second; results in {}\n",
+            crate::report::terminal::run_summary(&outcome.out, args.language.lang)?,
             outcome.stopping.as_ref().map_or(String::new(), |s| s.describe()),
             outcome.results.events as f64 / elapsed.max(1e-9) / 1e6,
             outcome.out.display()
@@ -424,6 +422,21 @@ fn plot(args: &PlotArgs) -> Result<(), Failure> {
     ))
 }
 
+fn report(args: ReportArgs) -> Result<(), Failure> {
+    match (args.dirs.as_slice(), args.out) {
+        ([dir], None) => write_report(&PlotArgs {
+            dir: dir.clone(),
+            language: args.language,
+        })
+        .map(|_| ()),
+        (dirs, out) => {
+            let out = out.unwrap_or_else(|| std::path::PathBuf::from("."));
+            let path = crate::report::combined(dirs, &out, args.language.lang)?;
+            say(&format!("report: {}\n", path.display()))
+        }
+    }
+}
+
 fn write_report(args: &PlotArgs) -> Result<std::path::PathBuf, Failure> {
     let path = crate::report::report(&args.dir, args.language.lang)?;
     say(&format!(
@@ -459,4 +472,33 @@ fn bench(path: &Path, runs: u32, seed: u64) -> Result<(), Failure> {
         rates.len(),
         scenario.name
     ))
+}
+
+/// `feidi studio`: starts the server, prints its address (and token), serves until
+/// stopped.
+fn studio(args: &StudioArgs) -> Result<(), Failure> {
+    let ip = args
+        .listen
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    let config = crate::studio::Config {
+        root: std::path::PathBuf::from("."),
+        place: args.place.clone(),
+        listen: std::net::SocketAddr::new(ip, args.port),
+        lang: args.language.lang,
+    };
+    let running = crate::studio::start(config).map_err(Failure::Input)?;
+    let mut text = format!("feidi studio: open {}\n", running.url());
+    if let Some(token) = running.token() {
+        text.push_str(&format!(
+            "listening on {} (not only this computer): every request must carry the token {token}\n",
+            running.addr()
+        ));
+    }
+    text.push_str(&format!(
+        "results go to ./{}/; stop with Ctrl-C\n",
+        crate::studio::RESULTS_DIR
+    ));
+    say(&text)?;
+    running.wait();
+    Ok(())
 }

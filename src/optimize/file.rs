@@ -241,6 +241,10 @@ pub struct Optimization {
     pub population: usize,
     /// Generations.
     pub generations: usize,
+    /// How each setting's means are estimated in the search: `"off"` (plain Monte
+    /// Carlo, the default), `"control"` or `"auto"` (control variates, as
+    /// `--variance-reduction` on run and compare).
+    pub variance_reduction: &'static str,
     /// The levers.
     pub levers: Vec<Lever>,
     /// One or two objectives.
@@ -448,6 +452,7 @@ fn read_optimization(root: &Table<'_, '_>, folder: &Path) -> Read<Optimization> 
     let generations = header.or("generations", 10, |v| {
         v.integer_in(1, MAX_GENERATIONS, "a number of generations")
     });
+    let variance_reduction = header.or("variance_reduction", "off", |v| v.choice(&["off", "control", "auto"]));
     header.finish();
     let levers = read_levers(root);
     let objectives = read_objectives(root);
@@ -460,6 +465,7 @@ fn read_optimization(root: &Table<'_, '_>, folder: &Path) -> Read<Optimization> 
         replications: replications?,
         population: population? as usize,
         generations: generations? as usize,
+        variance_reduction: variance_reduction?,
         levers: levers?,
         objectives: objectives?,
         constraints: constraints?,

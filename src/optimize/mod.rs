@@ -3,7 +3,7 @@
 //!
 //! [`search`] proposes candidates generation by generation and [`select`] picks the best
 //! of the finalists by a ranking-and-selection procedure; both know nothing of
-//! scenarios. [`file`] reads optimization files; `study::optimize` joins them to the
+//! scenarios. [`mod@file`] reads optimization files; `study::optimize` joins them to the
 //! model.
 
 pub mod file;

@@ -5,6 +5,7 @@ use super::draw::{self, Bar, Chart, DrawResult, Fan, HBar, Panel};
 use super::labels::{self, Lang, Word};
 use super::names::Names;
 use super::results::{RunResults, Series, SeriesRow, SweepResults, Table};
+use crate::results::points::PointsTable;
 use crate::results::sensitivity::{Effects, Method};
 use crate::results::{CalibrationFile, CompareFile, SensitivityFile, SummaryFile};
 use plotters::coord::Shift;
@@ -164,12 +165,10 @@ where
 }
 
 fn fan_note(lang: Lang) -> String {
-    format!(
-        "{}; {}; {}",
-        Word::Median.get(lang),
-        Word::Band50.get(lang),
-        Word::Band90.get(lang)
-    )
+    // Chinese text takes the full-width semicolon.
+    [Word::Median, Word::Band50, Word::Band90]
+        .map(|w| w.get(lang))
+        .join(lang.pick("; ", "；"))
 }
 
 /// A fan from a series metric's rows: cumulative ones start at zero at month 0.
@@ -263,10 +262,12 @@ pub fn run_charts(results: &RunResults, names: &Names, lang: Lang) -> Vec<Planne
 
     let paid = series.metric("paid_back");
     if !paid.is_empty() {
+        // A share of replications, shown in percent as every share is.
+        let (scale, percent) = labels::unit(lang, "share");
         let mut points = vec![(0.0, [0.0; 5])];
         points.extend(paid.iter().map(|r| {
-            let (lo, hi) = (r.ci.0.max(0.0), r.ci.1.min(1.0));
-            (r.end, [lo, lo, r.mean, hi, hi])
+            let (lo, hi) = (r.ci.0.max(0.0) / scale, r.ci.1.min(1.0) / scale);
+            (r.end, [lo, lo, r.mean / scale, hi, hi])
         }));
         out.push(Planned {
             stem: "payback".into(),
@@ -278,8 +279,10 @@ pub fn run_charts(results: &RunResults, names: &Names, lang: Lang) -> Vec<Planne
                     points,
                 }],
                 x_label: month.clone(),
-                y_label: Word::ShareOfReplications.get(lang).into(),
-                note: format!("{}; {}", Word::Mean.get(lang), Word::Ci95.get(lang)),
+                y_label: format!("{} ({percent})", Word::ShareOfReplications.get(lang)),
+                note: [Word::Mean, Word::Ci95]
+                    .map(|w| w.get(lang))
+                    .join(lang.pick("; ", "；")),
             },
         });
     }
@@ -503,13 +506,13 @@ fn scatter(sweep: &SweepResults, metric: &str, names: &Names, lang: Lang) -> Opt
     let (y_scale, y_unit) = labels::unit(lang, metric_unit(metric));
     let mut panels = Vec::new();
     for p in &sweep.parameters {
-        let column = table.column(p)?;
+        let column = table.parameter_column(p)?;
         let values: Option<Vec<f64>> = table.rows.iter().map(|r| lever_number(&r[column])).collect();
         let Some(values) = values else { continue };
         let money = p.ends_with("_yuan");
         let (x_scale, x_unit) = if money {
             labels::unit(lang, "yuan")
-        } else if table.rows.first().is_some_and(|r| r[column].trim().ends_with("months")) {
+        } else if table.parameter_unit(column) == Some("months") {
             labels::unit(lang, "months")
         } else {
             (1.0, String::new())
@@ -596,7 +599,7 @@ fn grid_heatmap(sweep: &SweepResults, metric: &str, scale: f64, names: &Names, l
         return None;
     }
     let table = &sweep.points;
-    let column = |name: &str| table.column(name);
+    let column = |name: &str| table.parameter_column(name);
     let (a, b) = (column(&sweep.parameters[0])?, column(&sweep.parameters[1])?);
     let distinct = |c: usize| {
         let mut values: Vec<String> = Vec::new();
@@ -626,9 +629,25 @@ fn grid_heatmap(sweep: &SweepResults, metric: &str, scale: f64, names: &Names, l
         columns: xs,
         rows: ys,
         values,
-        x_label: names.lever(lang, &sweep.parameters[0]),
-        y_label: names.lever(lang, &sweep.parameters[1]),
+        x_label: lever_with_unit(table, a, names, lang),
+        y_label: lever_with_unit(table, b, names, lang),
     })
+}
+
+/// A parameter column's lever name with the unit of its values, when they have one:
+/// "Duration, pilot (months)", "中试阶段时长（个月）".
+fn lever_with_unit(table: &PointsTable, column: usize, names: &Names, lang: Lang) -> String {
+    let lever = names.lever(lang, table.parameter_path(column));
+    match table.parameter_unit(column) {
+        Some(unit) => {
+            let words = labels::unit(lang, unit).1;
+            match lang {
+                Lang::En => format!("{lever} ({words})"),
+                Lang::Zh => format!("{lever}（{words}）"),
+            }
+        }
+        None => lever,
+    }
 }
 
 /// The tornado chart of a sweep's `sensitivity.json`, for `metric`.

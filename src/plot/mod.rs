@@ -310,10 +310,26 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
             if let Some(text) = calibration_scenario(dir, &cal.scenario.file, &cal.scenario.sha256) {
                 loaded.names = Names::from_scenario(&text);
             }
-            loaded.title = loaded
-                .names
-                .scenario_title()
-                .unwrap_or_else(|| Text::same(&cal.scenario.name));
+            // Without the scenario file (results opened on another machine), the title
+            // says what was calibrated to, rather than showing a file id; levers are then
+            // named from their key paths alone ("Reach, enclave 1").
+            loaded.title = loaded.names.scenario_title().unwrap_or_else(|| {
+                let title = |lang: Lang| {
+                    let figures: Vec<String> = cal
+                        .targets
+                        .iter()
+                        .map(|t| loaded.names.metric(lang, &t.metric))
+                        .collect();
+                    match lang {
+                        Lang::En => format!("Calibration to {}", figures.join(", ")),
+                        Lang::Zh => format!("按{}校准", figures.join("、")),
+                    }
+                };
+                Text {
+                    en: title(Lang::En),
+                    zh: title(Lang::Zh),
+                }
+            });
             let path = dir.join("posterior.csv");
             if path.is_file() {
                 loaded.posterior = Some(Table::read(&path)?);
@@ -382,10 +398,21 @@ fn sweep_scenario(plan: &crate::results::SweepPlan) -> Option<String> {
 }
 
 /// The scenario of a calibration: the file it names (relative to the working directory
-/// or to the results' parent), when unchanged.
+/// or to the results' parent), or a file of that name beside the results, in their
+/// parent or in `scenarios/` of the working directory (results moved to another machine
+/// with the scenario), when its SHA-256 is the one recorded.
 fn calibration_scenario(dir: &Path, file: &str, sha256: &str) -> Option<String> {
     let path = Path::new(file);
-    unchanged(path, sha256).or_else(|| unchanged(&dir.join("..").join(path), sha256))
+    let file_name = path.file_name()?;
+    [
+        path.to_path_buf(),
+        dir.join("..").join(path),
+        dir.join(file_name),
+        dir.join("..").join(file_name),
+        Path::new("scenarios").join(file_name),
+    ]
+    .iter()
+    .find_map(|candidate| unchanged(candidate, sha256))
 }
 
 /// The charts of a loaded directory, planned.

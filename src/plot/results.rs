@@ -178,7 +178,8 @@ pub struct SweepResults {
     pub plan: SweepPlan,
     /// `points.csv`.
     pub points: PointsTable,
-    /// The varied parameters' names.
+    /// The varied parameters' key paths (their headers less a unit: see
+    /// [`PointsTable::parameter_column`] for their columns).
     pub parameters: Vec<String>,
 }
 
@@ -194,7 +195,11 @@ impl SweepResults {
             ));
         }
         let points = PointsTable::parse(&read_text(&path)?).map_err(|why| error(&path, why))?;
-        let parameters = points.header[points.parameters.clone()].to_vec();
+        let parameters = points
+            .parameters
+            .clone()
+            .map(|c| points.parameter_path(c).to_string())
+            .collect();
         Ok(SweepResults {
             dir: dir.to_path_buf(),
             plan,

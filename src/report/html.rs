@@ -47,10 +47,15 @@ h1 { margin-bottom: 0.2em; }
 .provenance { color: #555; font-size: 0.9em; }
 section { margin: 2em 0; }
 h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
+section.part { border-top: 3px solid #0072b2; margin-top: 3em; }
+nav.contents ol { margin: 0.3em 0; }
+nav.contents ol ol { padding-left: 1em; }
+nav.contents ol ol li { display: inline; margin-right: 1.2em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.88em; margin: 0.8em 0; }
 th, td { border-bottom: 1px solid #e2e2e2; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
 th { background: #f2f6fa; }
 .summary-table td:nth-child(7) { white-space: nowrap; }
+.summary-table th { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 figure { margin: 1.5em 0; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; border: 1px solid #ddd; }
@@ -63,6 +68,11 @@ code { font-size: 0.9em; }
 /// A report page being written.
 pub struct Html {
     out: String,
+    /// Put before every section's and figure's id, so that the parts of a combined report
+    /// (`part1-summary`, `part2-summary`) do not share ids.
+    prefix: String,
+    /// The heading level of a section: 2, or 3 inside a part of a combined report.
+    level: u8,
 }
 
 impl Html {
@@ -83,7 +93,18 @@ impl Html {
         out.push_str(") format('opentype'); }\n");
         out.push_str(STYLE);
         out.push_str("</style>\n</head>\n<body>\n");
-        Html { out }
+        Html {
+            out,
+            prefix: String::new(),
+            level: 2,
+        }
+    }
+
+    /// Sections and figures from here on belong to a part of a combined report: their
+    /// ids start with `prefix` and their headings are one level lower.
+    pub fn enter_part(&mut self, prefix: &str) {
+        self.prefix = prefix.to_string();
+        self.level = 3;
     }
 
     /// Appends HTML as it is.
@@ -93,8 +114,12 @@ impl Html {
 
     /// Opens a section with an id and a heading.
     pub fn section(&mut self, id: &str, heading: &str) {
-        self.out
-            .push_str(&format!("<section id=\"{id}\">\n<h2>{}</h2>\n", escape(heading)));
+        self.out.push_str(&format!(
+            "<section id=\"{}{id}\">\n<h{level}>{}</h{level}>\n",
+            self.prefix,
+            escape(heading),
+            level = self.level
+        ));
     }
 
     /// Closes a section.
@@ -130,7 +155,8 @@ impl Html {
     /// An inline PNG figure with its caption.
     pub fn figure(&mut self, caption: &str, png: &[u8], id: &str) {
         self.out.push_str(&format!(
-            "<figure id=\"chart-{}\"><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>\n",
+            "<figure id=\"{}chart-{}\"><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>\n",
+            self.prefix,
             escape(id),
             escape(caption),
             base64(png),

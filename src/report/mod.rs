@@ -6,6 +6,7 @@
 
 mod html;
 mod optimize;
+pub mod terminal;
 
 use crate::plot::labels::{self, Lang, Word};
 use crate::plot::names::Names;
@@ -43,47 +44,67 @@ pub fn report(dir: &Path, lang: Lang) -> Result<PathBuf, PlotError> {
 /// The report's HTML.
 pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
     let title = loaded.title.get(lang);
-    let names = &loaded.names;
     let mut h = Html::new(lang, &format!("feidi — {title}"));
-    let kind = match loaded.kind {
-        ResultKind::Run => Word::Report,
+    h.raw(&format!(
+        "<header><h1>{}</h1><p class=\"kind\">{} · feidi</p><p class=\"provenance\">{}</p></header>\n",
+        escape(title),
+        escape(kind_word(loaded.kind).get(lang)),
+        escape(&loaded.provenance.footer(lang))
+    ));
+    body(&mut h, loaded, charts, lang);
+    h.finish()
+}
+
+/// What kind of results a report or a part of one shows.
+fn kind_word(kind: ResultKind) -> Word {
+    match kind {
+        ResultKind::Run => Word::RunKind,
         ResultKind::Sweep => Word::Sweep,
         ResultKind::Compare => Word::Compare,
         ResultKind::Calibration => Word::Calibration,
         ResultKind::Optimization => Word::Optimization,
-    };
-    h.raw(&format!(
-        "<header><h1>{}</h1><p class=\"kind\">{} · feidi</p><p class=\"provenance\">{}</p></header>\n",
-        escape(title),
-        escape(kind.get(lang)),
-        escape(&loaded.provenance.footer(lang))
-    ));
+    }
+}
 
-    h.section("summary", Word::Summary.get(lang));
+/// The sections of one results directory's report, in order, with their ids.
+const SECTIONS: [(&str, Word); 5] = [
+    ("summary", Word::Summary),
+    ("charts", Word::Charts),
+    ("assumptions", Word::Assumptions),
+    ("method", Word::Method),
+    ("files", Word::Files),
+];
+
+/// The sections of one results directory: summary tables, charts, assumptions, method
+/// and files (see [`SECTIONS`]).
+fn body(h: &mut Html, loaded: &Loaded, charts: &[ChartFile], lang: Lang) {
+    let names = &loaded.names;
+    let [summary, charts_section, assumptions_section, method, files] = SECTIONS.map(|(id, word)| (id, word.get(lang)));
+    h.section(summary.0, summary.1);
     if let Some(run) = &loaded.run {
-        summary_table(&mut h, &run.summary, names, lang);
+        summary_table(h, &run.summary, names, lang);
     }
     if let Some(sweep) = &loaded.sweep {
-        points_table(&mut h, sweep, names, lang);
+        points_table(h, sweep, names, lang);
     }
     if let Some(compare) = &loaded.compare {
-        compare_tables(&mut h, compare, names, lang);
+        compare_tables(h, compare, names, lang);
     }
     if let Some(cal) = &loaded.calibration {
-        calibration_tables(&mut h, cal, names, lang);
+        calibration_tables(h, cal, names, lang);
     }
     if let Some(s) = &loaded.sensitivity {
-        sensitivity_table(&mut h, s, names, lang);
+        sensitivity_table(h, s, names, lang);
     }
     if let Some(d) = &loaded.discovery {
-        discovery_table(&mut h, d, names, lang);
+        discovery_table(h, d, names, lang);
     }
     if let Some(file) = &loaded.optimize {
-        optimize::optimize_tables(&mut h, file, names, lang);
+        optimize::optimize_tables(h, file, names, lang);
     }
     h.end_section();
 
-    h.section("charts", Word::Charts.get(lang));
+    h.section(charts_section.0, charts_section.1);
     if charts.is_empty() {
         h.raw(&format!("<p>{}</p>\n", Word::NoData.get(lang)));
     }
@@ -92,20 +113,111 @@ pub fn render(loaded: &Loaded, charts: &[ChartFile], lang: Lang) -> String {
     }
     h.end_section();
 
-    h.section("assumptions", Word::Assumptions.get(lang));
-    assumptions(&mut h, loaded, lang);
+    h.section(assumptions_section.0, assumptions_section.1);
+    assumptions(h, loaded, lang);
     h.end_section();
 
-    h.section("method", Word::Method.get(lang));
+    h.section(method.0, method.1);
     h.raw(&format!("<p>{}</p>\n", escape(&method_note(loaded, lang))));
     if let Some(file) = &loaded.optimize {
-        optimize::method_note(&mut h, file, lang);
+        optimize::method_note(h, file, lang);
     }
     h.end_section();
 
-    h.section("files", Word::Files.get(lang));
-    files_list(&mut h, loaded);
+    h.section(files.0, files.1);
+    files_list(h, loaded);
     h.end_section();
+}
+
+/// The combined report's file: `FILE.html` when `out` names one, else
+/// `combined-report.html` (`combined-report.zh.html` in Chinese) in the directory `out`.
+pub fn combined_path(out: &Path, lang: Lang) -> PathBuf {
+    if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("html")) {
+        return out.to_path_buf();
+    }
+    match lang {
+        Lang::En => out.join("combined-report.html"),
+        Lang::Zh => out.join("combined-report.zh.html"),
+    }
+}
+
+/// One report of several results directories (runs, sweeps, comparisons, calibrations):
+/// a table of contents, then one part per directory, in the order given, titled by its
+/// scenario's title and holding that directory's own sections and charts. Each
+/// directory's charts and workbook are written into it as `feidi report DIR` does; the
+/// report is written to [`combined_path`]`(out, lang)`, whose path is returned.
+pub fn combined(dirs: &[PathBuf], out: &Path, lang: Lang) -> Result<PathBuf, PlotError> {
+    let mut parts = Vec::with_capacity(dirs.len());
+    for dir in dirs {
+        let loaded = plot::load(dir)?;
+        let charts = plot::write_charts(&loaded, dir, lang)?;
+        crate::workbook::write(&loaded, dir, lang)?;
+        parts.push((loaded, charts));
+    }
+    let text = render_combined(&parts, lang);
+    let path = combined_path(out, lang);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| PlotError::Write {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    write_atomic(&path, text.as_bytes()).map_err(|source| PlotError::Write {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}
+
+/// The combined report's HTML: parts `part1`, `part2`, … with their sections
+/// (`part1-summary`, `part1-charts`, …) and a table of contents linking to each.
+pub fn render_combined(parts: &[(Loaded, Vec<ChartFile>)], lang: Lang) -> String {
+    let heading = Word::CombinedReport.get(lang);
+    let titles: Vec<&str> = parts.iter().map(|(l, _)| l.title.get(lang)).collect();
+    let mut h = Html::new(lang, &format!("feidi — {heading}"));
+    h.raw(&format!(
+        "<header><h1>{}</h1><p class=\"kind\">{} · feidi</p></header>\n",
+        escape(heading),
+        escape(&titles.join(lang.pick("; ", "；")))
+    ));
+    let mut contents = format!(
+        "<nav class=\"contents\" id=\"contents\"><h2>{}</h2>\n<ol>\n",
+        escape(Word::Contents.get(lang))
+    );
+    for (i, (loaded, _)) in parts.iter().enumerate() {
+        let part = format!("part{}", i + 1);
+        let kind = kind_word(loaded.kind).get(lang);
+        contents.push_str(&format!(
+            "<li><a href=\"#{part}\">{}</a>{}<ol>",
+            escape(loaded.title.get(lang)),
+            escape(&match lang {
+                Lang::En => format!(" ({kind})"),
+                Lang::Zh => format!("（{kind}）"),
+            })
+        ));
+        for (id, word) in SECTIONS {
+            contents.push_str(&format!(
+                "<li><a href=\"#{part}-{id}\">{}</a></li>",
+                escape(word.get(lang))
+            ));
+        }
+        contents.push_str("</ol></li>\n");
+    }
+    contents.push_str("</ol>\n</nav>\n");
+    h.raw(&contents);
+    for (i, (loaded, charts)) in parts.iter().enumerate() {
+        let part = format!("part{}", i + 1);
+        h.raw(&format!(
+            "<section class=\"part\" id=\"{part}\">\n<h2>{}. {}</h2>\n<p class=\"kind\">{}</p>\n<p class=\"provenance\">{}</p>\n",
+            i + 1,
+            escape(loaded.title.get(lang)),
+            escape(kind_word(loaded.kind).get(lang)),
+            escape(&loaded.provenance.footer(lang))
+        ));
+        h.enter_part(&format!("{part}-"));
+        body(&mut h, loaded, charts, lang);
+        h.end_section();
+    }
     h.finish()
 }
 
@@ -137,40 +249,105 @@ fn summary_table(h: &mut Html, summary: &SummaryFile, names: &Names, lang: Lang)
         Word::Unit.get(lang),
         Word::Description.get(lang),
     ];
+    let rows: Vec<Vec<String>> = summary_rows(summary, names, lang)
+        .into_iter()
+        .map(|r| {
+            let mut description = r.description;
+            if let Some(note) = r.note {
+                description = match lang {
+                    Lang::En => format!("{description}; {note}"),
+                    Lang::Zh => format!("{description}；{note}"),
+                };
+            }
+            let mut cells = r.cells.to_vec();
+            cells.push(description);
+            cells
+        })
+        .collect();
+    h.table("summary-table", &header, &rows);
+}
+
+/// One metric of a run's summary, formatted for people: the report's table and the
+/// terminal's ([`terminal::run_summary`]) are made from the same rows.
+pub(crate) struct SummaryRow {
+    /// Display name, mean, interval, p5, p50, p95 and the unit's words.
+    pub cells: [String; 7],
+    /// The metric's meaning in the reader's language.
+    pub description: String,
+    /// What a reader must know to read the figures: over how many replications a
+    /// metric that is not always defined (the payback month) was averaged.
+    pub note: Option<String>,
+}
+
+/// The rows of a run's summary: every metric a mechanism of the scenario reports
+/// (mechanisms it does not use report zero everywhere and are left out), in file order.
+pub(crate) fn summary_rows(summary: &SummaryFile, names: &Names, lang: Lang) -> Vec<SummaryRow> {
     let mut rows = Vec::new();
     for (name, m) in &summary.metrics.0 {
-        // Mechanisms the scenario does not use report zero everywhere: left out here.
         let all_zero = [m.mean, m.p5, m.p95].iter().all(|v| v.is_none_or(|x| x == 0.0));
-        if all_zero && name != "landing_rate" {
+        // A metric undefined in some replications (no payback by the horizon) stays, with
+        // its note.
+        if all_zero && m.undefined == 0 && name != "landing_rate" {
             continue;
         }
         let largest = m.mean.map_or(0.0, f64::abs);
         let (scale, unit) = format::money_column(&m.unit, lang, largest);
-        let unit = unit.to_string();
         let s = |v: Option<f64>| number(v.map(|x| x / scale));
-        let mut description = names.description(lang, name, &m.description);
-        if name == "payback_month" {
-            // The payback period is a mean over the replications that paid back only.
-            if let Some(paid) = summary.metric("paid_back").and_then(|p| p.mean) {
-                let share = format::quantity(paid, "share", lang);
-                description = match lang {
-                    Lang::En => format!("{description}; only {share} of replications paid back"),
-                    Lang::Zh => format!("{description}；仅 {share} 的模拟收回了投入"),
-                };
-            }
-        }
-        rows.push(vec![
-            names.metric(lang, name),
-            s(m.mean),
-            format!("{} – {}", s(m.ci_low), s(m.ci_high)),
-            s(m.p5),
-            s(m.p50),
-            s(m.p95),
-            unit,
-            description,
-        ]);
+        rows.push(SummaryRow {
+            cells: [
+                names.metric(lang, name),
+                s(m.mean),
+                match (m.ci_low, m.ci_high) {
+                    (None, None) => number(None),
+                    (low, high) => format!("{} – {}", s(low), s(high)),
+                },
+                s(m.p5),
+                s(m.p50),
+                s(m.p95),
+                unit.to_string(),
+            ],
+            description: names.description(lang, name, &m.description),
+            note: censored_note(summary, name, m, lang),
+        });
     }
-    h.table("summary-table", &header, &rows);
+    rows
+}
+
+/// The note of a metric that some replications leave undefined (censored at the
+/// horizon): its figures are over the replications where it is defined only.
+fn censored_note(
+    summary: &SummaryFile,
+    name: &str,
+    m: &crate::results::summary::MetricSummary,
+    lang: Lang,
+) -> Option<String> {
+    if m.undefined == 0 {
+        return None;
+    }
+    let total = m.n + m.undefined;
+    let share = format::quantity(m.n as f64 / total.max(1) as f64, "share", lang);
+    let horizon = summary.horizon_months.map(|h| format::quantity(h, "months", lang));
+    Some(match (name, lang, horizon) {
+        ("payback_month", Lang::En, Some(h)) if m.n == 0 => {
+            format!("none of {total} replications paid back within the horizon of {h}")
+        }
+        ("payback_month", Lang::Zh, Some(h)) if m.n == 0 => {
+            format!("{total} 次模拟均未在 {h}的模拟时长内收回投入")
+        }
+        ("payback_month", Lang::En, Some(h)) => format!(
+            "only {} of {total} replications ({share}) paid back within the horizon of {h}; the figures are over those",
+            m.n
+        ),
+        ("payback_month", Lang::Zh, Some(h)) => format!(
+            "{total} 次模拟中仅 {} 次（{share}）在 {h}的模拟时长内收回投入，数值只统计这些模拟",
+            m.n
+        ),
+        (_, Lang::En, _) => format!(
+            "defined in {} of {total} replications ({share}); the figures are over those",
+            m.n
+        ),
+        (_, Lang::Zh, _) => format!("{total} 次模拟中 {} 次（{share}）有此值，数值只统计这些模拟", m.n),
+    })
 }
 
 /// How many design points a report lists before it lists only the best.
@@ -258,8 +435,8 @@ fn points_table(h: &mut Html, sweep: &crate::plot::results::SweepResults, names:
             let own = label.map_or_else(|| r.to_string(), |c| t.rows[r][c].clone());
             let mut row = vec![names.point_label(lang, &own)];
             row.extend(sweep.parameters.iter().map(|p| {
-                t.column(p)
-                    .map_or_else(String::new, |c| lever_value(p, &t.rows[r][c], lang))
+                t.parameter_column(p)
+                    .map_or_else(String::new, |c| lever_value(p, &with_unit(t, r, c), lang))
             }));
             for (m, scale) in metrics.iter().zip(&scales) {
                 let value = |stat: &str| t.column(&format!("{m}.{stat}")).map(|c| t.number(r, c) / scale);
@@ -373,7 +550,7 @@ fn calibration_tables(h: &mut Html, cal: &CalibrationFile, names: &Names, lang: 
     let header = [
         Word::Parameter.get(lang),
         Word::Prior.get(lang),
-        "mean",
+        Word::MeanCol.get(lang),
         "p5",
         "p50",
         "p95",
@@ -382,13 +559,21 @@ fn calibration_tables(h: &mut Html, cal: &CalibrationFile, names: &Names, lang: 
         .parameters
         .iter()
         .map(|p| {
+            // A lever's values as a planner reads them: money in 万元 or million yuan, a
+            // duration with its unit.
+            let value = |x: Option<f64>| match (x, &p.unit) {
+                (None, _) => number(None),
+                (Some(x), _) if p.path.ends_with("_yuan") => format::quantity(x, "yuan", lang),
+                (Some(x), Some(unit)) => lever_value(&p.path, &format!("{x} {unit}"), lang),
+                (Some(x), None) => figure(x),
+            };
             vec![
                 names.lever(lang, &p.path),
-                format!("{} – {}", figure(p.prior_min), figure(p.prior_max)),
-                number(p.mean),
-                number(p.p5),
-                number(p.p50),
-                number(p.p95),
+                format!("{} – {}", value(Some(p.prior_min)), value(Some(p.prior_max))),
+                value(p.mean),
+                value(p.p5),
+                value(p.p50),
+                value(p.p95),
             ]
         })
         .collect();
@@ -544,11 +729,12 @@ fn assumptions(h: &mut Html, loaded: &Loaded, lang: Lang) {
                 .parameters
                 .iter()
                 .map(|p| {
-                    let values = t.column(p).map(|c| {
-                        let mut seen: Vec<&str> = Vec::new();
-                        for row in &t.rows {
-                            if !seen.contains(&row[c].as_str()) {
-                                seen.push(&row[c]);
+                    let values = t.parameter_column(p).map(|c| {
+                        let mut seen: Vec<String> = Vec::new();
+                        for r in 0..t.rows.len() {
+                            let value = with_unit(t, r, c);
+                            if !seen.contains(&value) {
+                                seen.push(value);
                             }
                         }
                         let numeric: Vec<f64> = seen.iter().filter_map(|v| number_of(v)).collect();
@@ -557,7 +743,11 @@ fn assumptions(h: &mut Html, loaded: &Loaded, lang: Lang) {
                                 .iter()
                                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
                             let shown = |x: f64| {
-                                lever_value(p, &unit_of(seen[0]).map_or(x.to_string(), |u| format!("{x} {u}")), lang)
+                                lever_value(
+                                    p,
+                                    &unit_of(&seen[0]).map_or(x.to_string(), |u| format!("{x} {u}")),
+                                    lang,
+                                )
                             };
                             format!("{} – {}", shown(lo), shown(hi))
                         } else {
@@ -602,6 +792,17 @@ fn assumptions(h: &mut Html, loaded: &Loaded, lang: Lang) {
         Word::ScenarioText.get(lang),
         escape(text)
     ));
+}
+
+/// Row `row`'s value of parameter column `column` with the unit its header gives
+/// ("22.25" under `stage[2].duration (months)` → "22.25 months"), as a lever's value is
+/// written in a sweep file.
+fn with_unit(t: &crate::results::points::PointsTable, row: usize, column: usize) -> String {
+    let value = t.rows[row][column].trim();
+    match crate::results::points::split_parameter_header(&t.header[column]).1 {
+        Some(unit) if !value.is_empty() => format!("{value} {unit}"),
+        _ => value.to_string(),
+    }
 }
 
 /// The number a lever's value holds ("12 months" → 12).

@@ -123,7 +123,13 @@ fn lang_pick<T>(lang: Lang, en: T, zh: T) -> T {
 /// "7.8 %", "24.54 months".
 pub fn quantity(x: f64, unit: &str, lang: Lang) -> String {
     let (scale, words) = money_column(unit, lang, x);
-    let value = number(x / scale);
+    let scaled = x / scale;
+    // A whole quantity ("3 months", "100 万元") reads without decimals.
+    let value = if scaled.fract() == 0.0 && scaled.abs() < 1e15 {
+        number(scaled).split('.').next().unwrap_or("").to_string()
+    } else {
+        number(scaled)
+    };
     match (words, lang) {
         ("", _) => value,
         ("%", _) => format!("{value} %"),
@@ -166,5 +172,7 @@ mod tests {
         assert_eq!(quantity(0.078, "share", Lang::En), "7.80 %");
         assert_eq!(quantity(24.54, "months", Lang::Zh), "24.5 个月");
         assert_eq!(quantity(603.0, "projects", Lang::En), "603 projects");
+        assert_eq!(quantity(3.0, "months", Lang::En), "3 months");
+        assert_eq!(quantity(1e6, "yuan", Lang::Zh), "100 万元");
     }
 }

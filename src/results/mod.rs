@@ -29,4 +29,4 @@ pub use manifest::{FileRecord, Manifest, Study};
 pub use sensitivity::SensitivityFile;
 pub use summary::SummaryFile;
 pub use sweep_plan::SweepPlan;
-pub use table::{figure, interval, run_table, summary_table};
+pub use table::{figure, interval};

@@ -53,6 +53,42 @@ pub fn header(parameters: &[String], metrics: &[MetricInfo], paired: bool) -> St
     out
 }
 
+/// A parameter column's header: its key path, followed by the unit of its values in
+/// parentheses when they are numbers in a unit (`stage[2].duration (months)`), as the
+/// workbook heads its columns; the cells then hold the numbers alone.
+pub fn parameter_header(path: &str, unit: Option<&str>) -> String {
+    match unit {
+        Some(unit) => format!("{path} ({unit})"),
+        None => path.to_string(),
+    }
+}
+
+/// A parameter column's header split into its key path and its unit, if it has one
+/// (a key path never holds " (").
+pub fn split_parameter_header(header: &str) -> (&str, Option<&str>) {
+    match header.strip_suffix(')').and_then(|h| h.split_once(" (")) {
+        Some((path, unit)) if !unit.is_empty() => (path, Some(unit)),
+        _ => (header, None),
+    }
+}
+
+/// The unit shared by every value of a sweep parameter written as "number unit"
+/// ("18.5 months"), so that its column can hold numbers with the unit in its header;
+/// `None` when some value is not such a quantity, or the units differ.
+pub fn common_unit<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut unit: Option<&str> = None;
+    for value in values {
+        let (number, u) = value.trim().split_once(' ')?;
+        number.replace('_', "").parse::<f64>().ok()?;
+        let u = u.trim();
+        if u.is_empty() || u.contains([' ', '(', ')', ',']) || unit.is_some_and(|seen| seen != u) {
+            return None;
+        }
+        unit = Some(u);
+    }
+    unit.map(str::to_string)
+}
+
 /// A design point's paired figures against the baseline point, for its row.
 pub struct PairedFigures {
     /// Each metric's mean difference (point − baseline) and interval.
@@ -256,6 +292,29 @@ impl PointsTable {
         self.header.iter().position(|h| h == name)
     }
 
+    /// The column of the parameter at key path `path`, whether or not its header
+    /// carries a unit.
+    pub fn parameter_column(&self, path: &str) -> Option<usize> {
+        self.parameters
+            .clone()
+            .find(|&c| split_parameter_header(&self.header[c]).0 == path)
+    }
+
+    /// The key path of parameter column `column` (its header less the unit).
+    pub fn parameter_path(&self, column: usize) -> &str {
+        split_parameter_header(&self.header[column]).0
+    }
+
+    /// The unit of parameter column `column`: from its header ("months" of
+    /// `stage[2].duration (months)`), or, in points.csv written before units moved to the
+    /// header, the unit its first value carries ("18.5 months").
+    pub fn parameter_unit(&self, column: usize) -> Option<&str> {
+        split_parameter_header(&self.header[column]).1.or_else(|| {
+            let first = self.rows.first()?[column].trim();
+            first.split_once(' ').map(|(_, u)| u.trim())
+        })
+    }
+
     /// The leading number of each row's field in `column` (NaN where there is none):
     /// "18.5 months" gives 18.5.
     pub fn numbers(&self, column: usize) -> Vec<f64> {
@@ -286,6 +345,32 @@ pub fn leading_number(text: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parameter_in_a_unit_is_headed_with_it_and_read_back() {
+        assert_eq!(common_unit(["6 months", "22.25 months"]), Some("months".into()));
+        assert_eq!(common_unit(["6 months", "2 years"]), None);
+        assert_eq!(common_unit(["6 months", "40"]), None);
+        assert_eq!(common_unit(["government"]), None);
+        assert_eq!(common_unit([]), None);
+        let header = parameter_header("stage[2].duration", Some("months"));
+        assert_eq!(header, "stage[2].duration (months)");
+        assert_eq!(split_parameter_header(&header), ("stage[2].duration", Some("months")));
+        assert_eq!(split_parameter_header("enclave[0].seats"), ("enclave[0].seats", None));
+        let text = "point,label,replications,enclave[0].seats,stage[2].duration (months),x.mean,x.ci_low\n0,0,4,40,22.25,1,0.5\n";
+        let t = PointsTable::parse(text).unwrap();
+        let c = t.parameter_column("stage[2].duration").unwrap();
+        assert_eq!(
+            (c, t.parameter_path(c), t.parameter_unit(c)),
+            (4, "stage[2].duration", Some("months"))
+        );
+        assert_eq!(t.number(0, c), 22.25);
+        assert_eq!(t.parameter_unit(3), None);
+        // points.csv of earlier versions carried the unit in each value.
+        let old = "point,label,replications,stage[2].duration,x.mean,x.ci_low\n0,0,4,22.25 months,1,0.5\n";
+        let t = PointsTable::parse(old).unwrap();
+        assert_eq!(t.parameter_unit(3), Some("months"));
+    }
 
     #[test]
     fn csv_reader_undoes_feidi_quoting() {

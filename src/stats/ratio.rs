@@ -114,7 +114,19 @@ impl RatioMoments {
         let a = self.mean_y * self.mean_y - t2 * vyy;
         let b = -2.0 * (self.mean_x * self.mean_y - t2 * vxy);
         let c = self.mean_x * self.mean_x - t2 * vxx;
-        let discriminant = b * b - 4.0 * a * c;
+        // When x is an exact multiple of y (an outlay that is a fixed grant per landing)
+        // the discriminant is zero and the interval a point; rounding can make it a hair
+        // negative, which is not a sign that no interval exists.
+        let scale = 4.0
+            * t2
+            * (self.mean_x * self.mean_x * vyy
+                + 2.0 * (self.mean_x * self.mean_y * vxy).abs()
+                + self.mean_y * self.mean_y * vxx
+                + t2 * (vxx * vyy + vxy * vxy));
+        let discriminant = match b * b - 4.0 * a * c {
+            d if d < 0.0 && d >= -1e-9 * scale => 0.0,
+            d => d,
+        };
         let interval = (a > 0.0 && discriminant >= 0.0).then(|| {
             let root = discriminant.sqrt();
             ((-b - root) / (2.0 * a), (-b + root) / (2.0 * a))
@@ -186,6 +198,20 @@ mod tests {
             }
         }
         assert!((1860..=1940).contains(&covered), "covered {covered} of 2000");
+    }
+
+    #[test]
+    fn an_outlay_that_is_a_fixed_sum_per_landing_gives_a_point_interval() {
+        let mut s = 4;
+        let mut m = RatioMoments::default();
+        for _ in 0..128 {
+            let landings = (5.0 + 2.0 * normal(&mut s)).round();
+            m.push(1_000_000.0 * landings, landings);
+        }
+        let r = m.ratio(0.95);
+        let (low, high) = r.interval.expect("a point interval");
+        // A point up to rounding: a millionth of the ratio.
+        assert!((low - 1e6).abs() < 1.0 && (high - 1e6).abs() < 1.0, "{low} {high}");
     }
 
     #[test]

@@ -133,11 +133,13 @@ pub fn discover(request: &DiscoverRequest) -> Result<DiscoverOutcome, Error> {
     let mut skipped = Vec::new();
     for c in table.parameters.clone() {
         let values = table.numbers(c);
+        // Key paths, whether or not the header carries the values' unit.
+        let name = table.parameter_path(c).to_string();
         if values.iter().all(|v| v.is_finite()) {
-            names.push(table.header[c].clone());
+            names.push(name);
             columns.push(values);
         } else {
-            skipped.push(table.header[c].clone());
+            skipped.push(name);
         }
     }
     if names.is_empty() {

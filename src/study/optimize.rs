@@ -387,20 +387,22 @@ fn evaluate(
             })
         }
     };
-    let prepared = Prepared::new(&scenario);
+    let method = runner::VarianceReduction::from_name(o.variance_reduction).unwrap_or_default();
+    let prepared = Prepared::new(&scenario).observing_controls(method != runner::VarianceReduction::Off);
     let settings = RunSettings {
         seed: o.seed,
         point: SEARCH_STREAMS,
         replications: o.replications,
     };
-    let (results, _) = runner::run_serial(&prepared, settings, &runner::Precision::default())
-        .map_err(|failure| replication_error(loaded, failure))?;
+    let rule = runner::Precision::default().with_variance_reduction(method);
+    let (results, _) =
+        runner::run_serial(&prepared, settings, &rule).map_err(|failure| replication_error(loaded, failure))?;
     let names = metrics::totals_for(&scenario);
     let metrics: Vec<Estimate> = tracked
         .iter()
         .zip(tracked_index)
         .map(|(name, &i)| {
-            let s = results.totals[i].summary(CONFIDENCE);
+            let s = results.summary(i, CONFIDENCE);
             Estimate {
                 metric: name.clone(),
                 unit: names[i].unit.to_string(),

@@ -42,6 +42,8 @@ pub struct Loaded {
     base_bytes: Vec<u8>,
     first: Scenario,
     header: String,
+    /// Each parameter's unit, written in its points.csv header rather than in its cells.
+    units: Vec<Option<String>>,
 }
 
 /// The base scenario with a design point's values set, validated; an error names the
@@ -60,6 +62,19 @@ fn point_overrides(sweep: &Sweep, point: usize) -> impl Iterator<Item = (&crate:
         .iter()
         .zip(&sweep.points[point].values)
         .filter_map(|(parameter, value)| Some((&parameter.path, value.clone()?)))
+}
+
+/// The unit parameter `k`'s values share ("months" of "18.5 months"), which points.csv
+/// writes in the column's header, the numbers alone in its cells; `None` for values that
+/// are plain numbers or text.
+fn parameter_unit(sweep: &Sweep, k: usize) -> Option<String> {
+    let text = |v: &toml::Value| v.as_str().map(str::to_string);
+    let values: Vec<String> = sweep
+        .points
+        .iter()
+        .filter_map(|p| p.values.get(k)?.as_ref().map(text))
+        .collect::<Option<_>>()?;
+    points::common_unit(values.iter().map(String::as_str))
 }
 
 /// A sweep file as read, its size known and its design points not yet generated.
@@ -104,7 +119,13 @@ impl SweepFile {
             super::sweep_check::check_every_point(&sweep, &base.table, &at)?;
         }
         let first = point_scenario(&base.table, &sweep, &path, 0).map_err(Error::Input)?;
-        let parameters: Vec<String> = sweep.parameters.iter().map(|p| p.path.to_string()).collect();
+        let units: Vec<Option<String>> = (0..sweep.parameters.len()).map(|k| parameter_unit(&sweep, k)).collect();
+        let parameters: Vec<String> = sweep
+            .parameters
+            .iter()
+            .zip(&units)
+            .map(|(p, unit)| points::parameter_header(&p.path.to_string(), unit.as_deref()))
+            .collect();
         let header = points::header(&parameters, &metrics::totals_for(&first), sweep.common_random_numbers);
         Ok(Loaded {
             path,
@@ -114,6 +135,7 @@ impl SweepFile {
             base_bytes: base.bytes,
             first,
             header,
+            units,
         })
     }
 }
@@ -442,7 +464,8 @@ fn run_point(
             "point {p} reports other metrics than point 0 (a tax party differs?); points.csv needs the same columns for every point"
         )));
     }
-    let prepared = Prepared::new(&scenario);
+    let prepared =
+        Prepared::new(&scenario).observing_controls(rule.variance_reduction != runner::VarianceReduction::Off);
     let settings = point_settings(sweep, p);
     let run = match baseline {
         Some(b) => runner::run_serial_paired(&prepared, settings, rule, &b.totals, b.marginal)
@@ -468,12 +491,19 @@ fn run_point(
             });
         }
     };
-    let summaries: Vec<_> = results.totals.iter().map(|a| a.summary(CONFIDENCE)).collect();
+    let summaries: Vec<_> = (0..results.totals.len())
+        .map(|m| results.summary(m, CONFIDENCE))
+        .collect();
     let values: Vec<String> = sweep.points[p]
         .values
         .iter()
-        .map(|v| match v {
-            Some(toml::Value::String(s)) => s.clone(),
+        .enumerate()
+        .map(|(k, v)| match v {
+            // A quantity's number alone: its unit is in the column's header.
+            Some(toml::Value::String(s)) => match loaded.units.get(k).and_then(Option::as_deref) {
+                Some(unit) => s.strip_suffix(unit).map_or(s.as_str(), str::trim).to_string(),
+                None => s.clone(),
+            },
             Some(other) => other.to_string(),
             None => String::new(),
         })
@@ -572,7 +602,8 @@ fn run(
             Ok((index, *target))
         })
         .collect::<Result<_, Error>>()?;
-    let rule = runner::Precision::new(targets);
+    let method = runner::VarianceReduction::from_name(sweep.variance_reduction).unwrap_or_default();
+    let rule = runner::Precision::new(targets).with_variance_reduction(method);
     let started = Instant::now();
     let done = AtomicUsize::new(0);
     let pool = thread_pool(threads)?;

@@ -160,6 +160,10 @@ pub struct Sweep {
     /// streams (`[sweep] baseline`: a point number, or a variant's name; point 0 by
     /// default).
     pub baseline: usize,
+    /// How each point's means are estimated: `"off"` (plain Monte Carlo, the default),
+    /// `"control"` or `"auto"` (control variates, as `--variance-reduction` on run and
+    /// compare).
+    pub variance_reduction: &'static str,
 }
 
 /// Most design points a sweep may have (the streams support 2^24).
@@ -350,6 +354,7 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         Some(on)
     });
     let baseline = header.get("baseline");
+    let variance_reduction = header.or("variance_reduction", "off", |v| v.choice(&["off", "control", "auto"]));
     let precision = header.optional("precision", |v| {
         let table = v.table()?;
         let known: Vec<String> = crate::model::metrics::totals().into_iter().map(|m| m.name).collect();
@@ -472,6 +477,7 @@ fn read_sweep(root: &Table<'_, '_>, folder: &Path) -> Read<Sweep> {
         name: name?,
         common_random_numbers,
         baseline,
+        variance_reduction: variance_reduction?,
         scenario,
         scenario_span,
         count,

@@ -7,6 +7,7 @@ use crate::plot::names::Names;
 use crate::plot::results::{RunResults, SweepResults, Table};
 use crate::plot::Loaded;
 use crate::results::compare::Difference;
+use crate::results::points::split_parameter_header;
 use crate::results::CompareFile;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 
@@ -253,10 +254,19 @@ fn points(sweep: &SweepResults, names: &Names, lang: Lang) -> Result<Worksheet, 
     let parameters: Vec<(usize, ParameterColumn)> = t
         .parameters
         .clone()
-        .map(|c| (c, parameter_column(t.rows.iter().map(|r| r[c].clone()))))
+        .map(|c| {
+            let kind = match parameter_column(t.rows.iter().map(|r| r[c].clone())) {
+                // points.csv gives a quantity's unit in the column's header, numbers in its cells.
+                ParameterColumn::Numbers(None) => {
+                    ParameterColumn::Numbers(split_parameter_header(&t.header[c]).1.map(str::to_string))
+                }
+                kind => kind,
+            };
+            (c, kind)
+        })
         .collect();
     for (c, kind) in &parameters {
-        let lever = names.lever(lang, &t.header[*c]);
+        let lever = names.lever(lang, t.parameter_path(*c));
         header.push(match kind {
             ParameterColumn::Numbers(Some(unit)) => with_unit(lang, &lever, &labels::unit(lang, unit).1),
             _ => lever,

@@ -1,0 +1,450 @@
+"use strict";
+// The studio page: the scenario desk, runs with their summary and charts, pinned
+// variants and their comparison. Every word comes from the server (the glossary);
+// every number is formatted by the server as the reports format it.
+
+const $ = (id) => document.getElementById(id);
+const query = new URLSearchParams(location.search);
+const state = { lang: ["en", "zh"].includes(query.get("lang")) ? query.get("lang") : SETTINGS.lang, words: {}, scenario: null, result: null, pinned: [], comparison: null };
+
+function withToken(url) {
+  if (!SETTINGS.token) return url;
+  return url + (url.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(SETTINGS.token);
+}
+
+async function api(path, body) {
+  const options = body === undefined ? {} : { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } };
+  const response = await fetch(withToken(path), options);
+  const data = await response.json();
+  if (!response.ok) throw new Error(data.error || response.statusText);
+  return data;
+}
+
+function fileUrl(path) {
+  return withToken("/api/file?path=" + encodeURIComponent(path));
+}
+
+function showMessage(text) {
+  const box = $("message");
+  box.textContent = text || "";
+  box.hidden = !text;
+}
+
+function el(tag, attrs, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+async function loadWords() {
+  state.words = await api("/api/words?lang=" + state.lang);
+  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  const w = state.words;
+  const set = (id, key) => { $(id).textContent = w[key]; };
+  set("title", "studio"); set("lang-switch", "language"); set("w-scenarios", "scenarios");
+  set("w-levers", "levers"); set("w-lever", "lever"); set("w-value", "value"); set("w-unit", "unit");
+  set("w-source", "source"); set("w-replications", "replications"); set("w-seed", "seed");
+  set("run", "run"); set("reset", "reset"); set("save", "save"); set("w-summary", "summary");
+  set("pin", "pin"); set("export-zh", "export_zh"); set("export", "export"); set("w-charts", "charts");
+  set("export-compare", "export");
+  set("w-pinned", "pinned"); set("compare", "compare_pinned"); set("w-own", "own_results");
+  set("w-differences", "differences"); set("stop", "stop");
+  document.querySelectorAll(".w-metric").forEach((n) => { n.textContent = w.metric; });
+  document.querySelectorAll(".w-mean").forEach((n) => { n.textContent = w.mean; });
+  document.querySelectorAll(".w-ci").forEach((n) => { n.textContent = w.ci; });
+  document.querySelectorAll(".w-unit").forEach((n) => { n.textContent = w.unit; });
+  document.title = w.studio;
+}
+
+async function loadScenarios() {
+  const data = await api("/api/scenarios");
+  const select = $("scenario-select");
+  select.textContent = "";
+  for (const s of data.scenarios) select.appendChild(el("option", { value: s.path }, s.title || s.name));
+  if (data.scenarios.length) await openScenario(select.value);
+}
+
+async function openScenario(path) {
+  const data = await api("/api/scenario?path=" + encodeURIComponent(path));
+  state.scenario = data;
+  $("save-to").value = path.replace(/\.toml$/, "") + "-edited.toml";
+  renderLevers();
+  showValidity(data.valid ? { ok: false, error: data.valid } : { ok: true });
+}
+
+function renderLevers() {
+  const body = $("levers").querySelector("tbody");
+  body.textContent = "";
+  if (!state.scenario) return;
+  for (const lever of state.scenario.levers) {
+    const row = el("tr");
+    row.appendChild(el("td", {}, state.lang === "zh" ? lever.name_zh : lever.name_en));
+    const cell = el("td");
+    const input = el("input", { type: "text", "data-path": lever.path, "data-original": lever.value, title: lever.path });
+    input.value = lever.edited !== undefined ? lever.edited : lever.value;
+    input.addEventListener("input", () => { lever.edited = input.value; scheduleValidate(); });
+    cell.appendChild(input);
+    row.appendChild(cell);
+    row.appendChild(el("td", {}, state.lang === "zh" ? lever.unit_zh : lever.unit_en));
+    row.appendChild(el("td", { class: "source" }, lever.source));
+    body.appendChild(row);
+  }
+}
+
+function edits() {
+  return [...document.querySelectorAll("#levers input")]
+    .filter((i) => i.value !== i.dataset.original)
+    .map((i) => ({ path: i.dataset.path, value: i.value }));
+}
+
+let validateTimer = null;
+function scheduleValidate() {
+  clearTimeout(validateTimer);
+  validateTimer = setTimeout(() => { studio.pending = validate(); }, 250);
+}
+
+function showValidity(v) {
+  state.validity = v;
+  const box = $("validity");
+  box.className = v.ok ? "ok" : "bad";
+  box.textContent = v.ok ? "✓ " + (state.words.valid || "") : v.error;
+  $("run").disabled = !v.ok;
+  $("save").disabled = !v.ok;
+}
+
+async function validate() {
+  try {
+    const v = await api("/api/validate", { path: state.scenario.path, edits: edits() });
+    showValidity(v);
+    return v;
+  } catch (e) {
+    showValidity({ ok: false, error: e.message });
+    return { ok: false, error: e.message };
+  }
+}
+
+async function waitForJob(id) {
+  const stop = $("stop");
+  stop.hidden = false;
+  stop.onclick = () => { api("/api/cancel", { job: id }).catch((e) => showMessage(e.message)); };
+  try {
+    return await pollJob(id);
+  } finally {
+    stop.hidden = true;
+  }
+}
+
+async function pollJob(id) {
+  for (;;) {
+    const status = await api("/api/job?id=" + id + "&wait=400");
+    const p = status.progress;
+    $("progress").max = Math.max(p.total, 1);
+    $("progress").value = p.done;
+    $("progress-text").textContent = `${p.done} / ${p.total} · ${p.seconds.toFixed(1)} s`;
+    if (status.state === "done") return status.result;
+    if (status.state === "failed") throw new Error(status.cancelled ? state.words.stopped : status.error);
+  }
+}
+
+async function run() {
+  showMessage("");
+  $("run").disabled = true;
+  $("progress-text").textContent = state.words.running;
+  try {
+    const started = await api("/api/run", {
+      path: state.scenario.path,
+      edits: edits(),
+      replications: Number($("replications").value),
+      seed: Number($("seed").value),
+    });
+    state.result = await waitForJob(started.job);
+    await renderResult();
+    return state.result;
+  } catch (e) {
+    showMessage(e.message);
+    throw e;
+  } finally {
+    $("run").disabled = false;
+  }
+}
+
+function renderResult() {
+  const r = state.result;
+  if (!r) return;
+  const view = r[state.lang];
+  $("results").hidden = false;
+  $("result-name").textContent = r.name;
+  $("result-meta").textContent =
+    `${view.title} · ${state.words.replications} ${r.replications} · ${state.words.seed} ${r.seed} · ${state.words.elapsed} ${r.seconds_to_results.toFixed(2)} s · ${r.dir}`;
+  const body = $("summary").querySelector("tbody");
+  body.textContent = "";
+  for (const row of view.summary) {
+    const tr = el("tr", { "data-metric": row.metric, title: row.description });
+    tr.appendChild(el("td", {}, row.name));
+    tr.appendChild(el("td", { class: "num mean", "data-raw": String(row.raw_mean) }, row.mean));
+    tr.appendChild(el("td", { class: "num" }, row.ci));
+    tr.appendChild(el("td", {}, row.unit));
+    body.appendChild(tr);
+  }
+  $("export-link").hidden = true;
+  $("workbook-link").hidden = true;
+  return renderCharts($("charts"), view.charts);
+}
+
+// Charts are SVG files from the results directory, placed inline so that their text
+// uses the page's embedded font (an <img> would not see it).
+async function renderCharts(box, charts) {
+  box.textContent = "";
+  for (const c of charts) {
+    const response = await fetch(fileUrl(c.path));
+    if (!response.ok) throw new Error(c.path + ": " + response.statusText);
+    const svg = new DOMParser().parseFromString(await response.text(), "image/svg+xml").documentElement;
+    if (svg.nodeName !== "svg") throw new Error(c.path + ": not an SVG image");
+    if (!svg.getAttribute("viewBox")) svg.setAttribute("viewBox", `0 0 ${svg.getAttribute("width")} ${svg.getAttribute("height")}`);
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    svg.setAttribute("data-chart", c.stem);
+    box.appendChild(document.importNode(svg, true));
+  }
+}
+
+function pin() {
+  const r = state.result;
+  if (!r || state.pinned.some((p) => p.name === r.name)) return;
+  state.pinned.push(r);
+  if (state.pinned.length > 2) state.pinned.shift();
+  renderPinned();
+}
+
+function renderPinned() {
+  const list = $("pinned");
+  list.textContent = "";
+  for (const p of state.pinned) {
+    const li = el("li", { "data-name": p.name });
+    const changes = p.edits.map((e) => `${leverName(e.path)} = ${e.value}`).join("; ");
+    li.textContent = `${p.name}${changes ? ": " + changes : ""} `;
+    const unpin = el("button", { type: "button", class: "unpin" }, state.words.unpin);
+    unpin.addEventListener("click", () => { state.pinned = state.pinned.filter((x) => x !== p); renderPinned(); });
+    li.appendChild(unpin);
+    list.appendChild(li);
+  }
+  $("compare").disabled = state.pinned.length < 2;
+}
+
+function leverName(path) {
+  const lever = state.scenario && state.scenario.levers.find((l) => l.path === path);
+  if (!lever) return path;
+  return state.lang === "zh" ? lever.name_zh : lever.name_en;
+}
+
+async function compare() {
+  showMessage("");
+  $("compare").disabled = true;
+  try {
+    const started = await api("/api/compare", {
+      variants: state.pinned.map((p) => p.name),
+      replications: Number($("replications").value),
+      seed: Number($("seed").value),
+    });
+    state.comparison = await waitForJob(started.job);
+    await renderComparison();
+    return state.comparison;
+  } catch (e) {
+    showMessage(e.message);
+    throw e;
+  } finally {
+    $("compare").disabled = state.pinned.length < 2;
+  }
+}
+
+function table(node, header, rows) {
+  const head = node.querySelector("thead");
+  const body = node.querySelector("tbody");
+  head.textContent = "";
+  body.textContent = "";
+  const tr = el("tr");
+  for (const h of header) tr.appendChild(el("th", {}, h));
+  head.appendChild(tr);
+  for (const row of rows) {
+    const r = el("tr", { "data-metric": row.metric });
+    row.cells.forEach((c, i) => r.appendChild(el("td", { class: i ? "num" : "" }, c)));
+    body.appendChild(r);
+  }
+}
+
+function renderComparison() {
+  const c = state.comparison;
+  if (!c) return;
+  const view = c[state.lang].comparison;
+  const w = state.words;
+  $("comparison").hidden = false;
+  $("ranking").textContent = `${view.rank_by}: ${view.ranking.join(" > ")}`;
+  table($("compare-own"), [w.metric, ...view.alternatives], view.own.map((r) => ({ metric: r.metric, cells: [r.name, ...r.cells] })));
+  table(
+    $("compare-diff"),
+    [w.metric, w.alternative, w.difference, w.ci],
+    view.differences.map((d) => ({ metric: d.metric, cells: [d.name, d.pair, d.difference, d.ci] })),
+  );
+  return renderCharts($("compare-charts"), c[state.lang].charts);
+}
+
+function showLink(id, path) {
+  const link = $(id);
+  link.hidden = !path;
+  if (!path) return;
+  link.href = fileUrl(path);
+  link.textContent = path;
+}
+
+// Writes the report (and the charts as PNG and the workbook) of a results directory.
+async function exportReport(lang, dir, reportLink, workbookLink) {
+  showMessage("");
+  try {
+    const out = await api("/api/export", { dir, lang });
+    showLink(reportLink, out.report);
+    if (workbookLink) showLink(workbookLink, out.workbook);
+    return out;
+  } catch (e) {
+    showMessage(e.message);
+    throw e;
+  }
+}
+
+async function save() {
+  try {
+    const out = await api("/api/save", { path: state.scenario.path, edits: edits(), to: $("save-to").value });
+    $("save-result").textContent = `${state.words.saved}: ${out.saved}`;
+    return out;
+  } catch (e) {
+    showMessage(e.message);
+    throw e;
+  }
+}
+
+async function switchLanguage() {
+  state.lang = state.lang === "zh" ? "en" : "zh";
+  await loadWords();
+  renderLevers();
+  if (state.validity) showValidity(state.validity);
+  renderPinned();
+  await renderResult();
+  await renderComparison();
+}
+
+// Every handler's promise is kept, so that a scripted journey can wait for it.
+const studio = { pending: Promise.resolve(), state };
+function on(id, handler) {
+  $(id).addEventListener("click", () => {
+    studio.pending = handler().catch(() => {});
+  });
+}
+
+async function start() {
+  on("run", run);
+  on("save", save);
+  on("pin", async () => pin());
+  on("compare", compare);
+  on("export-zh", () => exportReport("zh", state.result.dir, "export-link", "workbook-link"));
+  on("export", () => exportReport(state.lang, state.result.dir, "export-link", "workbook-link"));
+  on("export-compare", () => exportReport(state.lang, state.comparison.dir, "compare-report-link"));
+  on("lang-switch", switchLanguage);
+  on("reset", async () => { for (const l of state.scenario.levers) delete l.edited; renderLevers(); await validate(); });
+  $("scenario-select").addEventListener("change", (e) => { studio.pending = openScenario(e.target.value).catch((x) => showMessage(x.message)); });
+  try {
+    await loadWords();
+    await loadScenarios();
+  } catch (e) {
+    showMessage(e.message);
+  }
+  if (query.has("journey")) await journey();
+}
+
+// A planner's journey, run when the page is opened with ?journey: open Dazu, run it,
+// pin it, change seats and the landing subsidy (a bad value first: its located
+// message must show), run again, pin, compare, export the Chinese report. The outcome
+// is written into #journey for the browser test to read.
+async function journey() {
+  const log = { ok: false, steps: [] };
+  const step = (name, detail) => log.steps.push(detail === undefined ? name : { name, detail });
+  const click = async (id) => { $(id).click(); await studio.pending; };
+  const setLever = async (path, value) => {
+    const input = document.querySelector(`#levers input[data-path="${path}"]`);
+    if (!input) throw new Error("no lever " + path);
+    input.value = value;
+    input.dispatchEvent(new Event("input"));
+    return validate();
+  };
+  const landed = () => {
+    const cell = document.querySelector('#summary tr[data-metric="landed_home"] .mean');
+    if (!cell) throw new Error("no landed_home row in the summary");
+    return { text: cell.textContent, raw: Number(cell.dataset.raw) };
+  };
+  try {
+    const select = $("scenario-select");
+    select.value = "scenarios/dazu-chengdu.toml";
+    if (select.value !== "scenarios/dazu-chengdu.toml") throw new Error("Dazu is not offered");
+    await openScenario(select.value);
+    step("opened Dazu");
+    await click("run");
+    if (!state.result) throw new Error("the base run gave no result");
+    log.base = { name: state.result.name, landed: landed(), seconds: state.result.seconds_to_results };
+    step("ran the base", log.base);
+    await click("pin");
+    const bad = await setLever("enclave[0].seats", "-3");
+    if (bad.ok || !/enclave\[0\]\.seats/.test($("validity").textContent)) throw new Error("a bad seat count was not refused with its key path");
+    step("a bad seat count is refused", $("validity").textContent.split("\n")[0]);
+    await setLever("enclave[0].seats", "60");
+    const good = await setLever("city[1].landing_subsidy_yuan", "3_000_000");
+    if (!good.ok) throw new Error("the edits were refused: " + good.error);
+    await click("run");
+    log.variant = { name: state.result.name, landed: landed(), file: state.result.variant_file, seconds: state.result.seconds_to_results };
+    step("ran the variant", log.variant);
+    if (log.variant.landed.raw === log.base.landed.raw) throw new Error("the summary did not change");
+    if ($("charts").querySelectorAll("svg[data-chart]").length === 0) throw new Error("no charts");
+    await click("pin");
+    await click("compare");
+    const diffs = [...document.querySelectorAll("#compare-diff tbody tr")];
+    if (!diffs.length) throw new Error("no paired differences");
+    log.compare = { dir: state.comparison.dir, rows: diffs.length, first: diffs[0].textContent };
+    step("compared", log.compare);
+    await click("export-compare");
+    if ($("compare-report-link").hidden) throw new Error("no comparison report link");
+    step("exported the comparison's report", $("compare-report-link").textContent);
+    await click("export-zh");
+    if ($("export-link").hidden) throw new Error("no report link");
+    log.report = $("export-link").textContent;
+    if ($("workbook-link").hidden) throw new Error("no workbook link");
+    step("exported the Chinese report and workbook", [log.report, $("workbook-link").textContent]);
+    // A long run stopped from the page: the page says so and keeps the last results.
+    $("replications").value = "50000";
+    $("run").click();
+    const running = studio.pending;
+    for (let i = 0; $("stop").hidden && i < 200; i++) await new Promise((r) => setTimeout(r, 50));
+    $("stop").click();
+    await running;
+    if ($("message").textContent !== state.words.stopped) throw new Error("a stopped run was not reported: " + $("message").textContent);
+    if (state.result.name !== log.variant.name) throw new Error("a stopped run replaced the results on screen");
+    step("stopped a long run", $("message").textContent);
+    $("replications").value = "256";
+    showMessage("");
+    const first = document.documentElement.lang;
+    await click("lang-switch");
+    const other = document.documentElement.lang;
+    if (other === first || !$("run").textContent) throw new Error("the language did not switch");
+    await click("lang-switch");
+    step("switched language and back", [other, document.documentElement.lang]);
+    if ($("compare-charts").querySelectorAll("svg[data-chart]").length === 0) throw new Error("no comparison charts");
+    await document.fonts.ready;
+    if (!document.fonts.check('16px "Noto Sans SC"', "大足")) throw new Error("the embedded font did not load");
+    log.ok = true;
+    // ?focus=compare leaves the comparison alone on screen (for screenshots).
+    if (query.get("focus") === "compare") { $("desk").hidden = true; $("results").hidden = true; }
+  } catch (e) {
+    log.error = e.message;
+  }
+  $("journey").textContent = JSON.stringify(log);
+  $("journey").setAttribute("data-done", log.ok ? "ok" : "failed");
+}
+
+start();

@@ -1,0 +1,464 @@
+//! `feidi studio`'s HTTP interface, with the server started in this process on a free
+//! port and requests written by hand over a TCP stream: the page and its words, the
+//! scenario desk (levers, located validation, saving with comments kept), a run whose
+//! numbers are those of `feidi run` with the same seed, a comparison on common random
+//! numbers, path confinement, the token off loopback, the Host check, bad requests, and
+//! a server that answers while a long run works.
+
+mod common;
+
+use common::{run_ok, temp_dir};
+use feidi::plot::Lang;
+use feidi::studio::{self, Config, Running};
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const DAZU: &str = include_str!("../scenarios/dazu-chengdu.toml");
+
+/// A working directory holding scenarios/dazu-chengdu.toml, and a studio serving it.
+fn studio_in(name: &str, listen: &str) -> (PathBuf, Running) {
+    let root = temp_dir(name);
+    std::fs::create_dir_all(root.join("scenarios")).expect("scenarios dir");
+    std::fs::write(root.join("scenarios/dazu-chengdu.toml"), DAZU).expect("copy dazu");
+    let running = studio::start(Config {
+        root: root.clone(),
+        place: None,
+        listen: listen.parse().expect("an address"),
+        lang: Lang::Zh,
+    })
+    .expect("the studio starts");
+    (root, running)
+}
+
+/// One HTTP exchange: status and body.
+fn exchange(addr: SocketAddr, method: &str, target: &str, host: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .expect("timeout");
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).expect("read the reply");
+    let reply = String::from_utf8(reply).expect("UTF-8 reply");
+    let (head, body) = reply.split_once("\r\n\r\n").expect("head and body");
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status");
+    (status, body.to_string())
+}
+
+fn get(s: &Running, target: &str) -> (u16, String) {
+    exchange(s.addr(), "GET", target, &host(s), "")
+}
+
+fn post(s: &Running, target: &str, body: &Value) -> (u16, Value) {
+    let (status, text) = exchange(s.addr(), "POST", target, &host(s), &body.to_string());
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}")),
+    )
+}
+
+fn host(s: &Running) -> String {
+    format!("127.0.0.1:{}", s.addr().port())
+}
+
+fn get_json(s: &Running, target: &str) -> (u16, Value) {
+    let (status, text) = get(s, target);
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}")),
+    )
+}
+
+/// Waits for job `id` to end; its final status.
+fn finished(s: &Running, id: &Value) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        let (status, job) = get_json(s, &format!("/api/job?id={id}&wait=5000"));
+        assert_eq!(status, 200, "{job}");
+        if job["state"] != "running" {
+            return job;
+        }
+        assert!(Instant::now() < deadline, "job {id} did not end");
+    }
+}
+
+fn edit(path: &str, value: &str) -> Value {
+    json!({"path": path, "value": value})
+}
+
+#[test]
+fn the_page_is_whole_and_speaks_both_languages() {
+    let (_, s) = studio_in("page", "127.0.0.1:0");
+    let (status, page) = get(&s, "/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("const SETTINGS = {\"lang\":\"zh\""),
+        "the first language is set"
+    );
+    assert!(page.contains("async function run()"), "the script is inline");
+    // Nothing is fetched from elsewhere: no external scripts, styles or images.
+    for external in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!page.contains(external), "the page refers outside: {external}");
+    }
+    let (_, zh) = get_json(&s, "/api/words?lang=zh");
+    assert_eq!(
+        zh["summary"],
+        feidi::plot::labels::Word::Summary.get(Lang::Zh),
+        "the glossary's word"
+    );
+    let (_, en) = get_json(&s, "/api/words?lang=en");
+    assert_eq!(en["run"], "Run");
+    let (status, refused) = get_json(&s, "/api/words?lang=fr");
+    assert_eq!(status, 400, "{refused}");
+    s.stop();
+}
+
+#[test]
+fn the_desk_shows_levers_validates_where_feidi_validate_does_and_saves_with_comments() {
+    let (root, s) = studio_in("desk", "127.0.0.1:0");
+    let (_, list) = get_json(&s, "/api/scenarios");
+    assert_eq!(list["scenarios"][0]["path"], "scenarios/dazu-chengdu.toml");
+    let (status, scenario) = get_json(&s, "/api/scenario?path=scenarios/dazu-chengdu.toml");
+    assert_eq!(status, 200, "{scenario}");
+    let levers = scenario["levers"].as_array().expect("levers");
+    let seats = levers.iter().find(|l| l["path"] == "enclave[0].seats").expect("seats");
+    assert_eq!(seats["name_en"], "Seats, 大足科创飞地(成都)");
+    assert!(seats["source"].as_str().expect("a source").starts_with("[001 derived"));
+    for wanted in [
+        "city[1].landing_subsidy_yuan",
+        "economics.tax_split.home",
+        "flow[0].rate",
+    ] {
+        assert!(levers.iter().any(|l| l["path"] == wanted), "{wanted} missing");
+    }
+
+    let body = json!({"path": "scenarios/dazu-chengdu.toml", "edits": [edit("enclave[0].seats", "-3")]});
+    let (status, checked) = post(&s, "/api/validate", &body);
+    assert_eq!(status, 200);
+    assert_eq!(checked["ok"], false);
+    // The same located message as `feidi validate` gives for the same text.
+    let bad_file = root.join("bad.toml");
+    std::fs::write(&bad_file, DAZU.replacen("seats = 110", "seats = -3", 1)).expect("bad copy");
+    let cli = common::feidi(&["validate", bad_file.to_str().expect("utf-8")]);
+    let cli_message = String::from_utf8_lossy(&cli.stderr);
+    let cli_detail = cli_message
+        .split_once(".toml:")
+        .expect("located")
+        .1
+        .lines()
+        .next()
+        .expect("a line");
+    let error = checked["error"].as_str().expect("a message");
+    assert!(
+        error.contains(&format!("scenarios/dazu-chengdu.toml:{cli_detail}")),
+        "{error}\nagainst\n{cli_message}"
+    );
+
+    let body = json!({"path": "scenarios/dazu-chengdu.toml", "edits": [edit("enclave[0].seats", "many")]});
+    let (status, refused) = post(&s, "/api/validate", &body);
+    assert_eq!(status, 400);
+    assert!(refused["error"]
+        .as_str()
+        .expect("text")
+        .contains("enclave[0].seats: expected a number, found \"many\""));
+
+    let body = json!({"path": "scenarios/dazu-chengdu.toml", "to": "mine/dazu-big.toml",
+        "edits": [edit("enclave[0].seats", "150"), edit("flow[1].rate", "95 per year")]});
+    let (status, saved) = post(&s, "/api/save", &body);
+    assert_eq!(status, 200, "{saved}");
+    let text = std::fs::read_to_string(root.join("mine/dazu-big.toml")).expect("saved");
+    let changed: Vec<(&str, &str)> = DAZU.lines().zip(text.lines()).filter(|(a, b)| a != b).collect();
+    assert_eq!(changed.len(), 2, "only the two edited lines change: {changed:?}");
+    assert_eq!(DAZU.lines().count(), text.lines().count());
+    assert!(
+        changed.iter().all(|(_, b)| b.contains('#')),
+        "comments kept: {changed:?}"
+    );
+    let (status, again) = post(&s, "/api/save", &body);
+    assert_eq!(status, 409, "an existing file is not overwritten: {again}");
+    s.stop();
+}
+
+#[test]
+fn a_run_gives_the_numbers_of_feidi_run_and_a_comparison_pairs_them() {
+    let (root, s) = studio_in("run", "127.0.0.1:0");
+    let base = json!({"path": "scenarios/dazu-chengdu.toml", "replications": 64, "seed": 7});
+    let (status, started) = post(&s, "/api/run", &base);
+    assert_eq!(status, 200, "{started}");
+    let job = finished(&s, &started["job"]);
+    assert_eq!(job["state"], "done", "{job}");
+    let first = &job["result"];
+    assert_eq!(first["name"], "dazu-chengdu-1");
+
+    let variant = json!({"path": "scenarios/dazu-chengdu.toml", "replications": 64, "seed": 7,
+        "edits": [edit("enclave[0].seats", "40"), edit("city[1].landing_subsidy_yuan", "3_000_000")]});
+    let (_, started) = post(&s, "/api/run", &variant);
+    let job = finished(&s, &started["job"]);
+    assert_eq!(job["state"], "done", "{job}");
+    let second = &job["result"];
+    assert_eq!(second["name"], "dazu-chengdu-2");
+    assert_eq!(second["variant_file"], "studio-results/variants/dazu-chengdu-2.toml");
+    // Charts as SVG files, served back.
+    let chart = second["zh"]["charts"][0]["path"].as_str().expect("a chart");
+    let (status, svg) = get(&s, &format!("/api/file?path={chart}"));
+    assert_eq!(status, 200);
+    assert!(svg.contains("<svg"));
+
+    // The same variant file through `feidi run`, same seed and replications: the same
+    // statistics, to the bit.
+    let out = root.join("cli-run");
+    let file = root.join("studio-results/variants/dazu-chengdu-2.toml");
+    run_ok(&[
+        "run",
+        file.to_str().expect("utf-8"),
+        "-n",
+        "64",
+        "--seed",
+        "7",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let cli = common::json(&out.join("summary.json"));
+    let studio = common::json(&root.join("studio-results/dazu-chengdu-2/summary.json"));
+    assert_eq!(cli["metrics"], studio["metrics"]);
+    // The page's summary row holds summary.json's mean, formatted as reports do.
+    let row = second["zh"]["summary"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["metric"] == "landed_home")
+        .expect("landed_home")
+        .clone();
+    let mean = cli["metrics"]["landed_home"]["mean"].as_f64().expect("a mean");
+    assert_eq!(row["raw_mean"].as_f64(), Some(mean));
+    assert_eq!(row["mean"], feidi::results::format::number(mean));
+    let base_mean = common::json(&root.join("studio-results/dazu-chengdu-1/summary.json"))["metrics"]["landed_home"]
+        ["mean"]
+        .as_f64()
+        .expect("a mean");
+    assert_ne!(base_mean, mean, "fewer seats and a larger subsidy change the landings");
+
+    let (status, started) = post(
+        &s,
+        "/api/compare",
+        &json!({"variants": ["dazu-chengdu-1", "dazu-chengdu-2"], "replications": 64, "seed": 7}),
+    );
+    assert_eq!(status, 200, "{started}");
+    let job = finished(&s, &started["job"]);
+    assert_eq!(job["state"], "done", "{job}");
+    let dir = root.join(job["result"]["dir"].as_str().expect("a dir"));
+    let compare = common::json(&dir.join("compare.json"));
+    assert_eq!(compare["common_random_numbers"], true);
+    let differences = job["result"]["en"]["comparison"]["differences"]
+        .as_array()
+        .expect("rows");
+    let landed = differences
+        .iter()
+        .find(|d| d["metric"] == "landed_home_real")
+        .expect("landed_home_real");
+    // Common random numbers, the same seed as the runs: the paired difference is the
+    // difference of the two runs' means.
+    let real = |dir: &str| {
+        common::json(&root.join(dir).join("summary.json"))["metrics"]["landed_home_real"]["mean"]
+            .as_f64()
+            .expect("a mean")
+    };
+    let (real_base, real_variant) = (
+        real("studio-results/dazu-chengdu-1"),
+        real("studio-results/dazu-chengdu-2"),
+    );
+    let diff = landed["raw_difference"].as_f64().expect("a difference");
+    assert!(
+        ((real_base - real_variant).abs() - diff.abs()).abs() < 1e-9,
+        "{diff} against {real_base} − {real_variant}"
+    );
+    let ci: Vec<f64> = landed["raw_ci"]
+        .as_array()
+        .expect("ci")
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    assert!(ci.len() == 2 && ci[0] <= diff && diff <= ci[1], "{ci:?} around {diff}");
+
+    let (status, exported) = post(
+        &s,
+        "/api/export",
+        &json!({"dir": "studio-results/dazu-chengdu-2", "lang": "zh"}),
+    );
+    assert_eq!(status, 200, "{exported}");
+    assert_eq!(exported["report"], "studio-results/dazu-chengdu-2/report.zh.html");
+    assert!(root.join("studio-results/dazu-chengdu-2/report.zh.html").is_file());
+    assert_eq!(exported["workbook"], "studio-results/dazu-chengdu-2/results.zh.xlsx");
+    let compare_dir = job["result"]["dir"].as_str().expect("a dir").to_string();
+    let (status, exported) = post(&s, "/api/export", &json!({"dir": compare_dir, "lang": "en"}));
+    assert_eq!(status, 200, "{exported}");
+    assert!(root.join(exported["report"].as_str().expect("a report")).is_file());
+    s.stop();
+}
+
+#[test]
+fn every_path_stays_in_the_working_directory() {
+    let (root, s) = studio_in("confined", "127.0.0.1:0");
+    let outside = temp_dir("confined-outside");
+    std::fs::write(outside.join("secret.json"), "{}").expect("a file outside");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, root.join("link")).expect("a link out");
+    let mut targets = vec![
+        "/api/scenario?path=../confined-outside/secret.json".to_string(),
+        "/api/scenario?path=%2Fetc%2Fpasswd".to_string(),
+        "/api/file?path=../confined-outside/secret.json".to_string(),
+        "/api/file?path=/etc/passwd".to_string(),
+        "/api/file?path=scenarios/./dazu-chengdu.toml".to_string(),
+        "/api/file?path=scenarios/dazu-chengdu.toml%00.svg".to_string(),
+    ];
+    if cfg!(unix) {
+        targets.push("/api/file?path=link/secret.json".to_string());
+    }
+    for target in targets {
+        let (status, body) = get(&s, &target);
+        assert_eq!(status, 400, "{target}: {body}");
+        assert!(
+            body.contains("refused") || body.contains("expected"),
+            "{target}: {body}"
+        );
+    }
+    for to in ["../escaped.toml", "/tmp/escaped.toml", "link/escaped.toml"] {
+        let (status, body) = post(
+            &s,
+            "/api/save",
+            &json!({"path": "scenarios/dazu-chengdu.toml", "to": to}),
+        );
+        assert_eq!(status, 400, "{to}: {body}");
+    }
+    assert!(!outside.join("escaped.toml").exists());
+    let (status, body) = post(&s, "/api/run", &json!({"path": "../confined-outside/secret.json"}));
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = post(&s, "/api/compare", &json!({"variants": ["../x", "y"]}));
+    assert_eq!(status, 400, "{body}");
+    s.stop();
+}
+
+#[test]
+fn off_loopback_every_request_needs_the_token_and_on_loopback_the_host_is_checked() {
+    let (_, open) = studio_in("token", "0.0.0.0:0");
+    let token = open.token().expect("a token off loopback").to_string();
+    assert_eq!(token.len(), 32);
+    assert!(open.url().ends_with(&format!("?token={token}")));
+    let local: SocketAddr = format!("127.0.0.1:{}", open.addr().port()).parse().expect("addr");
+    let (status, _) = exchange(local, "GET", "/", "example.org", "");
+    assert_eq!(status, 403, "no token");
+    let (status, _) = exchange(local, "GET", "/api/scenarios?token=0000", "example.org", "");
+    assert_eq!(status, 403, "a wrong token");
+    let (status, page) = exchange(local, "GET", &format!("/?token={token}"), "example.org", "");
+    assert_eq!(status, 200);
+    assert!(page.contains(&token), "the page carries the token on to its requests");
+    open.stop();
+
+    let (_, local_only) = studio_in("host", "127.0.0.1:0");
+    assert!(local_only.token().is_none());
+    let (status, body) = exchange(local_only.addr(), "GET", "/api/scenarios", "attacker.example:80", "");
+    assert_eq!(status, 403, "{body}");
+    let (status, _) = exchange(
+        local_only.addr(),
+        "GET",
+        "/api/scenarios",
+        &format!("localhost:{}", local_only.addr().port()),
+        "",
+    );
+    assert_eq!(status, 200);
+    local_only.stop();
+}
+
+#[test]
+fn bad_requests_get_clear_errors_and_a_long_run_does_not_hold_up_the_page() {
+    let (_, s) = studio_in("bad", "127.0.0.1:0");
+    let (status, body) = exchange(s.addr(), "POST", "/api/run", &host(&s), "{not json");
+    assert_eq!(status, 400);
+    assert!(body.contains("expected a JSON object"), "{body}");
+    let (status, body) = exchange(s.addr(), "POST", "/api/run", &host(&s), "[1]");
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = post(
+        &s,
+        "/api/run",
+        &json!({"path": "scenarios/dazu-chengdu.toml", "replications": "many"}),
+    );
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().expect("text").contains("replications"), "{body}");
+    let (status, _) = get(&s, "/nothing-here");
+    assert_eq!(status, 404);
+    let (status, _) = exchange(s.addr(), "DELETE", "/api/run", &host(&s), "");
+    assert_eq!(status, 405);
+    let (status, _) = get(&s, "/api/job?id=999");
+    assert_eq!(status, 404);
+    let (status, _) = get(&s, "/api/job?id=x");
+    assert_eq!(status, 400);
+    let huge = format!("{{\"path\": \"{}\"}}", "a".repeat(2 << 20));
+    let (status, _) = exchange(s.addr(), "POST", "/api/validate", &host(&s), &huge);
+    assert_eq!(status, 413);
+
+    // A long run: the server answers other requests at once while it works, and the
+    // run stops when cancelled.
+    let (status, started) = post(
+        &s,
+        "/api/run",
+        &json!({"path": "scenarios/dazu-chengdu.toml", "replications": 20000}),
+    );
+    assert_eq!(status, 200, "{started}");
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    let (status, _) = get(&s, "/api/scenarios");
+    assert_eq!(status, 200);
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "the page waited {:?}",
+        asked.elapsed()
+    );
+    let (_, job) = get_json(&s, &format!("/api/job?id={}", started["job"]));
+    assert_eq!(job["state"], "running", "{job}");
+    let (status, _) = post(&s, "/api/cancel", &json!({"job": started["job"]}));
+    assert_eq!(status, 200);
+    let job = finished(&s, &started["job"]);
+    assert_eq!(job["state"], "failed");
+    assert_eq!(job["cancelled"], true);
+    assert!(job["error"].as_str().expect("text").contains("stopped"), "{job}");
+    s.stop();
+}
+
+#[test]
+fn a_place_outside_the_working_directory_is_refused() {
+    let root = temp_dir("outside-place");
+    let refused = studio::start(Config {
+        root: root.clone(),
+        place: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")),
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        lang: Lang::En,
+    });
+    let message = refused.err().expect("refused");
+    assert!(message.contains("inside the working directory"), "{message}");
+}
+
+#[test]
+fn the_command_refuses_a_place_it_cannot_offer_with_exit_code_2() {
+    for place in ["no-such-scenarios/", "../"] {
+        let out = common::feidi(&["studio", place]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{place}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let message = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            message.contains(place.trim_end_matches('/')) && message.contains("expected"),
+            "{message}"
+        );
+    }
+}
