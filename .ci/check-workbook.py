@@ -3,8 +3,8 @@ are numbers and headers are the exact expected words, in English and Chinese.
 
 Usage: python check-workbook.py FEIDI_BINARY
 
-Makes a run (-n 50), a small Latin hypercube sweep (with a duration in months) and a
-comparison in a temporary directory with the given binary, writes each one's workbook in
+Makes a run (-n 50), a small Latin hypercube sweep (with a duration in months), a
+comparison and a light optimization in a temporary directory with the given binary, writes each one's workbook in
 both languages (`feidi workbook DIR [--lang zh]`), and checks every sheet.
 """
 
@@ -183,6 +183,54 @@ def check_compare(binary, directory):
                 fail(f"{where}: landing_rate column {header[c]!r} is {row[c]!r}, expected {value}")
 
 
+def check_optimization(binary, directory):
+    result = json.load(open(os.path.join(directory, "optimize.json"), encoding="utf-8"))
+    evaluations = result["evaluations"]
+    subsidy = [float(e["levers"][0]) for e in evaluations]
+    landed = [next(m for m in e["metrics"] if m["metric"] == "landed_home_real") for e in evaluations]
+    cost = next(d for d in result["against_base"]["differences"] if d["metric"] == "cost_yuan")
+    words = {
+        "en": (["Settings evaluated", "Against as it is"],
+               ["setting", "generation", "within the constraints", "Landing subsidy, Dazu (million yuan)"],
+               "real landings: mean (projects)",
+               ["metric", "unit", "as it is", "recommended", "difference", "95 % CI low", "95 % CI high"],
+               "home cost", 1e6),
+        "zh": (["已评估方案", "与现方案比较"],
+               ["方案序号", "代", "满足约束", "大足落地补贴（万元）"],
+               "实际落地：均值（个项目）",
+               ["指标", "单位", "现方案", "推荐值", "差值", "95%置信下限", "95%置信上限"],
+               "飞出地投入", 1e4),
+    }
+    for lang, (sheets, first, landed_header, against_header, cost_label, scale) in words.items():
+        book = workbook(binary, directory, lang)
+        where = f"optimization {lang}"
+        if book.sheetnames != sheets:
+            fail(f"{where}: sheets {book.sheetnames}, expected {sheets}")
+            continue
+        table = rows(book[sheets[0]])
+        expect_header(f"{where} {sheets[0]}", table[0], first)
+        if len(table) != len(evaluations) + 1:
+            fail(f"{where}: {len(table) - 1} setting rows, optimize.json has {len(evaluations)}")
+        numeric = [c for c in range(len(table[0])) if c != 2]
+        expect_numbers(f"{where} {sheets[0]}", table, numeric)
+        got = [row[3] for row in table[1:]]
+        if any(not (is_number(a) and close(a, b / scale)) for a, b in zip(got, subsidy)):
+            fail(f"{where}: subsidies {got}, optimize.json {subsidy} yuan")
+        if landed_header not in table[0]:
+            fail(f"{where}: no column {landed_header!r} in {table[0]}")
+        else:
+            c = table[0].index(landed_header)
+            if any(not close(row[c], m["mean"]) for row, m in zip(table[1:], landed)):
+                fail(f"{where}: real landings column differs from optimize.json")
+        against = rows(book[sheets[1]])
+        expect_header(f"{where} {sheets[1]}", against[0], against_header)
+        expect_numbers(f"{where} {sheets[1]}", against, range(2, 7))
+        row = next((r for r in against[1:] if r[0] == cost_label), None)
+        expected = [cost["base"], cost["recommended"], cost["mean"], cost["ci_low"], cost["ci_high"]]
+        if row is None or any(not close(row[2 + k], v / scale) for k, v in enumerate(expected)):
+            fail(f"{where}: home cost row {row}, optimize.json {expected} yuan")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory() as work:
@@ -206,10 +254,25 @@ def main():
               "-n", "64", "--out", compare)
         check_compare(binary, compare)
 
+        with open(os.path.join(ROOT, "scenarios/optimize/dazu-budget.toml"), encoding="utf-8") as f:
+            text = f.read()
+        for old, new in [("../dazu-chengdu.toml", os.path.join(ROOT, "scenarios/dazu-chengdu.toml")),
+                         ("replications = 64 ", "replications = 8 "), ("population = 12 ", "population = 4 "),
+                         ("generations = 12 ", "generations = 3 "), ("finalists = 5 ", "finalists = 3 "),
+                         ("first_stage = 20 ", "first_stage = 6 "), ("cap = 5_000 ", "cap = 40 "),
+                         ("compare_replications = 256 ", "compare_replications = 16 ")]:
+            text = text.replace(old, new)
+        optimize_file = os.path.join(work, "optimize.toml")
+        with open(optimize_file, "w", encoding="utf-8") as f:
+            f.write(text)
+        optimization = os.path.join(work, "optimization")
+        feidi(binary, "optimize", optimize_file, "--out", optimization)
+        check_optimization(binary, optimization)
+
     if FAILURES:
         print(f"{len(FAILURES)} workbook checks failed")
         sys.exit(1)
-    print("workbooks of a run, a sweep and a comparison read by openpyxl in English and Chinese: OK")
+    print("workbooks of a run, a sweep, a comparison and an optimization read by openpyxl in English and Chinese: OK")
 
 
 if __name__ == "__main__":

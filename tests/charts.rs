@@ -240,3 +240,98 @@ fn directories_without_results_or_with_broken_files_are_refused_with_code_2() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs a light optimization into a fresh directory and returns it.
+fn light_optimization_results(name: &str, two_objectives: bool) -> PathBuf {
+    let dir = temp_path(name);
+    let file = common::light_optimization(&temp_dir(&format!("{name}-file")), two_objectives);
+    ok(&feidi(&[
+        "optimize",
+        file.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+        "--force",
+    ]));
+    dir
+}
+
+#[test]
+fn an_optimization_gets_convergence_settings_and_paired_difference_charts_and_a_report() {
+    let dir = light_optimization_results("optimize-one", false);
+    ok(&feidi(&["plot", dir.to_str().unwrap(), "--lang", "zh"]));
+    assert_chart(&dir, "optimize-convergence.zh", "搜索进程与目前最优值：实际落地");
+    assert_chart(&dir, "optimize-settings.zh", "已评估方案：实际落地与飞出地投入");
+    assert_chart(
+        &dir,
+        "optimize-against-base.zh",
+        "推荐方案与现方案比较（配对差值，95%置信区间）",
+    );
+    // The budget is drawn and labelled in 亿元 (150 million yuan is 1.5 亿元).
+    let settings = std::fs::read_to_string(dir.join("charts/optimize-settings.zh.svg")).unwrap();
+    assert!(
+        settings.contains("飞出地投入不超过1.50 亿元"),
+        "the bound is not labelled"
+    );
+    assert!(settings.contains("飞出地投入（亿元）"), "the cost axis is not in 亿元");
+
+    ok(&feidi(&["report", dir.to_str().unwrap()]));
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    for needle in [
+        "<section id=\"summary\">",
+        "class=\"recommended-table\"",
+        "class=\"constraints-table\"",
+        "class=\"against-base-table\"",
+        "class=\"finalists-table\"",
+        "class=\"guarantee\"",
+        "class=\"marginal\"",
+        "id=\"chart-optimize-convergence\"",
+        "id=\"chart-optimize-settings\"",
+        "id=\"chart-optimize-against-base\"",
+        "Landing subsidy",
+    ] {
+        assert!(html.contains(needle), "the report lacks {needle}");
+    }
+    assert!(!html.contains("pareto-table"), "one objective has no Pareto front");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn two_objectives_get_the_pareto_front_and_a_broken_optimize_json_is_named() {
+    let dir = light_optimization_results("optimize-two", true);
+    ok(&feidi(&["report", dir.to_str().unwrap()]));
+    assert_chart(
+        &dir,
+        "optimize-pareto",
+        "Trade-off between the two objectives (Pareto front)",
+    );
+    assert_chart(
+        &dir,
+        "optimize-convergence",
+        "Search progress, best value so far: real landings",
+    );
+    assert!(!dir.join("charts/optimize-against-base.png").exists());
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(
+        html.contains("class=\"pareto-table\""),
+        "the report lacks the Pareto table"
+    );
+    let front = common::json(&dir.join("optimize.json"))["pareto_front"]
+        .as_array()
+        .unwrap()
+        .len();
+    let rows = html
+        .split("class=\"pareto-table\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .map_or(0, |t| t.matches("<tr>").count());
+    assert_eq!(rows, front + 1, "one row per setting on the front, and the header");
+
+    // optimize.json cut short: refused with code 2, naming the file.
+    let path = dir.join("optimize.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+    let out = feidi(&["plot", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("optimize.json"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

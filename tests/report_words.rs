@@ -189,6 +189,28 @@ fn reports_and_charts_name_things_for_people_in_both_languages() {
     }
 }
 
+/// An optimization's report (one objective, then two) in both languages: levers,
+/// metrics and constraints by their display names, no key path of a lever.
+#[test]
+fn optimization_reports_name_things_for_people_in_both_languages() {
+    for two in [false, true] {
+        let name = if two { "words-optimize-two" } else { "words-optimize" };
+        let file = common::light_optimization(&common::temp_dir(&format!("{name}-file")), two);
+        let dir = temp_path(name);
+        run_ok(&[
+            "optimize",
+            file.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+            "--force",
+        ]);
+        for lang in ["en", "zh"] {
+            check(&dir, lang, &["dazu-budget", "dazu-chengdu"]);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
 #[test]
 fn the_checker_catches_key_paths_ids_and_english_inside_chinese() {
     let ids = ["dazu-chengdu"];

@@ -69,6 +69,9 @@ pub enum Body {
         /// y axis label.
         y_label: String,
     },
+    /// Points against two quantities, with intervals, lines and bounds (an
+    /// optimization's charts).
+    Xy(super::optimize::Xy),
 }
 
 /// A chart ready to render: file stem, title and body.
@@ -108,6 +111,7 @@ impl Chart for Planned {
                 x_label,
                 y_label,
             } => draw::heatmap(root, area, columns, rows, values, x_label, y_label),
+            Body::Xy(xy) => super::optimize::draw_xy(root, area, xy),
         }
     }
 }

@@ -13,15 +13,18 @@ pub mod charts;
 pub mod draw;
 pub mod labels;
 pub mod names;
+pub mod optimize;
 pub mod png;
 pub mod results;
 pub mod svg;
 
+use crate::results::optimize::OptimizeFile;
 use crate::results::write_atomic;
-use crate::results::{CalibrationFile, CompareFile, DiscoveryFile, ReadError, ResultFile, SensitivityFile};
+use crate::results::{CalibrationFile, CompareFile, DiscoveryFile, Manifest, ReadError, ResultFile, SensitivityFile};
 use charts::Planned;
 use draw::{DrawError, Frame, ImageFormat, Provenance};
 pub use labels::Lang;
+use labels::Word;
 use names::{Names, Text};
 use results::{RunResults, Series, SweepResults, Table};
 use std::path::{Path, PathBuf};
@@ -33,7 +36,7 @@ pub enum PlotError {
     #[error(transparent)]
     Input(#[from] ReadError),
     /// The directory holds no results feidi knows.
-    #[error("{0}: no results here: expected summary.json (a run), sweep-plan.json (a sweep), compare.json (a comparison) or calibration.json (a calibration)")]
+    #[error("{0}: no results here: expected summary.json (a run), sweep-plan.json (a sweep), compare.json (a comparison), calibration.json (a calibration) or optimize.json (an optimization)")]
     NotResults(PathBuf),
     /// Drawing failed.
     #[error(transparent)]
@@ -59,6 +62,8 @@ pub enum ResultKind {
     Compare,
     /// `feidi calibrate`.
     Calibration,
+    /// `feidi optimize`.
+    Optimization,
 }
 
 /// Tells what `dir` holds from the files in it.
@@ -66,6 +71,8 @@ pub fn kind_of(dir: &Path) -> Result<ResultKind, PlotError> {
     let has = |name: &str| dir.join(name).is_file();
     if has("compare.json") {
         Ok(ResultKind::Compare)
+    } else if has("optimize.json") {
+        Ok(ResultKind::Optimization)
     } else if has("calibration.json") {
         Ok(ResultKind::Calibration)
     } else if has("sweep-plan.json") {
@@ -150,6 +157,8 @@ pub struct Loaded {
     pub alternatives: Vec<(String, Series)>,
     /// `posterior.csv` of a calibration.
     pub posterior: Option<Table>,
+    /// `optimize.json` of an optimization.
+    pub optimize: Option<OptimizeFile>,
 }
 
 /// `T` read from `dir` if its file is there.
@@ -182,6 +191,7 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
         discovery: optional(dir)?,
         alternatives: Vec::new(),
         posterior: None,
+        optimize: None,
     };
     match kind {
         ResultKind::Run => {
@@ -325,8 +335,48 @@ pub fn load(dir: &Path) -> Result<Loaded, PlotError> {
                 loaded.posterior = Some(Table::read(&path)?);
             }
         }
+        ResultKind::Optimization => load_optimization(dir, &mut loaded)?,
     }
     Ok(loaded)
+}
+
+/// An optimization's `optimize.json`, its footer and title, and the names of levers
+/// from its base scenario when that file is still where it was and unchanged.
+fn load_optimization(dir: &Path, loaded: &mut Loaded) -> Result<(), PlotError> {
+    let file = OptimizeFile::read(dir)?;
+    let manifest = Manifest::read(dir)?;
+    loaded.provenance = Provenance {
+        name: file.name.clone(),
+        sha256: manifest.optimization_sha256.clone().unwrap_or_default(),
+        seed: file.seed,
+        replications: file.replications,
+        version: file.feidi_version.clone(),
+        date: results_date(&dir.join(OptimizeFile::NAME)),
+    };
+    if let Some(text) = manifest
+        .scenario_file
+        .as_deref()
+        .and_then(|f| unchanged(Path::new(f), &manifest.scenario_sha256))
+    {
+        loaded.names = Names::from_scenario(&text);
+    }
+    let tracked = file.evaluations.iter().flat_map(|e| &e.metrics);
+    let compared = file.against_base.iter().flat_map(|a| &a.differences);
+    loaded.names.learn_metrics(
+        tracked
+            .map(|m| m.metric.as_str())
+            .chain(compared.map(|d| d.metric.as_str())),
+    );
+    let base = loaded
+        .names
+        .scenario_title()
+        .unwrap_or_else(|| names::bilingual(&file.scenario_title));
+    loaded.title = Text {
+        en: format!("{} — {}", base.en, Word::Optimization.get(Lang::En).to_lowercase()),
+        zh: format!("{} — {}", base.zh, Word::Optimization.get(Lang::Zh)),
+    };
+    loaded.optimize = Some(file);
+    Ok(())
 }
 
 /// The text of a file if its SHA-256 is `sha256` (the file the results were made from,
@@ -385,6 +435,9 @@ pub fn plan(loaded: &Loaded, lang: Lang) -> Vec<Planned> {
     }
     if let (Some(cal), Some(posterior)) = (&loaded.calibration, &loaded.posterior) {
         out.extend(charts::posterior_charts(cal, posterior, names, lang));
+    }
+    if let Some(file) = &loaded.optimize {
+        out.extend(optimize::optimize_charts(file, names, lang));
     }
     out
 }

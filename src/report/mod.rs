@@ -5,6 +5,7 @@
 //! ([`crate::workbook`]) is written beside it.
 
 mod html;
+mod optimize;
 pub mod terminal;
 
 use crate::plot::labels::{self, Lang, Word};
@@ -61,6 +62,7 @@ fn kind_word(kind: ResultKind) -> Word {
         ResultKind::Sweep => Word::Sweep,
         ResultKind::Compare => Word::Compare,
         ResultKind::Calibration => Word::Calibration,
+        ResultKind::Optimization => Word::Optimization,
     }
 }
 
@@ -97,6 +99,9 @@ fn body(h: &mut Html, loaded: &Loaded, charts: &[ChartFile], lang: Lang) {
     if let Some(d) = &loaded.discovery {
         discovery_table(h, d, names, lang);
     }
+    if let Some(file) = &loaded.optimize {
+        optimize::optimize_tables(h, file, names, lang);
+    }
     h.end_section();
 
     h.section(charts_section.0, charts_section.1);
@@ -114,6 +119,9 @@ fn body(h: &mut Html, loaded: &Loaded, charts: &[ChartFile], lang: Lang) {
 
     h.section(method.0, method.1);
     h.raw(&format!("<p>{}</p>\n", escape(&method_note(loaded, lang))));
+    if let Some(file) = &loaded.optimize {
+        optimize::method_note(h, file, lang);
+    }
     h.end_section();
 
     h.section(files.0, files.1);
@@ -894,6 +902,8 @@ fn files_list(h: &mut Html, loaded: &Loaded) {
         "discovery.json",
         "calibration.json",
         "posterior.csv",
+        "optimize.json",
+        "evaluations.csv",
         "results.xlsx",
         "results.zh.xlsx",
     ];

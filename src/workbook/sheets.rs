@@ -11,6 +11,8 @@ use crate::results::points::split_parameter_header;
 use crate::results::CompareFile;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 
+mod optimize;
+
 /// Widest a column grows to fit its contents (a longer header wraps).
 const MAX_WIDTH: f64 = 36.0;
 /// Narrowest column.
@@ -36,6 +38,10 @@ pub(super) fn sheets(loaded: &Loaded, lang: Lang) -> Result<Vec<Worksheet>, Xlsx
     }
     if let Some(posterior) = &loaded.posterior {
         out.push(posterior_sheet(posterior, lang)?);
+    }
+    if let Some(file) = &loaded.optimize {
+        out.push(optimize::evaluations(file, names, lang)?);
+        out.extend(optimize::against_base(file, names, lang)?);
     }
     Ok(out)
 }

@@ -139,3 +139,42 @@ pub fn assert_accounted(t: &[f64]) {
         + t[total::IN_PROGRESS];
     assert_eq!(t[total::CANDIDATES], ends, "{t:?}");
 }
+
+/// A light copy of scenarios/optimize/dazu-budget.toml (a few settings, few
+/// replications: seconds), written to `dir`; with `two_objectives` the home cost is a
+/// second objective (minimized) and the selection has no indifference zone.
+pub fn light_optimization(dir: &Path, two_objectives: bool) -> PathBuf {
+    let scenario = std::fs::canonicalize("scenarios/dazu-chengdu.toml").unwrap();
+    let mut text = std::fs::read_to_string("scenarios/optimize/dazu-budget.toml").unwrap();
+    for (from, to) in [
+        (
+            "\"../dazu-chengdu.toml\"".to_string(),
+            format!("{:?}", scenario.display().to_string()),
+        ),
+        ("replications = 64 ".into(), "replications = 8 ".into()),
+        ("population = 12 ".into(), "population = 4 ".into()),
+        ("generations = 12 ".into(), "generations = 3 ".into()),
+        ("finalists = 5 ".into(), "finalists = 3 ".into()),
+        ("first_stage = 20 ".into(), "first_stage = 6 ".into()),
+        ("cap = 5_000 ".into(), "cap = 40 ".into()),
+        (
+            "compare_replications = 256 ".into(),
+            "compare_replications = 16 ".into(),
+        ),
+    ] {
+        assert!(text.contains(&from), "dazu-budget.toml no longer holds `{from}`");
+        text = text.replace(&from, &to);
+    }
+    if two_objectives {
+        text = text
+            .replace(
+                "[selection]",
+                "[[objective]]\nmetric = \"cost_yuan\"\ngoal = \"minimize\"\n\n[selection]",
+            )
+            .replace("delta = 0.5 ", "# delta = 0.5 ");
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    let path = dir.join(if two_objectives { "light-two.toml" } else { "light.toml" });
+    std::fs::write(&path, text).unwrap();
+    path
+}
