@@ -197,24 +197,7 @@ pub(super) fn optimize_tables(h: &mut Html, file: &OptimizeFile, names: &Names, 
         }
     }
 
-    if let (Some(sel), Some(objective)) = (&file.selection, file.objectives.first()) {
-        let finalists = sel.finalists.len();
-        let delta = quantity(sel.delta, unit_of(&objective.metric), lang);
-        let confidence = format::number(100.0 * (1.0 - sel.alpha));
-        let sentence = match (sel.guaranteed, zh) {
-            (true, false) => format!(
-                "Guarantee: among the {finalists} best settings of the search, re-run on fresh replications (Kim–Nelson), the recommended one is the best, or within {delta} of the best, with probability at least {confidence} %."
-            ),
-            (true, true) => format!(
-                "统计保证：在搜索得到的 {finalists} 个最优方案中（以新的模拟重新比较，Kim–Nelson 方法），推荐方案为最优、或与最优相差不超过 {delta}的概率不低于 {confidence}%。"
-            ),
-            (false, false) => format!(
-                "No guarantee: the selection among the {finalists} best settings reached its cap of replications before it could tell them apart by {delta}; the recommended one has the best mean."
-            ),
-            (false, true) => format!(
-                "无统计保证：在 {finalists} 个最优方案之间的比较达到模拟次数上限，仍无法区分 {delta} 的差别；推荐方案均值最好。"
-            ),
-        };
+    if let Some(sentence) = file.guarantee(lang) {
         h.raw(&format!("<p class=\"guarantee\">{}</p>\n", escape(&sentence)));
     }
 

@@ -301,7 +301,7 @@ impl OptimizeFile {
                 )
             }
         );
-        if let (Some(r), Some(sel)) = (&self.recommended, &self.selection) {
+        if let (Some(r), Some(_)) = (&self.recommended, &self.selection) {
             let objective = &self.objectives[0];
             let goal = match (objective.goal.as_str(), zh) {
                 ("maximize", false) => "the most",
@@ -361,27 +361,9 @@ impl OptimizeFile {
                     writeln!(out, "  {} {side} {bound}: {status}", metric(&c.metric))
                 };
             }
-            let finalists = sel.finalists.len();
-            let delta = quantity(sel.delta, self.unit_of(&objective.metric), lang);
-            let confidence = number(100.0 * (1.0 - sel.alpha));
-            let _ = writeln!(
-                out,
-                "{}",
-                match (sel.guaranteed, zh) {
-                    (true, false) => format!(
-                        "Guarantee: among the {finalists} best settings of the search, re-run on fresh replications (Kim–Nelson), if the best of them is ahead of the others by at least {delta}, this is it with probability at least {confidence} % (settings closer than {delta} count as equally good)."
-                    ),
-                    (true, true) => format!(
-                        "统计保证：在搜索得到的 {finalists} 个最优方案中（以新的模拟重新比较，Kim–Nelson 方法），若其中最优者领先其余方案至少{delta}，则该方案即为最优者的概率不低于 {confidence}%（相差不足{delta}的方案视为同样好）。"
-                    ),
-                    (false, false) => format!(
-                        "No guarantee: the selection among the {finalists} best settings reached its cap of replications before it could tell them apart by {delta}; this one has the best mean."
-                    ),
-                    (false, true) => format!(
-                        "无统计保证：在 {finalists} 个最优方案之间的比较达到模拟次数上限，仍无法区分 {delta} 的差别；该方案均值最好。"
-                    ),
-                }
-            );
+            if let Some(sentence) = self.guarantee(lang) {
+                let _ = writeln!(out, "{sentence}");
+            }
         }
         if let Some(against) = &self.against_base {
             let _ = writeln!(
@@ -457,6 +439,35 @@ impl OptimizeFile {
             }
         }
         out
+    }
+
+    /// The selection's guarantee in a planner's words (one objective only): what Kim and
+    /// Nelson's procedure promises about the recommended setting, or why it promises
+    /// nothing.
+    pub fn guarantee(&self, lang: Lang) -> Option<String> {
+        let (sel, objective) = (self.selection.as_ref()?, self.objectives.first()?);
+        let zh = lang == Lang::Zh;
+        let finalists = sel.finalists.len();
+        let delta = quantity(sel.delta, self.unit_of(&objective.metric), lang);
+        let confidence = number(100.0 * (1.0 - sel.alpha));
+        Some(match (finalists < 2, sel.guaranteed, zh) {
+            (true, _, false) => {
+                "No guarantee: only one distinct setting met the constraints, so there was nothing to select among; it is recommended as it is.".to_string()
+            }
+            (true, _, true) => "无统计保证：只有一个方案满足约束，无可比较；直接推荐该方案。".to_string(),
+            (false, true, false) => format!(
+                "Guarantee: the {finalists} best settings of the search were re-run on fresh replications (Kim–Nelson); if the best of them is ahead of the others by at least {delta}, the recommended setting is it with probability at least {confidence} % (settings closer than {delta} count as equally good)."
+            ),
+            (false, true, true) => format!(
+                "统计保证：搜索得到的 {finalists} 个最优方案以新的模拟重新比较（Kim–Nelson 方法）；若其中最优者领先其余方案至少{delta}，则推荐方案即为最优者的概率不低于 {confidence}%（相差不足{delta}的方案视为同样好）。"
+            ),
+            (false, false, false) => format!(
+                "No guarantee: the selection among the {finalists} best settings reached its cap of replications before it could tell them apart by {delta}; the recommended one has the best mean."
+            ),
+            (false, false, true) => format!(
+                "无统计保证：在 {finalists} 个最优方案之间的比较达到模拟次数上限，仍无法区分{delta}的差别；推荐方案均值最好。"
+            ),
+        })
     }
 
     /// The unit of a tracked metric ("" when unknown).
