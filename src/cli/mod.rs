@@ -408,12 +408,19 @@ fn optimize(args: args::OptimizeArgs) -> Result<(), Failure> {
     let text = o
         .file
         .describe(&|path| names.lever(lang, path), &|m| names.metric(lang, m), lang);
-    say(&format!(
-        "{text}{:.1} s, {} settings evaluated in this run; results in {}\n",
-        o.elapsed.as_secs_f64(),
-        o.evaluated,
-        o.out.display()
-    ))
+    let seconds = o.elapsed.as_secs_f64();
+    say(&match lang {
+        crate::plot::Lang::En => format!(
+            "{text}{seconds:.1} s, {} settings evaluated in this run; results in {}\n",
+            o.evaluated,
+            o.out.display()
+        ),
+        crate::plot::Lang::Zh => format!(
+            "{text}用时 {seconds:.1} 秒，本次评估 {} 个方案；结果在 {}\n",
+            o.evaluated,
+            o.out.display()
+        ),
+    })
 }
 
 fn discover(args: args::DiscoverArgs) -> Result<(), Failure> {

@@ -383,7 +383,19 @@ impl OptimizeFile {
             );
             for d in &against.differences {
                 let q = |x: Option<f64>| x.map_or("–".to_string(), |x| quantity(x, &d.unit, lang));
-                let change = figure(d.mean, d.ci_low, d.ci_high, &d.unit, lang);
+                // A change of a share is in percentage points, not a percent of itself.
+                let change = if d.unit == "share" {
+                    let points = |x: Option<f64>| number(x.map_or(f64::NAN, |x| 100.0 * x));
+                    format!(
+                        "{} ({} – {}) {}",
+                        points(d.mean),
+                        points(d.ci_low),
+                        points(d.ci_high),
+                        lang.pick("percentage points", "个百分点")
+                    )
+                } else {
+                    figure(d.mean, d.ci_low, d.ci_high, &d.unit, lang)
+                };
                 let _ = if zh {
                     writeln!(
                         out,
