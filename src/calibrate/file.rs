@@ -490,29 +490,7 @@ fn read_parameters(root: &Table<'_, '_>) -> Read<Vec<Parameter>> {
     let mut seen: Vec<KeyPath> = Vec::new();
     let mut out = Vec::new();
     for t in &tables {
-        let path = t
-            .required("path", "the key path of the setting, such as \"enclave[0].seats\"")
-            .and_then(|v| {
-                let text = v.string()?;
-                match KeyPath::parse(text) {
-                    Ok(p) if seen.contains(&p) => {
-                        v.fail("a key path not already calibrated", &format!("\"{text}\" again"), None);
-                        None
-                    }
-                    Ok(p) => {
-                        seen.push(p.clone());
-                        Some((p, v.span()))
-                    }
-                    Err(why) => {
-                        v.fail(
-                            "a key path such as \"enclave[0].seats\"",
-                            &format!("\"{text}\" ({why})"),
-                            None,
-                        );
-                        None
-                    }
-                }
-            });
+        let path = crate::scenario::read_key_path(t, &mut seen, "calibrated");
         let integer = t.or("integer", false, |v| v.boolean());
         let end = |key: &'static str, what: &str| {
             t.required(key, what).and_then(|v| {

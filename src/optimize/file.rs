@@ -462,29 +462,6 @@ fn finite(v: &Value<'_, '_>, what: &str) -> Read<f64> {
     Some(x)
 }
 
-fn key_path(t: &Table<'_, '_>, seen: &mut Vec<KeyPath>) -> Read<(KeyPath, Range<usize>)> {
-    let v = t.required("path", "the key path of the setting, such as \"enclave[0].seats\"")?;
-    let text = v.string()?;
-    match KeyPath::parse(text) {
-        Ok(p) if seen.contains(&p) => {
-            v.fail("a key path not already a lever", &format!("\"{text}\" again"), None);
-            None
-        }
-        Ok(p) => {
-            seen.push(p.clone());
-            Some((p, v.span()))
-        }
-        Err(why) => {
-            v.fail(
-                "a key path such as \"enclave[0].seats\"",
-                &format!("\"{text}\" ({why})"),
-                None,
-            );
-            None
-        }
-    }
-}
-
 fn read_levers(root: &Table<'_, '_>) -> Read<Vec<Lever>> {
     let tables = root.tables("lever")?;
     if tables.is_empty() {
@@ -502,7 +479,7 @@ fn read_levers(root: &Table<'_, '_>) -> Read<Vec<Lever>> {
     let mut seen = Vec::new();
     let mut out = Vec::new();
     for t in &tables {
-        let path = key_path(t, &mut seen);
+        let path = crate::scenario::read_key_path(t, &mut seen, "a lever");
         let kind = if let Some(v) = t.get("choices") {
             for key in ["min", "max", "integer", "unit"] {
                 if let Some(other) = t.get(key) {

@@ -5,7 +5,7 @@
 mod overrides;
 mod parse;
 
-pub use overrides::{apply, lookup, overridden, with_overrides, KeyPath, OverrideError};
+pub use overrides::{apply, lookup, overridden, read_key_path, with_overrides, KeyPath, OverrideError};
 pub use parse::{MAX_FLOWS, MAX_PLACES, MAX_STAGES};
 
 pub use crate::input::{decode, nearest, Diagnostic, Diagnostics};

@@ -61,6 +61,40 @@ impl KeyPath {
     }
 }
 
+/// Reads the `path` key of a calibration's `[[parameter]]` or an optimization's
+/// `[[lever]]`: a key path not in `seen` (then added to it), with its span; `already`
+/// names what a repeated path would be ("calibrated", "a lever").
+pub fn read_key_path(
+    table: &crate::input::Table<'_, '_>,
+    seen: &mut Vec<KeyPath>,
+    already: &str,
+) -> crate::input::Read<(KeyPath, std::ops::Range<usize>)> {
+    let v = table.required("path", "the key path of the setting, such as \"enclave[0].seats\"")?;
+    let text = v.string()?;
+    match KeyPath::parse(text) {
+        Ok(p) if seen.contains(&p) => {
+            v.fail(
+                &format!("a key path not already {already}"),
+                &format!("\"{text}\" again"),
+                None,
+            );
+            None
+        }
+        Ok(p) => {
+            seen.push(p.clone());
+            Some((p, v.span()))
+        }
+        Err(why) => {
+            v.fail(
+                "a key path such as \"enclave[0].seats\"",
+                &format!("\"{text}\" ({why})"),
+                None,
+            );
+            None
+        }
+    }
+}
+
 /// The value at `path` in `doc`, if every step exists.
 pub fn lookup<'d>(doc: &'d toml::Table, path: &KeyPath) -> Option<&'d toml::Value> {
     let (first, rest) = path.steps.split_first()?;
