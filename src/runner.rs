@@ -7,7 +7,7 @@
 
 use crate::engine::rng::StreamKey;
 use crate::model::{controls, Prepared};
-use crate::stats::control::CoMoments;
+use crate::stats::control::Strata;
 use crate::stats::ratio::RatioMoments;
 use crate::stats::{Accumulator, Moments, DEFAULT_CONFIDENCE};
 use std::collections::BTreeMap;
@@ -20,6 +20,11 @@ pub const BLOCK: u64 = 64;
 /// Replications in the pilot from which `--variance-reduction auto` decides, once, which
 /// metrics keep their controls: the first two blocks.
 pub const PILOT: u64 = 2 * BLOCK;
+
+/// Strata of the control-variate sums ([`crate::model::Outcome::stratum`]): replications
+/// in which cooperation held, and those in which some link broke down at random
+/// ([`Strata`]).
+const STRATA: usize = 2;
 
 /// How each total's mean and interval are estimated.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -78,8 +83,8 @@ pub struct Estimate {
 /// its co-moments with the controls over every replication and over the pilot.
 fn estimate(
     plain: &Moments,
-    controlled: Option<&CoMoments>,
-    pilot: Option<&CoMoments>,
+    controlled: Option<&Strata>,
+    pilot: Option<&Strata>,
     method: VarianceReduction,
     confidence: f64,
     paired: bool,
@@ -149,14 +154,14 @@ pub struct Results {
     pub variance_reduction: VarianceReduction,
     /// With variance reduction, co-moments of each total (where defined) and the
     /// controls; empty when it is off.
-    controlled: Vec<CoMoments>,
+    controlled: Vec<Strata>,
     /// The same over the first [`PILOT`] replications alone, from which `auto` decides.
-    pilot: Vec<CoMoments>,
+    pilot: Vec<Strata>,
 }
 
 impl Results {
     fn empty(totals_len: usize, series_len: usize, method: VarianceReduction) -> Self {
-        let co = |on: bool| vec![CoMoments::new(1 + controls::COUNT); if on { totals_len } else { 0 }];
+        let co = |on: bool| vec![Strata::new(1 + controls::COUNT, STRATA); if on { totals_len } else { 0 }];
         Results {
             totals: vec![Accumulator::default(); totals_len],
             series: vec![Accumulator::default(); series_len],
@@ -182,9 +187,10 @@ impl Results {
                     continue;
                 }
                 row[0] = y;
-                self.controlled[m].push(&row);
+                let stratum = outcome.stratum as usize;
+                self.controlled[m].push(stratum, &row);
                 if in_pilot {
-                    self.pilot[m].push(&row);
+                    self.pilot[m].push(stratum, &row);
                 }
             }
         }
@@ -662,9 +668,9 @@ pub struct Pair {
     pub variance_reduction: VarianceReduction,
     /// With variance reduction, co-moments of each difference with both alternatives'
     /// controls (a's, then b's); empty when it is off.
-    controlled: Vec<CoMoments>,
+    controlled: Vec<Strata>,
     /// The same over the pilot alone (`auto`).
-    pilot: Vec<CoMoments>,
+    pilot: Vec<Strata>,
     /// Moments of the paired differences (outlay, benefit) named by
     /// [`Alternative::marginal`]: their ratio is what one more unit of benefit costs
     /// going from b to a. Empty when no marginal was asked for.
@@ -673,7 +679,7 @@ pub struct Pair {
 
 impl Pair {
     fn new(a: usize, b: usize, metrics: usize, method: VarianceReduction) -> Self {
-        let co = |on: bool| vec![CoMoments::new(1 + 2 * controls::COUNT); if on { metrics } else { 0 }];
+        let co = |on: bool| vec![Strata::new(1 + 2 * controls::COUNT, STRATA); if on { metrics } else { 0 }];
         Pair {
             a,
             b,
@@ -810,13 +816,15 @@ pub fn compare_block_with(
     let last = (first + BLOCK).min(replications);
     let mut values = vec![Vec::new(); alternatives.len()];
     let mut control_values = vec![Vec::new(); alternatives.len()];
+    let mut strata = vec![0u8; alternatives.len()];
     let marginal = alternatives.first().and_then(|a| a.marginal);
     for replication in first..last {
-        for (((alt, results), values), control_values) in alternatives
+        for ((((alt, results), values), control_values), stratum) in alternatives
             .iter()
             .zip(&mut out.alternatives)
             .zip(&mut values)
             .zip(&mut control_values)
+            .zip(&mut strata)
         {
             let key = StreamKey {
                 seed,
@@ -828,6 +836,7 @@ pub fn compare_block_with(
             values.clear();
             values.extend(alt.metrics.iter().map(|&i| outcome.totals[i]));
             *control_values = outcome.controls;
+            *stratum = outcome.stratum;
         }
         for pair in &mut out.pairs {
             let mut row = [0.0; 1 + 2 * controls::COUNT];
@@ -846,9 +855,10 @@ pub fn compare_block_with(
                 pair.differences[m].push(x - y);
                 if !pair.controlled.is_empty() {
                     row[0] = x - y;
-                    pair.controlled[m].push(&row);
+                    let stratum = strata[pair.a].max(strata[pair.b]) as usize;
+                    pair.controlled[m].push(stratum, &row);
                     if replication < PILOT && !pair.pilot.is_empty() {
-                        pair.pilot[m].push(&row);
+                        pair.pilot[m].push(stratum, &row);
                     }
                 }
                 match x.partial_cmp(&y) {

@@ -43,7 +43,14 @@ impl Breakdowns {
     /// Schedules each link's breakdown that falls within the horizon, drawn from the
     /// replication's breakdown stream in link order, and each breakdown set at a date.
     /// A governed link's hazard follows its phases (`governance.rs`), from the same draw.
-    pub fn start(p: &Prepared<'_>, key: &StreamKey, sim: &mut Simulation<PackedEvent>) {
+    /// `controls`, when given, observes each random breakdown month for the control
+    /// variates.
+    pub fn start(
+        p: &Prepared<'_>,
+        key: &StreamKey,
+        sim: &mut Simulation<PackedEvent>,
+        mut controls: Option<&mut super::controls::Controls>,
+    ) {
         let scenario = p.scenario;
         let mut rng = streams::stream(key, Purpose::Breakdowns);
         for (l, link) in scenario.links.iter().enumerate() {
@@ -53,6 +60,9 @@ impl Breakdowns {
                     None | Some([]) => gap / link.breakdown_per_month,
                     Some(phases) => governance::breakdown_month(phases, gap),
                 };
+                if let Some(c) = controls.as_deref_mut() {
+                    c.breakdown(at, scenario.warmup);
+                }
                 if at < scenario.horizon.unwrap_or(f64::INFINITY) {
                     sim.schedule_at(at, Event::Breakdown(l as u32).pack());
                 }

@@ -43,10 +43,17 @@ pub enum Control {
     /// negative, which production cuts at zero, left out): output known early weighs
     /// more, as it does in the tax.
     Output,
+    /// Links whose cooperation broke down at a random time before the horizon, minus the
+    /// expected number (Σ over links of the chance of a breakdown by the horizon).
+    Breakdowns,
+    /// Measured months (from the end of the warm-up to the horizon) after each link's
+    /// random breakdown, summed over links, minus their expectation: admissions stop when
+    /// a link breaks, so an early breakdown costs in proportion to the months it takes.
+    MonthsAfterBreakdowns,
 }
 
 /// Number of controls.
-pub const COUNT: usize = 9;
+pub const COUNT: usize = 11;
 
 /// Every control, in index order.
 pub const ALL: [Control; COUNT] = [
@@ -59,6 +66,8 @@ pub const ALL: [Control; COUNT] = [
     Control::HomeChoice,
     Control::Meetings,
     Control::Output,
+    Control::Breakdowns,
+    Control::MonthsAfterBreakdowns,
 ];
 
 impl Control {
@@ -74,6 +83,8 @@ impl Control {
             Control::HomeChoice => "home_choice",
             Control::Meetings => "scouts_meetings",
             Control::Output => "firm_output",
+            Control::Breakdowns => "link_breakdowns",
+            Control::MonthsAfterBreakdowns => "months_after_breakdowns",
         }
     }
 }
@@ -93,6 +104,62 @@ pub fn expected_flow_arrivals(sc: &Scenario) -> Option<f64> {
             .map(|f| f.rate_per_month * weighted_months(f.seasonality.as_ref(), sc.start_month, start, end))
             .sum(),
     )
+}
+
+/// Expected random breakdowns before the horizon and expected measured months after
+/// them, summed over links: for a link whose hazard integrates to `H(t)` by month *t*,
+/// the chance is `1 − e^{−H(h)}` and the months `∫_w^h (1 − e^{−H(t)}) dt` (warm-up *w*,
+/// horizon *h*). `phases` holds each link's hazard phases under governance (empty for a
+/// link without, whose hazard is constant). `None` without a horizon.
+pub(super) fn expected_breakdowns(sc: &Scenario, phases: &[Vec<super::governance::Phase>]) -> Option<(f64, f64)> {
+    let end = sc.horizon?;
+    let start = sc.warmup.min(end);
+    let mut chance = 0.0;
+    let mut months = 0.0;
+    for (l, link) in sc.links.iter().enumerate() {
+        if link.breakdown_per_month <= 0.0 {
+            continue;
+        }
+        let constant = [(0.0, link.breakdown_per_month)];
+        let steps: Vec<(f64, f64)> = match phases.get(l).map(Vec::as_slice) {
+            None | Some([]) => constant.to_vec(),
+            Some(ph) => ph.iter().map(|p| (p.from, p.hazard_per_month)).collect(),
+        };
+        let (survive_end, survive_integral) = survival(&steps, start, end);
+        chance += 1.0 - survive_end;
+        months += (end - start) - survive_integral;
+    }
+    Some((chance, months))
+}
+
+/// For a hazard piecewise constant on `steps` (start month, rate per month; zero before
+/// the first step, each lasting until the next), the survival `e^{−H(end)}` and its
+/// integral over [from, end).
+fn survival(steps: &[(f64, f64)], from: f64, end: f64) -> (f64, f64) {
+    let mut cumulative = 0.0; // H at the current step's start
+    let mut integral = 0.0;
+    // Before the first step nothing can break.
+    let first = steps.first().map_or(f64::INFINITY, |s| s.0);
+    integral += (first.min(end) - from).max(0.0);
+    for (i, &(at, rate)) in steps.iter().enumerate() {
+        let next = steps.get(i + 1).map_or(f64::INFINITY, |s| s.0);
+        let (a, b) = (at.max(from), next.min(end));
+        if b > a {
+            // H(a) = cumulative + rate (a − at); ∫_a^b e^{−H} dt.
+            let at_a = (-(cumulative + rate * (a - at))).exp();
+            integral += if rate > 0.0 {
+                at_a * (1.0 - (-rate * (b - a)).exp()) / rate
+            } else {
+                at_a * (b - a)
+            };
+        }
+        if next >= end {
+            cumulative += rate * (end - at).max(0.0);
+            return ((-cumulative).exp(), integral);
+        }
+        cumulative += rate * (next - at);
+    }
+    ((-cumulative).exp(), integral)
 }
 
 /// ∫ weight(t) dt over [from, to): months of the window, each calendar month counted at
@@ -177,6 +244,22 @@ impl Controls {
         }
     }
 
+    /// A link's cooperation breaks down at month `at` from its random draw (infinite or
+    /// past the horizon when it holds).
+    #[inline]
+    pub(super) fn breakdown(&mut self, at: f64, warmup: f64) {
+        if at < self.horizon {
+            self.sums[Control::Breakdowns as usize] += 1.0;
+            self.sums[Control::MonthsAfterBreakdowns as usize] += self.horizon - at.max(warmup.min(self.horizon));
+        }
+    }
+
+    /// The replication's stratum for variance reduction: 0 when no link broke down at
+    /// random before the horizon, 1 when some did.
+    pub(super) fn stratum(&self) -> u8 {
+        (self.sums[Control::Breakdowns as usize] > 0.0) as u8
+    }
+
     /// A flow's candidate arrived after the warm-up.
     #[inline]
     pub(super) fn flow_arrival(&mut self) {
@@ -227,9 +310,17 @@ impl Controls {
     }
 
     /// The controls, each minus its expectation; 0 for a control the scenario cannot use.
-    pub(super) fn report(&self, expected_arrivals: Option<f64>) -> Vec<f64> {
+    pub(super) fn report(&self, expected_arrivals: Option<f64>, expected_breakdowns: Option<(f64, f64)>) -> Vec<f64> {
         let mut out = self.sums.to_vec();
         out[Control::Arrivals as usize] = expected_arrivals.map_or(0.0, |e| self.arrivals as f64 - e);
+        let (chance, months) = expected_breakdowns.unwrap_or((0.0, 0.0));
+        if expected_breakdowns.is_some() {
+            out[Control::Breakdowns as usize] -= chance;
+            out[Control::MonthsAfterBreakdowns as usize] -= months;
+        } else {
+            out[Control::Breakdowns as usize] = 0.0;
+            out[Control::MonthsAfterBreakdowns as usize] = 0.0;
+        }
         out
     }
 }
@@ -237,6 +328,27 @@ impl Controls {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The survival integral against a midpoint sum on a fine grid, for a hazard that is
+    /// zero, then 0.02, then 0.05 a month.
+    #[test]
+    fn survival_integrates_a_piecewise_constant_hazard() {
+        let steps = [(3.0, 0.02), (10.0, 0.0), (15.0, 0.05)];
+        let (from, end) = (1.0, 40.0);
+        let (survive_end, integral) = survival(&steps, from, end);
+        let cumulative_at = |t: f64| 0.02 * (t.min(10.0) - 3.0).max(0.0) + 0.05 * (t - 15.0).max(0.0);
+        assert!((survive_end - (-cumulative_at(end)).exp()).abs() < 1e-12);
+        let k = 200_000;
+        let h = (end - from) / k as f64;
+        let sum: f64 = (0..k)
+            .map(|i| (-cumulative_at(from + (i as f64 + 0.5) * h)).exp() * h)
+            .sum();
+        assert!((integral - sum).abs() < 1e-6, "{integral} against {sum}");
+        // A constant hazard from 0: survival e^{−μh}, integral (e^{−μw} − e^{−μh}) / μ.
+        let (s, i) = survival(&[(0.0, 0.01)], 12.0, 120.0);
+        assert!((s - (-1.2f64).exp()).abs() < 1e-12);
+        assert!((i - ((-0.12f64).exp() - (-1.2f64).exp()) / 0.01).abs() < 1e-9);
+    }
 
     #[test]
     fn seasonal_months_are_weighted_from_the_start_month() {

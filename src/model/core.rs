@@ -225,7 +225,12 @@ impl<'p, 's> Replication<'p, 's> {
         if sc.warmup > 0.0 {
             sim.schedule_at(sc.warmup, Event::WarmupEnd.pack());
         }
-        Breakdowns::start(self.p, &self.key, sim);
+        Breakdowns::start(
+            self.p,
+            &self.key,
+            sim,
+            self.p.observe_controls.then_some(&mut self.controls),
+        );
         Targets::start(sc, sim);
         for (k, change) in sc.changes.iter().enumerate() {
             sim.schedule_at(change.at, Event::Change(k as u32).pack());
@@ -1099,7 +1104,10 @@ impl<'p, 's> Replication<'p, 's> {
             totals,
             series,
             events: sim.events_handled(),
-            controls: self.controls.report(self.p.expected_flow_arrivals),
+            controls: self
+                .controls
+                .report(self.p.expected_flow_arrivals, self.p.expected_breakdowns),
+            stratum: self.controls.stratum(),
         }
     }
 }

@@ -44,6 +44,10 @@ pub struct Outcome {
     /// (observed only: they change no draw and no total); all 0 unless the model was
     /// prepared [`Prepared::observing_controls`].
     pub controls: Vec<f64>,
+    /// The replication's stratum for variance reduction (observed with the controls
+    /// only): 0 when cooperation held on every link to the horizon, 1 when some link
+    /// broke down at random; variance reduction allows the two their own spread.
+    pub stratum: u8,
 }
 
 /// A scenario with the look-up tables the event loop needs, built once per run.
@@ -97,6 +101,9 @@ pub struct Prepared<'s> {
     talent_cost_per_month: f64,
     /// Expected measured flow arrivals, when feidi knows it exactly (the arrivals control).
     expected_flow_arrivals: Option<f64>,
+    /// Expected random breakdowns before the horizon and measured months after them
+    /// (the breakdown controls' means); `None` without a horizon.
+    expected_breakdowns: Option<(f64, f64)>,
     /// Whether replications observe the control variates (off: they stay 0 and the event
     /// loop pays one flag test per site).
     observe_controls: bool,
@@ -193,7 +200,7 @@ impl<'s> Prepared<'s> {
                 }
             }
         }
-        Prepared {
+        let mut prepared = Prepared {
             scenario,
             seat_steps,
             tax_steps,
@@ -226,8 +233,11 @@ impl<'s> Prepared<'s> {
             talent_boost: talent::success_boosts(scenario),
             talent_cost_per_month: talent::cost_yuan_per_month(scenario),
             expected_flow_arrivals: controls::expected_flow_arrivals(scenario),
+            expected_breakdowns: None,
             observe_controls: false,
-        }
+        };
+        prepared.expected_breakdowns = controls::expected_breakdowns(scenario, &prepared.governance);
+        prepared
     }
 
     /// The same, with replications observing the control variates
