@@ -636,18 +636,21 @@ fn light_study(root: &Path, shipped: &str, name: &str, edits: &[(&str, &str)]) -
     rel
 }
 
-/// Runs the study file `rel` from the page to the end; its directory.
-fn long_finished(s: &Running, rel: &str) -> String {
+/// Starts the study file `rel` from the page and stops it at once; its directory, with
+/// the job stopped.
+fn long_stopped(s: &Running, rel: &str) -> String {
     let (status, started) = post(s, "/api/long/start", &json!({"path": rel}));
     assert_eq!(status, 200, "{started}");
     let dir = started["dir"].as_str().expect("a dir").to_string();
+    let (status, body) = post(s, "/api/long/cancel", &json!({"dir": dir}));
+    assert_eq!(status, 200, "{body}");
     let job = long_settled(s, &dir);
-    assert_eq!(job["state"], "finished", "{job}");
+    assert_eq!(job["state"], "stopped", "{job}");
     dir
 }
 
 #[test]
-fn an_optimization_and_a_calibration_from_the_page_give_the_files_of_the_command_line() {
+fn an_optimization_and_a_calibration_stopped_and_resumed_from_the_page_give_the_files_of_the_command_line() {
     let (root, s) = studio_in("long-opt-cal", "127.0.0.1:0");
     std::fs::write(
         root.join("scenarios/kunshan-sjtu.toml"),
@@ -661,7 +664,7 @@ fn an_optimization_and_a_calibration_from_the_page_give_the_files_of_the_command
         &[
             ("replications = 64 ", "replications = 4 "),
             ("population = 12 ", "population = 4 "),
-            ("generations = 12 ", "generations = 2 "),
+            ("generations = 12 ", "generations = 3 "),
             ("finalists = 5 ", "finalists = 2 "),
             ("first_stage = 20 ", "first_stage = 6 "),
             ("cap = 5_000 ", "cap = 20 "),
@@ -701,8 +704,18 @@ fn an_optimization_and_a_calibration_from_the_page_give_the_files_of_the_command
             &["posterior.csv", "calibration.json"][..],
         ),
     ] {
-        let dir = long_finished(&s, rel);
+        let dir = long_stopped(&s, rel);
         assert_eq!(dir, format!("studio-results/{folder}/light-1"));
+        let stopped = long_job(&s, &dir);
+        let (en, zh) = (
+            stopped["line"]["en"].as_str().expect("en"),
+            stopped["line"]["zh"].as_str().expect("zh"),
+        );
+        assert!(en.starts_with("stopped") && zh.starts_with("已停止"), "{stopped}");
+        let (status, resumed) = post(&s, "/api/long/resume", &json!({"dir": dir}));
+        assert_eq!(status, 200, "{resumed}");
+        let finished = long_settled(&s, &dir);
+        assert_eq!(finished["state"], "finished", "{finished}");
         let out = root.join(format!("cli-{command}"));
         run_ok(&[
             command,

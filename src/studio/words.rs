@@ -7,7 +7,7 @@ use crate::plot::labels::Word;
 use crate::plot::Lang;
 
 /// The studio's own words: (key the page uses, English, Chinese).
-const OWN: [(&str, &str, &str); 30] = [
+const OWN: [(&str, &str, &str); 31] = [
     ("studio", "feidi studio — what-if desk", "feidi 工作台 — 政策推演"),
     ("scenarios", "Scenarios", "情景"),
     ("levers", "Levers", "政策变量"),
@@ -46,6 +46,7 @@ const OWN: [(&str, &str, &str); 30] = [
         "尚无批量研究：选择研究文件后按“开始”。",
     ),
     ("results_dir", "Results directory", "结果目录"),
+    ("progress", "Progress", "进度"),
 ];
 
 /// Glossary words the page uses, by the key it uses.
