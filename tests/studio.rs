@@ -132,6 +132,9 @@ fn the_desk_shows_levers_validates_where_feidi_validate_does_and_saves_with_comm
     let seats = levers.iter().find(|l| l["path"] == "enclave[0].seats").expect("seats");
     assert_eq!(seats["name_en"], "Seats, 大足科创飞地(成都)");
     assert!(seats["source"].as_str().expect("a source").starts_with("[001 derived"));
+    // The reader's range beside the field, in both languages.
+    assert_eq!(seats["range_en"], "allowed: 1 – 1,000,000, whole numbers");
+    assert_eq!(seats["range_zh"], "允许范围：1 – 1,000,000，整数");
     for wanted in [
         "city[1].landing_subsidy_yuan",
         "economics.tax_split.home",

@@ -195,7 +195,8 @@ impl Progress for LongJob {
                     .get_or_init(|| crate::results::SweepPlan::read(&self.dir).map_or(total, |p| p.points as u64));
                 let points = points.max(total);
                 let before = points - total;
-                t.done = before + done;
+                // Workers report as they finish, so a smaller count may come last.
+                t.done = (before + done).max(t.done);
                 t.total = points;
                 t.fraction = t.done as f64 / points.max(1) as f64;
                 t.before.get_or_insert(before as f64 / points.max(1) as f64);

@@ -88,6 +88,8 @@ function renderLevers() {
     input.value = lever.edited !== undefined ? lever.edited : lever.value;
     input.addEventListener("input", () => { lever.edited = input.value; scheduleValidate(); });
     cell.appendChild(input);
+    const range = state.lang === "zh" ? lever.range_zh : lever.range_en;
+    if (range) cell.appendChild(el("div", { class: "range" }, range));
     row.appendChild(cell);
     row.appendChild(el("td", {}, state.lang === "zh" ? lever.unit_zh : lever.unit_en));
     row.appendChild(el("td", { class: "source" }, lever.source));
@@ -487,7 +489,9 @@ async function journey() {
     select.value = "scenarios/dazu-chengdu.toml";
     if (select.value !== "scenarios/dazu-chengdu.toml") throw new Error("Dazu is not offered");
     await openScenario(select.value);
-    step("opened Dazu");
+    const seatsRange = document.querySelector('#levers input[data-path="enclave[0].seats"] + .range');
+    if (!seatsRange || !seatsRange.textContent) throw new Error("no allowed range beside the seats");
+    step("opened Dazu", seatsRange.textContent);
     await click("run");
     if (!state.result) throw new Error("the base run gave no result");
     log.base = { name: state.result.name, landed: landed(), seconds: state.result.seconds_to_results };
