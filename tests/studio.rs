@@ -792,3 +792,69 @@ fn long_work_stays_in_the_working_directory_and_bad_requests_are_explained() {
     assert_eq!(list["jobs"], json!([]));
     s.stop();
 }
+
+#[test]
+fn a_refinement_runs_the_variant_again_with_more_replications_as_feidi_run_does() {
+    let (root, s) = studio_in("refine", "127.0.0.1:0");
+    let (_, started) = post(
+        &s,
+        "/api/run",
+        &json!({"path": "scenarios/dazu-chengdu.toml", "replications": 64, "seed": 4}),
+    );
+    let first = finished(&s, &started["job"]);
+    assert_eq!(first["state"], "done", "{first}");
+    let name = first["result"]["name"].as_str().expect("a name").to_string();
+    let (status, started) = post(
+        &s,
+        "/api/refine",
+        &json!({"variant": name, "replications": 192, "seed": 4}),
+    );
+    assert_eq!(status, 200, "{started}");
+    let refined = finished(&s, &started["job"]);
+    assert_eq!(refined["state"], "done", "{refined}");
+    let result = &refined["result"];
+    assert_eq!(result["name"], name.as_str());
+    assert_eq!(result["replications"], 192);
+    assert_eq!(result["refined"], true);
+    let dir = format!("studio-results/{name}-refined-192");
+    assert_eq!(result["dir"], dir.as_str());
+    // The first results stay; the refined ones are `feidi run -n 192`'s.
+    assert!(root.join(format!("studio-results/{name}/summary.json")).is_file());
+    let out = root.join("cli-refined");
+    run_ok(&[
+        "run",
+        root.join(format!("studio-results/variants/{name}.toml"))
+            .to_str()
+            .expect("utf-8"),
+        "-n",
+        "192",
+        "--seed",
+        "4",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        common::json(&out.join("summary.json"))["metrics"],
+        common::json(&root.join(&dir).join("summary.json"))["metrics"]
+    );
+    // Asked again, it is shown from disk rather than run again.
+    let (_, again) = post(
+        &s,
+        "/api/refine",
+        &json!({"variant": name, "replications": 192, "seed": 4}),
+    );
+    let again = finished(&s, &again["job"]);
+    assert_eq!(again["result"]["dir"], dir.as_str());
+    assert_eq!(again["result"]["seconds_to_results"], 0.0);
+    for (body, why) in [
+        (json!({"variant": "../x", "replications": 192}), "refine"),
+        (json!({"variant": "nobody-1", "replications": 192}), "no variant named"),
+        (json!({"variant": name, "replications": 0}), "replications"),
+        (json!({"replications": 192}), "\"variant\""),
+    ] {
+        let (status, refused) = post(&s, "/api/refine", &body);
+        assert_eq!(status, 400, "{body}: {refused}");
+        assert!(refused["error"].as_str().expect("text").contains(why), "{refused}");
+    }
+    s.stop();
+}

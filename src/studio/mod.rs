@@ -340,6 +340,7 @@ fn answer(shared: &Shared, request: &mut Request) -> Answer {
         (Method::Post, "/api/save") => save(shared, &body),
         (Method::Post, "/api/run") => run(shared, &body),
         (Method::Post, "/api/compare") => compare(shared, &body),
+        (Method::Post, "/api/refine") => refine(shared, &body),
         (Method::Get, "/api/job") => job(shared, param("id"), param("wait")),
         (Method::Post, "/api/cancel") => cancel(shared, &body),
         (Method::Post, "/api/export") => export(shared, &body),
@@ -471,6 +472,17 @@ fn run(shared: &Shared, body: &Value) -> Outcome {
     };
     let (id, name) = jobs::start_run(&shared.jobs, &shared.root, ask).map_err(bad)?;
     Ok(json!({"job": id, "name": name}))
+}
+
+/// Starts a refinement of a variant already run: more replications in the background.
+fn refine(shared: &Shared, body: &Value) -> Outcome {
+    let ask = jobs::RefineAsk {
+        variant: text_field(body, "variant")?.to_string(),
+        replications: number_field(body, "replications", 2048)?,
+        seed: number_field(body, "seed", 1)?,
+    };
+    let id = jobs::start_refine(&shared.jobs, &shared.root, ask).map_err(bad)?;
+    Ok(json!({"job": id}))
 }
 
 /// Starts a comparison of pinned variants.

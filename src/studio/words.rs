@@ -7,7 +7,7 @@ use crate::plot::labels::Word;
 use crate::plot::Lang;
 
 /// The studio's own words: (key the page uses, English, Chinese).
-const OWN: [(&str, &str, &str); 31] = [
+const OWN: [(&str, &str, &str); 33] = [
     ("studio", "feidi studio — what-if desk", "feidi 工作台 — 政策推演"),
     ("scenarios", "Scenarios", "情景"),
     ("levers", "Levers", "政策变量"),
@@ -47,6 +47,12 @@ const OWN: [(&str, &str, &str); 31] = [
     ),
     ("results_dir", "Results directory", "结果目录"),
     ("progress", "Progress", "进度"),
+    (
+        "refine_to",
+        "Then refine in the background to (replications)",
+        "随后在后台加算至（次模拟）",
+    ),
+    ("refining", "Refining in the background", "后台加算中"),
 ];
 
 /// Glossary words the page uses, by the key it uses.

@@ -53,6 +53,7 @@ async function loadWords() {
   set("w-long", "long_work"); set("w-study-file", "study_file"); set("long-start", "start");
   set("w-results-dir", "results_dir"); set("w-long-file", "study_file"); set("long-empty", "no_long_work");
   set("w-long-progress", "progress");
+  set("w-refine-to", "refine_to"); set("refine-stop", "stop");
   document.querySelectorAll(".w-metric").forEach((n) => { n.textContent = w.metric; });
   document.querySelectorAll(".w-mean").forEach((n) => { n.textContent = w.mean; });
   document.querySelectorAll(".w-ci").forEach((n) => { n.textContent = w.ci; });
@@ -152,8 +153,57 @@ async function pollJob(id) {
   }
 }
 
+// Refinement: once a run's first results are on screen, the same variant runs again in
+// the background with more replications (a normal results directory of its own); its
+// results replace the first ones on screen if that variant is still shown.
+const refinement = { id: null };
+
+function stopRefinement() {
+  if (refinement.id === null) return;
+  api("/api/cancel", { job: refinement.id }).catch((e) => showMessage(e.message));
+  refinement.id = null;
+  $("refine-row").hidden = true;
+}
+
+async function refine(result) {
+  const target = Number($("refine").value);
+  if (!(target > result.replications)) return null;
+  const started = await api("/api/refine", { variant: result.name, replications: target, seed: result.seed });
+  const id = started.job;
+  refinement.id = id;
+  $("refine-row").hidden = false;
+  $("refine-stop").onclick = stopRefinement;
+  try {
+    for (;;) {
+      const status = await api("/api/job?id=" + id + "&wait=400");
+      if (refinement.id !== id) return null;
+      const p = status.progress;
+      $("refine-progress").max = Math.max(p.total, 1);
+      $("refine-progress").value = p.done;
+      $("refine-text").textContent = `${state.words.refining}: ${p.done} / ${p.total} · ${p.seconds.toFixed(1)} s`;
+      if (status.state === "done") {
+        if (state.result && state.result.name === result.name) {
+          state.result = status.result;
+          await renderResult();
+        }
+        return status.result;
+      }
+      if (status.state === "failed") {
+        if (!status.cancelled) showMessage(status.error);
+        return null;
+      }
+    }
+  } finally {
+    if (refinement.id === id) {
+      refinement.id = null;
+      $("refine-row").hidden = true;
+    }
+  }
+}
+
 async function run() {
   showMessage("");
+  stopRefinement();
   $("run").disabled = true;
   $("progress-text").textContent = state.words.running;
   try {
@@ -165,6 +215,7 @@ async function run() {
     });
     state.result = await waitForJob(started.job);
     await renderResult();
+    studio.refining = refine(state.result).catch((e) => { showMessage(e.message); return null; });
     return state.result;
   } catch (e) {
     showMessage(e.message);
@@ -432,7 +483,7 @@ async function exportLong(dir) {
 }
 
 // Every handler's promise is kept, so that a scripted journey can wait for it.
-const studio = { pending: Promise.resolve(), state };
+const studio = { pending: Promise.resolve(), refining: Promise.resolve(null), state };
 function on(id, handler) {
   $(id).addEventListener("click", () => {
     studio.pending = handler().catch(() => {});
@@ -485,6 +536,8 @@ async function journey() {
     return { text: cell.textContent, raw: Number(cell.dataset.raw) };
   };
   try {
+    // No refinement until the step that checks it: the numbers read must not change.
+    $("refine").value = "0";
     const select = $("scenario-select");
     select.value = "scenarios/dazu-chengdu.toml";
     if (select.value !== "scenarios/dazu-chengdu.toml") throw new Error("Dazu is not offered");
@@ -534,6 +587,17 @@ async function journey() {
     step("stopped a long run", $("message").textContent);
     $("replications").value = "256";
     showMessage("");
+    // Refinement: 256 replications first, then 1,024 in the background, shown when done.
+    $("refine").value = "1024";
+    await click("run");
+    const firstRun = { name: state.result.name, replications: state.result.replications };
+    if (firstRun.replications !== 256) throw new Error("the first results are not of 256 replications");
+    const refined = await studio.refining;
+    if (!refined || state.result !== refined) throw new Error("the refined results did not replace the first ones");
+    if (state.result.replications !== 1024 || !/-refined-1024$/.test(state.result.dir)) throw new Error("unexpected refinement: " + state.result.dir);
+    log.refined = { name: state.result.name, dir: state.result.dir, landed: landed(), replications: 1024 };
+    step("refined a run in the background", log.refined);
+    $("refine").value = "0";
     // Long work: a small sweep started, stopped between design points, resumed to the
     // end, and its report written (?long= names the study file).
     if (query.get("long")) {
