@@ -790,6 +790,21 @@ fn long_work_stays_in_the_working_directory_and_bad_requests_are_explained() {
     );
     let (_, list) = get_json(&s, "/api/long");
     assert_eq!(list["jobs"], json!([]));
+    // A damaged record is listed with the reason, not skipped.
+    std::fs::create_dir_all(root.join("studio-results/sweeps/broken-1")).expect("a job dir");
+    std::fs::write(root.join("studio-results/sweeps/broken-1/studio-job.json"), "{").expect("a damaged record");
+    let broken = long_job(&s, "studio-results/sweeps/broken-1");
+    assert_eq!(broken["state"], "unreadable", "{broken}");
+    assert!(
+        broken["line"]["en"].as_str().expect("en").contains("studio-job.json"),
+        "{broken}"
+    );
+    let (status, body) = post(
+        &s,
+        "/api/long/resume",
+        &json!({"dir": "studio-results/sweeps/broken-1"}),
+    );
+    assert_eq!(status, 400, "{body}");
     s.stop();
 }
 

@@ -471,27 +471,43 @@ fn launch(
 }
 
 /// Every job under `studio-results/`, newest first, with its state — `running`,
-/// `stopped` (resumable), `finished`, `failed` or `busy` (another feidi holds it) —
-/// and its progress in both languages.
+/// `stopped` (resumable), `finished`, `failed`, `busy` (another feidi holds it) or
+/// `unreadable` (its `studio-job.json` cannot be read, said why) — and its progress in
+/// both languages.
 pub fn status(jobs: &LongJobs, root: &Path) -> Value {
     let mut found: Vec<(u64, String, PathBuf, Record)> = Vec::new();
+    let mut unreadable: Vec<Value> = Vec::new();
     for kind in Kind::ALL {
         let folder = root.join(super::RESULTS_DIR).join(kind.results_folder());
         let Ok(entries) = std::fs::read_dir(&folder) else {
             continue;
         };
         for dir in entries.filter_map(Result::ok).map(|e| e.path()) {
-            let Ok(record) = crate::results::file::read_json::<Record>(&dir.join(RECORD)) else {
+            if !dir.join(RECORD).is_file() {
                 continue;
-            };
-            found.push((record.started, desk::relative(root, &dir), dir, record));
+            }
+            match crate::results::file::read_json::<Record>(&dir.join(RECORD)) {
+                Ok(record) => found.push((record.started, desk::relative(root, &dir), dir, record)),
+                // Said, not skipped: the planner sees why a job is not offered.
+                Err(e) => unreadable.push(json!({
+                    "dir": desk::relative(root, &dir),
+                    "kind": kind.code(),
+                    "file": "",
+                    "kind_en": kind.word().get(Lang::En),
+                    "kind_zh": kind.word().get(Lang::Zh),
+                    "state": "unreadable",
+                    "error": e.to_string(),
+                    "line": {"en": e.to_string(), "zh": format!("无法读取：{e}")},
+                })),
+            }
         }
     }
     found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let list: Vec<Value> = found
+    let mut list: Vec<Value> = found
         .into_iter()
         .map(|(_, rel, dir, record)| one(jobs.get(&rel).as_deref(), root, &rel, &dir, &record))
         .collect();
+    list.extend(unreadable);
     json!({"jobs": list})
 }
 
@@ -515,6 +531,14 @@ fn one(job: Option<&LongJob>, root: &Path, rel: &str, dir: &Path, record: &Recor
         out["fraction"] = t.fraction.into();
         out["seconds_left"] = left.into();
         out["line"] = texts(&|lang| {
+            if job.cancel.is_cancelled() {
+                return lang
+                    .pick(
+                        "stopping once the work in progress is done…",
+                        "正在停止，待进行中的部分完成…",
+                    )
+                    .to_string();
+            }
             let so_far = if t.total == 0 {
                 lang.pick("starting…", "准备中…").to_string()
             } else {
