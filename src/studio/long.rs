@@ -539,6 +539,16 @@ fn one(job: Option<&LongJob>, root: &Path, rel: &str, dir: &Path, record: &Recor
                     )
                     .to_string();
             }
+            if kind == Kind::Optimization && t.total > 0 && t.done >= t.total {
+                // The selection and the comparison with the base follow the search, with
+                // no count of their own to show.
+                return lang
+                    .pick(
+                        "search done; choosing among the finalists and comparing with the scenario as it is…",
+                        "搜索完成；正在从入围方案中选优并与现状比较…",
+                    )
+                    .to_string();
+            }
             let so_far = if t.total == 0 {
                 lang.pick("starting…", "准备中…").to_string()
             } else {
