@@ -132,6 +132,9 @@ fn the_desk_shows_levers_validates_where_feidi_validate_does_and_saves_with_comm
     let seats = levers.iter().find(|l| l["path"] == "enclave[0].seats").expect("seats");
     assert_eq!(seats["name_en"], "Seats, 大足科创飞地(成都)");
     assert!(seats["source"].as_str().expect("a source").starts_with("[001 derived"));
+    // The reader's range beside the field, in both languages.
+    assert_eq!(seats["range_en"], "allowed: 1 – 1,000,000, whole numbers");
+    assert_eq!(seats["range_zh"], "允许范围：1 – 1,000,000，整数");
     for wanted in [
         "city[1].landing_subsidy_yuan",
         "economics.tax_split.home",
@@ -461,4 +464,412 @@ fn the_command_refuses_a_place_it_cannot_offer_with_exit_code_2() {
             "{message}"
         );
     }
+}
+
+const SMALL_SWEEP: &str = r#"# A small sweep for the long-work tests: seconds, not minutes.
+[sweep]
+name = "small"
+scenario = "../dazu-chengdu.toml"
+replications = 16
+seed = 3
+design = "grid"
+
+[[parameter]]
+path = "enclave[0].seats"
+values = [40, 60, 80, 110, 140, 170, 200, 230]
+
+[[parameter]]
+path = "city[1].landing_subsidy_yuan"
+values = [0, 1_000_000]
+"#;
+
+/// The long-work list's entry for `dir`.
+fn long_job(s: &Running, dir: &str) -> Value {
+    let (status, list) = get_json(s, "/api/long");
+    assert_eq!(status, 200, "{list}");
+    list["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .find(|j| j["dir"] == dir)
+        .unwrap_or_else(|| panic!("{dir} is not listed: {list}"))
+        .clone()
+}
+
+/// Waits for the long job in `dir` to stop working; its entry.
+fn long_settled(s: &Running, dir: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let job = long_job(s, dir);
+        if job["state"] != "running" {
+            return job;
+        }
+        assert!(Instant::now() < deadline, "{dir} did not end: {job}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// What a planner reads must have no key path and no e-notation.
+fn assert_planner_words(text: &str) {
+    assert!(!text.contains('[') && !text.contains("_yuan"), "a key path: {text}");
+    assert!(
+        !text
+            .chars()
+            .zip(text.chars().skip(1))
+            .any(|(a, b)| a.is_ascii_digit() && (b == 'e' || b == 'E')),
+        "e-notation: {text}"
+    );
+}
+
+#[test]
+fn a_sweep_from_the_page_stops_survives_a_restart_and_resumes_to_the_bytes_of_feidi_sweep() {
+    let (root, s) = studio_in("long-sweep", "127.0.0.1:0");
+    std::fs::create_dir_all(root.join("scenarios/sweeps")).expect("sweeps dir");
+    std::fs::write(root.join("scenarios/sweeps/small.toml"), SMALL_SWEEP).expect("small sweep");
+    let (_, offered) = get_json(&s, "/api/studies");
+    let small = offered["studies"]
+        .as_array()
+        .expect("studies")
+        .iter()
+        .find(|f| f["path"] == "scenarios/sweeps/small.toml")
+        .unwrap_or_else(|| panic!("the small sweep is not offered: {offered}"))
+        .clone();
+    assert_eq!(small["kind"], "sweep");
+    assert_eq!(small["kind_zh"], feidi::plot::labels::Word::Sweep.get(Lang::Zh));
+
+    let (status, started) = post(&s, "/api/long/start", &json!({"path": "scenarios/sweeps/small.toml"}));
+    assert_eq!(status, 200, "{started}");
+    let dir = started["dir"].as_str().expect("a dir").to_string();
+    assert_eq!(dir, "studio-results/sweeps/small-1");
+    let record = common::json(&root.join(&dir).join("studio-job.json"));
+    assert_eq!(record["kind"], "sweep");
+    assert_eq!(record["file"], "scenarios/sweeps/small.toml");
+    // Progress with an estimate of the time left, then a stop between design points.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let running = loop {
+        let job = long_job(&s, &dir);
+        assert_eq!(
+            job["state"], "running",
+            "the sweep ended before it could be stopped: {job}"
+        );
+        if job["done"].as_u64().unwrap_or(0) >= 1 && !job["seconds_left"].is_null() {
+            break job;
+        }
+        assert!(Instant::now() < deadline, "no progress: {job}");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let (status, _) = post(&s, "/api/long/cancel", &json!({"dir": dir}));
+    assert_eq!(status, 200);
+    assert_eq!(running["total"], 16);
+    let (en, zh) = (
+        running["line"]["en"].as_str().expect("en"),
+        running["line"]["zh"].as_str().expect("zh"),
+    );
+    assert!(en.contains("of 16 design points done") && en.contains("left"), "{en}");
+    assert!(zh.contains("/16 个设计点") && zh.contains('剩'), "{zh}");
+    assert_planner_words(en);
+    assert_planner_words(zh);
+    let stopped = long_settled(&s, &dir);
+    assert_eq!(stopped["state"], "stopped", "{stopped}");
+    assert!(!root.join(&dir).join("manifest.json").exists());
+    s.stop();
+
+    // A new server on the same working directory finds the stopped sweep on disk.
+    let s = studio::start(Config {
+        root: root.clone(),
+        place: None,
+        listen: "127.0.0.1:0".parse().expect("an address"),
+        lang: Lang::En,
+    })
+    .expect("the studio starts again");
+    let stopped = long_job(&s, &dir);
+    assert_eq!(stopped["state"], "stopped", "{stopped}");
+    let line = stopped["line"]["en"].as_str().expect("en");
+    assert!(
+        line.contains("of 16 design points kept") && line.contains("resume"),
+        "{line}"
+    );
+    let kept = std::fs::read_dir(root.join(&dir).join("rows")).expect("rows").count();
+    assert!(kept < 16, "the stop kept every point: nothing left to resume");
+    let (status, refused) = post(&s, "/api/long/cancel", &json!({"dir": dir}));
+    assert_eq!(status, 409, "nothing is running: {refused}");
+    let (status, resumed) = post(&s, "/api/long/resume", &json!({"dir": dir}));
+    assert_eq!(status, 200, "{resumed}");
+    let finished = long_settled(&s, &dir);
+    assert_eq!(finished["state"], "finished", "{finished}");
+    let (status, refused) = post(&s, "/api/long/resume", &json!({"dir": dir}));
+    assert_eq!(status, 400, "a finished sweep is not resumed: {refused}");
+
+    // The same file through `feidi sweep`, uninterrupted: the same bytes.
+    let out = root.join("cli-sweep");
+    run_ok(&[
+        "sweep",
+        root.join("scenarios/sweeps/small.toml").to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let page = std::fs::read(root.join(&dir).join("points.csv")).expect("points.csv");
+    let cli = std::fs::read(out.join("points.csv")).expect("the CLI's points.csv");
+    assert!(page == cli, "points.csv differs from feidi sweep's");
+
+    // Its report, as `feidi report` writes it, then linked from the list.
+    let (status, exported) = post(&s, "/api/export", &json!({"dir": dir, "lang": "zh"}));
+    assert_eq!(status, 200, "{exported}");
+    assert_eq!(exported["report"], format!("{dir}/report.zh.html"));
+    assert_eq!(long_job(&s, &dir)["report_zh"], format!("{dir}/report.zh.html"));
+    s.stop();
+}
+
+/// A light copy of a shipped study file (each `from` must occur), into the working
+/// directory's `scenarios/<folder>/<name>`.
+fn light_study(root: &Path, shipped: &str, name: &str, edits: &[(&str, &str)]) -> String {
+    let mut text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(shipped)).expect("shipped");
+    for (from, to) in edits {
+        assert!(text.contains(from), "{shipped} no longer holds `{from}`");
+        text = text.replace(from, to);
+    }
+    let folder = Path::new(shipped)
+        .parent()
+        .expect("a folder")
+        .file_name()
+        .expect("a name");
+    let rel = format!("scenarios/{}/{name}", folder.to_string_lossy());
+    std::fs::create_dir_all(root.join(&rel).parent().expect("a parent")).expect("folder");
+    std::fs::write(root.join(&rel), text).expect("light study");
+    rel
+}
+
+/// Starts the study file `rel` from the page and stops it at once; its directory, with
+/// the job stopped.
+fn long_stopped(s: &Running, rel: &str) -> String {
+    let (status, started) = post(s, "/api/long/start", &json!({"path": rel}));
+    assert_eq!(status, 200, "{started}");
+    let dir = started["dir"].as_str().expect("a dir").to_string();
+    let (status, body) = post(s, "/api/long/cancel", &json!({"dir": dir}));
+    assert_eq!(status, 200, "{body}");
+    let job = long_settled(s, &dir);
+    assert_eq!(job["state"], "stopped", "{job}");
+    dir
+}
+
+#[test]
+fn an_optimization_and_a_calibration_stopped_and_resumed_from_the_page_give_the_files_of_the_command_line() {
+    let (root, s) = studio_in("long-opt-cal", "127.0.0.1:0");
+    std::fs::write(
+        root.join("scenarios/kunshan-sjtu.toml"),
+        include_str!("../scenarios/kunshan-sjtu.toml"),
+    )
+    .expect("copy kunshan-sjtu");
+    let optimization = light_study(
+        &root,
+        "scenarios/optimize/dazu-budget.toml",
+        "light.toml",
+        &[
+            ("replications = 64 ", "replications = 4 "),
+            ("population = 12 ", "population = 4 "),
+            ("generations = 12 ", "generations = 3 "),
+            ("finalists = 5 ", "finalists = 2 "),
+            ("first_stage = 20 ", "first_stage = 6 "),
+            ("cap = 5_000 ", "cap = 20 "),
+            ("compare_replications = 256 ", "compare_replications = 8 "),
+        ],
+    );
+    let calibration = light_study(
+        &root,
+        "scenarios/calibration/kunshan-sjtu.toml",
+        "light.toml",
+        &[
+            ("particles = 400 ", "particles = 20 "),
+            ("generations = 5 ", "generations = 2 "),
+        ],
+    );
+    let (_, offered) = get_json(&s, "/api/studies");
+    let kinds: Vec<(&str, &str)> = offered["studies"]
+        .as_array()
+        .expect("studies")
+        .iter()
+        .map(|f| (f["path"].as_str().expect("path"), f["kind"].as_str().expect("kind")))
+        .collect();
+    assert!(kinds.contains(&(optimization.as_str(), "optimize")), "{kinds:?}");
+    assert!(kinds.contains(&(calibration.as_str(), "calibration")), "{kinds:?}");
+
+    for (rel, folder, command, files) in [
+        (
+            &optimization,
+            "optimizations",
+            "optimize",
+            &["optimize.json", "evaluations.csv"][..],
+        ),
+        (
+            &calibration,
+            "calibrations",
+            "calibrate",
+            &["posterior.csv", "calibration.json"][..],
+        ),
+    ] {
+        let dir = long_stopped(&s, rel);
+        assert_eq!(dir, format!("studio-results/{folder}/light-1"));
+        let stopped = long_job(&s, &dir);
+        let (en, zh) = (
+            stopped["line"]["en"].as_str().expect("en"),
+            stopped["line"]["zh"].as_str().expect("zh"),
+        );
+        assert!(en.starts_with("stopped") && zh.starts_with("已停止"), "{stopped}");
+        let (status, resumed) = post(&s, "/api/long/resume", &json!({"dir": dir}));
+        assert_eq!(status, 200, "{resumed}");
+        let finished = long_settled(&s, &dir);
+        assert_eq!(finished["state"], "finished", "{finished}");
+        let out = root.join(format!("cli-{command}"));
+        run_ok(&[
+            command,
+            root.join(rel).to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+        ]);
+        common::assert_same_files(&root.join(&dir), &out, files);
+        let (status, exported) = post(&s, "/api/export", &json!({"dir": dir, "lang": "en"}));
+        assert_eq!(status, 200, "{exported}");
+        assert!(root.join(exported["report"].as_str().expect("a report")).is_file());
+    }
+    s.stop();
+}
+
+#[test]
+fn long_work_stays_in_the_working_directory_and_bad_requests_are_explained() {
+    let (root, s) = studio_in("long-confined", "127.0.0.1:0");
+    let outside = temp_dir("long-confined-outside");
+    std::fs::write(outside.join("sweep.toml"), SMALL_SWEEP).expect("a sweep outside");
+    // A sweep inside whose base scenario is outside.
+    std::fs::create_dir_all(root.join("scenarios/sweeps")).expect("sweeps dir");
+    let scenario_outside = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/dazu-chengdu.toml");
+    std::fs::write(
+        root.join("scenarios/sweeps/far.toml"),
+        SMALL_SWEEP.replace("../dazu-chengdu.toml", &scenario_outside.display().to_string()),
+    )
+    .expect("far sweep");
+    for (path, why) in [
+        ("../long-confined-outside/sweep.toml", "refused"),
+        ("/tmp/sweep.toml", "refused"),
+        (
+            "scenarios/dazu-chengdu.toml",
+            "expected a sweep, calibration or optimization file",
+        ),
+        (
+            "scenarios/sweeps/far.toml",
+            "sweep.scenario: expected a scenario inside the working directory",
+        ),
+        ("scenarios/sweeps/none.toml", "cannot read it"),
+        ("scenarios/dazu-chengdu.csv", "ending in .toml"),
+    ] {
+        let (status, body) = post(&s, "/api/long/start", &json!({"path": path}));
+        assert_eq!(status, 400, "{path}: {body}");
+        let message = body["error"].as_str().expect("a message");
+        assert!(message.contains(why), "{path}: {message}");
+    }
+    for dir in [
+        "studio-results/../x",
+        "studio-results/sweeps/../../x",
+        "/etc",
+        "scenarios",
+    ] {
+        let (status, body) = post(&s, "/api/long/resume", &json!({"dir": dir}));
+        assert_eq!(status, 400, "{dir}: {body}");
+    }
+    let (status, body) = post(&s, "/api/long/start", &json!({"file": "x"}));
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"].as_str().expect("text").contains("\"path\""), "{body}");
+    let (status, body) = post(&s, "/api/long/cancel", &json!({"dir": "studio-results/sweeps/none-1"}));
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        !root.join("studio-results/sweeps").exists()
+            || std::fs::read_dir(root.join("studio-results/sweeps"))
+                .expect("dir")
+                .next()
+                .is_none(),
+        "a refused start left a directory"
+    );
+    let (_, list) = get_json(&s, "/api/long");
+    assert_eq!(list["jobs"], json!([]));
+    // A damaged record is listed with the reason, not skipped.
+    std::fs::create_dir_all(root.join("studio-results/sweeps/broken-1")).expect("a job dir");
+    std::fs::write(root.join("studio-results/sweeps/broken-1/studio-job.json"), "{").expect("a damaged record");
+    let broken = long_job(&s, "studio-results/sweeps/broken-1");
+    assert_eq!(broken["state"], "unreadable", "{broken}");
+    assert!(
+        broken["line"]["en"].as_str().expect("en").contains("studio-job.json"),
+        "{broken}"
+    );
+    let (status, body) = post(
+        &s,
+        "/api/long/resume",
+        &json!({"dir": "studio-results/sweeps/broken-1"}),
+    );
+    assert_eq!(status, 400, "{body}");
+    s.stop();
+}
+
+#[test]
+fn a_refinement_runs_the_variant_again_with_more_replications_as_feidi_run_does() {
+    let (root, s) = studio_in("refine", "127.0.0.1:0");
+    let (_, started) = post(
+        &s,
+        "/api/run",
+        &json!({"path": "scenarios/dazu-chengdu.toml", "replications": 64, "seed": 4}),
+    );
+    let first = finished(&s, &started["job"]);
+    assert_eq!(first["state"], "done", "{first}");
+    let name = first["result"]["name"].as_str().expect("a name").to_string();
+    let (status, started) = post(
+        &s,
+        "/api/refine",
+        &json!({"variant": name, "replications": 192, "seed": 4}),
+    );
+    assert_eq!(status, 200, "{started}");
+    let refined = finished(&s, &started["job"]);
+    assert_eq!(refined["state"], "done", "{refined}");
+    let result = &refined["result"];
+    assert_eq!(result["name"], name.as_str());
+    assert_eq!(result["replications"], 192);
+    assert_eq!(result["refined"], true);
+    let dir = format!("studio-results/{name}-refined-192");
+    assert_eq!(result["dir"], dir.as_str());
+    // The first results stay; the refined ones are `feidi run -n 192`'s.
+    assert!(root.join(format!("studio-results/{name}/summary.json")).is_file());
+    let out = root.join("cli-refined");
+    run_ok(&[
+        "run",
+        root.join(format!("studio-results/variants/{name}.toml"))
+            .to_str()
+            .expect("utf-8"),
+        "-n",
+        "192",
+        "--seed",
+        "4",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        common::json(&out.join("summary.json"))["metrics"],
+        common::json(&root.join(&dir).join("summary.json"))["metrics"]
+    );
+    // Asked again, it is shown from disk rather than run again.
+    let (_, again) = post(
+        &s,
+        "/api/refine",
+        &json!({"variant": name, "replications": 192, "seed": 4}),
+    );
+    let again = finished(&s, &again["job"]);
+    assert_eq!(again["result"]["dir"], dir.as_str());
+    assert_eq!(again["result"]["seconds_to_results"], 0.0);
+    for (body, why) in [
+        (json!({"variant": "../x", "replications": 192}), "refine"),
+        (json!({"variant": "nobody-1", "replications": 192}), "no variant named"),
+        (json!({"variant": name, "replications": 0}), "replications"),
+        (json!({"replications": 192}), "\"variant\""),
+    ] {
+        let (status, refused) = post(&s, "/api/refine", &body);
+        assert_eq!(status, 400, "{body}: {refused}");
+        assert!(refused["error"].as_str().expect("text").contains(why), "{refused}");
+    }
+    s.stop();
 }

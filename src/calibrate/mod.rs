@@ -17,12 +17,18 @@ use crate::model::Prepared;
 use crate::results::calibration::{CalibratedScenario, CalibrationFile, Generation, ParameterPosterior, TargetFit};
 use std::fmt::Write as _;
 
+/// What a calibration stopped by [`run`]'s `stop` fails with.
+pub const STOPPED: &str = "the calibration was stopped";
+
 /// Runs the calibration of `loaded` on `pool`; `progress(generation, accepted,
-/// simulated)` is called as work finishes.
+/// simulated)` is called as work finishes. Once `stop()` is true no further parameter
+/// set is simulated and the run fails with [`STOPPED`] (a calibration keeps nothing
+/// part-way: it is deterministic, so it is simply run again).
 pub fn run(
     loaded: &Loaded,
     pool: &rayon::ThreadPool,
     progress: &(dyn Fn(usize, usize, usize) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<abc::Posterior, String> {
     let c = &loaded.calibration;
     let priors: Vec<abc::Prior> = c
@@ -51,6 +57,9 @@ pub fn run(
     };
     let name = c.scenario.display().to_string();
     let simulate = |values: &[f64], seed: u64| -> Result<Vec<f64>, String> {
+        if stop() {
+            return Err(STOPPED.to_string());
+        }
         let scenario = c.scenario_at(&loaded.base, values, &name)?;
         let prepared = Prepared::new(&scenario);
         let mut per_target = vec![Vec::with_capacity(c.replications as usize); c.targets.len()];

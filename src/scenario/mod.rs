@@ -6,7 +6,7 @@ mod overrides;
 mod parse;
 
 pub use overrides::{apply, lookup, overridden, read_key_path, with_overrides, KeyPath, OverrideError};
-pub use parse::{MAX_FLOWS, MAX_PLACES, MAX_STAGES};
+pub use parse::{lever_range, LeverRange, MAX_FLOWS, MAX_PLACES, MAX_STAGES};
 
 pub use crate::input::{decode, nearest, Diagnostic, Diagnostics};
 

@@ -23,6 +23,46 @@ pub const MAX_HORIZON_MONTHS: f64 = 200.0 * 12.0;
 pub const MAX_BINS: f64 = 10_000.0;
 /// Most seats or slots one enclave or city stage may have.
 pub const MAX_SEATS: u64 = 1_000_000;
+/// Largest landing subsidy accepted, yuan.
+pub const MAX_SUBSIDY_YUAN: f64 = 1e12;
+/// Largest co-investment fund or joint risk fund accepted, yuan.
+pub const MAX_FUND_YUAN: f64 = 1e13;
+/// Largest weight of a party in a tax split.
+pub const MAX_TAX_WEIGHT: f64 = 1e6;
+
+/// The values a lever's setting accepts, as the reader checks them: the desk shows
+/// them beside the field.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LeverRange {
+    /// The smallest value accepted.
+    pub min: f64,
+    /// The largest, if any.
+    pub max: Option<f64>,
+    /// Whether only whole numbers are accepted.
+    pub integer: bool,
+}
+
+/// The range the reader accepts for the setting at a key path (`enclave[0].seats`,
+/// `city[1].capacity.pilot`, `economics.tax_split.home`, `flow[0].rate` …), for the
+/// levers a desk offers; `None` for other settings. The reader uses the same constants,
+/// so the two cannot drift apart.
+pub fn lever_range(path: &str) -> Option<LeverRange> {
+    let steps: Vec<&str> = path.split('.').collect();
+    let section = steps.first()?.split('[').next()?;
+    let range = |min: f64, max: Option<f64>, integer: bool| Some(LeverRange { min, max, integer });
+    match (section, &steps[1..]) {
+        ("enclave", ["seats"]) => range(1.0, Some(MAX_SEATS as f64), true),
+        ("city", ["capacity", _]) => range(1.0, Some(MAX_SEATS as f64), true),
+        ("city", ["landing_subsidy_yuan"]) => range(0.0, Some(MAX_SUBSIDY_YUAN), false),
+        ("fund", ["size_yuan"]) => range(0.0, Some(MAX_FUND_YUAN), false),
+        ("risk_fund", ["size_yuan"]) => range(1.0, Some(MAX_FUND_YUAN), false),
+        ("economics", ["tax_split", "home_floating"]) => range(0.0, Some(1.0), false),
+        ("economics", ["tax_split", _]) => range(0.0, Some(MAX_TAX_WEIGHT), false),
+        ("flow", ["rate"]) => range(0.0, None, false),
+        _ => None,
+    }
+}
+
 /// Most candidates a `candidate_limit` may name, and most candidates a replication may
 /// expect to see: beyond this a replication's memory and time are absurd.
 pub const MAX_CANDIDATE_LIMIT: u64 = 100_000_000;
@@ -452,7 +492,7 @@ fn read_setting(
         }
         [Step::Key(c), Step::Index(i), Step::Key(k)] if c == "city" && k == "landing_subsidy_yuan" => {
             let i = index("city", *i, cities.len())?;
-            let yuan = value.number_in(0.0, 1e12, "an amount in yuan")?;
+            let yuan = value.number_in(0.0, MAX_SUBSIDY_YUAN, "an amount in yuan")?;
             if cities[i].as_ref()?.role == Role::Host {
                 value.fail(
                     "a landing subsidy only of a city whose role is \"home\" or \"both\"",
@@ -905,7 +945,7 @@ fn read_city(t: &Table<'_, '_>, sectors: &Names, stage_names: &Names, stages: &[
         })
         .unwrap_or(Some(()));
     let subsidy = t.or("landing_subsidy_yuan", 0.0, |v| {
-        v.number_in(0.0, 1e12, "an amount in yuan")
+        v.number_in(0.0, MAX_SUBSIDY_YUAN, "an amount in yuan")
     });
     let rivals = t.or("rival_enclaves", 0, |v| {
         v.integer_in(0, 1_000_000, "a number of rival enclaves")
@@ -1566,7 +1606,7 @@ fn read_funds(root: &Table<'_, '_>, places: &Places<'_>, stages: &Names) -> Vec<
         let owner = places.city(&t, "owner", false);
         let size = t
             .required("size_yuan", "the government money committed, yuan")
-            .and_then(|v| v.number_in(0.0, 1e13, "an amount in yuan"));
+            .and_then(|v| v.number_in(0.0, MAX_FUND_YUAN, "an amount in yuan"));
         let share = t
             .required(
                 "government_share",
@@ -1708,7 +1748,7 @@ fn read_risk_fund(v: &Value<'_, '_>, economics: bool) -> Read<RiskFund> {
         .and_then(|v| read_shares(&v));
     let size = t
         .required("size_yuan", "the money the parties commit, yuan")
-        .and_then(|v| v.number_in(1.0, 1e13, "an amount in yuan"));
+        .and_then(|v| v.number_in(1.0, MAX_FUND_YUAN, "an amount in yuan"));
     let cover = t.or("cover", 0.0, |v| v.probability());
     let loss = t.or("loss_per_failure_yuan", 0.0, |v| {
         v.number_in(0.0, 1e12, "an amount in yuan")
@@ -1744,7 +1784,7 @@ fn read_shares(v: &Value<'_, '_>) -> Read<(Vec<String>, Vec<f64>)> {
     let mut weights = Vec::new();
     let mut ok = true;
     for (key, value) in t.entries() {
-        match value.number_in(0.0, 1e6, "a weight") {
+        match value.number_in(0.0, MAX_TAX_WEIGHT, "a weight") {
             Some(w) => {
                 parties.push(key.to_string());
                 weights.push(w);
@@ -2129,7 +2169,7 @@ fn read_tax_split(v: &Value<'_, '_>) -> Read<TaxSplit> {
             floating = value.number_in(0.0, 1.0, "the home share's rise per unit of landing rate");
             continue;
         }
-        match value.number_in(0.0, 1e6, "a weight") {
+        match value.number_in(0.0, MAX_TAX_WEIGHT, "a weight") {
             Some(w) => {
                 parties.push(key.to_string());
                 weights.push(w);

@@ -96,6 +96,11 @@ pub struct Lever {
     pub source: String,
     /// The value's line in the file, from 1.
     pub line: usize,
+    /// The values the scenario reader accepts, in English ("allowed: 1 – 1,000,000"),
+    /// or "" when the reader sets no range for it.
+    pub range_en: String,
+    /// The same in Chinese.
+    pub range_zh: String,
 }
 
 /// The levers the desk offers, by the section and key path below an entity: each found
@@ -226,10 +231,55 @@ pub fn levers(file: &str, text: &str) -> Result<Vec<Lever>, String> {
                 unit_zh: unit_zh.to_string(),
                 source: source_comment(text, &leaf.span),
                 line: line_of(text, leaf.span.start),
+                range_en: range_words(&leaf.path, Lang::En),
+                range_zh: range_words(&leaf.path, Lang::Zh),
                 path: leaf.path,
             }
         })
         .collect())
+}
+
+/// The range the scenario reader accepts for a lever ([`crate::scenario::lever_range`]),
+/// in the planner's words: money in million yuan or 亿元 as reports write it, whole
+/// numbers without decimals, never e-notation.
+fn range_words(path: &str, lang: Lang) -> String {
+    use crate::results::format::{money_column, quantity};
+    let Some(range) = crate::scenario::lever_range(path) else {
+        return String::new();
+    };
+    let money = path.ends_with("_yuan");
+    let (scale, words) = match (money, range.max) {
+        (true, Some(max)) => money_column("yuan", lang, max),
+        (true, None) => money_column("yuan", lang, range.min),
+        (false, _) => (1.0, ""),
+    };
+    let shown = |x: f64| {
+        let number = quantity(x / scale, "", lang);
+        if words.is_empty() {
+            number
+        } else {
+            format!("{number} {words}")
+        }
+    };
+    let whole = if range.integer {
+        lang.pick(", whole numbers", "，整数")
+    } else {
+        ""
+    };
+    match (range.max, lang) {
+        (Some(max), Lang::En) => format!(
+            "allowed: {} – {}{whole}",
+            quantity(range.min / scale, "", lang),
+            shown(max)
+        ),
+        (Some(max), Lang::Zh) => format!(
+            "允许范围：{} – {}{whole}",
+            quantity(range.min / scale, "", lang),
+            shown(max)
+        ),
+        (None, Lang::En) => format!("allowed: {} or more{whole}", shown(range.min)),
+        (None, Lang::Zh) => format!("允许范围：不小于 {}{whole}", shown(range.min)),
+    }
 }
 
 /// A TOML syntax error as `file:line:column: …`.
@@ -377,6 +427,75 @@ mod tests {
     use super::*;
 
     const DAZU: &str = include_str!("../../scenarios/dazu-chengdu.toml");
+    const FUNDS: &str = include_str!("../../scenarios/examples/kunshan-risk-and-fund-mechanics.toml");
+
+    /// The range shown beside each lever is the reader's: both ends pass validation and
+    /// a step beyond either end is refused.
+    #[test]
+    fn the_ranges_shown_are_the_readers() {
+        let mut seen = Vec::new();
+        for (file, text) in [("dazu.toml", DAZU), ("funds.toml", FUNDS)] {
+            for lever in levers(file, text).expect("parses") {
+                let range =
+                    crate::scenario::lever_range(&lever.path).unwrap_or_else(|| panic!("{}: no range", lever.path));
+                assert!(!lever.range_en.is_empty() && lever.range_zh.starts_with("允许范围"));
+                let section = lever.path.split(['[', '.']).next().unwrap_or("").to_string();
+                if !seen.contains(&section) {
+                    seen.push(section);
+                }
+                let write = |x: f64| {
+                    let number = if range.integer || x.fract() == 0.0 {
+                        format!("{x:.0}")
+                    } else {
+                        format!("{x}")
+                    };
+                    if lever.text {
+                        // A rate keeps its unit: "40 per year".
+                        let unit = lever.value.split_once(' ').map_or("", |(_, u)| u);
+                        format!("{number} {unit}")
+                    } else {
+                        number
+                    }
+                };
+                let check = |x: f64| {
+                    let edit = Edit {
+                        path: lever.path.clone(),
+                        value: write(x),
+                    };
+                    let edited = apply(file, text, &[edit]).expect("applies");
+                    validate(file, &edited).map(drop)
+                };
+                assert!(
+                    check(range.min).is_ok(),
+                    "{} at {}: {:?}",
+                    lever.path,
+                    range.min,
+                    check(range.min)
+                );
+                assert!(check(range.min - 1.0).is_err(), "{} below {}", lever.path, range.min);
+                if let Some(max) = range.max {
+                    assert!(check(max).is_ok(), "{} at {max}: {:?}", lever.path, check(max));
+                    let beyond = if range.integer { max + 1.0 } else { max * 2.0 };
+                    assert!(check(beyond).is_err(), "{} above {max}", lever.path);
+                }
+            }
+        }
+        for section in ["enclave", "city", "fund", "risk_fund", "economics", "flow"] {
+            assert!(
+                seen.iter().any(|s| s == section),
+                "no {section} lever checked: {seen:?}"
+            );
+        }
+        let seats = levers("dazu.toml", DAZU).expect("parses");
+        let seats = seats.iter().find(|l| l.path == "enclave[0].seats").expect("seats");
+        assert_eq!(seats.range_en, "allowed: 1 – 1,000,000, whole numbers");
+        let subsidy = levers("dazu.toml", DAZU).expect("parses");
+        let subsidy = subsidy
+            .iter()
+            .find(|l| l.path == "city[1].landing_subsidy_yuan")
+            .expect("subsidy");
+        assert_eq!(subsidy.range_zh, "允许范围：0 – 10,000 亿元");
+    }
 
     #[test]
     fn dazu_offers_seats_subsidy_split_and_flows_with_sources() {

@@ -6,6 +6,7 @@
 use super::{desk, tables};
 use crate::plot::draw::{Frame, ImageFormat};
 use crate::plot::{Lang, Loaded};
+use crate::results::ResultFile;
 use crate::study::{self, Cancel, Progress, Unit};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -196,34 +197,94 @@ pub fn start_run(jobs: &Arc<Jobs>, root: &Path, ask: RunAsk) -> Result<(u64, Str
     let root = root.to_path_buf();
     let shown_name = name.clone();
     let id = jobs.start(move |job| {
-        let request = study::run::RunRequest {
-            scenario: file.clone(),
-            replications: ask.replications,
-            seed: ask.seed,
-            threads: None,
-            out: Some(out.clone()),
-            force: false,
-            allow_long: false,
-            precision: Vec::new(),
-            variance_reduction: study::VarianceReduction::Off,
-        };
-        let outcome = study::run::run(&request, job, &job.cancel).map_err(|e| e.to_string())?;
-        let first_results = job.started.elapsed();
-        let mut result = shown(&root, &out)?;
+        let mut result = run_variant(job, &root, &file, &out, ask.replications, ask.seed)?;
         result["name"] = name.clone().into();
-        result["variant_file"] = desk::relative(&root, &file).into();
         result["edits"] = ask
             .edits
             .iter()
             .map(|e| json!({"path": e.path, "value": e.value}))
             .collect();
-        result["replications"] = outcome.results.replications.into();
-        result["seed"] = ask.seed.into();
-        result["seconds_to_results"] = first_results.as_secs_f64().into();
-        result["seconds_with_charts"] = job.started.elapsed().as_secs_f64().into();
         Ok(result)
     });
     Ok((id, shown_name))
+}
+
+/// Runs a variant's file into `out` (`study::run`, as `feidi run FILE -n R --seed S`
+/// does) and gives what the page shows of it.
+fn run_variant(job: &Job, root: &Path, file: &Path, out: &Path, replications: u64, seed: u64) -> Result<Value, String> {
+    let request = study::run::RunRequest {
+        scenario: file.to_path_buf(),
+        replications,
+        seed,
+        threads: None,
+        out: Some(out.to_path_buf()),
+        force: false,
+        allow_long: false,
+        precision: Vec::new(),
+        variance_reduction: study::VarianceReduction::Off,
+    };
+    let outcome = study::run::run(&request, job, &job.cancel).map_err(|e| e.to_string())?;
+    let first_results = job.started.elapsed();
+    let mut result = shown(root, out)?;
+    result["variant_file"] = desk::relative(root, file).into();
+    result["replications"] = outcome.results.replications.into();
+    result["seed"] = seed.into();
+    result["seconds_to_results"] = first_results.as_secs_f64().into();
+    result["seconds_with_charts"] = job.started.elapsed().as_secs_f64().into();
+    Ok(result)
+}
+
+/// What a refinement asks for: a variant already run, again with more replications.
+pub struct RefineAsk {
+    /// The variant's name (NAME-N).
+    pub variant: String,
+    /// Replications of the refined run.
+    pub replications: u64,
+    /// Master seed (the first run's, so that the refined run extends it).
+    pub seed: u64,
+}
+
+/// Starts a refinement: the variant's file run again with more replications into
+/// `studio-results/NAME-N-refined-R/`, a normal results directory equal to `feidi run
+/// FILE -n R --seed S`'s. The first run's results stay as they are, so the page keeps
+/// showing them until the refined ones are there. A refinement already finished is
+/// shown again rather than run again (the same file, seed and replications give the
+/// same bytes).
+pub fn start_refine(jobs: &Arc<Jobs>, root: &Path, ask: RefineAsk) -> Result<u64, String> {
+    study::named_path(Path::new(RESULTS_DIR), &ask.variant).map_err(|e| format!("refine: {e}"))?;
+    let file = super::paths::confine(root, &format!("{RESULTS_DIR}/variants/{}.toml", ask.variant))?;
+    if !file.is_file() {
+        return Err(format!(
+            "refine: no variant named \"{}\" here; run it first",
+            ask.variant
+        ));
+    }
+    if !(1..=100_000).contains(&ask.replications) {
+        return Err(format!(
+            "replications: expected 1 to 100,000 from the page, found {}",
+            ask.replications
+        ));
+    }
+    let name = format!("{}-refined-{}", ask.variant, ask.replications);
+    let out = study::named_path(&root.join(RESULTS_DIR), &name).map_err(|e| format!("refine: {e}"))?;
+    let root = root.to_path_buf();
+    Ok(jobs.start(move |job| {
+        let mut result = if crate::results::complete::check(&out).is_ok() {
+            let mut result = shown(&root, &out)?;
+            let summary = crate::results::SummaryFile::read(&out).map_err(|e| e.to_string())?;
+            result["variant_file"] = desk::relative(&root, &file).into();
+            result["replications"] = summary.replications.into();
+            result["seed"] = summary.seed.into();
+            result["seconds_to_results"] = 0.0.into();
+            result["seconds_with_charts"] = job.started.elapsed().as_secs_f64().into();
+            result
+        } else {
+            run_variant(job, &root, &file, &out, ask.replications, ask.seed)?
+        };
+        result["name"] = ask.variant.clone().into();
+        result["refined"] = true.into();
+        Ok(result)
+    }))
 }
 
 /// What a comparison asks for: two variants already run.

@@ -15,6 +15,7 @@
 
 mod desk;
 mod jobs;
+mod long;
 pub mod paths;
 mod tables;
 mod words;
@@ -96,6 +97,8 @@ struct Shared {
     /// Host header values accepted on loopback.
     hosts: Vec<String>,
     jobs: Arc<Jobs>,
+    /// Sweeps, calibrations and optimizations working in this server.
+    long: Arc<long::LongJobs>,
 }
 
 /// A random token of 32 hexadecimal digits from the operating system's generator.
@@ -149,6 +152,7 @@ pub fn start(config: Config) -> Result<Running, String> {
             format!("[::1]:{port}"),
         ],
         jobs: Arc::new(Jobs::default()),
+        long: Arc::new(long::LongJobs::default()),
     });
     let server = Arc::new(server);
     let listening = server.clone();
@@ -336,9 +340,21 @@ fn answer(shared: &Shared, request: &mut Request) -> Answer {
         (Method::Post, "/api/save") => save(shared, &body),
         (Method::Post, "/api/run") => run(shared, &body),
         (Method::Post, "/api/compare") => compare(shared, &body),
+        (Method::Post, "/api/refine") => refine(shared, &body),
         (Method::Get, "/api/job") => job(shared, param("id"), param("wait")),
         (Method::Post, "/api/cancel") => cancel(shared, &body),
         (Method::Post, "/api/export") => export(shared, &body),
+        (Method::Get, "/api/studies") => Ok(json!({"studies": long::list(&shared.root, &shared.place)})),
+        (Method::Get, "/api/long") => Ok(long::status(&shared.long, &shared.root)),
+        (Method::Post, "/api/long/start") => text_field(&body, "path")
+            .and_then(|path| long::start(&shared.long, &shared.root, path).map_err(bad))
+            .map(|dir| json!({"dir": dir})),
+        (Method::Post, "/api/long/cancel") => text_field(&body, "dir")
+            .and_then(|dir| long::cancel(&shared.long, dir).map_err(|e| (409, e)))
+            .map(|()| json!({"cancelled": true})),
+        (Method::Post, "/api/long/resume") => text_field(&body, "dir")
+            .and_then(|dir| long::resume(&shared.long, &shared.root, dir).map_err(bad))
+            .map(|dir| json!({"dir": dir})),
         (Method::Get, "/api/file") => return file(shared, param("path").unwrap_or("")),
         (_, p) if p == "/" || p.starts_with("/api/") => Err((405, format!("{method} {p}: not allowed"))),
         (_, p) => Err((404, format!("{p}: no such page"))),
@@ -456,6 +472,17 @@ fn run(shared: &Shared, body: &Value) -> Outcome {
     };
     let (id, name) = jobs::start_run(&shared.jobs, &shared.root, ask).map_err(bad)?;
     Ok(json!({"job": id, "name": name}))
+}
+
+/// Starts a refinement of a variant already run: more replications in the background.
+fn refine(shared: &Shared, body: &Value) -> Outcome {
+    let ask = jobs::RefineAsk {
+        variant: text_field(body, "variant")?.to_string(),
+        replications: number_field(body, "replications", 2048)?,
+        seed: number_field(body, "seed", 1)?,
+    };
+    let id = jobs::start_refine(&shared.jobs, &shared.root, ask).map_err(bad)?;
+    Ok(json!({"job": id}))
 }
 
 /// Starts a comparison of pinned variants.

@@ -7,7 +7,7 @@ use crate::plot::labels::Word;
 use crate::plot::Lang;
 
 /// The studio's own words: (key the page uses, English, Chinese).
-const OWN: [(&str, &str, &str); 24] = [
+const OWN: [(&str, &str, &str); 33] = [
     ("studio", "feidi studio — what-if desk", "feidi 工作台 — 政策推演"),
     ("scenarios", "Scenarios", "情景"),
     ("levers", "Levers", "政策变量"),
@@ -32,6 +32,27 @@ const OWN: [(&str, &str, &str); 24] = [
     ("language", "中文", "English"),
     ("stop", "Stop", "停止"),
     ("stopped", "Stopped; nothing was written", "已停止，未写入结果"),
+    (
+        "long_work",
+        "Long work: sweeps, calibrations, optimizations",
+        "批量研究：参数扫描、模型校准、政策优化",
+    ),
+    ("study_file", "Study file", "研究文件"),
+    ("start", "Start", "开始"),
+    ("resume", "Resume", "继续"),
+    (
+        "no_long_work",
+        "No long work yet: choose a study file and press Start.",
+        "尚无批量研究：选择研究文件后按“开始”。",
+    ),
+    ("results_dir", "Results directory", "结果目录"),
+    ("progress", "Progress", "进度"),
+    (
+        "refine_to",
+        "Then refine in the background to (replications)",
+        "随后在后台加算至（次模拟）",
+    ),
+    ("refining", "Refining in the background", "后台加算中"),
 ];
 
 /// Glossary words the page uses, by the key it uses.

@@ -74,9 +74,20 @@ pub fn calibrate(
         )
     };
     let started = Instant::now();
-    let posterior = calibrate::run(&loaded, &pool, &report);
+    let posterior = calibrate::run(&loaded, &pool, &report, &|| cancel.is_cancelled());
     progress.finish();
-    let posterior = posterior.map_err(Error::Failed)?;
+    let posterior = match posterior {
+        Ok(p) => p,
+        // Nothing is kept part-way: the same file runs again to the same bytes.
+        Err(_) if cancel.is_cancelled() => {
+            return Err(Error::Cancelled {
+                dir: None,
+                kept: 0,
+                what: super::Kept::DesignPoints,
+            })
+        }
+        Err(e) => return Err(Error::Failed(e)),
+    };
     let elapsed = started.elapsed();
     let scenario_file = c.scenario.display().to_string();
     let cannot =

@@ -50,6 +50,10 @@ async function loadWords() {
   set("export-compare", "export");
   set("w-pinned", "pinned"); set("compare", "compare_pinned"); set("w-own", "own_results");
   set("w-differences", "differences"); set("stop", "stop");
+  set("w-long", "long_work"); set("w-study-file", "study_file"); set("long-start", "start");
+  set("w-results-dir", "results_dir"); set("w-long-file", "study_file"); set("long-empty", "no_long_work");
+  set("w-long-progress", "progress");
+  set("w-refine-to", "refine_to"); set("refine-stop", "stop");
   document.querySelectorAll(".w-metric").forEach((n) => { n.textContent = w.metric; });
   document.querySelectorAll(".w-mean").forEach((n) => { n.textContent = w.mean; });
   document.querySelectorAll(".w-ci").forEach((n) => { n.textContent = w.ci; });
@@ -85,6 +89,8 @@ function renderLevers() {
     input.value = lever.edited !== undefined ? lever.edited : lever.value;
     input.addEventListener("input", () => { lever.edited = input.value; scheduleValidate(); });
     cell.appendChild(input);
+    const range = state.lang === "zh" ? lever.range_zh : lever.range_en;
+    if (range) cell.appendChild(el("div", { class: "range" }, range));
     row.appendChild(cell);
     row.appendChild(el("td", {}, state.lang === "zh" ? lever.unit_zh : lever.unit_en));
     row.appendChild(el("td", { class: "source" }, lever.source));
@@ -147,8 +153,57 @@ async function pollJob(id) {
   }
 }
 
+// Refinement: once a run's first results are on screen, the same variant runs again in
+// the background with more replications (a normal results directory of its own); its
+// results replace the first ones on screen if that variant is still shown.
+const refinement = { id: null };
+
+function stopRefinement() {
+  if (refinement.id === null) return;
+  api("/api/cancel", { job: refinement.id }).catch((e) => showMessage(e.message));
+  refinement.id = null;
+  $("refine-row").hidden = true;
+}
+
+async function refine(result) {
+  const target = Number($("refine").value);
+  if (!(target > result.replications)) return null;
+  const started = await api("/api/refine", { variant: result.name, replications: target, seed: result.seed });
+  const id = started.job;
+  refinement.id = id;
+  $("refine-row").hidden = false;
+  $("refine-stop").onclick = stopRefinement;
+  try {
+    for (;;) {
+      const status = await api("/api/job?id=" + id + "&wait=400");
+      if (refinement.id !== id) return null;
+      const p = status.progress;
+      $("refine-progress").max = Math.max(p.total, 1);
+      $("refine-progress").value = p.done;
+      $("refine-text").textContent = `${state.words.refining}: ${p.done} / ${p.total} · ${p.seconds.toFixed(1)} s`;
+      if (status.state === "done") {
+        if (state.result && state.result.name === result.name) {
+          state.result = status.result;
+          await renderResult();
+        }
+        return status.result;
+      }
+      if (status.state === "failed") {
+        if (!status.cancelled) showMessage(status.error);
+        return null;
+      }
+    }
+  } finally {
+    if (refinement.id === id) {
+      refinement.id = null;
+      $("refine-row").hidden = true;
+    }
+  }
+}
+
 async function run() {
   showMessage("");
+  stopRefinement();
   $("run").disabled = true;
   $("progress-text").textContent = state.words.running;
   try {
@@ -160,6 +215,7 @@ async function run() {
     });
     state.result = await waitForJob(started.job);
     await renderResult();
+    studio.refining = refine(state.result).catch((e) => { showMessage(e.message); return null; });
     return state.result;
   } catch (e) {
     showMessage(e.message);
@@ -330,10 +386,104 @@ async function switchLanguage() {
   renderPinned();
   await renderResult();
   await renderComparison();
+  await loadStudies();
+  renderLong();
+}
+
+
+// Long work: sweeps, calibrations and optimizations. Jobs live in the server and on
+// disk (studio-results/), so the list is read from the server whenever the page opens
+// and polled while one works; every progress line comes from the server in both
+// languages.
+const long = { jobs: [], timer: null };
+
+async function loadStudies() {
+  const data = await api("/api/studies");
+  const select = $("study-select");
+  select.textContent = "";
+  for (const f of data.studies) {
+    select.appendChild(el("option", { value: f.path }, `${state.lang === "zh" ? f.kind_zh : f.kind_en}: ${f.path}`));
+  }
+  $("long-start").disabled = !data.studies.length;
+}
+
+async function refreshLong() {
+  clearTimeout(long.timer);
+  const data = await api("/api/long");
+  long.jobs = data.jobs;
+  renderLong();
+  if (long.jobs.some((j) => j.state === "running")) {
+    long.timer = setTimeout(() => { refreshLong().catch((e) => showMessage(e.message)); }, 500);
+  }
+  return long.jobs;
+}
+
+function renderLong() {
+  const w = state.words;
+  const body = $("long-jobs").querySelector("tbody");
+  body.textContent = "";
+  $("long-empty").hidden = long.jobs.length > 0;
+  for (const job of long.jobs) {
+    const row = el("tr", { "data-dir": job.dir, "data-state": job.state, class: job.state });
+    row.appendChild(el("td", {}, job.dir));
+    row.appendChild(el("td", {}, `${state.lang === "zh" ? job.kind_zh : job.kind_en}: ${job.file}`));
+    const cell = el("td");
+    if (job.state === "running") {
+      const bar = el("progress", { max: "1" });
+      bar.value = job.fraction || 0;
+      cell.appendChild(bar);
+    }
+    cell.appendChild(el("span", { class: "line" }, job.line ? job.line[state.lang] : job.state));
+    row.appendChild(cell);
+    const actions = el("td");
+    const button = (cls, word, handler) => {
+      const b = el("button", { type: "button", class: cls }, word);
+      b.addEventListener("click", () => { studio.pending = handler().catch((e) => showMessage(e.message)); });
+      actions.appendChild(b);
+    };
+    if (job.state === "running" && !job.cancelling) button("long-stop", w.stop, () => longAct("cancel", job.dir));
+    if (job.state === "stopped" || job.state === "failed") button("long-resume", w.resume, () => longAct("resume", job.dir));
+    if (job.state === "finished") {
+      const report = job["report_" + state.lang];
+      button("long-report", w.report, () => exportLong(job.dir));
+      if (report) {
+        const link = el("a", { href: fileUrl(report), target: "_blank", class: "long-report-link" }, report);
+        actions.appendChild(link);
+      }
+    }
+    row.appendChild(actions);
+    body.appendChild(row);
+  }
+}
+
+async function longAct(what, dir) {
+  showMessage("");
+  await api("/api/long/" + what, { dir });
+  return refreshLong();
+}
+
+async function startLong() {
+  showMessage("");
+  try {
+    const started = await api("/api/long/start", { path: $("study-select").value });
+    await refreshLong();
+    return started;
+  } catch (e) {
+    showMessage(e.message);
+    throw e;
+  }
+}
+
+// The report of a finished job, written as `feidi report` writes it, in the page's language.
+async function exportLong(dir) {
+  showMessage("");
+  const out = await api("/api/export", { dir, lang: state.lang });
+  await refreshLong();
+  return out;
 }
 
 // Every handler's promise is kept, so that a scripted journey can wait for it.
-const studio = { pending: Promise.resolve(), state };
+const studio = { pending: Promise.resolve(), refining: Promise.resolve(null), state };
 function on(id, handler) {
   $(id).addEventListener("click", () => {
     studio.pending = handler().catch(() => {});
@@ -349,15 +499,20 @@ async function start() {
   on("export", () => exportReport(state.lang, state.result.dir, "export-link", "workbook-link"));
   on("export-compare", () => exportReport(state.lang, state.comparison.dir, "compare-report-link"));
   on("lang-switch", switchLanguage);
+  on("long-start", startLong);
   on("reset", async () => { for (const l of state.scenario.levers) delete l.edited; renderLevers(); await validate(); });
   $("scenario-select").addEventListener("change", (e) => { studio.pending = openScenario(e.target.value).catch((x) => showMessage(x.message)); });
   try {
     await loadWords();
     await loadScenarios();
+    await loadStudies();
+    await refreshLong();
   } catch (e) {
     showMessage(e.message);
   }
   if (query.has("journey")) await journey();
+  // ?focus=long leaves the long-work panel alone on screen (for screenshots).
+  if (query.get("focus") === "long") for (const id of ["desk", "results", "compare-section"]) $(id).hidden = true;
 }
 
 // A planner's journey, run when the page is opened with ?journey: open Dazu, run it,
@@ -381,11 +536,15 @@ async function journey() {
     return { text: cell.textContent, raw: Number(cell.dataset.raw) };
   };
   try {
+    // No refinement until the step that checks it: the numbers read must not change.
+    $("refine").value = "0";
     const select = $("scenario-select");
     select.value = "scenarios/dazu-chengdu.toml";
     if (select.value !== "scenarios/dazu-chengdu.toml") throw new Error("Dazu is not offered");
     await openScenario(select.value);
-    step("opened Dazu");
+    const seatsRange = document.querySelector('#levers input[data-path="enclave[0].seats"] + .range');
+    if (!seatsRange || !seatsRange.textContent) throw new Error("no allowed range beside the seats");
+    step("opened Dazu", seatsRange.textContent);
     await click("run");
     if (!state.result) throw new Error("the base run gave no result");
     log.base = { name: state.result.name, landed: landed(), seconds: state.result.seconds_to_results };
@@ -428,6 +587,59 @@ async function journey() {
     step("stopped a long run", $("message").textContent);
     $("replications").value = "256";
     showMessage("");
+    // Refinement: 256 replications first, then 1,024 in the background, shown when done.
+    $("refine").value = "1024";
+    await click("run");
+    const firstRun = { name: state.result.name, replications: state.result.replications };
+    if (firstRun.replications !== 256) throw new Error("the first results are not of 256 replications");
+    const refined = await studio.refining;
+    if (!refined || state.result !== refined) throw new Error("the refined results did not replace the first ones");
+    if (state.result.replications !== 1024 || !/-refined-1024$/.test(state.result.dir)) throw new Error("unexpected refinement: " + state.result.dir);
+    log.refined = { name: state.result.name, dir: state.result.dir, landed: landed(), replications: 1024 };
+    step("refined a run in the background", log.refined);
+    $("refine").value = "0";
+    // Long work: a small sweep started, stopped between design points, resumed to the
+    // end, and its report written (?long= names the study file).
+    if (query.get("long")) {
+      const wait = async (what, test) => {
+        for (let i = 0; i < 1200; i++) {
+          const job = (await refreshLong()).find((j) => j.dir === log.long.dir);
+          if (job && test(job)) return job;
+          if (job && job.state === "failed") throw new Error(what + ": " + job.error);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error("long work: " + what + " did not come");
+      };
+      const rowButton = (cls) => {
+        const b = document.querySelector(`#long-jobs tr[data-dir="${log.long.dir}"] button.${cls}`);
+        if (!b) throw new Error("long work: no " + cls + " button for " + log.long.dir);
+        return b;
+      };
+      $("study-select").value = query.get("long");
+      if ($("study-select").value !== query.get("long")) throw new Error(query.get("long") + " is not offered");
+      $("long-start").click();
+      const started = await studio.pending;
+      log.long = { dir: started.dir };
+      const running = await wait("progress", (j) => j.state !== "running" || (j.done >= 1 && j.seconds_left !== null));
+      if (running.state !== "running") throw new Error("the sweep ended before it could be stopped");
+      log.long.running = running.line[state.lang];
+      rowButton("long-stop").click();
+      await studio.pending;
+      const stopped = await wait("the stop", (j) => j.state !== "running");
+      if (stopped.state !== "stopped") throw new Error("the sweep was not stopped: " + stopped.state);
+      log.long.stopped = stopped.line[state.lang];
+      step("started and stopped a sweep", [log.long.running, log.long.stopped]);
+      rowButton("long-resume").click();
+      await studio.pending;
+      const finished = await wait("the end", (j) => j.state !== "running" && j.state !== "stopped");
+      if (finished.state !== "finished") throw new Error("the resumed sweep did not finish: " + finished.state);
+      rowButton("long-report").click();
+      await studio.pending;
+      const link = document.querySelector(`#long-jobs tr[data-dir="${log.long.dir}"] a.long-report-link`);
+      if (!link) throw new Error("no report link for the finished sweep");
+      log.long.report = link.textContent;
+      step("resumed the sweep to the end and wrote its report", log.long.report);
+    }
     const first = document.documentElement.lang;
     await click("lang-switch");
     const other = document.documentElement.lang;
