@@ -10,6 +10,7 @@
 //! whether a draw happens never depends on the draw itself, so each term, and the sum,
 //! has mean zero exactly (Wald's identity), whatever queues, limits or horizons decide.
 
+use crate::math;
 use crate::scenario::Scenario;
 
 /// The controls, in the order of [`crate::model::Outcome::controls`].
@@ -146,20 +147,20 @@ fn survival(steps: &[(f64, f64)], from: f64, end: f64) -> (f64, f64) {
         let (a, b) = (at.max(from), next.min(end));
         if b > a {
             // H(a) = cumulative + rate (a − at); ∫_a^b e^{−H} dt.
-            let at_a = (-(cumulative + rate * (a - at))).exp();
+            let at_a = math::exp(-(cumulative + rate * (a - at)));
             integral += if rate > 0.0 {
-                at_a * (1.0 - (-rate * (b - a)).exp()) / rate
+                at_a * (1.0 - math::exp(-rate * (b - a))) / rate
             } else {
                 at_a * (b - a)
             };
         }
         if next >= end {
             cumulative += rate * (end - at).max(0.0);
-            return ((-cumulative).exp(), integral);
+            return (math::exp(-cumulative), integral);
         }
         cumulative += rate * (next - at);
     }
-    ((-cumulative).exp(), integral)
+    (math::exp(-cumulative), integral)
 }
 
 /// ∫ weight(t) dt over [from, to): months of the window, each calendar month counted at
