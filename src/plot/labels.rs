@@ -428,6 +428,30 @@ pub fn known_stage(name: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// Words for the sectors the shipped scenarios name (`sectors`, `fit`, a flow's
+/// `sector`); a sector feidi has no words for is shown as the file writes it.
+pub fn known_sector(name: &str) -> Option<(&'static str, &'static str)> {
+    Some(match name {
+        "precision-manufacturing" => ("precision manufacturing", "精密制造"),
+        "intelligent-equipment" => ("intelligent equipment", "智能装备"),
+        "auto-parts" => ("auto parts", "汽车零部件"),
+        "digital" | "digital-economy" => ("digital economy", "数字经济"),
+        "ic-iot" => ("integrated circuits and IoT", "集成电路与物联网"),
+        "nev-smart-auto" => ("new-energy and smart vehicles", "新能源智能汽车"),
+        "robotics" => ("robotics", "机器人"),
+        "medical-devices" => ("medical devices", "医疗器械"),
+        "biomedicine" => ("biomedicine", "生物医药"),
+        "optoelectronics" => ("optoelectronics", "光电"),
+        "new-materials" => ("new materials", "新材料"),
+        "new-energy" => ("new energy", "新能源"),
+        "life-health" => ("life and health", "生命健康"),
+        "electronic-information" => ("electronic information", "电子信息"),
+        "semiconductors" => ("semiconductors", "半导体"),
+        "environmental-tech" => ("environmental technology", "环保技术"),
+        _ => return None,
+    })
+}
+
 /// A fixed metric's label in `lang`; other names (the per-stage and per-party families,
 /// which need the scenario's stages and parties: see [`super::names::Names::metric`])
 /// are shown as they are written.

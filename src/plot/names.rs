@@ -668,8 +668,11 @@ impl Names {
                 Step::Index(i) => format!("{}", i + 1),
             })
             .skip(used)
-            .map(|d| match section {
-                "economics" if keys.first() == Some(&"tax_split") => self.party(lang, &d),
+            .map(|d| match (section, keys.first().copied()) {
+                ("economics", Some("tax_split")) => self.party(lang, &d),
+                // A home stage's capacity is named by the stage, a fit by its sector.
+                ("city", Some("capacity")) => self.stage_phrase(lang, &d),
+                ("city", Some("fit")) => labels::known_sector(&d).map_or(d, |(en, zh)| lang.pick(en, zh).to_string()),
                 _ => d,
             })
             .collect();
@@ -835,8 +838,18 @@ mod tests {
             ),
             (
                 "city[1].fit.digital",
-                "Industrial fit (digital), Dazu",
-                "大足产业匹配度（digital）",
+                "Industrial fit (digital economy), Dazu",
+                "大足产业匹配度（数字经济）",
+            ),
+            (
+                "city[1].capacity.pilot",
+                "Home capacity (pilot), Dazu",
+                "大足承接能力（中试阶段）",
+            ),
+            (
+                "city[1].capacity.industrialization",
+                "Home capacity (industrialization), Dazu",
+                "大足承接能力（产业化阶段）",
             ),
             ("link[0].travel_time", "Travel time, Dazu–Chengdu", "大足–成都通勤时间"),
             ("flow[0].rate", "Arrival rate, project flow 1", "项目来源1项目到达率"),
