@@ -249,7 +249,8 @@ impl Controls {
     /// past the horizon when it holds).
     #[inline]
     pub(super) fn breakdown(&mut self, at: f64, warmup: f64) {
-        if at < self.horizon {
+        // Without a horizon there is no known expectation, and no stratum either.
+        if self.horizon.is_finite() && at < self.horizon {
             self.sums[Control::Breakdowns as usize] += 1.0;
             self.sums[Control::MonthsAfterBreakdowns as usize] += self.horizon - at.max(warmup.min(self.horizon));
         }

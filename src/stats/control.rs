@@ -245,7 +245,7 @@ impl Fit {
 /// variance of the intercept `ℓᵀb` is estimated as `Σ_i σ̂²_i (vᵀx_i)²`, `v = (XᵀX)⁻¹ℓ`:
 /// stratum 0 with one residual variance on its own share of the degrees of freedom
 /// (`n₀ − tr((XᵀX)⁻¹M₀)`), and each vector of the other strata with its own squared
-/// residual over `1 − h_ii` (the HC2 estimator of MacKinnon & White 1985), for which
+/// residual over `(1 − h_ii)²` (the HC3 estimator of MacKinnon & White 1985), for which
 /// those vectors are kept (up to [`KEPT_VECTORS`]; past that their stratum is treated
 /// like stratum 0). The t quantile takes Satterthwaite's degrees of freedom. With
 /// stratum 0 alone it is the usual interval, to the bit.
@@ -316,13 +316,31 @@ impl Strata {
     }
 
     /// The control-variate estimate allowing for the strata (see the type); `None` as
-    /// [`CoMoments::controlled`], or when a stratum has no degrees of freedom left for
-    /// its variance.
+    /// [`CoMoments::controlled`].
+    ///
+    /// When a stratum has too few vectors to estimate its own spread (say two or three
+    /// replications struck by a breakdown, with two controls that vary only in them), the
+    /// estimate is the same adjusted mean with the wider of the usual interval and plain
+    /// Monte Carlo's. Falling back to the plain mean instead would let the number of
+    /// struck replications, which moves the metric, pick the estimator, and bias it.
     pub fn controlled(&self, confidence: f64) -> Option<Controlled> {
         if self.parts[1..].iter().all(|p| p.n == 0) {
             return self.parts[0].controlled(confidence);
         }
         let pooled = self.pooled();
+        self.stratified(&pooled, confidence).or_else(|| {
+            let usual = pooled.controlled(confidence)?;
+            let plain = pooled.plain(confidence).1;
+            Some(Controlled {
+                half_width: usual.half_width.max(plain),
+                ..usual
+            })
+        })
+    }
+
+    /// [`Strata::controlled`] with each stratum's own residuals; `None` when a stratum
+    /// has no degrees of freedom left for its variance.
+    fn stratified(&self, pooled: &CoMoments, confidence: f64) -> Option<Controlled> {
         let fit = pooled.fit()?;
         let q = fit.kept.len();
         let n = pooled.n as f64;
@@ -412,7 +430,7 @@ impl Strata {
         } else {
             most
         };
-        fit.estimate(&pooled, variance.max(0.0).sqrt(), df, confidence)
+        fit.estimate(pooled, variance.max(0.0).sqrt(), df, confidence)
     }
 }
 
@@ -425,7 +443,8 @@ pub struct Controlled {
     pub half_width: f64,
     /// Indices of the controls used (into the controls, not counting the metric).
     pub controls: Vec<usize>,
-    /// Degrees of freedom of the interval: n − 1 − (controls used).
+    /// Degrees of freedom of the interval: n − 1 − (controls used), or Satterthwaite's
+    /// with strata (see [`Strata`]).
     pub degrees_of_freedom: f64,
 }
 
@@ -537,5 +556,38 @@ mod tests {
             full.push(1, &rows[0].0);
         }
         assert_eq!(full.kept, None);
+    }
+
+    /// Two struck replications and a control that varies only in them leave the rare
+    /// stratum no degrees of freedom: the estimate is still the adjusted mean (the one
+    /// the usual interval centres on), not the plain mean, with an interval no narrower
+    /// than plain Monte Carlo's.
+    #[test]
+    fn a_stratum_too_small_for_its_own_spread_keeps_the_adjusted_mean() {
+        let mut s = 5;
+        let mut strata = Strata::new(4, 2);
+        let mut usual = CoMoments::new(4);
+        for i in 0..200 {
+            let (a, e) = (lcg(&mut s), lcg(&mut s));
+            let struck = i == 17 || i == 120;
+            // A breakdown-like control: −p in the replications it spared, 1 − p in those
+            // it struck, which lose 5 of the metric.
+            let (broke, months) = if struck { (0.99, 20.0) } else { (-0.01, -0.2) };
+            let x = [10.0 + a - if struck { 5.0 } else { 0.0 } + 0.3 * e, a, broke, months];
+            strata.push(struck as usize, &x);
+            usual.push(&x);
+        }
+        let c = strata.controlled(0.95).expect("an estimate");
+        let u = usual.controlled(0.95).expect("the usual estimate");
+        // The same fit, summed in another order (by stratum): equal up to rounding.
+        assert!((c.mean - u.mean).abs() < 1e-9, "{} vs {}", c.mean, u.mean);
+        assert!(
+            (c.mean - strata.plain(0.95).0).abs() > 0.01,
+            "the adjusted mean differs from the plain one"
+        );
+        assert!(
+            c.half_width >= strata.plain(0.95).1 && c.half_width >= u.half_width,
+            "{c:?}"
+        );
     }
 }
