@@ -377,6 +377,33 @@ fn off_loopback_every_request_needs_the_token_and_on_loopback_the_host_is_checke
         "",
     );
     assert_eq!(status, 200);
+    // Another site's page can send the planner's browser to the studio with the right
+    // Host, but only as a plain-text or form POST, and named in Origin: both refused.
+    let own = host(&local_only);
+    let body = r#"{"path": "scenarios/dazu-chengdu.toml"}"#;
+    let send = |headers: &str| {
+        let mut stream = TcpStream::connect(local_only.addr()).expect("connect");
+        write!(
+            stream,
+            "POST /api/validate HTTP/1.1\r\nHost: {own}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).expect("read the reply");
+        let status: u16 = reply.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status");
+        (status, reply)
+    };
+    let (status, reply) = send("Content-Type: text/plain;charset=UTF-8\r\n");
+    assert_eq!(status, 415, "{reply}");
+    assert!(reply.contains("application/json"), "{reply}");
+    let (status, reply) = send("");
+    assert_eq!(status, 415, "no Content-Type: {reply}");
+    let (status, reply) = send("Content-Type: application/json\r\nOrigin: https://attacker.example\r\n");
+    assert_eq!(status, 403, "{reply}");
+    assert!(reply.contains("attacker.example"), "{reply}");
+    let (status, reply) = send(&format!("Content-Type: application/json\r\nOrigin: http://{own}\r\n"));
+    assert_eq!(status, 200, "the studio's own page: {reply}");
     local_only.stop();
 }
 
@@ -482,6 +509,46 @@ values = [40, 60, 80, 110, 140, 170, 200, 230]
 path = "city[1].landing_subsidy_yuan"
 values = [0, 1_000_000]
 "#;
+
+/// Long jobs each use every core: a third at once is refused with the reason, and no
+/// directory is made for it.
+#[test]
+fn at_most_two_long_jobs_work_at_once() {
+    let (root, s) = studio_in("long-limit", "127.0.0.1:0");
+    std::fs::create_dir_all(root.join("scenarios/sweeps")).expect("sweeps dir");
+    // Long enough to be working still when the third is asked for.
+    let slow = SMALL_SWEEP
+        .replace("name = \"small\"", "name = \"slow\"")
+        .replace("replications = 16", "replications = 1000");
+    std::fs::write(root.join("scenarios/sweeps/slow.toml"), slow).expect("slow sweep");
+    let start = || post(&s, "/api/long/start", &json!({"path": "scenarios/sweeps/slow.toml"}));
+    let dirs: Vec<String> = (0..2)
+        .map(|_| {
+            let (status, started) = start();
+            assert_eq!(status, 200, "{started}");
+            started["dir"].as_str().expect("a dir").to_string()
+        })
+        .collect();
+    let (status, refused) = start();
+    assert_eq!(status, 400, "{refused}");
+    let message = refused["error"].as_str().expect("a message");
+    assert!(message.contains("the most at once"), "{message}");
+    assert!(!root.join("studio-results/sweeps/slow-3").exists());
+    for dir in &dirs {
+        let (status, body) = post(&s, "/api/long/cancel", &json!({"dir": dir}));
+        assert_eq!(status, 200, "{body}");
+    }
+    for dir in &dirs {
+        assert_eq!(long_settled(&s, dir)["state"], "stopped");
+    }
+    // With both stopped there is room again.
+    let (status, started) = start();
+    assert_eq!(status, 200, "{started}");
+    let dir = started["dir"].as_str().expect("a dir").to_string();
+    post(&s, "/api/long/cancel", &json!({"dir": dir}));
+    long_settled(&s, &dir);
+    s.stop();
+}
 
 /// The long-work list's entry for `dir`.
 fn long_job(s: &Running, dir: &str) -> Value {

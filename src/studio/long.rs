@@ -244,9 +244,29 @@ pub struct LongJobs {
     naming: Mutex<()>,
 }
 
+/// How many long jobs may work at once: each uses every core, so more would only
+/// slow them all and the page with them.
+pub const MAX_WORKING: usize = 2;
+
 impl LongJobs {
     fn get(&self, rel: &str) -> Option<Arc<LongJob>> {
         self.jobs.lock().unwrap_or_else(|p| p.into_inner()).get(rel).cloned()
+    }
+
+    /// Refuses new work while [`MAX_WORKING`] jobs work.
+    fn room(&self) -> Result<(), String> {
+        let map = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        Self::room_in(&map)
+    }
+
+    fn room_in(map: &HashMap<String, Arc<LongJob>>) -> Result<(), String> {
+        let working = map.values().filter(|j| j.is_working()).count();
+        if working >= MAX_WORKING {
+            return Err(format!(
+                "{working} long jobs are working already, the most at once; stop one or wait for it to finish"
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -289,7 +309,10 @@ fn study_file(root: &Path, rel: &str) -> Result<(PathBuf, Kind, toml::Table), St
 /// directory, relative to the working directory.
 pub fn start(jobs: &Arc<LongJobs>, root: &Path, rel: &str) -> Result<String, String> {
     let (file, kind, _) = study_file(root, rel)?;
-    let parent = root.join(super::RESULTS_DIR).join(kind.results_folder());
+    jobs.room()?;
+    // Confined like every path the page names, so a linked studio-results/ cannot
+    // carry results out of the working directory.
+    let parent = paths::confine(root, &format!("{}/{}", super::RESULTS_DIR, kind.results_folder()))?;
     std::fs::create_dir_all(&parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     let stem: String = file
         .file_stem()
@@ -297,14 +320,18 @@ pub fn start(jobs: &Arc<LongJobs>, root: &Path, rel: &str) -> Result<String, Str
         .unwrap_or_default();
     let dir = {
         let _naming = jobs.naming.lock().unwrap_or_else(|p| p.into_inner());
-        let name = (1..)
-            .map(|n| format!("{stem}-{n}"))
-            .find(|n| !parent.join(n).exists())
-            .expect("some number is free");
-        // A plain file name only, the one rule for names that become paths.
-        let dir = study::named_path(&parent, &name).map_err(|e| e.to_string())?;
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        dir
+        // The first free number, taken by creating it, so that a second studio on the
+        // same working directory cannot take the same one.
+        let mut n = 1u64;
+        loop {
+            // A plain file name only, the one rule for names that become paths.
+            let dir = study::named_path(&parent, &format!("{stem}-{n}")).map_err(|e| e.to_string())?;
+            match std::fs::create_dir(&dir) {
+                Ok(()) => break dir,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
+                Err(e) => return Err(format!("cannot create {}: {e}", dir.display())),
+            }
+        }
     };
     let record = Record {
         kind,
@@ -407,6 +434,7 @@ fn launch(
         if map.get(rel).is_some_and(|j| j.is_working()) {
             return Err(format!("{rel}: it is working already"));
         }
+        LongJobs::room_in(&map)?;
         if let Some(holder) = study::lock::holder(dir) {
             return Err(format!(
                 "{rel}: in use by another feidi (process {}: {})",
@@ -416,7 +444,7 @@ fn launch(
         map.insert(rel.to_string(), job.clone());
     }
     let dir = dir.to_path_buf();
-    std::thread::spawn(move || {
+    let spawned = std::thread::Builder::new().spawn(move || {
         let work = || -> Result<(), study::Error> {
             let j: &LongJob = &job;
             match kind {
@@ -467,6 +495,11 @@ fn launch(
         };
         job.settle(outcome);
     });
+    if let Err(e) = spawned {
+        // No thread will settle it: the job must not be listed as working.
+        jobs.jobs.lock().unwrap_or_else(|p| p.into_inner()).remove(rel);
+        return Err(format!("{rel}: cannot start the work: {e}"));
+    }
     Ok(())
 }
 
@@ -670,8 +703,10 @@ fn kept_words(kind: Kind, root: &Path, dir: &Path, record: &Record) -> impl Fn(L
         ),
         Kind::Optimization => (
             counted("generations", ".json"),
-            std::fs::read_to_string(root.join(&record.file))
+            paths::confine(root, &record.file)
                 .ok()
+                .filter(|f| f.is_file())
+                .and_then(|f| std::fs::read_to_string(f).ok())
                 .and_then(|text| setting(&kind_of(&text)?.1, kind, "generations"))
                 .unwrap_or(0),
         ),

@@ -259,6 +259,42 @@ fn decode(text: &str) -> String {
 /// The largest request body accepted.
 const MAX_BODY: usize = 1 << 20;
 
+/// Whether a POST can only have come from the studio's own page. A page on another site
+/// can make the planner's browser send a POST to 127.0.0.1 with the right Host, but
+/// only as a "simple" request (a form's or plain text's Content-Type) unless the studio
+/// agrees, which it never does; and the browser names that site in `Origin`. So a POST
+/// must say it is JSON and, on loopback, come from the studio's own origin when it
+/// names one.
+fn same_site(shared: &Shared, header_value: &dyn Fn(&'static str) -> Option<String>) -> Result<(), Answer> {
+    let content_type = header_value("Content-Type").unwrap_or_default();
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    if !media.eq_ignore_ascii_case("application/json") {
+        return Err(Answer::error(
+            415,
+            format!(
+                "expected a request with Content-Type: application/json, found \"{}\"",
+                content_type.escape_debug()
+            ),
+        ));
+    }
+    if shared.token.is_none() {
+        if let Some(origin) = header_value("Origin") {
+            let own = shared.hosts.iter().any(|h| origin == format!("http://{h}"));
+            if !own {
+                return Err(Answer::error(
+                    403,
+                    format!(
+                        "expected a request from the studio's own page (http://{}), found one from \"{}\"",
+                        shared.hosts[0],
+                        origin.escape_debug()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn answer(shared: &Shared, request: &mut Request) -> Answer {
     let (path, params) = split_url(request.url());
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
@@ -296,6 +332,11 @@ fn answer(shared: &Shared, request: &mut Request) -> Answer {
         }
     }
     let method = request.method().clone();
+    if method == Method::Post {
+        if let Err(refusal) = same_site(shared, &header_value) {
+            return refusal;
+        }
+    }
     let body = if method == Method::Post {
         if request.body_length().is_some_and(|n| n > MAX_BODY) {
             return Answer::error(413, format!("the request body is over {MAX_BODY} bytes"));
