@@ -550,6 +550,28 @@ fn at_most_two_long_jobs_work_at_once() {
     s.stop();
 }
 
+/// A sweep resumes only from the study file of this working directory: a plan that
+/// names another file (a folder copied elsewhere) is refused, not followed.
+#[test]
+fn a_sweep_whose_plan_names_another_file_is_not_resumed_from_it() {
+    let (root, s) = studio_in("long-elsewhere", "127.0.0.1:0");
+    std::fs::create_dir_all(root.join("scenarios/sweeps")).expect("sweeps dir");
+    std::fs::write(root.join("scenarios/sweeps/small.toml"), SMALL_SWEEP).expect("small sweep");
+    let dir = long_stopped(&s, "scenarios/sweeps/small.toml");
+    // The plan is written before the first design point, so a stopped sweep has one.
+    let plan_path = root.join(&dir).join("sweep-plan.json");
+    let mut plan = common::json(&plan_path);
+    let elsewhere = common::temp_dir("long-elsewhere-original").join("small.toml");
+    std::fs::write(&elsewhere, SMALL_SWEEP).expect("the original");
+    plan["sweep_file"] = json!(elsewhere.to_string_lossy());
+    std::fs::write(&plan_path, serde_json::to_vec_pretty(&plan).expect("json")).expect("plan");
+    let (status, refused) = post(&s, "/api/long/resume", &json!({"dir": dir}));
+    assert_eq!(status, 400, "{refused}");
+    let message = refused["error"].as_str().expect("a message");
+    assert!(message.contains("its plan names the sweep file"), "{message}");
+    s.stop();
+}
+
 /// The long-work list's entry for `dir`.
 fn long_job(s: &Running, dir: &str) -> Value {
     let (status, list) = get_json(s, "/api/long");

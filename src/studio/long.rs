@@ -409,6 +409,23 @@ fn launch(
             record.kind.table()
         ));
     }
+    if kind == Kind::Sweep && resume {
+        // A sweep resumes from the file its plan names, which must be the confined file
+        // (a working directory copied elsewhere would otherwise read the original's).
+        if let Ok(plan) = crate::results::SweepPlan::read(dir) {
+            let same = match (plan.sweep_file.canonicalize(), file.canonicalize()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            if !same {
+                return Err(format!(
+                    "{rel}: its plan names the sweep file \"{}\", not {} in this working directory; start it anew",
+                    plan.sweep_file.display(),
+                    record.file
+                ));
+            }
+        }
+    }
     let generations = setting(&table, kind, "generations").unwrap_or(1);
     let resumed_from = match kind {
         Kind::Optimization if resume => {
