@@ -1,7 +1,9 @@
 //! One writer per results directory: an advisory lock file, `DIR/.feidi-lock`, holding
 //! the process id, the host and the work, created only if absent and removed when the
 //! work ends (finished, failed or cancelled). A lock left by a process that is no longer
-//! running on this host (killed with `kill -9`, a power cut) is taken over.
+//! running on this host (killed with `kill -9`, a power cut) is taken over. Each process
+//! also writes a random number of its own, so that a lock left by an earlier process
+//! that had this process's id (a restarted container's process 1) is known as stale.
 
 use super::Error;
 use std::io::Write;
@@ -19,6 +21,29 @@ pub struct Holder {
     pub host: String,
     /// What it is doing, such as "feidi sweep resume".
     pub command: String,
+    /// The holding process's own random number ("" in locks that have none).
+    pub process: String,
+}
+
+/// This process's random number, drawn once (the standard library's per-process hash
+/// keys come from the operating system's generator).
+fn this_process() -> &'static str {
+    static NUMBER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NUMBER.get_or_init(|| {
+        use std::hash::BuildHasher;
+        let number = std::collections::hash_map::RandomState::new().hash_one(std::process::id());
+        format!("{number:016x}")
+    })
+}
+
+/// Whether the process that wrote `h` still runs: for this process's own id, only if
+/// the number is this process's too.
+fn holder_running(h: &Holder) -> bool {
+    if h.pid == std::process::id() {
+        h.process == this_process()
+    } else {
+        alive(h.pid)
+    }
 }
 
 /// A held lock on a results directory; dropping it removes the lock file.
@@ -30,7 +55,7 @@ pub struct DirLock {
 impl Drop for DirLock {
     fn drop(&mut self) {
         // Only our own lock is removed: the file names this process.
-        if read_holder(&self.path).is_some_and(|h| h.pid == std::process::id()) {
+        if read_holder(&self.path).is_some_and(|h| h.pid == std::process::id() && h.process == this_process()) {
             let _ = std::fs::remove_file(&self.path);
         }
     }
@@ -49,12 +74,14 @@ fn read_holder(path: &Path) -> Option<Holder> {
         pid: 0,
         host: String::new(),
         command: String::new(),
+        process: String::new(),
     };
     for line in text.lines() {
         match line.split_once(' ') {
             Some(("pid", v)) => holder.pid = v.trim().parse().ok()?,
             Some(("host", v)) => holder.host = v.trim().to_string(),
             Some(("command", v)) => holder.command = v.trim().to_string(),
+            Some(("process", v)) => holder.process = v.trim().to_string(),
             _ => {}
         }
     }
@@ -72,7 +99,11 @@ fn alive(pid: u32) -> bool {
 pub fn lock(dir: &Path, command: &str) -> Result<DirLock, Error> {
     let path = dir.join(LOCK_FILE);
     let host = this_host();
-    let content = format!("pid {}\nhost {host}\ncommand {command}\n", std::process::id());
+    let content = format!(
+        "pid {}\nhost {host}\ncommand {command}\nprocess {}\n",
+        std::process::id(),
+        this_process()
+    );
     for _ in 0..3 {
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(mut file) => {
@@ -86,7 +117,7 @@ pub fn lock(dir: &Path, command: &str) -> Result<DirLock, Error> {
                 let text = std::fs::read(&path).unwrap_or_default();
                 let holder = read_holder(&path);
                 let stale = match &holder {
-                    Some(h) => h.host == host && !alive(h.pid),
+                    Some(h) => h.host == host && !holder_running(h),
                     // A lock file being written right now, or garbage: not ours to take
                     // unless it stays unreadable (checked on the next attempt).
                     None => false,
@@ -114,6 +145,7 @@ pub fn lock(dir: &Path, command: &str) -> Result<DirLock, Error> {
                                     pid: 0,
                                     host: String::new(),
                                     command: "an unreadable lock file".to_string(),
+                                    process: String::new(),
                                 },
                             });
                         }
@@ -135,7 +167,7 @@ pub fn lock(dir: &Path, command: &str) -> Result<DirLock, Error> {
 /// The running process that holds `dir`, if any (a stale lock counts as none).
 pub fn holder(dir: &Path) -> Option<Holder> {
     let h = read_holder(&dir.join(LOCK_FILE))?;
-    (h.host != this_host() || alive(h.pid)).then_some(h)
+    (h.host != this_host() || holder_running(&h)).then_some(h)
 }
 
 #[cfg(test)]
@@ -147,6 +179,28 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch directory");
         dir
+    }
+
+    /// A lock that names this process's id but another process's number was left by an
+    /// earlier process with the same id (a restarted container): taken over, not
+    /// refused; one with this process's own number is held.
+    #[test]
+    fn a_lock_from_an_earlier_process_with_this_id_is_stale() {
+        let dir = scratch("same-pid");
+        let path = dir.join(LOCK_FILE);
+        let earlier = format!(
+            "pid {}\nhost {}\ncommand feidi sweep\nprocess 0123456789abcdef\n",
+            std::process::id(),
+            this_host()
+        );
+        std::fs::write(&path, &earlier).expect("an earlier lock");
+        assert_eq!(holder(&dir), None, "the earlier process is not running");
+        let taken = lock(&dir, "feidi sweep resume").expect("the stale lock taken over");
+        let now = holder(&dir).expect("held by this process");
+        assert_eq!(now.process, this_process());
+        drop(taken);
+        assert!(!path.exists());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
