@@ -242,7 +242,14 @@ pub struct LongJobs {
     jobs: Mutex<HashMap<String, Arc<LongJob>>>,
     /// Held while a new job picks its directory, so two never take one.
     naming: Mutex<()>,
+    /// Whether each job directory's results were found complete, by the manifest's
+    /// modification time and size when checked: the page asks every half second while
+    /// a job works, and checking hashes every file a finished study wrote.
+    checked: Mutex<HashMap<PathBuf, (ManifestStamp, bool)>>,
 }
+
+/// A manifest's modification time and size.
+type ManifestStamp = (Option<std::time::SystemTime>, u64);
 
 /// How many long jobs may work at once: each uses every core, so more would only
 /// slow them all and the page with them.
@@ -251,6 +258,25 @@ pub const MAX_WORKING: usize = 2;
 impl LongJobs {
     fn get(&self, rel: &str) -> Option<Arc<LongJob>> {
         self.jobs.lock().unwrap_or_else(|p| p.into_inner()).get(rel).cloned()
+    }
+
+    /// Whether `dir` holds a finished study's complete results (checked again only when
+    /// its manifest changes).
+    fn finished(&self, dir: &Path) -> bool {
+        let marker = dir.join(crate::results::Manifest::NAME);
+        let Ok(meta) = std::fs::metadata(&marker) else {
+            return false;
+        };
+        let stamp = (meta.modified().ok(), meta.len());
+        let mut checked = self.checked.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((seen, complete)) = checked.get(dir) {
+            if *seen == stamp {
+                return *complete;
+            }
+        }
+        let complete = crate::results::complete::check(dir).is_ok();
+        checked.insert(dir.to_path_buf(), (stamp, complete));
+        complete
     }
 
     /// Refuses new work while [`MAX_WORKING`] jobs work.
@@ -555,14 +581,16 @@ pub fn status(jobs: &LongJobs, root: &Path) -> Value {
     found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let mut list: Vec<Value> = found
         .into_iter()
-        .map(|(_, rel, dir, record)| one(jobs.get(&rel).as_deref(), root, &rel, &dir, &record))
+        .map(|(_, rel, dir, record)| one(jobs, root, &rel, &dir, &record))
         .collect();
     list.extend(unreadable);
     json!({"jobs": list})
 }
 
 /// One job as the page shows it.
-fn one(job: Option<&LongJob>, root: &Path, rel: &str, dir: &Path, record: &Record) -> Value {
+fn one(jobs: &LongJobs, root: &Path, rel: &str, dir: &Path, record: &Record) -> Value {
+    let job = jobs.get(rel);
+    let job = job.as_deref();
     let kind = record.kind;
     let mut out = json!({
         "dir": rel,
@@ -612,7 +640,7 @@ fn one(job: Option<&LongJob>, root: &Path, rel: &str, dir: &Path, record: &Recor
         out["cancelling"] = job.cancel.is_cancelled().into();
         return out;
     }
-    if crate::results::complete::check(dir).is_ok() {
+    if jobs.finished(dir) {
         out["state"] = "finished".into();
         out["line"] = texts(&|lang| lang.pick("finished", "已完成").to_string());
         for (key, lang) in [("report_en", Lang::En), ("report_zh", Lang::Zh)] {
