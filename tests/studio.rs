@@ -533,6 +533,9 @@ fn at_most_two_long_jobs_work_at_once() {
     assert_eq!(status, 400, "{refused}");
     let message = refused["error"].as_str().expect("a message");
     assert!(message.contains("the most at once"), "{message}");
+    // The page shows the refusal in its own language.
+    let chinese = refused["error_zh"].as_str().expect("the refusal in Chinese");
+    assert!(chinese.contains("同时运行的上限"), "{chinese}");
     assert!(!root.join("studio-results/sweeps/slow-3").exists());
     for dir in &dirs {
         let (status, body) = post(&s, "/api/long/cancel", &json!({"dir": dir}));

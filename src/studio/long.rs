@@ -251,6 +251,34 @@ pub struct LongJobs {
 /// A manifest's modification time and size.
 type ManifestStamp = (Option<std::time::SystemTime>, u64);
 
+/// A refusal in both languages, for the page to show in its own. Errors worded in
+/// English only (from the study layer, paths) carry no Chinese and are shown as they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    /// The refusal in English.
+    pub en: String,
+    /// The same in Chinese, when feidi words it.
+    pub zh: Option<String>,
+}
+
+impl Said {
+    fn both(en: String, zh: String) -> Said {
+        Said { en, zh: Some(zh) }
+    }
+}
+
+impl From<String> for Said {
+    fn from(en: String) -> Said {
+        Said { en, zh: None }
+    }
+}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
 /// How many long jobs may work at once: each uses every core, so more would only
 /// slow them all and the page with them.
 pub const MAX_WORKING: usize = 2;
@@ -280,16 +308,17 @@ impl LongJobs {
     }
 
     /// Refuses new work while [`MAX_WORKING`] jobs work.
-    fn room(&self) -> Result<(), String> {
+    fn room(&self) -> Result<(), Said> {
         let map = self.jobs.lock().unwrap_or_else(|p| p.into_inner());
         Self::room_in(&map)
     }
 
-    fn room_in(map: &HashMap<String, Arc<LongJob>>) -> Result<(), String> {
+    fn room_in(map: &HashMap<String, Arc<LongJob>>) -> Result<(), Said> {
         let working = map.values().filter(|j| j.is_working()).count();
         if working >= MAX_WORKING {
-            return Err(format!(
-                "{working} long jobs are working already, the most at once; stop one or wait for it to finish"
+            return Err(Said::both(
+                format!("{working} long jobs are working already, the most at once; stop one or wait for it to finish"),
+                format!("已有 {working} 项批量研究在运行，已达同时运行的上限；请先停止一项或等待其完成"),
             ));
         }
         Ok(())
@@ -333,7 +362,7 @@ fn study_file(root: &Path, rel: &str) -> Result<(PathBuf, Kind, toml::Table), St
 /// Starts the study file `rel` (inside the working directory) into a new directory
 /// `studio-results/<sweeps|calibrations|optimizations>/<file name>-N`; gives that
 /// directory, relative to the working directory.
-pub fn start(jobs: &Arc<LongJobs>, root: &Path, rel: &str) -> Result<String, String> {
+pub fn start(jobs: &Arc<LongJobs>, root: &Path, rel: &str) -> Result<String, Said> {
     let (file, kind, _) = study_file(root, rel)?;
     jobs.room()?;
     // Confined like every path the page names, so a linked studio-results/ cannot
@@ -355,7 +384,7 @@ pub fn start(jobs: &Arc<LongJobs>, root: &Path, rel: &str) -> Result<String, Str
             match std::fs::create_dir(&dir) {
                 Ok(()) => break dir,
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
-                Err(e) => return Err(format!("cannot create {}: {e}", dir.display())),
+                Err(e) => return Err(format!("cannot create {}: {e}", dir.display()).into()),
             }
         }
     };
@@ -376,23 +405,29 @@ pub fn start(jobs: &Arc<LongJobs>, root: &Path, rel: &str) -> Result<String, Str
 }
 
 /// Resumes the stopped job in `rel` (a directory under `studio-results/`).
-pub fn resume(jobs: &Arc<LongJobs>, root: &Path, rel: &str) -> Result<String, String> {
+pub fn resume(jobs: &Arc<LongJobs>, root: &Path, rel: &str) -> Result<String, Said> {
     let (dir, record) = job_dir(root, rel)?;
     if crate::results::complete::check(&dir).is_ok() {
-        return Err(format!("{rel}: finished already; nothing to resume"));
+        return Err(Said::both(
+            format!("{rel}: finished already; nothing to resume"),
+            format!("{rel}：已完成，无需继续"),
+        ));
     }
     launch(jobs, root, rel, &dir, &record, true)?;
     Ok(rel.to_string())
 }
 
 /// Asks the job in `rel` to stop between units of work.
-pub fn cancel(jobs: &LongJobs, rel: &str) -> Result<(), String> {
+pub fn cancel(jobs: &LongJobs, rel: &str) -> Result<(), Said> {
     match jobs.get(rel) {
         Some(job) if job.is_working() => {
             job.cancel.cancel();
             Ok(())
         }
-        _ => Err(format!("{rel}: no work of this studio is running there")),
+        _ => Err(Said::both(
+            format!("{rel}: no work of this studio is running there"),
+            format!("{rel}：本工作台没有在此运行的研究"),
+        )),
     }
 }
 
@@ -419,20 +454,20 @@ fn job_dir(root: &Path, rel: &str) -> Result<(PathBuf, Record), String> {
 }
 
 /// Runs a job's study on its own thread (refused while one already works there).
-fn launch(
-    jobs: &Arc<LongJobs>,
-    root: &Path,
-    rel: &str,
-    dir: &Path,
-    record: &Record,
-    resume: bool,
-) -> Result<(), String> {
+fn launch(jobs: &Arc<LongJobs>, root: &Path, rel: &str, dir: &Path, record: &Record, resume: bool) -> Result<(), Said> {
     let (file, kind, table) = study_file(root, &record.file)?;
     if kind != record.kind {
-        return Err(format!(
-            "{}: it is no longer a {} file; start it anew",
-            record.file,
-            record.kind.table()
+        return Err(Said::both(
+            format!(
+                "{}: it is no longer a {} file; start it anew",
+                record.file,
+                record.kind.table()
+            ),
+            format!(
+                "{}：已不再是{}文件，请重新开始",
+                record.file,
+                record.kind.word().get(Lang::Zh)
+            ),
         ));
     }
     if kind == Kind::Sweep && resume {
@@ -444,10 +479,17 @@ fn launch(
                 _ => false,
             };
             if !same {
-                return Err(format!(
-                    "{rel}: its plan names the sweep file \"{}\", not {} in this working directory; start it anew",
-                    plan.sweep_file.display(),
-                    record.file
+                return Err(Said::both(
+                    format!(
+                        "{rel}: its plan names the sweep file \"{}\", not {} in this working directory; start it anew",
+                        plan.sweep_file.display(),
+                        record.file
+                    ),
+                    format!(
+                        "{rel}：其计划记录的扫描文件是“{}”，不是本工作目录中的 {}；请重新开始",
+                        plan.sweep_file.display(),
+                        record.file
+                    ),
                 ));
             }
         }
@@ -475,13 +517,22 @@ fn launch(
     {
         let mut map = jobs.jobs.lock().unwrap_or_else(|p| p.into_inner());
         if map.get(rel).is_some_and(|j| j.is_working()) {
-            return Err(format!("{rel}: it is working already"));
+            return Err(Said::both(
+                format!("{rel}: it is working already"),
+                format!("{rel}：正在运行"),
+            ));
         }
         LongJobs::room_in(&map)?;
         if let Some(holder) = study::lock::holder(dir) {
-            return Err(format!(
-                "{rel}: in use by another feidi (process {}: {})",
-                holder.pid, holder.command
+            return Err(Said::both(
+                format!(
+                    "{rel}: in use by another feidi (process {}: {})",
+                    holder.pid, holder.command
+                ),
+                format!(
+                    "{rel}：另一个 feidi 正在使用（进程 {}：{}）",
+                    holder.pid, holder.command
+                ),
             ));
         }
         map.insert(rel.to_string(), job.clone());
@@ -541,7 +592,7 @@ fn launch(
     if let Err(e) = spawned {
         // No thread will settle it: the job must not be listed as working.
         jobs.jobs.lock().unwrap_or_else(|p| p.into_inner()).remove(rel);
-        return Err(format!("{rel}: cannot start the work: {e}"));
+        return Err(format!("{rel}: cannot start the work: {e}").into());
     }
     Ok(())
 }

@@ -187,6 +187,15 @@ impl Answer {
         }
     }
 
+    /// A refusal with its Chinese words beside the English (`error_zh`), when it has them.
+    fn refusal(status: u16, said: long::Said) -> Answer {
+        Answer {
+            status,
+            content_type: "application/json; charset=utf-8",
+            body: json!({"error": said.en, "error_zh": said.zh}).to_string().into_bytes(),
+        }
+    }
+
     fn error(status: u16, message: impl Into<String>) -> Answer {
         Answer {
             status,
@@ -387,15 +396,27 @@ fn answer(shared: &Shared, request: &mut Request) -> Answer {
         (Method::Post, "/api/export") => export(shared, &body),
         (Method::Get, "/api/studies") => Ok(json!({"studies": long::list(&shared.root, &shared.place)})),
         (Method::Get, "/api/long") => Ok(long::status(&shared.long, &shared.root)),
-        (Method::Post, "/api/long/start") => text_field(&body, "path")
-            .and_then(|path| long::start(&shared.long, &shared.root, path).map_err(bad))
-            .map(|dir| json!({"dir": dir})),
-        (Method::Post, "/api/long/cancel") => text_field(&body, "dir")
-            .and_then(|dir| long::cancel(&shared.long, dir).map_err(|e| (409, e)))
-            .map(|()| json!({"cancelled": true})),
-        (Method::Post, "/api/long/resume") => text_field(&body, "dir")
-            .and_then(|dir| long::resume(&shared.long, &shared.root, dir).map_err(bad))
-            .map(|dir| json!({"dir": dir})),
+        (Method::Post, "/api/long/start") => match text_field(&body, "path") {
+            Ok(path) => match long::start(&shared.long, &shared.root, path) {
+                Ok(dir) => Ok(json!({"dir": dir})),
+                Err(said) => return Answer::refusal(400, said),
+            },
+            Err(e) => Err(e),
+        },
+        (Method::Post, "/api/long/cancel") => match text_field(&body, "dir") {
+            Ok(dir) => match long::cancel(&shared.long, dir) {
+                Ok(()) => Ok(json!({"cancelled": true})),
+                Err(said) => return Answer::refusal(409, said),
+            },
+            Err(e) => Err(e),
+        },
+        (Method::Post, "/api/long/resume") => match text_field(&body, "dir") {
+            Ok(dir) => match long::resume(&shared.long, &shared.root, dir) {
+                Ok(dir) => Ok(json!({"dir": dir})),
+                Err(said) => return Answer::refusal(400, said),
+            },
+            Err(e) => Err(e),
+        },
         (Method::Get, "/api/file") => return file(shared, param("path").unwrap_or("")),
         (_, p) if p == "/" || p.starts_with("/api/") => Err((405, format!("{method} {p}: not allowed"))),
         (_, p) => Err((404, format!("{p}: no such page"))),

@@ -16,7 +16,7 @@ async function api(path, body) {
   const options = body === undefined ? {} : { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } };
   const response = await fetch(withToken(path), options);
   const data = await response.json();
-  if (!response.ok) throw new Error(data.error || response.statusText);
+  if (!response.ok) throw new Error((state.lang === "zh" && data.error_zh) || data.error || response.statusText);
   return data;
 }
 
