@@ -575,6 +575,44 @@ fn a_sweep_whose_plan_names_another_file_is_not_resumed_from_it() {
     s.stop();
 }
 
+/// A job that failed says why, also to a server started after it: here a sweep whose
+/// file changed after it stopped cannot resume.
+#[test]
+fn a_failed_job_says_why_after_a_restart() {
+    let (root, s) = studio_in("long-failed", "127.0.0.1:0");
+    std::fs::create_dir_all(root.join("scenarios/sweeps")).expect("sweeps dir");
+    let file = root.join("scenarios/sweeps/small.toml");
+    std::fs::write(&file, SMALL_SWEEP).expect("small sweep");
+    let dir = long_stopped(&s, "scenarios/sweeps/small.toml");
+    std::fs::write(&file, format!("{SMALL_SWEEP}# changed after the sweep started\n")).expect("changed");
+    let (status, resumed) = post(&s, "/api/long/resume", &json!({"dir": dir}));
+    assert_eq!(status, 200, "{resumed}");
+    let failed = long_settled(&s, &dir);
+    assert_eq!(failed["state"], "failed", "{failed}");
+    let why = failed["error"].as_str().expect("the reason").to_string();
+    assert!(why.contains("changed"), "{why}");
+    s.stop();
+
+    let s = studio::start(Config {
+        root: root.clone(),
+        place: None,
+        listen: "127.0.0.1:0".parse().expect("an address"),
+        lang: Lang::Zh,
+    })
+    .expect("the studio starts again");
+    let after = long_job(&s, &dir);
+    assert_eq!(after["state"], "failed", "{after}");
+    assert_eq!(after["error"], why.as_str());
+    // Started again (the file restored), the failure no longer describes it.
+    std::fs::write(&file, SMALL_SWEEP).expect("restored");
+    let (status, resumed) = post(&s, "/api/long/resume", &json!({"dir": dir}));
+    assert_eq!(status, 200, "{resumed}");
+    assert!(!root.join(&dir).join("studio-failure.txt").exists());
+    let finished = long_settled(&s, &dir);
+    assert_eq!(finished["state"], "finished", "{finished}");
+    s.stop();
+}
+
 /// The long-work list's entry for `dir`.
 fn long_job(s: &Running, dir: &str) -> Value {
     let (status, list) = get_json(s, "/api/long");

@@ -26,6 +26,10 @@ use std::time::Instant;
 /// The record of a job, in its results directory.
 pub const RECORD: &str = "studio-job.json";
 
+/// A job's failure, written into its directory so that a restarted server still says
+/// why it stopped; removed when the job is started again.
+pub const FAILURE: &str = "studio-failure.txt";
+
 /// What kind of long work a study file asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -538,6 +542,8 @@ fn launch(jobs: &Arc<LongJobs>, root: &Path, rel: &str, dir: &Path, record: &Rec
         map.insert(rel.to_string(), job.clone());
     }
     let dir = dir.to_path_buf();
+    // A new attempt: an earlier failure no longer describes the job.
+    let _ = std::fs::remove_file(dir.join(FAILURE));
     let spawned = std::thread::Builder::new().spawn(move || {
         let work = || -> Result<(), study::Error> {
             let j: &LongJob = &job;
@@ -587,6 +593,12 @@ fn launch(jobs: &Arc<LongJobs>, root: &Path, rel: &str, dir: &Path, record: &Rec
             Ok(Err(e)) => Err(e.to_string()),
             Err(_) => Err("the work stopped on an internal error (a bug in feidi)".to_string()),
         };
+        if let Err(e) = &outcome {
+            if !job.cancel.is_cancelled() {
+                // Best effort: the failure is also kept in memory for this server.
+                let _ = crate::results::write_atomic(&dir.join(FAILURE), e.as_bytes());
+            }
+        }
         job.settle(outcome);
     });
     if let Err(e) = spawned {
@@ -706,13 +718,20 @@ fn one(jobs: &LongJobs, root: &Path, rel: &str, dir: &Path, record: &Record) -> 
         }
         return out;
     }
-    let failure = job.and_then(|j| {
-        let outcome = j.outcome.lock().unwrap_or_else(|p| p.into_inner());
-        match &*outcome {
-            Some(Err(e)) if !j.cancel.is_cancelled() => Some(e.clone()),
-            _ => None,
-        }
-    });
+    let failure = job
+        .and_then(|j| {
+            let outcome = j.outcome.lock().unwrap_or_else(|p| p.into_inner());
+            match &*outcome {
+                Some(Err(e)) if !j.cancel.is_cancelled() => Some(e.clone()),
+                _ => None,
+            }
+        })
+        // A failure of a job this server did not run (before a restart).
+        .or_else(|| {
+            job.is_none()
+                .then(|| std::fs::read_to_string(dir.join(FAILURE)).ok())
+                .flatten()
+        });
     if let Some(error) = failure {
         out["state"] = "failed".into();
         out["error"] = error.clone().into();
