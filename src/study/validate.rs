@@ -78,11 +78,18 @@ impl fmt::Display for Checked {
                 cities,
                 enclaves,
                 stages,
-            } => write!(
-                f,
-                "{}: ok — scenario \"{name}\": {cities} cities, {enclaves} enclaves, {stages} stages",
-                file.display()
-            ),
+            } => {
+                // "1 enclave", "2 enclaves": a count read by people.
+                let count = |n: &usize, one: &str, many: &str| format!("{n} {}", if *n == 1 { one } else { many });
+                write!(
+                    f,
+                    "{}: ok — scenario \"{name}\": {}, {}, {}",
+                    file.display(),
+                    count(cities, "city", "cities"),
+                    count(enclaves, "enclave", "enclaves"),
+                    count(stages, "stage", "stages")
+                )
+            }
             Checked::Sweep {
                 file,
                 name,
