@@ -100,6 +100,7 @@ const CASES: &[Case] = &[
     case("fund_exit_after_without_multiple.toml", 65, Some(1), "fund[0].exit_multiple", "needed with `exit_after`", None),
     case("fund_follow_on_negative.toml", 71, Some(13), "fund[0].follow_on", "a distribution of values of zero or more", None),
     case("economics_party_totals_not_boolean.toml", 69, Some(16), "economics.party_totals", "expected true or false", None),
+    case("economics_party_names_unknown.toml", 69, Some(27), "economics.party_names.taicang", "expected a party of `tax_split` (home, host), found \"taicang\"", None),
     case("seats_too_large.toml", 29, Some(9), "enclave[0].seats", "found the integer 99999999999999999999", None),
     case("probability_above_one.toml", 48, Some(11), "stage[0].success", "expected a probability between 0 and 1, found 1.5", None),
     case("fit_out_of_range.toml", 19, Some(19), "city[1].fit.digital", "between 0 and 1, found 1.2", None),

@@ -228,6 +228,7 @@ pub fn setting(section_key: &str) -> Option<(&'static str, &'static str)> {
         "link.barrier_factors" => ("bodies' effect on barriers", "协调机构对行政壁垒的作用"),
         "weights.risk_cover" => ("weight of risk cover", "风险保障权重"),
         "economics.party_totals" => ("totals by party", "分主体核算"),
+        "economics.party_names" => ("parties' names", "分成方名称"),
         "fund.return_quota" => ("return-investment quota", "返投任务倍数"),
         "fund.follow_on" => ("follow-on round", "后续轮次融资"),
         "fund.exit_after" => ("time to exit", "退出期限"),
@@ -330,6 +331,8 @@ pub struct Names {
     stages: Vec<(String, Option<String>)>,
     /// Tax-sharing parties in the order of the split.
     parties: Vec<String>,
+    /// Parties' display names from `[economics] party_names`.
+    party_names: Vec<(String, Text)>,
     /// Alternatives: (name in result files, title in both languages).
     alternatives: Vec<(String, Text)>,
 }
@@ -356,6 +359,15 @@ impl Names {
             .and_then(toml::Value::as_table);
         if let Some(split) = split {
             names.parties = split.keys().filter(|k| *k != "home_floating").cloned().collect();
+        }
+        let party_names = doc
+            .get("economics")
+            .and_then(|e| e.get("party_names"))
+            .and_then(toml::Value::as_table);
+        for (party, name) in party_names.into_iter().flatten() {
+            if let Some(name) = name.as_str().filter(|n| !n.trim().is_empty()) {
+                names.party_names.push((party.clone(), bilingual(name)));
+            }
         }
         names.scenario = Some(doc);
         names
@@ -442,6 +454,9 @@ impl Names {
     /// A tax-sharing party: "home city" / "飞出地"; a party feidi has no word for is
     /// shown as written in English and as "分成方3" (third in the split) in Chinese.
     pub fn party(&self, lang: Lang, party: &str) -> String {
+        if let Some((_, name)) = self.party_names.iter().find(|(p, _)| p == party) {
+            return name.get(lang).to_string();
+        }
         if let Some((en, zh)) = known_party(party) {
             return lang.pick(en, zh).to_string();
         }
@@ -862,6 +877,24 @@ mod tests {
         let bare = Names::default();
         assert_eq!(bare.lever(Lang::Zh, "city[1].landing_subsidy_yuan"), "城市2落地补贴");
         assert_eq!(bare.lever(Lang::En, "enclave[0].seats"), "Seats, enclave 1");
+    }
+
+    /// A party the scenario names (`[economics] party_names`) is called so in both
+    /// languages, in lever names and measures alike.
+    #[test]
+    fn parties_named_by_the_scenario_keep_their_names() {
+        let names = Names::from_scenario(
+            &std::fs::read_to_string("scenarios/kunshan-jiakuntai.toml").expect("kunshan-jiakuntai"),
+        );
+        assert_eq!(names.party(Lang::Zh, "taicang"), "太仓");
+        assert_eq!(names.party(Lang::En, "taicang"), "Taicang");
+        assert_eq!(names.metric(Lang::Zh, "tax_yuan.taicang"), "税收分成：太仓");
+        assert_eq!(names.lever(Lang::Zh, "economics.tax_split.taicang"), "税收分成（太仓）");
+        assert_eq!(
+            names.party(Lang::Zh, "host"),
+            "飞入地",
+            "parties it does not name keep the glossary's words"
+        );
     }
 
     #[test]

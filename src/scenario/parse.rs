@@ -2007,7 +2007,11 @@ fn read_economics(v: &Value<'_, '_>, sectors: &Names, horizon: Option<Option<f64
         Some(v) => read_tax_split(&v),
     };
     let party_totals = t.or("party_totals", false, |v| v.boolean());
+    // Display names only (reports, charts, workbooks); checked here so that a misspelt
+    // party is located like any other mistake.
+    let party_names = t.or("party_names", (), |v| read_party_names(&v, split.as_ref()));
     t.finish();
+    party_names?;
     Some(Economics {
         output: output?,
         ramp_up: ramp_up?,
@@ -2016,6 +2020,42 @@ fn read_economics(v: &Value<'_, '_>, sectors: &Names, horizon: Option<Option<f64
         tax_split: split?,
         party_totals: party_totals?,
     })
+}
+
+/// The most characters of a party's display name.
+const MAX_PARTY_NAME_CHARS: usize = 100;
+
+/// `party_names = { taicang = "太仓 Taicang" }`: what readers call each party of the
+/// split (`split`, when it could be read), in one language or both.
+fn read_party_names(v: &Value<'_, '_>, split: Option<&TaxSplit>) -> Read<()> {
+    let t = v.table()?;
+    let mut ok = true;
+    for (key, value) in t.entries() {
+        if let Some(split) = split {
+            if !split.parties.iter().any(|p| p == key) {
+                value.fail(
+                    &format!("a party of `tax_split` ({})", split.parties.join(", ")),
+                    &format!("\"{}\"", key.escape_debug()),
+                    None,
+                );
+                ok = false;
+                continue;
+            }
+        }
+        match value.string() {
+            Some(name) if name.trim().is_empty() || name.chars().count() > MAX_PARTY_NAME_CHARS => {
+                value.fail(
+                    &format!("a name of 1 to {MAX_PARTY_NAME_CHARS} characters, such as \"太仓 Taicang\""),
+                    &format!("{} characters", name.trim().chars().count()),
+                    None,
+                );
+                ok = false;
+            }
+            Some(_) => {}
+            None => ok = false,
+        }
+    }
+    ok.then_some(())
 }
 
 /// `tax_split = { home = 5, host = 3, taicang = 2, home_floating = 0.2 }`: weights of each
