@@ -61,7 +61,7 @@ impl Breakdowns {
                     Some(phases) => governance::breakdown_month(phases, gap),
                 };
                 if let Some(c) = controls.as_deref_mut() {
-                    c.breakdown(at, scenario.warmup);
+                    c.breakdown(at);
                 }
                 if at < scenario.horizon.unwrap_or(f64::INFINITY) {
                     sim.schedule_at(at, Event::Breakdown(l as u32).pack());

@@ -194,6 +194,8 @@ pub(super) struct Controls {
     inverse_mean_output: Vec<f64>,
     /// The horizon (infinite when none: then each firm weighs 1).
     horizon: f64,
+    /// Where measured months start: the end of the warm-up, or the horizon if sooner.
+    measured_from: f64,
 }
 
 impl Controls {
@@ -228,6 +230,7 @@ impl Controls {
                     .collect()
             }),
             horizon: sc.horizon.unwrap_or(f64::INFINITY),
+            measured_from: sc.horizon.map_or(sc.warmup, |h| sc.warmup.min(h)),
         }
     }
 
@@ -248,11 +251,11 @@ impl Controls {
     /// A link's cooperation breaks down at month `at` from its random draw (infinite or
     /// past the horizon when it holds).
     #[inline]
-    pub(super) fn breakdown(&mut self, at: f64, warmup: f64) {
+    pub(super) fn breakdown(&mut self, at: f64) {
         // Without a horizon there is no known expectation, and no stratum either.
         if self.horizon.is_finite() && at < self.horizon {
             self.sums[Control::Breakdowns as usize] += 1.0;
-            self.sums[Control::MonthsAfterBreakdowns as usize] += self.horizon - at.max(warmup.min(self.horizon));
+            self.sums[Control::MonthsAfterBreakdowns as usize] += self.horizon - at.max(self.measured_from);
         }
     }
 
@@ -315,13 +318,15 @@ impl Controls {
     pub(super) fn report(&self, expected_arrivals: Option<f64>, expected_breakdowns: Option<(f64, f64)>) -> Vec<f64> {
         let mut out = self.sums.to_vec();
         out[Control::Arrivals as usize] = expected_arrivals.map_or(0.0, |e| self.arrivals as f64 - e);
-        let (chance, months) = expected_breakdowns.unwrap_or((0.0, 0.0));
-        if expected_breakdowns.is_some() {
-            out[Control::Breakdowns as usize] -= chance;
-            out[Control::MonthsAfterBreakdowns as usize] -= months;
-        } else {
-            out[Control::Breakdowns as usize] = 0.0;
-            out[Control::MonthsAfterBreakdowns as usize] = 0.0;
+        match expected_breakdowns {
+            Some((chance, months)) => {
+                out[Control::Breakdowns as usize] -= chance;
+                out[Control::MonthsAfterBreakdowns as usize] -= months;
+            }
+            None => {
+                out[Control::Breakdowns as usize] = 0.0;
+                out[Control::MonthsAfterBreakdowns as usize] = 0.0;
+            }
         }
         out
     }

@@ -200,7 +200,14 @@ impl<'s> Prepared<'s> {
                 }
             }
         }
-        let mut prepared = Prepared {
+        let governance: Vec<Vec<governance::Phase>> = if scenario.links.iter().any(|l| l.governance.is_some()) {
+            (0..scenario.links.len())
+                .map(|l| governance::phases(scenario, l))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Prepared {
             scenario,
             seat_steps,
             tax_steps,
@@ -223,21 +230,13 @@ impl<'s> Prepared<'s> {
             party_names: metrics::party_names(scenario),
             first_party_total: metrics::first_party_total(scenario),
             bins: scenario.bins(),
-            governance: if scenario.links.iter().any(|l| l.governance.is_some()) {
-                (0..scenario.links.len())
-                    .map(|l| governance::phases(scenario, l))
-                    .collect()
-            } else {
-                Vec::new()
-            },
+            expected_breakdowns: controls::expected_breakdowns(scenario, &governance),
+            governance,
             talent_boost: talent::success_boosts(scenario),
             talent_cost_per_month: talent::cost_yuan_per_month(scenario),
             expected_flow_arrivals: controls::expected_flow_arrivals(scenario),
-            expected_breakdowns: None,
             observe_controls: false,
-        };
-        prepared.expected_breakdowns = controls::expected_breakdowns(scenario, &prepared.governance);
-        prepared
+        }
     }
 
     /// The same, with replications observing the control variates
