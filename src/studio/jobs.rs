@@ -153,6 +153,17 @@ pub struct RunAsk {
     pub seed: u64,
 }
 
+/// The replications a run from the page may ask for.
+fn page_replications(replications: u64) -> Result<(), String> {
+    if (1..=100_000).contains(&replications) {
+        Ok(())
+    } else {
+        Err(format!(
+            "replications: expected 1 to 100,000 from the page, found {replications}"
+        ))
+    }
+}
+
 /// Writes the variant's scenario file (`studio-results/variants/NAME-N.toml`, its
 /// `[scenario] name` set to NAME-N and its title marked "variant N", so that
 /// comparisons can tell variants apart),
@@ -163,12 +174,7 @@ pub fn start_run(jobs: &Arc<Jobs>, root: &Path, ask: RunAsk) -> Result<(u64, Str
     let text = std::fs::read_to_string(&ask.scenario).map_err(|e| format!("{label}: cannot read it: {e}"))?;
     let edited = desk::apply(&label, &text, &ask.edits)?;
     let base = desk::validate(&label, &edited)?;
-    if !(1..=100_000).contains(&ask.replications) {
-        return Err(format!(
-            "replications: expected 1 to 100,000 from the page, found {}",
-            ask.replications
-        ));
-    }
+    page_replications(ask.replications)?;
     let results = root.join(RESULTS_DIR);
     let variants = results.join("variants");
     std::fs::create_dir_all(&variants).map_err(|e| format!("cannot create {}: {e}", variants.display()))?;
@@ -259,12 +265,7 @@ pub fn start_refine(jobs: &Arc<Jobs>, root: &Path, ask: RefineAsk) -> Result<u64
             ask.variant
         ));
     }
-    if !(1..=100_000).contains(&ask.replications) {
-        return Err(format!(
-            "replications: expected 1 to 100,000 from the page, found {}",
-            ask.replications
-        ));
-    }
+    page_replications(ask.replications)?;
     let name = format!("{}-refined-{}", ask.variant, ask.replications);
     let out = study::named_path(&root.join(RESULTS_DIR), &name).map_err(|e| format!("refine: {e}"))?;
     let root = root.to_path_buf();

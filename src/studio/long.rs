@@ -277,12 +277,6 @@ impl From<String> for Said {
     }
 }
 
-impl std::fmt::Display for Said {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.en)
-    }
-}
-
 /// How many long jobs may work at once: each uses every core, so more would only
 /// slow them all and the page with them.
 pub const MAX_WORKING: usize = 2;
