@@ -23,14 +23,20 @@ fn studio_in(name: &str, listen: &str) -> (PathBuf, Running) {
     let root = temp_dir(name);
     std::fs::create_dir_all(root.join("scenarios")).expect("scenarios dir");
     std::fs::write(root.join("scenarios/dazu-chengdu.toml"), DAZU).expect("copy dazu");
-    let running = studio::start(Config {
-        root: root.clone(),
+    let running = studio_on(&root, listen, Lang::Zh);
+    (root, running)
+}
+
+/// A studio serving the working directory `root` (a new one, or one started again on a
+/// folder an earlier studio used).
+fn studio_on(root: &Path, listen: &str, lang: Lang) -> Running {
+    studio::start(Config {
+        root: root.to_path_buf(),
         place: None,
         listen: listen.parse().expect("an address"),
-        lang: Lang::Zh,
+        lang,
     })
-    .expect("the studio starts");
-    (root, running)
+    .expect("the studio starts")
 }
 
 /// One HTTP exchange: status and body.
@@ -593,13 +599,7 @@ fn a_failed_job_says_why_after_a_restart() {
     assert!(why.contains("changed"), "{why}");
     s.stop();
 
-    let s = studio::start(Config {
-        root: root.clone(),
-        place: None,
-        listen: "127.0.0.1:0".parse().expect("an address"),
-        lang: Lang::Zh,
-    })
-    .expect("the studio starts again");
+    let s = studio_on(&root, "127.0.0.1:0", Lang::Zh);
     let after = long_job(&s, &dir);
     assert_eq!(after["state"], "failed", "{after}");
     assert_eq!(after["error"], why.as_str());
@@ -705,13 +705,7 @@ fn a_sweep_from_the_page_stops_survives_a_restart_and_resumes_to_the_bytes_of_fe
     s.stop();
 
     // A new server on the same working directory finds the stopped sweep on disk.
-    let s = studio::start(Config {
-        root: root.clone(),
-        place: None,
-        listen: "127.0.0.1:0".parse().expect("an address"),
-        lang: Lang::En,
-    })
-    .expect("the studio starts again");
+    let s = studio_on(&root, "127.0.0.1:0", Lang::En);
     let stopped = long_job(&s, &dir);
     assert_eq!(stopped["state"], "stopped", "{stopped}");
     let line = stopped["line"]["en"].as_str().expect("en");
